@@ -1,0 +1,247 @@
+//! Configuration: the command line, with environment fallbacks, parsed into typed
+//! settings. A bad value stops start-up with one line naming the setting.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rand::RngCore as _;
+
+use crate::service::AuthConfig;
+
+const SECRET_FILE: &str = "jwt-secret";
+const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "todo-api",
+    version,
+    about = "A task service with recurring tasks and a GraphQL API"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Log line format.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the service.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventBus {
+    /// Events stay inside the process.
+    Inprocess,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Holds the SQLite database and the generated signing secret when nothing else is
+    /// configured.
+    #[arg(long, env = "TODO_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// `sqlite:` or `postgres:` URL; defaults to SQLite in the data directory.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TODO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[arg(long, env = "EVENT_BUS", value_enum, default_value_t = EventBus::Inprocess)]
+    pub event_bus: EventBus,
+    /// Secret for signing session tokens (at least 32 bytes); generated and kept in the
+    /// data directory when not given. Replicas must share one.
+    #[arg(long, env = "TODO_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// How long a session token from `login` stays valid.
+    #[arg(long, env = "TODO_SESSION_TTL_MINUTES", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=43_200))]
+    pub session_ttl_minutes: u64,
+}
+
+/// Everything the service needs to start, resolved and checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub event_bus: EventBus,
+    pub auth: AuthConfig,
+}
+
+impl DatabaseArgs {
+    /// The database URL, defaulting to SQLite in the data directory (created if needed).
+    pub fn resolve_url(&self) -> anyhow::Result<String> {
+        match &self.database_url {
+            Some(url)
+                if url.starts_with("sqlite:")
+                    || url.starts_with("postgres:")
+                    || url.starts_with("postgresql:") =>
+            {
+                Ok(url.clone())
+            }
+            Some(_) => bail!("DATABASE_URL must be a sqlite: or postgres: URL"),
+            None => {
+                ensure_data_dir(&self.data_dir)?;
+                Ok(format!(
+                    "sqlite://{}?mode=rwc",
+                    self.data_dir.join("todo.db").display()
+                ))
+            }
+        }
+    }
+}
+
+impl ServeArgs {
+    pub fn resolve(&self) -> anyhow::Result<Settings> {
+        let database_url = self.database.resolve_url()?;
+        let jwt_secret = match &self.jwt_secret {
+            Some(secret) if secret.len() < MIN_SECRET_BYTES => {
+                bail!("TODO_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long")
+            }
+            Some(secret) => secret.clone().into_bytes(),
+            None => {
+                if !database_url.starts_with("sqlite:") {
+                    tracing::warn!(
+                        "TODO_JWT_SECRET is not set: using a secret from the data directory; \
+                         replicas sharing this database must share the secret too"
+                    );
+                }
+                load_or_create_secret(&self.database.data_dir)?
+            }
+        };
+        Ok(Settings {
+            listen: self.listen,
+            database_url,
+            event_bus: self.event_bus,
+            auth: AuthConfig {
+                jwt_secret,
+                session_ttl: Duration::from_secs(self.session_ttl_minutes * 60),
+            },
+        })
+    }
+}
+
+fn ensure_data_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("TODO_DATA_DIR: cannot create {}", dir.display()))
+}
+
+/// The signing secret kept in the data directory, created on first start (readable by
+/// the owner only).
+fn load_or_create_secret(dir: &Path) -> anyhow::Result<Vec<u8>> {
+    ensure_data_dir(dir)?;
+    let path = dir.join(SECRET_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let secret = hex::decode(text.trim()).with_context(|| {
+                format!("TODO_DATA_DIR: {} is not a hex secret", path.display())
+            })?;
+            if secret.len() < MIN_SECRET_BYTES {
+                bail!(
+                    "TODO_DATA_DIR: {} holds a secret shorter than {MIN_SECRET_BYTES} bytes",
+                    path.display()
+                );
+            }
+            Ok(secret)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut secret = vec![0u8; MIN_SECRET_BYTES];
+            rand::rng().fill_bytes(&mut secret);
+            write_private(&path, hex::encode(&secret).as_bytes())
+                .with_context(|| format!("TODO_DATA_DIR: cannot write {}", path.display()))?;
+            tracing::info!(path = %path.display(), "generated a signing secret");
+            Ok(secret)
+        }
+        Err(e) => Err(e).with_context(|| format!("TODO_DATA_DIR: cannot read {}", path.display())),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_secret_is_generated_once_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = load_or_create_secret(dir.path()).unwrap();
+        let second = load_or_create_secret(dir.path()).unwrap();
+        assert_eq!(first, second);
+        assert_eq!(first.len(), MIN_SECRET_BYTES);
+    }
+
+    #[test]
+    fn bad_values_name_their_setting() {
+        let error = Cli::try_parse_from(["todo-api", "serve", "--listen", "nowhere"]).unwrap_err();
+        assert!(error.to_string().contains("--listen"), "{error}");
+        let args = ServeArgs {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            database: DatabaseArgs {
+                data_dir: "unused".into(),
+                database_url: Some("mysql://x".into()),
+            },
+            event_bus: EventBus::Inprocess,
+            jwt_secret: None,
+            session_ttl_minutes: 60,
+        };
+        assert!(
+            args.resolve()
+                .unwrap_err()
+                .to_string()
+                .contains("DATABASE_URL")
+        );
+        let short = ServeArgs {
+            jwt_secret: Some("short".into()),
+            database: DatabaseArgs {
+                database_url: None,
+                data_dir: tempfile::tempdir().unwrap().path().into(),
+            },
+            ..args
+        };
+        assert!(
+            short
+                .resolve()
+                .unwrap_err()
+                .to_string()
+                .contains("TODO_JWT_SECRET")
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure types and rules: no I/O, no storage, no transport types.
+
+pub mod recurrence;
+pub mod task;
+pub mod user;
+pub mod validation;
+
+pub use recurrence::{
+    NextOccurrence, Recurrence, RecurrenceMode, RecurrencePreset, SeriesPosition,
+};
+pub use task::{Priority, TaskFields};
+pub use validation::ValidationError;

@@ -1,0 +1,869 @@
+//! Recurrence rules: parsing and validation of RFC 5545 RRULEs, the next occurrence of a
+//! series, and a readable description. Everything here is computed in the task's IANA
+//! time zone, so 09:00 local stays 09:00 local across DST changes.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Datelike, LocalResult, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+use rrule::{Frequency, NWeekday, RRule, RRuleSet, Unvalidated};
+
+use super::validation::ValidationError;
+
+/// Instances closer together than this are refused: a task is not a metronome.
+const MIN_INTERVAL_SECONDS: i64 = 3600;
+/// How many instances are inspected when checking the minimum interval.
+const INTERVAL_PROBE: usize = 64;
+/// Upper bound on instances walked while looking for the next one. A daily rule
+/// skipping ten years of missed instances needs ~3,650; anything beyond this is a rule
+/// that practically never fires again.
+const MAX_INSTANCES_WALKED: usize = 50_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecurrencePreset {
+    Daily,
+    Weekdays,
+    Weekly,
+    Monthly,
+    Yearly,
+    Custom,
+}
+
+impl RecurrencePreset {
+    const ALL: [Self; 6] = [
+        Self::Daily,
+        Self::Weekdays,
+        Self::Weekly,
+        Self::Monthly,
+        Self::Yearly,
+        Self::Custom,
+    ];
+
+    /// The RRULE a named preset stands for; `None` for CUSTOM.
+    pub fn rule(self) -> Option<&'static str> {
+        match self {
+            Self::Daily => Some("FREQ=DAILY"),
+            Self::Weekdays => Some("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+            Self::Weekly => Some("FREQ=WEEKLY"),
+            Self::Monthly => Some("FREQ=MONTHLY"),
+            Self::Yearly => Some("FREQ=YEARLY"),
+            Self::Custom => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Daily => "DAILY",
+            Self::Weekdays => "WEEKDAYS",
+            Self::Weekly => "WEEKLY",
+            Self::Monthly => "MONTHLY",
+            Self::Yearly => "YEARLY",
+            Self::Custom => "CUSTOM",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RecurrenceMode {
+    /// The next occurrence is the first instance of the rule after now.
+    #[default]
+    FromDueDate,
+    /// The rule restarts on the completion day, at the task's usual local time.
+    FromCompletion,
+}
+
+impl RecurrenceMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FromDueDate => "FROM_DUE_DATE",
+            Self::FromCompletion => "FROM_COMPLETION",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::FromDueDate, Self::FromCompletion]
+            .into_iter()
+            .find(|m| m.as_str() == value)
+    }
+}
+
+/// A validated recurrence: a preset name, its canonical RRULE body and a mode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recurrence {
+    preset: RecurrencePreset,
+    rule: String,
+    mode: RecurrenceMode,
+}
+
+/// Where a task stands in its series; the input to [`Recurrence::next_occurrence`].
+#[derive(Debug, Clone, Copy)]
+pub struct SeriesPosition {
+    /// DTSTART of the rule: the due date the series counts from.
+    pub anchor: DateTime<Utc>,
+    /// The due date of this occurrence.
+    pub due: DateTime<Utc>,
+    /// 1 for the first occurrence of the series.
+    pub occurrence_number: u32,
+    pub time_zone: Tz,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextOccurrence {
+    pub due: DateTime<Utc>,
+    pub anchor: DateTime<Utc>,
+    pub occurrence_number: u32,
+}
+
+impl Recurrence {
+    /// Builds a recurrence from what a client sent: a preset, an RRULE, or both when
+    /// the preset is CUSTOM. The rule's grammar is checked here; whether it fits the
+    /// task's due date is checked by [`Recurrence::validate_schedule`].
+    pub fn from_input(
+        preset: Option<RecurrencePreset>,
+        rrule: Option<&str>,
+        mode: RecurrenceMode,
+    ) -> Result<Self, ValidationError> {
+        let rrule = rrule.map(str::trim).filter(|r| !r.is_empty());
+        let (preset, rule) = match (preset, rrule) {
+            (None, None) => {
+                return Err(ValidationError::new(
+                    "recurrence",
+                    "give a preset or an rrule",
+                ));
+            }
+            (Some(RecurrencePreset::Custom), None) => {
+                return Err(ValidationError::new(
+                    "recurrence.rrule",
+                    "preset CUSTOM needs an rrule",
+                ));
+            }
+            (Some(preset), Some(_)) if preset != RecurrencePreset::Custom => {
+                return Err(ValidationError::new(
+                    "recurrence.rrule",
+                    "give either a named preset or an rrule, not both",
+                ));
+            }
+            (Some(preset), None) => {
+                let rule = preset.rule().unwrap_or_default().to_owned();
+                (preset, rule)
+            }
+            (_, Some(text)) => {
+                let rule = canonical_rule(text)?;
+                let preset = RecurrencePreset::ALL
+                    .into_iter()
+                    .find(|p| p.rule() == Some(rule.as_str()))
+                    .unwrap_or(RecurrencePreset::Custom);
+                (preset, rule)
+            }
+        };
+        Ok(Self { preset, rule, mode })
+    }
+
+    /// Rebuilds a recurrence from its stored columns.
+    pub fn from_stored(preset: &str, rule: &str, mode: &str) -> Result<Self, ValidationError> {
+        let preset = RecurrencePreset::parse(preset)
+            .ok_or_else(|| ValidationError::new("recurrence.preset", "unknown preset"))?;
+        let mode = RecurrenceMode::parse(mode)
+            .ok_or_else(|| ValidationError::new("recurrence.mode", "unknown mode"))?;
+        Ok(Self {
+            preset,
+            rule: canonical_rule(rule)?,
+            mode,
+        })
+    }
+
+    pub fn preset(&self) -> RecurrencePreset {
+        self.preset
+    }
+
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+
+    pub fn mode(&self) -> RecurrenceMode {
+        self.mode
+    }
+
+    /// Checks the rule against the series start: it must produce instances, none closer
+    /// than an hour apart, and an UNTIL must not lie before the start.
+    pub fn validate_schedule(&self, anchor: DateTime<Utc>, tz: Tz) -> Result<(), ValidationError> {
+        let parsed = parse_rule(&self.rule)?;
+        let start = anchor.with_timezone(&rrule_tz(tz));
+        if let Some(until) = parsed.get_until()
+            && *until < start
+        {
+            return Err(ValidationError::new(
+                "recurrence.rrule",
+                "UNTIL lies before the due date",
+            ));
+        }
+        let set = build_set(parsed, start)?;
+        let mut previous: Option<DateTime<rrule::Tz>> = None;
+        let mut seen = 0;
+        for instance in set.into_iter().take(INTERVAL_PROBE) {
+            if let Some(previous) = previous
+                && (instance - previous).num_seconds() < MIN_INTERVAL_SECONDS
+            {
+                return Err(ValidationError::new(
+                    "recurrence.rrule",
+                    "the rule fires more often than once an hour",
+                ));
+            }
+            previous = Some(instance);
+            seen += 1;
+        }
+        if seen == 0 {
+            return Err(ValidationError::new(
+                "recurrence.rrule",
+                "the rule never produces a date",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The occurrence that follows `position` when it is completed at `completed_at`,
+    /// or `None` when the series has ended (COUNT reached, UNTIL passed).
+    pub fn next_occurrence(
+        &self,
+        position: &SeriesPosition,
+        completed_at: DateTime<Utc>,
+    ) -> Option<NextOccurrence> {
+        let parsed = parse_rule(&self.rule).ok()?;
+        if let Some(count) = parsed.get_count()
+            && position.occurrence_number >= count
+        {
+            return None;
+        }
+        let tz = rrule_tz(position.time_zone);
+        let next_number = position.occurrence_number.saturating_add(1);
+        match self.mode {
+            RecurrenceMode::FromDueDate => {
+                let start = position.anchor.with_timezone(&tz);
+                let set = build_set(parsed, start).ok()?;
+                // Missed instances are skipped, never piled up: the next one lies after
+                // both the current due date and the moment of completion.
+                let threshold = position.due.max(completed_at);
+                let due = first_after(&set, threshold)?;
+                Some(NextOccurrence {
+                    due,
+                    anchor: position.anchor,
+                    occurrence_number: next_number,
+                })
+            }
+            RecurrenceMode::FromCompletion => {
+                let usual_time = position
+                    .due
+                    .with_timezone(&position.time_zone)
+                    .naive_local()
+                    .time();
+                let completion_day = completed_at.with_timezone(&position.time_zone).date_naive();
+                let restart =
+                    local_instant(position.time_zone, completion_day.and_time(usual_time))?;
+                let set = build_set(parsed, restart.with_timezone(&tz)).ok()?;
+                let due = first_after(&set, restart)?;
+                Some(NextOccurrence {
+                    due,
+                    anchor: due,
+                    occurrence_number: next_number,
+                })
+            }
+        }
+    }
+
+    /// Readable text for the rule, e.g. "Every 2 weeks on Monday and Wednesday".
+    /// `anchor` supplies what a bare rule leaves implicit (the weekday of a weekly rule,
+    /// the day of a monthly one).
+    pub fn describe(&self, anchor: Option<DateTime<Tz>>) -> String {
+        match parse_rule(&self.rule) {
+            Ok(parsed) => describe_rule(&parsed, anchor),
+            Err(_) => self.rule.clone(),
+        }
+    }
+}
+
+/// Normalises client text into the canonical RRULE body that is stored and compared.
+fn canonical_rule(text: &str) -> Result<String, ValidationError> {
+    let body = text.trim();
+    let body = body
+        .strip_prefix("RRULE:")
+        .or_else(|| body.strip_prefix("rrule:"))
+        .unwrap_or(body);
+    if body.contains(['\n', '\r']) || body.to_ascii_uppercase().contains("DTSTART") {
+        return Err(ValidationError::new(
+            "recurrence.rrule",
+            "give only the RRULE body (e.g. FREQ=WEEKLY;BYDAY=MO); the start is the task's due date",
+        ));
+    }
+    let parsed = parse_rule(&body.to_ascii_uppercase())?;
+    if matches!(parsed.get_freq(), Frequency::Secondly | Frequency::Minutely) {
+        return Err(ValidationError::new(
+            "recurrence.rrule",
+            "the rule fires more often than once an hour",
+        ));
+    }
+    Ok(parsed.to_string())
+}
+
+fn parse_rule(body: &str) -> Result<RRule<Unvalidated>, ValidationError> {
+    RRule::<Unvalidated>::from_str(body).map_err(|e| {
+        ValidationError::new(
+            "recurrence.rrule",
+            format!("invalid RRULE: {}", strip_prefix_error(&e)),
+        )
+    })
+}
+
+fn strip_prefix_error(error: &rrule::RRuleError) -> String {
+    match error {
+        rrule::RRuleError::ParserError(e) => e.to_string(),
+        rrule::RRuleError::ValidationError(e) => e.to_string(),
+        rrule::RRuleError::IterError(e) => e.clone(),
+    }
+}
+
+fn rrule_tz(tz: Tz) -> rrule::Tz {
+    rrule::Tz::Tz(tz)
+}
+
+/// Resolves a local wall-clock time: an ambiguous time (DST fall-back) takes the first
+/// of its two instants, a skipped one (spring-forward) moves an hour later.
+fn local_instant(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
+        LocalResult::None => tz
+            .from_local_datetime(&(local + chrono::Duration::hours(1)))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc)),
+    }
+}
+
+/// Validates the rule against its start and builds the instance set. A bare monthly
+/// rule anchored on the 29th–31st falls on the last day of shorter months and returns to
+/// its day after (Jan 31, Feb 28, Mar 31); a bare yearly rule on Feb 29 falls on Feb 28
+/// in common years. Plain RFC 5545 would skip those months instead.
+fn build_set(
+    rule: RRule<Unvalidated>,
+    start: DateTime<rrule::Tz>,
+) -> Result<RRuleSet, ValidationError> {
+    let bare = rule.get_by_month_day().is_empty()
+        && rule.get_by_weekday().is_empty()
+        && rule.get_by_year_day().is_empty()
+        && rule.get_by_week_no().is_empty()
+        && rule.get_by_set_pos().is_empty();
+    let day = i8::try_from(start.day()).unwrap_or(1);
+    let rule = match rule.get_freq() {
+        Frequency::Monthly if bare && day >= 29 => {
+            rule.by_month_day(vec![day, -1]).by_set_pos(vec![1])
+        }
+        Frequency::Yearly
+            if bare && rule.get_by_month().is_empty() && start.month() == 2 && day == 29 =>
+        {
+            rule.by_month(&[chrono::Month::February])
+                .by_month_day(vec![29, -1])
+                .by_set_pos(vec![1])
+        }
+        _ => rule,
+    };
+    rule.build(start).map(RRuleSet::limit).map_err(|e| {
+        ValidationError::new(
+            "recurrence.rrule",
+            format!("invalid RRULE: {}", strip_prefix_error(&e)),
+        )
+    })
+}
+
+fn first_after(set: &RRuleSet, threshold: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    set.into_iter()
+        .take(MAX_INSTANCES_WALKED)
+        .map(|instance| instance.with_timezone(&Utc))
+        .find(|instance| *instance > threshold)
+}
+
+fn describe_rule(rule: &RRule<Unvalidated>, anchor: Option<DateTime<Tz>>) -> String {
+    let interval = rule.get_interval().max(1);
+    let weekdays: Vec<NWeekday> = rule.get_by_weekday().to_vec();
+    let plain_days: Vec<Weekday> = weekdays
+        .iter()
+        .filter_map(|d| match d {
+            NWeekday::Every(day) => Some(*day),
+            NWeekday::Nth(..) => None,
+        })
+        .collect();
+    let is_workweek = plain_days.len() == 5
+        && weekdays.len() == 5
+        && [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+        ]
+        .iter()
+        .all(|d| plain_days.contains(d));
+
+    let mut text = match rule.get_freq() {
+        Frequency::Weekly | Frequency::Daily if is_workweek && interval == 1 => {
+            "Every weekday".to_owned()
+        }
+        Frequency::Daily => every(interval, "days", "Every day"),
+        Frequency::Hourly => every(interval, "hours", "Every hour"),
+        Frequency::Minutely => every(interval, "minutes", "Every minute"),
+        Frequency::Secondly => every(interval, "seconds", "Every second"),
+        Frequency::Weekly => {
+            let base = every(interval, "weeks", "Weekly");
+            let days = if plain_days.is_empty() {
+                anchor.map(|a| vec![a.weekday()]).unwrap_or_default()
+            } else {
+                plain_days
+            };
+            if days.is_empty() {
+                base
+            } else {
+                format!(
+                    "{base} on {}",
+                    join_words(days.iter().map(|d| weekday_name(*d).to_owned()).collect())
+                )
+            }
+        }
+        Frequency::Monthly => {
+            let base = every(interval, "months", "Monthly");
+            match month_position(rule, anchor) {
+                Some(position) => format!("{base} on {position}"),
+                None => base,
+            }
+        }
+        Frequency::Yearly => {
+            let base = every(interval, "years", "Yearly");
+            let month = rule
+                .get_by_month()
+                .first()
+                .and_then(|m| chrono::Month::try_from(*m).ok())
+                .or_else(|| anchor.and_then(|a| chrono::Month::try_from(a.month() as u8).ok()));
+            let day = rule
+                .get_by_month_day()
+                .first()
+                .map(|d| i32::from(*d))
+                .or_else(|| anchor.map(|a| a.day() as i32));
+            match (month, day) {
+                (Some(month), Some(-1)) => format!("{base} on the last day of {}", month.name()),
+                (Some(month), Some(day)) => format!("{base} on {} {day}", month.name()),
+                _ => base,
+            }
+        }
+    };
+    if let Some(count) = rule.get_count() {
+        text.push_str(&if count == 1 {
+            ", once".to_owned()
+        } else {
+            format!(", {count} times")
+        });
+    }
+    if let Some(until) = rule.get_until() {
+        text.push_str(&format!(", until {}", until.format("%Y-%m-%d")));
+    }
+    text
+}
+
+fn every(interval: u16, unit_plural: &str, single: &str) -> String {
+    if interval == 1 {
+        single.to_owned()
+    } else {
+        format!("Every {interval} {unit_plural}")
+    }
+}
+
+fn month_position(rule: &RRule<Unvalidated>, anchor: Option<DateTime<Tz>>) -> Option<String> {
+    let set_pos = rule.get_by_set_pos().first().copied();
+    match (rule.get_by_weekday(), rule.get_by_month_day()) {
+        ([NWeekday::Nth(n, day)], _) => Some(format!(
+            "the {} {}",
+            ordinal_position(i32::from(*n)),
+            weekday_name(*day)
+        )),
+        ([NWeekday::Every(day)], _) if set_pos.is_some() => Some(format!(
+            "the {} {}",
+            ordinal_position(set_pos.unwrap_or(1)),
+            weekday_name(*day)
+        )),
+        (days, _) if !days.is_empty() => None,
+        (_, [-1]) => Some("the last day".to_owned()),
+        (_, [day]) if *day > 0 => Some(format!("the {}", ordinal(i32::from(*day)))),
+        (_, [day]) => Some(format!("the {} to last day", ordinal(-i32::from(*day)))),
+        (_, []) => anchor.map(|a| {
+            let day = a.day() as i32;
+            if day >= 29 {
+                format!("the {} (or the last day of shorter months)", ordinal(day))
+            } else {
+                format!("the {}", ordinal(day))
+            }
+        }),
+        (_, days) => Some(format!(
+            "days {}",
+            join_words(days.iter().map(|d| d.to_string()).collect())
+        )),
+    }
+}
+
+fn ordinal_position(n: i32) -> String {
+    match n {
+        -1 => "last".to_owned(),
+        -2 => "second to last".to_owned(),
+        n if n > 0 => ordinal(n),
+        n => format!("{} to last", ordinal(-n)),
+    }
+}
+
+fn ordinal(n: i32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, r) if r != 11 => "st",
+        (2, r) if r != 12 => "nd",
+        (3, r) if r != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+fn join_words(words: Vec<String>) -> String {
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+impl fmt::Display for Recurrence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.rule, self.mode.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use chrono::NaiveDate;
+    use chrono_tz::Europe::Berlin;
+
+    fn berlin(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Berlin
+            .from_local_datetime(
+                &NaiveDate::from_ymd_opt(y, m, d)
+                    .unwrap()
+                    .and_hms_opt(h, min, 0)
+                    .unwrap(),
+            )
+            .single()
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn preset(p: RecurrencePreset, mode: RecurrenceMode) -> Recurrence {
+        Recurrence::from_input(Some(p), None, mode).unwrap()
+    }
+
+    fn custom(rule: &str, mode: RecurrenceMode) -> Recurrence {
+        Recurrence::from_input(None, Some(rule), mode).unwrap()
+    }
+
+    /// Completes each occurrence right at its due time and collects the due dates.
+    fn series(recurrence: &Recurrence, first_due: DateTime<Utc>, n: usize) -> Vec<DateTime<Utc>> {
+        let mut position = SeriesPosition {
+            anchor: first_due,
+            due: first_due,
+            occurrence_number: 1,
+            time_zone: Berlin,
+        };
+        let mut dues = vec![first_due];
+        while dues.len() < n {
+            let Some(next) = recurrence.next_occurrence(&position, position.due) else {
+                break;
+            };
+            dues.push(next.due);
+            position = SeriesPosition {
+                anchor: next.anchor,
+                due: next.due,
+                occurrence_number: next.occurrence_number,
+                time_zone: Berlin,
+            };
+        }
+        dues
+    }
+
+    #[test]
+    fn monthly_on_the_31st_clamps_to_month_end_and_returns() {
+        let monthly = preset(RecurrencePreset::Monthly, RecurrenceMode::FromDueDate);
+        let dues = series(&monthly, berlin(2027, 1, 31, 9, 0), 6);
+        assert_eq!(
+            dues,
+            vec![
+                berlin(2027, 1, 31, 9, 0),
+                berlin(2027, 2, 28, 9, 0),
+                berlin(2027, 3, 31, 9, 0),
+                berlin(2027, 4, 30, 9, 0),
+                berlin(2027, 5, 31, 9, 0),
+                berlin(2027, 6, 30, 9, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn monthly_on_the_31st_gives_feb_29_in_a_leap_year() {
+        let monthly = preset(RecurrencePreset::Monthly, RecurrenceMode::FromDueDate);
+        let dues = series(&monthly, berlin(2028, 1, 31, 9, 0), 3);
+        assert_eq!(dues[1], berlin(2028, 2, 29, 9, 0));
+        assert_eq!(dues[2], berlin(2028, 3, 31, 9, 0));
+    }
+
+    #[test]
+    fn monthly_on_the_30th_keeps_the_30th() {
+        let monthly = preset(RecurrencePreset::Monthly, RecurrenceMode::FromDueDate);
+        let dues = series(&monthly, berlin(2027, 1, 30, 9, 0), 4);
+        assert_eq!(dues[1], berlin(2027, 2, 28, 9, 0));
+        assert_eq!(dues[2], berlin(2027, 3, 30, 9, 0));
+        assert_eq!(dues[3], berlin(2027, 4, 30, 9, 0));
+    }
+
+    #[test]
+    fn yearly_on_feb_29_falls_on_feb_28_in_common_years() {
+        let yearly = preset(RecurrencePreset::Yearly, RecurrenceMode::FromDueDate);
+        let dues = series(&yearly, berlin(2028, 2, 29, 9, 0), 5);
+        assert_eq!(dues[1], berlin(2029, 2, 28, 9, 0));
+        assert_eq!(dues[4], berlin(2032, 2, 29, 9, 0));
+    }
+
+    #[test]
+    fn daily_at_nine_stays_nine_local_across_both_dst_switches() {
+        let daily = preset(RecurrencePreset::Daily, RecurrenceMode::FromDueDate);
+        // Spring forward on 2027-03-28, fall back on 2027-10-31.
+        for first in [berlin(2027, 3, 26, 9, 0), berlin(2027, 10, 29, 9, 0)] {
+            let dues = series(&daily, first, 5);
+            for due in &dues {
+                let local = due.with_timezone(&Berlin);
+                assert_eq!((local.format("%H:%M").to_string()), "09:00", "{local}");
+            }
+            // The UTC offset really changed: the instants are not 24 h apart.
+            let gaps: Vec<i64> = dues.windows(2).map(|w| (w[1] - w[0]).num_hours()).collect();
+            assert!(gaps.contains(&23) || gaps.contains(&25), "{gaps:?}");
+        }
+    }
+
+    #[test]
+    fn from_due_date_skips_missed_instances() {
+        let daily = preset(RecurrencePreset::Daily, RecurrenceMode::FromDueDate);
+        let due = berlin(2027, 5, 3, 9, 0);
+        let position = SeriesPosition {
+            anchor: due,
+            due,
+            occurrence_number: 1,
+            time_zone: Berlin,
+        };
+        // Completed five days late, in the afternoon.
+        let next = daily
+            .next_occurrence(&position, berlin(2027, 5, 8, 15, 0))
+            .unwrap();
+        assert_eq!(next.due, berlin(2027, 5, 9, 9, 0));
+        assert_eq!(next.anchor, due);
+    }
+
+    #[test]
+    fn completing_early_moves_to_the_instance_after_the_due_date() {
+        let weekly = preset(RecurrencePreset::Weekly, RecurrenceMode::FromDueDate);
+        let due = berlin(2027, 5, 10, 9, 0);
+        let position = SeriesPosition {
+            anchor: due,
+            due,
+            occurrence_number: 1,
+            time_zone: Berlin,
+        };
+        let next = weekly
+            .next_occurrence(&position, berlin(2027, 5, 7, 12, 0))
+            .unwrap();
+        assert_eq!(next.due, berlin(2027, 5, 17, 9, 0));
+    }
+
+    #[test]
+    fn from_completion_restarts_on_the_completion_day_at_the_usual_time() {
+        let every_three_days = custom("FREQ=DAILY;INTERVAL=3", RecurrenceMode::FromCompletion);
+        // Usual time 09:00; due Saturday 2027-05-01, completed Tuesday 2027-05-04 15:00.
+        let due = berlin(2027, 5, 1, 9, 0);
+        let position = SeriesPosition {
+            anchor: due,
+            due,
+            occurrence_number: 1,
+            time_zone: Berlin,
+        };
+        let next = every_three_days
+            .next_occurrence(&position, berlin(2027, 5, 4, 15, 0))
+            .unwrap();
+        assert_eq!(next.due, berlin(2027, 5, 7, 9, 0));
+        assert_eq!(next.due.with_timezone(&Berlin).weekday(), Weekday::Fri);
+        assert_eq!(next.anchor, next.due);
+    }
+
+    #[test]
+    fn count_ends_the_series_after_its_last_occurrence() {
+        let three = custom("FREQ=DAILY;COUNT=3", RecurrenceMode::FromDueDate);
+        let dues = series(&three, berlin(2027, 5, 1, 9, 0), 10);
+        assert_eq!(dues.len(), 3);
+        let three = custom("FREQ=DAILY;COUNT=3", RecurrenceMode::FromCompletion);
+        assert_eq!(series(&three, berlin(2027, 5, 1, 9, 0), 10).len(), 3);
+    }
+
+    #[test]
+    fn a_passed_until_yields_no_next_occurrence() {
+        let rule = custom(
+            "FREQ=DAILY;UNTIL=20270503T000000Z",
+            RecurrenceMode::FromDueDate,
+        );
+        let due = berlin(2027, 5, 1, 9, 0);
+        let position = SeriesPosition {
+            anchor: due,
+            due,
+            occurrence_number: 1,
+            time_zone: Berlin,
+        };
+        assert!(
+            rule.next_occurrence(&position, berlin(2027, 5, 1, 10, 0))
+                .is_some()
+        );
+        assert!(
+            rule.next_occurrence(&position, berlin(2027, 5, 4, 10, 0))
+                .is_none()
+        );
+        let rule = custom(
+            "FREQ=DAILY;UNTIL=20270503T000000Z",
+            RecurrenceMode::FromCompletion,
+        );
+        assert!(
+            rule.next_occurrence(&position, berlin(2027, 5, 4, 10, 0))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn rejects_bad_rules() {
+        for bad in [
+            "FREQ=SOMETIMES",
+            "FREQ=MINUTELY",
+            "FREQ=SECONDLY",
+            "BYDAY=MO",
+            "FREQ=DAILY;BYHOUR=25",
+            "DTSTART:20270101T000000Z\nRRULE:FREQ=DAILY",
+            "FREQ=DAILY;INTERVAL=banana",
+        ] {
+            assert!(
+                Recurrence::from_input(None, Some(bad), RecurrenceMode::FromDueDate).is_err(),
+                "{bad}"
+            );
+        }
+        let due = berlin(2027, 5, 1, 9, 0);
+        for too_often in [
+            "FREQ=HOURLY;BYMINUTE=0,30",
+            "FREQ=DAILY;BYHOUR=9;BYMINUTE=0,10",
+        ] {
+            let r = custom(too_often, RecurrenceMode::FromDueDate);
+            assert!(r.validate_schedule(due, Berlin).is_err(), "{too_often}");
+        }
+        let hourly = custom("FREQ=HOURLY", RecurrenceMode::FromDueDate);
+        assert!(hourly.validate_schedule(due, Berlin).is_ok());
+        let past_until = custom(
+            "FREQ=DAILY;UNTIL=20260101T000000Z",
+            RecurrenceMode::FromDueDate,
+        );
+        assert!(past_until.validate_schedule(due, Berlin).is_err());
+        let never = custom(
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+            RecurrenceMode::FromDueDate,
+        );
+        assert!(never.validate_schedule(due, Berlin).is_err());
+    }
+
+    #[test]
+    fn preset_and_rule_resolution() {
+        assert!(
+            Recurrence::from_input(
+                Some(RecurrencePreset::Custom),
+                None,
+                RecurrenceMode::FromDueDate
+            )
+            .is_err()
+        );
+        assert!(Recurrence::from_input(None, None, RecurrenceMode::FromDueDate).is_err());
+        assert!(
+            Recurrence::from_input(
+                Some(RecurrencePreset::Daily),
+                Some("FREQ=DAILY"),
+                RecurrenceMode::FromDueDate
+            )
+            .is_err()
+        );
+        let weekdays = custom(
+            "rrule:freq=weekly;byday=mo,tu,we,th,fr",
+            RecurrenceMode::FromDueDate,
+        );
+        assert_eq!(weekdays.preset(), RecurrencePreset::Weekdays);
+        let custom_rule = Recurrence::from_input(
+            Some(RecurrencePreset::Custom),
+            Some("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE"),
+            RecurrenceMode::FromDueDate,
+        )
+        .unwrap();
+        assert_eq!(custom_rule.preset(), RecurrencePreset::Custom);
+    }
+
+    #[test]
+    fn descriptions_read_naturally() {
+        let anchor = Some(berlin(2027, 1, 31, 9, 0).with_timezone(&Berlin));
+        let cases = [
+            ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "Every weekday"),
+            (
+                "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE",
+                "Every 2 weeks on Monday and Wednesday",
+            ),
+            (
+                "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,WE,FR",
+                "Every 3 weeks on Monday, Wednesday and Friday",
+            ),
+            ("FREQ=MONTHLY;BYMONTHDAY=-1", "Monthly on the last day"),
+            (
+                "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=2",
+                "Monthly on the 2nd Monday",
+            ),
+            ("FREQ=MONTHLY;BYDAY=-1FR", "Monthly on the last Friday"),
+            ("FREQ=DAILY", "Every day"),
+            ("FREQ=DAILY;INTERVAL=3;COUNT=5", "Every 3 days, 5 times"),
+            ("FREQ=WEEKLY", "Weekly on Sunday"),
+            (
+                "FREQ=MONTHLY",
+                "Monthly on the 31st (or the last day of shorter months)",
+            ),
+            ("FREQ=YEARLY", "Yearly on January 31"),
+        ];
+        for (rule, expected) in cases {
+            assert_eq!(
+                custom(rule, RecurrenceMode::FromDueDate).describe(anchor),
+                expected,
+                "{rule}"
+            );
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Task field rules, shared by create and update.
+
+use chrono_tz::Tz;
+
+use super::validation::{ValidationError, bounded_text};
+
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+pub const MAX_CATEGORY_CHARS: usize = 50;
+/// A reminder lead longer than four weeks is almost certainly a unit mistake.
+pub const MAX_REMIND_BEFORE_MINUTES: i32 = 40_320;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    /// Stored rank: ordering by it orders by urgency.
+    pub fn rank(self) -> i16 {
+        match self {
+            Self::Low => 0,
+            Self::Normal => 1,
+            Self::High => 2,
+            Self::Urgent => 3,
+        }
+    }
+
+    pub fn from_rank(rank: i16) -> Option<Self> {
+        match rank {
+            0 => Some(Self::Low),
+            1 => Some(Self::Normal),
+            2 => Some(Self::High),
+            3 => Some(Self::Urgent),
+            _ => None,
+        }
+    }
+}
+
+/// Rules for the fields of task input; errors name the field as `input.<field>`.
+pub struct TaskFields;
+
+impl TaskFields {
+    pub fn title(value: &str) -> Result<String, ValidationError> {
+        bounded_text("input.title", value, 1, MAX_TITLE_CHARS)
+    }
+
+    /// Blank descriptions and categories are stored as none.
+    pub fn description(value: &str) -> Result<Option<String>, ValidationError> {
+        let text = bounded_text("input.description", value, 0, MAX_DESCRIPTION_CHARS)?;
+        Ok(Some(text).filter(|t| !t.is_empty()))
+    }
+
+    pub fn category(value: &str) -> Result<Option<String>, ValidationError> {
+        let text = bounded_text("input.category", value, 0, MAX_CATEGORY_CHARS)?;
+        Ok(Some(text).filter(|t| !t.is_empty()))
+    }
+
+    pub fn time_zone(value: &str) -> Result<Tz, ValidationError> {
+        parse_time_zone("input.timeZone", value)
+    }
+
+    pub fn remind_before_minutes(value: i32) -> Result<i32, ValidationError> {
+        if (0..=MAX_REMIND_BEFORE_MINUTES).contains(&value) {
+            Ok(value)
+        } else {
+            Err(ValidationError::new(
+                "input.remindBeforeMinutes",
+                format!("must be between 0 and {MAX_REMIND_BEFORE_MINUTES}"),
+            ))
+        }
+    }
+}
+
+/// Parses an IANA time zone name ("Europe/Berlin"); abbreviations like "CET" that the
+/// database happens to know are accepted as IANA lists them.
+pub fn parse_time_zone(field: &'static str, value: &str) -> Result<Tz, ValidationError> {
+    value.trim().parse::<Tz>().map_err(|_| {
+        ValidationError::new(
+            field,
+            format!("unknown time zone {value:?}; use an IANA name such as \"Europe/Berlin\""),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_trimmed_and_bounded() {
+        assert_eq!(TaskFields::title("  Buy milk ").as_deref(), Ok("Buy milk"));
+        assert!(TaskFields::title("   ").is_err());
+        assert!(TaskFields::title(&"x".repeat(200)).is_ok());
+        let error = TaskFields::title(&"x".repeat(201)).unwrap_err();
+        assert_eq!(error.field, "input.title");
+    }
+
+    #[test]
+    fn blank_optional_text_is_none() {
+        assert_eq!(TaskFields::description(" "), Ok(None));
+        assert!(TaskFields::description(&"d".repeat(2001)).is_err());
+        assert!(TaskFields::category(&"c".repeat(51)).is_err());
+    }
+
+    #[test]
+    fn time_zones_must_be_iana() {
+        assert!(TaskFields::time_zone("Europe/Berlin").is_ok());
+        assert!(TaskFields::time_zone("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn priority_ranks_round_trip() {
+        for p in [
+            Priority::Low,
+            Priority::Normal,
+            Priority::High,
+            Priority::Urgent,
+        ] {
+            assert_eq!(Priority::from_rank(p.rank()), Some(p));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Account rules.
+
+use super::validation::{ValidationError, bounded_text};
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// argon2 hashes whatever it is given; the cap only stops absurd request bodies.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// Normalises an email for storage and lookup: trimmed and lower-cased, so uniqueness is
+/// case-insensitive on every database.
+pub fn normalize_email(email: &str) -> Result<String, ValidationError> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 320
+        && !email.chars().any(char::is_whitespace)
+        && matches!(email.split_once('@'), Some((local, domain))
+            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+                && !domain.ends_with('.') && !domain.contains('@'));
+    if valid {
+        Ok(email)
+    } else {
+        Err(ValidationError::new(
+            "input.email",
+            "is not a valid email address",
+        ))
+    }
+}
+
+pub fn validate_password(password: &str) -> Result<(), ValidationError> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_CHARS {
+        return Err(ValidationError::new(
+            "input.password",
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    if length > MAX_PASSWORD_CHARS {
+        return Err(ValidationError::new(
+            "input.password",
+            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_display_name(name: &str) -> Result<String, ValidationError> {
+    bounded_text("input.displayName", name, 1, 100)
+}
+
+pub fn validate_token_name(name: &str) -> Result<String, ValidationError> {
+    bounded_text("name", name, 1, 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            normalize_email("  Ada@Example.COM ").as_deref(),
+            Ok("ada@example.com")
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a da@example.com",
+            "a@b@c.com",
+        ] {
+            assert!(normalize_email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_eight_characters() {
+        assert!(validate_password("1234567").is_err());
+        assert!(validate_password("12345678").is_ok());
+        // Characters, not bytes.
+        assert!(validate_password("ääääääa").is_err());
+    }
+}

@@ -1,0 +1,107 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+
+use super::ContextExt;
+use super::error::GqlResultExt;
+use super::scalars::DateTime;
+use crate::service::Scope;
+use crate::store::entities::{api_token, user};
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TokenScope {
+    Read,
+    Write,
+}
+
+impl From<TokenScope> for Scope {
+    fn from(scope: TokenScope) -> Self {
+        match scope {
+            TokenScope::Read => Self::Read,
+            TokenScope::Write => Self::Write,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct RegisterInput {
+    pub email: String,
+    /// At least 8 characters.
+    pub password: String,
+    pub display_name: String,
+}
+
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+
+    /// The user's API tokens, newest first (secrets are never shown again). Needs a
+    /// signed-in session.
+    async fn api_tokens(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiToken>> {
+        let actor = ctx.actor()?;
+        let tokens = ctx.services().auth.api_tokens(actor).await.gql()?;
+        Ok(tokens.into_iter().map(ApiToken).collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// A session token (JWT) for `Authorization: Bearer`.
+    pub token: String,
+    pub user: User,
+}
+
+pub struct ApiToken(pub api_token::Model);
+
+#[Object]
+impl ApiToken {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// WRITE tokens can read too.
+    async fn scopes(&self) -> Vec<TokenScope> {
+        match Scope::parse(&self.0.scope) {
+            Some(Scope::Write) => vec![TokenScope::Read, TokenScope::Write],
+            Some(Scope::Read) => vec![TokenScope::Read],
+            None => vec![],
+        }
+    }
+
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+
+    async fn last_used_at(&self) -> Option<DateTime> {
+        self.0.last_used_at.map(Into::into)
+    }
+
+    async fn revoked_at(&self) -> Option<DateTime> {
+        self.0.revoked_at.map(Into::into)
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ApiTokenPayload {
+    /// The secret, shown this once: store it now.
+    pub token: String,
+    pub api_token: ApiToken,
+}

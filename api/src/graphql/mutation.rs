@@ -1,0 +1,150 @@
+use async_graphql::{Context, ID, Object};
+
+use super::account::{ApiToken, ApiTokenPayload, AuthPayload, RegisterInput, TokenScope, User};
+use super::error::GqlResultExt;
+use super::task::{CompleteTaskPayload, CreateTaskInput, Task, UpdateTaskInput, invalid_input};
+use super::{ContextExt, parse_id};
+use crate::service::Scope;
+use crate::service::auth::NewAccount;
+use crate::service::tasks::TaskChanges;
+
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Creates an account and signs it in.
+    async fn register(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let session = ctx
+            .services()
+            .auth
+            .register(NewAccount {
+                email: input.email,
+                password: input.password,
+                display_name: input.display_name,
+            })
+            .await
+            .gql()?;
+        Ok(AuthPayload {
+            token: session.token,
+            user: User(session.user),
+        })
+    }
+
+    /// Signs in. The error never tells whether the email has an account; repeated
+    /// failures for one email are refused for a while (RATE_LIMITED).
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        let session = ctx.services().auth.login(&email, &password).await.gql()?;
+        Ok(AuthPayload {
+            token: session.token,
+            user: User(session.user),
+        })
+    }
+
+    /// Creates a personal API token for scripts and agents. The secret is returned this
+    /// once. Needs a signed-in session.
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        scopes: Vec<TokenScope>,
+    ) -> async_graphql::Result<ApiTokenPayload> {
+        let actor = ctx.actor()?;
+        let scopes: Vec<Scope> = scopes.into_iter().map(Into::into).collect();
+        let issued = ctx
+            .services()
+            .auth
+            .create_api_token(actor, &name, &scopes)
+            .await
+            .gql()?;
+        Ok(ApiTokenPayload {
+            token: issued.secret,
+            api_token: ApiToken(issued.token),
+        })
+    }
+
+    async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        ctx.services()
+            .auth
+            .revoke_api_token(actor, id)
+            .await
+            .gql()?;
+        Ok(true)
+    }
+
+    async fn create_task(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTaskInput,
+    ) -> async_graphql::Result<Task> {
+        let actor = ctx.actor()?;
+        ctx.services()
+            .tasks
+            .create(actor, input.into())
+            .await
+            .gql()
+            .map(Task)
+    }
+
+    /// An explicit null clears a field.
+    async fn update_task(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateTaskInput,
+    ) -> async_graphql::Result<Task> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        let changes = TaskChanges::try_from(input).map_err(invalid_input)?;
+        ctx.services()
+            .tasks
+            .update(actor, id, changes)
+            .await
+            .gql()
+            .map(Task)
+    }
+
+    /// Idempotent. Completing a recurring task creates its next occurrence, once.
+    async fn complete_task(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<CompleteTaskPayload> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        ctx.services()
+            .tasks
+            .complete(actor, id)
+            .await
+            .gql()
+            .map(CompleteTaskPayload)
+    }
+
+    async fn uncomplete_task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Task> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        ctx.services()
+            .tasks
+            .uncomplete(actor, id)
+            .await
+            .gql()
+            .map(Task)
+    }
+
+    async fn delete_task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        ctx.services().tasks.delete(actor, id).await.gql()?;
+        Ok(true)
+    }
+}

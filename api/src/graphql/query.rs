@@ -1,0 +1,50 @@
+use async_graphql::{Context, ID, Object};
+
+use super::account::User;
+use super::error::GqlResultExt;
+use super::task::{Task, TaskConnection, TaskFilter, TaskOrder};
+use super::{ContextExt, parse_id};
+use crate::service::tasks::TaskQuery;
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// The signed-in user.
+    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        let actor = ctx.actor()?;
+        ctx.services().auth.me(actor).await.gql().map(User)
+    }
+
+    /// One of the user's tasks; null when there is no such task of theirs.
+    async fn task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Task>> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        match ctx.services().tasks.get(actor, id).await {
+            Ok(task) => Ok(Some(Task(task))),
+            Err(crate::service::ServiceError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e).gql(),
+        }
+    }
+
+    /// The user's tasks. `first` defaults to 50 and is capped at 200.
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 200) as usize * child_complexity + 1")]
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TaskFilter>,
+        order_by: Option<TaskOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<TaskConnection> {
+        let actor = ctx.actor()?;
+        let query = TaskQuery {
+            filter: filter.unwrap_or_default().into(),
+            order: order_by.unwrap_or_default().into(),
+            first,
+            after,
+        };
+        let page = ctx.services().tasks.list(actor, &query).await.gql()?;
+        Ok(TaskConnection::new(page, query.filter))
+    }
+}

@@ -1,0 +1,457 @@
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
+
+use super::ContextExt;
+use super::error::{GqlResultExt, to_graphql_error};
+use super::pagination::PageInfo;
+use super::scalars::DateTime;
+use crate::domain::{self, ValidationError};
+use crate::service::tasks::{
+    self as task_service, Completion, NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPage,
+};
+use crate::store::entities::task as task_entity;
+use crate::store::tasks::{
+    TaskFilter as StoreFilter, TaskOrder as StoreOrder, TaskOrderField as StoreOrderField,
+};
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl From<Priority> for domain::Priority {
+    fn from(p: Priority) -> Self {
+        match p {
+            Priority::Low => Self::Low,
+            Priority::Normal => Self::Normal,
+            Priority::High => Self::High,
+            Priority::Urgent => Self::Urgent,
+        }
+    }
+}
+
+impl From<domain::Priority> for Priority {
+    fn from(p: domain::Priority) -> Self {
+        match p {
+            domain::Priority::Low => Self::Low,
+            domain::Priority::Normal => Self::Normal,
+            domain::Priority::High => Self::High,
+            domain::Priority::Urgent => Self::Urgent,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RecurrencePreset {
+    Daily,
+    Weekdays,
+    Weekly,
+    Monthly,
+    Yearly,
+    Custom,
+}
+
+impl From<RecurrencePreset> for domain::RecurrencePreset {
+    fn from(p: RecurrencePreset) -> Self {
+        match p {
+            RecurrencePreset::Daily => Self::Daily,
+            RecurrencePreset::Weekdays => Self::Weekdays,
+            RecurrencePreset::Weekly => Self::Weekly,
+            RecurrencePreset::Monthly => Self::Monthly,
+            RecurrencePreset::Yearly => Self::Yearly,
+            RecurrencePreset::Custom => Self::Custom,
+        }
+    }
+}
+
+impl From<domain::RecurrencePreset> for RecurrencePreset {
+    fn from(p: domain::RecurrencePreset) -> Self {
+        match p {
+            domain::RecurrencePreset::Daily => Self::Daily,
+            domain::RecurrencePreset::Weekdays => Self::Weekdays,
+            domain::RecurrencePreset::Weekly => Self::Weekly,
+            domain::RecurrencePreset::Monthly => Self::Monthly,
+            domain::RecurrencePreset::Yearly => Self::Yearly,
+            domain::RecurrencePreset::Custom => Self::Custom,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum RecurrenceMode {
+    /// The next occurrence is the first instance of the rule after now; missed ones are
+    /// skipped.
+    #[default]
+    FromDueDate,
+    /// The rule restarts on the completion day at the task's usual time.
+    FromCompletion,
+}
+
+impl From<RecurrenceMode> for domain::RecurrenceMode {
+    fn from(m: RecurrenceMode) -> Self {
+        match m {
+            RecurrenceMode::FromDueDate => Self::FromDueDate,
+            RecurrenceMode::FromCompletion => Self::FromCompletion,
+        }
+    }
+}
+
+impl From<domain::RecurrenceMode> for RecurrenceMode {
+    fn from(m: domain::RecurrenceMode) -> Self {
+        match m {
+            domain::RecurrenceMode::FromDueDate => Self::FromDueDate,
+            domain::RecurrenceMode::FromCompletion => Self::FromCompletion,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum TaskOrderField {
+    #[default]
+    CreatedAt,
+    DueAt,
+    Priority,
+    Title,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum OrderDirection {
+    Asc,
+    #[default]
+    Desc,
+}
+
+/// One of `preset` or `rrule`; preset CUSTOM needs `rrule`. A recurrence needs a due
+/// date, which is the start of the series.
+#[derive(InputObject)]
+pub struct RecurrenceInput {
+    pub preset: Option<RecurrencePreset>,
+    /// RFC 5545 RRULE body, e.g. "FREQ=WEEKLY;BYDAY=MO,WE". At most hourly.
+    pub rrule: Option<String>,
+    #[graphql(default)]
+    pub mode: RecurrenceMode,
+}
+
+impl From<RecurrenceInput> for RecurrenceSpec {
+    fn from(input: RecurrenceInput) -> Self {
+        Self {
+            preset: input.preset.map(Into::into),
+            rrule: input.rrule,
+            mode: input.mode.into(),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateTaskInput {
+    /// 1 to 200 characters after trimming.
+    pub title: String,
+    /// At most 2000 characters.
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    /// At most 50 characters.
+    pub category: Option<String>,
+    pub due_at: Option<DateTime>,
+    /// IANA name, e.g. "Europe/Berlin"; defaults to the user's.
+    pub time_zone: Option<String>,
+    pub recurrence: Option<RecurrenceInput>,
+    pub remind_before_minutes: Option<i32>,
+}
+
+impl From<CreateTaskInput> for NewTask {
+    fn from(input: CreateTaskInput) -> Self {
+        Self {
+            title: input.title,
+            description: input.description,
+            priority: input.priority.map(Into::into),
+            category: input.category,
+            due_at: input.due_at.map(|d| d.0),
+            time_zone: input.time_zone,
+            recurrence: input.recurrence.map(Into::into),
+            remind_before_minutes: input.remind_before_minutes,
+        }
+    }
+}
+
+/// Every field is optional; an explicit null clears it (`recurrence: null` makes the
+/// task one-time, `timeZone: null` restores the default).
+#[derive(InputObject)]
+pub struct UpdateTaskInput {
+    pub title: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+    pub priority: MaybeUndefined<Priority>,
+    pub category: MaybeUndefined<String>,
+    pub due_at: MaybeUndefined<DateTime>,
+    pub time_zone: MaybeUndefined<String>,
+    pub recurrence: MaybeUndefined<RecurrenceInput>,
+    pub remind_before_minutes: MaybeUndefined<i32>,
+}
+
+fn patch<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Patch<U> {
+    match value {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(v) => Patch::Set(map(v)),
+    }
+}
+
+impl TryFrom<UpdateTaskInput> for TaskChanges {
+    type Error = ValidationError;
+
+    fn try_from(input: UpdateTaskInput) -> Result<Self, Self::Error> {
+        let title = match input.title {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => {
+                return Err(ValidationError::new("input.title", "a task needs a title"));
+            }
+            MaybeUndefined::Value(title) => Some(title),
+        };
+        Ok(Self {
+            title,
+            description: patch(input.description, |d| d),
+            priority: patch(input.priority, Into::into),
+            category: patch(input.category, |c| c),
+            due_at: patch(input.due_at, |d| d.0),
+            time_zone: patch(input.time_zone, |tz| tz),
+            recurrence: patch(input.recurrence, Into::into),
+            remind_before_minutes: patch(input.remind_before_minutes, |m| m),
+        })
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct TaskFilter {
+    pub completed: Option<bool>,
+    pub priority: Option<Priority>,
+    pub category: Option<String>,
+    /// Due strictly before this instant.
+    pub due_before: Option<DateTime>,
+    /// Due at or after this instant.
+    pub due_after: Option<DateTime>,
+    /// Open and past due.
+    pub overdue: Option<bool>,
+    pub recurring: Option<bool>,
+    /// Case-insensitive substring of the title or description.
+    pub search: Option<String>,
+}
+
+impl From<TaskFilter> for StoreFilter {
+    fn from(filter: TaskFilter) -> Self {
+        Self {
+            completed: filter.completed,
+            priority: filter.priority.map(|p| domain::Priority::from(p).rank()),
+            category: filter.category,
+            due_before: filter.due_before.map(|d| d.0),
+            due_after: filter.due_after.map(|d| d.0),
+            overdue: filter.overdue,
+            recurring: filter.recurring,
+            search: filter.search,
+        }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct TaskOrder {
+    #[graphql(default)]
+    pub field: TaskOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl From<TaskOrder> for StoreOrder {
+    fn from(order: TaskOrder) -> Self {
+        Self {
+            field: match order.field {
+                TaskOrderField::CreatedAt => StoreOrderField::CreatedAt,
+                TaskOrderField::DueAt => StoreOrderField::DueAt,
+                TaskOrderField::Priority => StoreOrderField::Priority,
+                TaskOrderField::Title => StoreOrderField::Title,
+            },
+            descending: order.direction == OrderDirection::Desc,
+        }
+    }
+}
+
+pub struct Task(pub task_entity::Model);
+
+#[Object]
+impl Task {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    async fn priority(&self) -> Option<Priority> {
+        self.0
+            .priority
+            .and_then(domain::Priority::from_rank)
+            .map(Into::into)
+    }
+
+    async fn category(&self) -> Option<&str> {
+        self.0.category.as_deref()
+    }
+
+    async fn due_at(&self) -> Option<DateTime> {
+        self.0.due_at.map(Into::into)
+    }
+
+    /// IANA time zone the recurrence is computed in.
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
+
+    /// Null for a one-time task.
+    async fn recurrence(&self) -> Option<Recurrence> {
+        let recurrence = task_service::stored_recurrence(&self.0)?;
+        let time_zone = task_service::stored_time_zone(&self.0);
+        let anchor = self
+            .0
+            .recurrence_anchor
+            .or(self.0.due_at)
+            .map(|at| at.with_timezone(&time_zone));
+        Some(Recurrence { recurrence, anchor })
+    }
+
+    /// Null means the user's preferred lead time.
+    async fn remind_before_minutes(&self) -> Option<i32> {
+        self.0.remind_before_minutes
+    }
+
+    async fn completed(&self) -> bool {
+        self.0.completed
+    }
+
+    async fn completed_at(&self) -> Option<DateTime> {
+        self.0.completed_at.map(Into::into)
+    }
+
+    /// The first task of the recurring series this one belongs to.
+    async fn series_id(&self) -> Option<ID> {
+        self.0.series_id.map(|id| ID(id.to_string()))
+    }
+
+    /// The occurrence whose completion created this one.
+    async fn parent_task_id(&self) -> Option<ID> {
+        self.0.parent_task_id.map(|id| ID(id.to_string()))
+    }
+
+    /// 1 for the first occurrence of a series.
+    async fn occurrence_number(&self) -> i32 {
+        self.0.occurrence_number
+    }
+
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
+    }
+}
+
+pub struct Recurrence {
+    recurrence: domain::Recurrence,
+    anchor: Option<chrono::DateTime<chrono_tz::Tz>>,
+}
+
+#[Object]
+impl Recurrence {
+    async fn preset(&self) -> RecurrencePreset {
+        self.recurrence.preset().into()
+    }
+
+    /// RFC 5545 RRULE body, e.g. "FREQ=WEEKLY;BYDAY=MO,WE".
+    async fn rrule(&self) -> &str {
+        self.recurrence.rule()
+    }
+
+    async fn mode(&self) -> RecurrenceMode {
+        self.recurrence.mode().into()
+    }
+
+    /// Human text, e.g. "Every 2 weeks on Monday and Wednesday".
+    async fn description(&self) -> String {
+        self.recurrence.describe(self.anchor)
+    }
+}
+
+pub struct CompleteTaskPayload(pub Completion);
+
+#[Object]
+impl CompleteTaskPayload {
+    async fn task(&self) -> Task {
+        Task(self.0.task.clone())
+    }
+
+    /// The next occurrence of a recurring task; null when the task is one-time or its
+    /// series has ended.
+    async fn next_occurrence(&self) -> Option<Task> {
+        self.0.next_occurrence.clone().map(Task)
+    }
+}
+
+pub struct TaskEdge {
+    cursor: String,
+    node: task_entity::Model,
+}
+
+#[Object]
+impl TaskEdge {
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+
+    async fn node(&self) -> Task {
+        Task(self.node.clone())
+    }
+}
+
+pub struct TaskConnection {
+    page: TaskPage,
+    filter: StoreFilter,
+}
+
+impl TaskConnection {
+    pub fn new(page: TaskPage, filter: StoreFilter) -> Self {
+        Self { page, filter }
+    }
+}
+
+#[Object]
+impl TaskConnection {
+    async fn edges(&self) -> Vec<TaskEdge> {
+        self.page
+            .edges
+            .iter()
+            .map(|(cursor, node)| TaskEdge {
+                cursor: cursor.clone(),
+                node: node.clone(),
+            })
+            .collect()
+    }
+
+    async fn page_info(&self) -> PageInfo {
+        let cursors: Vec<&String> = self.page.edges.iter().map(|(cursor, _)| cursor).collect();
+        PageInfo::forward(&cursors, self.page.has_next_page)
+    }
+
+    /// All tasks matching the filter, across pages. Counted only when asked for.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let actor = ctx.actor()?;
+        ctx.services().tasks.count(actor, &self.filter).await.gql()
+    }
+}
+
+pub fn invalid_input(error: ValidationError) -> async_graphql::Error {
+    to_graphql_error(error.into())
+}

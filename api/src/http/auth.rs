@@ -1,0 +1,78 @@
+//! Resolves `Authorization: Bearer` to the acting user. No header means an anonymous
+//! request (enough to register or sign in); a header that does not check out is refused
+//! outright rather than silently treated as anonymous.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::request_id::RequestId;
+use crate::graphql::{code, request_error_body};
+use crate::service::{Actor, ServiceError, Source};
+
+/// Names the client channel, for the record of who changed what.
+const SOURCE_HEADER: &str = "x-todo-source";
+
+pub struct OptionalActor(pub Option<Actor>);
+
+impl FromRequestParts<AppState> for OptionalActor {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(Self(None));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .filter(|token| !token.is_empty())
+            .ok_or_else(|| unauthenticated("expected Authorization: Bearer <token>"))?;
+        let source = match parts
+            .headers
+            .get(SOURCE_HEADER)
+            .and_then(|v| v.to_str().ok())
+        {
+            Some(s) if s.eq_ignore_ascii_case("web") => Source::Web,
+            Some(s) if s.eq_ignore_ascii_case("mcp") => Source::Mcp,
+            _ => Source::Graphql,
+        };
+        let request_id = parts.extensions.get::<RequestId>().map(|id| id.0.clone());
+        match state
+            .services
+            .auth
+            .authenticate(token, source, request_id)
+            .await
+        {
+            Ok(actor) => Ok(Self(Some(actor))),
+            Err(ServiceError::InvalidToken) => Err(unauthenticated("invalid or expired token")),
+            Err(error) => {
+                tracing::error!(%error, "authentication failed");
+                Err((
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    axum::Json(request_error_body(code::INTERNAL, "internal error")),
+                )
+                    .into_response())
+            }
+        }
+    }
+}
+
+fn unauthenticated(message: &str) -> Response {
+    let mut response = (
+        StatusCode::UNAUTHORIZED,
+        axum::Json(request_error_body(code::UNAUTHENTICATED, message)),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}

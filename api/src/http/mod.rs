@@ -1,0 +1,37 @@
+//! The HTTP edge: routes, request ids and logging, authentication, health.
+
+mod auth;
+mod graphql;
+mod health;
+mod request_id;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+
+use crate::graphql::AppSchema;
+use crate::service::Services;
+
+pub use auth::OptionalActor;
+pub use request_id::RequestId;
+
+/// Larger GraphQL documents than this are refused before parsing.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub schema: AppSchema,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql::handle).post(graphql::handle))
+        .route("/graphiql", get(graphql::graphiql))
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        // The GraphQL handler enforces the limit itself, with a GraphQL-shaped error.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(request_id::track))
+        .with_state(state)
+}

@@ -1,0 +1,13 @@
+//! The task service: domain rules, storage, use cases and the GraphQL/HTTP edge.
+//!
+//! Dependencies point one way: `domain` ← `store` ← `service` ← `graphql` ← `http` ←
+//! `app`.
+
+pub mod app;
+pub mod config;
+pub mod domain;
+pub mod graphql;
+pub mod http;
+pub mod service;
+pub mod store;
+pub mod telemetry;

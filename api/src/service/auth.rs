@@ -1,0 +1,321 @@
+//! Accounts, sign-in and credentials: argon2id passwords, JWT sessions, and hashed
+//! personal API tokens.
+
+mod throttle;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore as _;
+use sea_orm::ActiveValue::Set;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use self::throttle::LoginThrottle;
+use super::{Actor, Credential, Scope, ServiceError, ServiceResult, Source};
+use crate::domain::user::{
+    normalize_email, validate_display_name, validate_password, validate_token_name,
+};
+use crate::store::entities::{api_token, user};
+use crate::store::{self, Db};
+
+/// API tokens carry this prefix, which tells them apart from JWTs at a glance (and lets
+/// secret scanners find leaked ones).
+const API_TOKEN_PREFIX: &str = "todo_";
+const JWT_ISSUER: &str = "todo-api";
+
+#[derive(Clone)]
+pub struct AuthConfig {
+    pub jwt_secret: Vec<u8>,
+    pub session_ttl: Duration,
+}
+
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("jwt_secret", &"<redacted>")
+            .field("session_ttl", &self.session_ttl)
+            .finish()
+    }
+}
+
+#[derive(Clone)]
+pub struct AuthService {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    encoding_key: EncodingKey,
+    decoding_key: DecodingKey,
+    validation: Validation,
+    session_ttl: Duration,
+    throttle: LoginThrottle,
+    /// Verified against when an email is unknown, so that a miss costs as much time as
+    /// a wrong password and timing does not reveal which emails have accounts.
+    decoy_hash: String,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Claims {
+    sub: Uuid,
+    iss: String,
+    iat: i64,
+    exp: i64,
+}
+
+pub struct NewAccount {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+/// A session token and the user it belongs to.
+pub struct Session {
+    pub token: String,
+    pub user: user::Model,
+}
+
+/// A freshly created API token: the only time its secret is available.
+pub struct IssuedApiToken {
+    pub secret: String,
+    pub token: api_token::Model,
+}
+
+impl AuthService {
+    pub fn new(db: Db, config: AuthConfig) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[JWT_ISSUER]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        validation.leeway = 5;
+        let decoy_hash = hash_password("decoy password, never matches").unwrap_or_default();
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                encoding_key: EncodingKey::from_secret(&config.jwt_secret),
+                decoding_key: DecodingKey::from_secret(&config.jwt_secret),
+                validation,
+                session_ttl: config.session_ttl,
+                throttle: LoginThrottle::default(),
+                decoy_hash,
+            }),
+        }
+    }
+
+    pub async fn register(&self, account: NewAccount) -> ServiceResult<Session> {
+        let email = normalize_email(&account.email)?;
+        validate_password(&account.password)?;
+        let display_name = validate_display_name(&account.display_name)?;
+        let password_hash = hash_blocking(account.password).await?;
+        let now = Utc::now();
+        let model = user::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            email: Set(email),
+            display_name: Set(display_name),
+            password_hash: Set(password_hash),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        let user = match store::users::insert(self.inner.db.writer(), model).await {
+            Ok(user) => user,
+            Err(e) if store::is_unique_violation(&e) => {
+                return Err(ServiceError::Conflict(
+                    "an account with this email exists already",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        tracing::info!(user_id = %user.id, "account registered");
+        Ok(Session {
+            token: self.issue_session(user.id)?,
+            user,
+        })
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> ServiceResult<Session> {
+        // Unparseable emails get the same answer as unknown ones.
+        let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
+        self.inner.throttle.check(&email)?;
+        let user = store::users::find_by_email(self.inner.db.reader(), &email).await?;
+        let stored_hash = user.as_ref().map_or_else(
+            || self.inner.decoy_hash.clone(),
+            |u| u.password_hash.clone(),
+        );
+        let verified = verify_blocking(password.to_owned(), stored_hash).await?;
+        match user {
+            Some(user) if verified => {
+                self.inner.throttle.succeeded(&email);
+                Ok(Session {
+                    token: self.issue_session(user.id)?,
+                    user,
+                })
+            }
+            _ => {
+                self.inner.throttle.failed(&email);
+                tracing::info!("failed sign-in");
+                Err(ServiceError::InvalidCredentials)
+            }
+        }
+    }
+
+    /// Resolves a bearer token (JWT or API token) to the actor it stands for.
+    pub async fn authenticate(
+        &self,
+        bearer: &str,
+        source: Source,
+        request_id: Option<String>,
+    ) -> ServiceResult<Actor> {
+        if let Some(secret) = bearer.strip_prefix(API_TOKEN_PREFIX) {
+            let hash = token_hash(secret);
+            let token = store::api_tokens::find_active_by_hash(self.inner.db.reader(), &hash)
+                .await?
+                .ok_or(ServiceError::InvalidToken)?;
+            let scope = Scope::parse(&token.scope).ok_or(ServiceError::InvalidToken)?;
+            let now = Utc::now();
+            if store::api_tokens::is_stale(&token, now) {
+                store::api_tokens::touch(self.inner.db.writer(), token.id, now).await?;
+            }
+            return Ok(Actor {
+                user_id: token.user_id,
+                scope,
+                credential: Credential::ApiToken { id: token.id },
+                source,
+                request_id,
+            });
+        }
+        let claims = jsonwebtoken::decode::<Claims>(
+            bearer,
+            &self.inner.decoding_key,
+            &self.inner.validation,
+        )
+        .map_err(|_| ServiceError::InvalidToken)?
+        .claims;
+        Ok(Actor {
+            user_id: claims.sub,
+            scope: Scope::Write,
+            credential: Credential::Session,
+            source,
+            request_id,
+        })
+    }
+
+    pub async fn me(&self, actor: &Actor) -> ServiceResult<user::Model> {
+        store::users::find(self.inner.db.reader(), actor.user_id)
+            .await?
+            .ok_or(ServiceError::InvalidToken)
+    }
+
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        scopes: &[Scope],
+    ) -> ServiceResult<IssuedApiToken> {
+        actor.require_session()?;
+        let name = validate_token_name(name)?;
+        // WRITE implies READ; a token has one effective scope.
+        let scope = if scopes.contains(&Scope::Write) {
+            Scope::Write
+        } else if scopes.contains(&Scope::Read) {
+            Scope::Read
+        } else {
+            return Err(
+                crate::domain::ValidationError::new("scopes", "give at least one scope").into(),
+            );
+        };
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let secret = URL_SAFE_NO_PAD.encode(bytes);
+        let model = api_token::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(actor.user_id),
+            name: Set(name),
+            token_hash: Set(token_hash(&secret)),
+            scope: Set(scope.as_str().to_owned()),
+            created_at: Set(Utc::now()),
+            last_used_at: Set(None),
+            revoked_at: Set(None),
+        };
+        let token = store::api_tokens::insert(self.inner.db.writer(), model).await?;
+        tracing::info!(user_id = %actor.user_id, token_id = %token.id, "API token created");
+        Ok(IssuedApiToken {
+            secret: format!("{API_TOKEN_PREFIX}{secret}"),
+            token,
+        })
+    }
+
+    pub async fn revoke_api_token(&self, actor: &Actor, id: Uuid) -> ServiceResult<()> {
+        actor.require_session()?;
+        let revoked =
+            store::api_tokens::revoke(self.inner.db.writer(), actor.user_id, id, Utc::now())
+                .await?;
+        if !revoked {
+            return Err(ServiceError::NotFound("API token"));
+        }
+        tracing::info!(user_id = %actor.user_id, token_id = %id, "API token revoked");
+        Ok(())
+    }
+
+    pub async fn api_tokens(&self, actor: &Actor) -> ServiceResult<Vec<api_token::Model>> {
+        actor.require_session()?;
+        Ok(store::api_tokens::list_for_user(self.inner.db.reader(), actor.user_id).await?)
+    }
+
+    fn issue_session(&self, user_id: Uuid) -> ServiceResult<String> {
+        let now = Utc::now().timestamp();
+        let ttl = i64::try_from(self.inner.session_ttl.as_secs()).unwrap_or(i64::MAX);
+        let claims = Claims {
+            sub: user_id,
+            iss: JWT_ISSUER.to_owned(),
+            iat: now,
+            exp: now.saturating_add(ttl),
+        };
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.inner.encoding_key,
+        )
+        .map_err(|e| ServiceError::Internal(format!("cannot sign a session token: {e}")))
+    }
+}
+
+/// API tokens are 256 random bits, so a fast hash is as good as a slow one here and
+/// keeps token-authenticated requests cheap.
+fn token_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn hash_password(password: &str) -> Result<String, ServiceError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|e| ServiceError::Internal(format!("cannot hash a password: {e}")))
+}
+
+/// argon2 is deliberately slow; it runs off the async workers.
+async fn hash_blocking(password: String) -> ServiceResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+}
+
+async fn verify_blocking(password: String, stored_hash: String) -> ServiceResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored_hash)
+            .map(|hash| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &hash)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(e.to_string()))
+}

@@ -1,0 +1,471 @@
+//! Task use cases: create, update, complete (with the next occurrence of a recurring
+//! task), uncomplete, delete, and listing.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use chrono_tz::Tz;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{DatabaseTransaction, IntoActiveModel};
+use uuid::Uuid;
+
+use super::pagination::{decode_cursor, encode_cursor, page_size};
+use super::{Actor, ServiceError, ServiceResult};
+use crate::domain::task::parse_time_zone;
+use crate::domain::{
+    Priority, Recurrence, RecurrenceMode, RecurrencePreset, SeriesPosition, TaskFields,
+    ValidationError,
+};
+use crate::store::entities::task;
+use crate::store::tasks::{Keyset, SortValue, TaskFilter, TaskOrder, TaskOrderField};
+use crate::store::{self, Db};
+
+/// Users have no time-zone preference yet; tasks that name none use UTC.
+const DEFAULT_TIME_ZONE: Tz = Tz::UTC;
+
+/// A change to one optional field: leave it, clear it, or set it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Patch<T> {
+    #[default]
+    Keep,
+    Clear,
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    fn resolve(self, current: Option<T>) -> Option<T> {
+        match self {
+            Self::Keep => current,
+            Self::Clear => None,
+            Self::Set(value) => Some(value),
+        }
+    }
+
+    fn is_keep(&self) -> bool {
+        matches!(self, Self::Keep)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecurrenceSpec {
+    pub preset: Option<RecurrencePreset>,
+    pub rrule: Option<String>,
+    pub mode: RecurrenceMode,
+}
+
+impl RecurrenceSpec {
+    fn resolve(&self) -> Result<Recurrence, ValidationError> {
+        Recurrence::from_input(self.preset, self.rrule.as_deref(), self.mode)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewTask {
+    pub title: String,
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub category: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub time_zone: Option<String>,
+    pub recurrence: Option<RecurrenceSpec>,
+    pub remind_before_minutes: Option<i32>,
+}
+
+/// Changes to a task; `Patch::Clear` clears a field. The title cannot be cleared.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChanges {
+    pub title: Option<String>,
+    pub description: Patch<String>,
+    pub priority: Patch<Priority>,
+    pub category: Patch<String>,
+    pub due_at: Patch<DateTime<Utc>>,
+    /// Clearing the time zone returns the task to the default.
+    pub time_zone: Patch<String>,
+    /// Clearing the recurrence makes the task one-time.
+    pub recurrence: Patch<RecurrenceSpec>,
+    pub remind_before_minutes: Patch<i32>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TaskQuery {
+    pub filter: TaskFilter,
+    pub order: TaskOrder,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+}
+
+pub struct TaskPage {
+    pub edges: Vec<(String, task::Model)>,
+    pub has_next_page: bool,
+}
+
+pub struct Completion {
+    pub task: task::Model,
+    pub next_occurrence: Option<task::Model>,
+}
+
+/// The editable fields of a task after merging input with what is stored, validated
+/// together because they constrain each other (a recurrence needs a due date).
+struct Draft {
+    title: String,
+    description: Option<String>,
+    priority: Option<Priority>,
+    category: Option<String>,
+    due_at: Option<DateTime<Utc>>,
+    time_zone: Tz,
+    recurrence: Option<Recurrence>,
+    remind_before_minutes: Option<i32>,
+}
+
+impl Draft {
+    /// Checks the fields against each other; `anchor` is the start of the series.
+    fn validate(&self, anchor: Option<DateTime<Utc>>) -> Result<(), ValidationError> {
+        if let Some(recurrence) = &self.recurrence {
+            let anchor = anchor.or(self.due_at).ok_or_else(|| {
+                ValidationError::new("input.dueAt", "a recurring task needs a due date")
+            })?;
+            recurrence.validate_schedule(anchor, self.time_zone)?;
+        }
+        Ok(())
+    }
+
+    fn write_to(self, model: &mut task::ActiveModel) {
+        model.title = Set(self.title);
+        model.description = Set(self.description);
+        model.priority = Set(self.priority.map(Priority::rank));
+        model.category = Set(self.category);
+        model.due_at = Set(self.due_at);
+        model.time_zone = Set(self.time_zone.name().to_owned());
+        model.rrule = Set(self.recurrence.as_ref().map(|r| r.rule().to_owned()));
+        model.recurrence_preset = Set(self
+            .recurrence
+            .as_ref()
+            .map(|r| r.preset().as_str().to_owned()));
+        model.recurrence_mode = Set(self
+            .recurrence
+            .as_ref()
+            .map(|r| r.mode().as_str().to_owned()));
+        model.remind_before_minutes = Set(self.remind_before_minutes);
+    }
+}
+
+#[derive(Clone)]
+pub struct TaskService {
+    db: Db,
+}
+
+impl TaskService {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    pub async fn get(&self, actor: &Actor, id: Uuid) -> ServiceResult<task::Model> {
+        store::tasks::find_for_user(self.db.reader(), actor.user_id, id)
+            .await?
+            .ok_or(ServiceError::NotFound("task"))
+    }
+
+    pub async fn list(&self, actor: &Actor, query: &TaskQuery) -> ServiceResult<TaskPage> {
+        let limit = page_size(query.first)?;
+        let ordering = ordering_tag(query.order);
+        let after = query
+            .after
+            .as_deref()
+            .map(|cursor| decode_cursor::<(SortValue, Uuid)>(&ordering, cursor))
+            .transpose()?
+            .map(|(value, id)| Keyset { value, id });
+        let (rows, has_next_page) = store::tasks::list(
+            self.db.reader(),
+            actor.user_id,
+            &query.filter,
+            query.order,
+            after.as_ref(),
+            limit,
+            Utc::now(),
+        )
+        .await?;
+        let edges = rows
+            .into_iter()
+            .map(|task| {
+                let cursor =
+                    encode_cursor(&ordering, &(query.order.field.value_of(&task), task.id));
+                (cursor, task)
+            })
+            .collect();
+        Ok(TaskPage {
+            edges,
+            has_next_page,
+        })
+    }
+
+    pub async fn count(&self, actor: &Actor, filter: &TaskFilter) -> ServiceResult<u64> {
+        Ok(store::tasks::count(self.db.reader(), actor.user_id, filter, Utc::now()).await?)
+    }
+
+    pub async fn create(&self, actor: &Actor, input: NewTask) -> ServiceResult<task::Model> {
+        actor.require_write()?;
+        let draft = Draft {
+            title: TaskFields::title(&input.title)?,
+            description: input
+                .description
+                .as_deref()
+                .map(TaskFields::description)
+                .transpose()?
+                .flatten(),
+            priority: input.priority,
+            category: input
+                .category
+                .as_deref()
+                .map(TaskFields::category)
+                .transpose()?
+                .flatten(),
+            due_at: input.due_at.map(to_stored_precision),
+            time_zone: input
+                .time_zone
+                .as_deref()
+                .map(TaskFields::time_zone)
+                .transpose()?
+                .unwrap_or(DEFAULT_TIME_ZONE),
+            recurrence: input
+                .recurrence
+                .as_ref()
+                .map(RecurrenceSpec::resolve)
+                .transpose()?,
+            remind_before_minutes: input
+                .remind_before_minutes
+                .map(TaskFields::remind_before_minutes)
+                .transpose()?,
+        };
+        draft.validate(None)?;
+        let now = now();
+        let id = Uuid::now_v7();
+        let recurring = draft.recurrence.is_some();
+        let mut model = task::ActiveModel {
+            id: Set(id),
+            user_id: Set(actor.user_id),
+            recurrence_anchor: Set(draft.due_at.filter(|_| recurring)),
+            occurrence_number: Set(1),
+            completed: Set(false),
+            completed_at: Set(None),
+            series_id: Set(recurring.then_some(id)),
+            parent_task_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        draft.write_to(&mut model);
+        let tx = self.db.begin_write().await?;
+        let task = store::tasks::insert(&tx, model).await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        changes: TaskChanges,
+    ) -> ServiceResult<task::Model> {
+        actor.require_write()?;
+        let tx = self.db.begin_write().await?;
+        let current = self.owned_task(&tx, actor, id).await?;
+        let time_zone = match &changes.time_zone {
+            Patch::Keep => stored_time_zone(&current),
+            Patch::Clear => DEFAULT_TIME_ZONE,
+            Patch::Set(name) => TaskFields::time_zone(name)?,
+        };
+        let restarts_series = !changes.recurrence.is_keep() || !changes.due_at.is_keep();
+        let draft = Draft {
+            title: match &changes.title {
+                Some(title) => TaskFields::title(title)?,
+                None => current.title.clone(),
+            },
+            description: resolve_text(
+                changes.description,
+                current.description.clone(),
+                TaskFields::description,
+            )?,
+            priority: changes
+                .priority
+                .resolve(current.priority.and_then(Priority::from_rank)),
+            category: resolve_text(
+                changes.category,
+                current.category.clone(),
+                TaskFields::category,
+            )?,
+            due_at: changes
+                .due_at
+                .resolve(current.due_at)
+                .map(to_stored_precision),
+            time_zone,
+            recurrence: match changes.recurrence {
+                Patch::Keep => stored_recurrence(&current),
+                Patch::Clear => None,
+                Patch::Set(spec) => Some(spec.resolve()?),
+            },
+            remind_before_minutes: match changes.remind_before_minutes {
+                Patch::Set(minutes) => Some(TaskFields::remind_before_minutes(minutes)?),
+                other => other.resolve(current.remind_before_minutes),
+            },
+        };
+        // A new rule or a moved due date starts the series afresh from the due date.
+        let anchor = if restarts_series {
+            draft.due_at
+        } else {
+            current.recurrence_anchor.or(draft.due_at)
+        };
+        draft.validate(anchor)?;
+        let recurring = draft.recurrence.is_some();
+        let mut model = current.clone().into_active_model();
+        model.recurrence_anchor = Set(anchor.filter(|_| recurring));
+        if recurring && current.series_id.is_none() {
+            model.series_id = Set(Some(current.id));
+        }
+        model.updated_at = Set(now());
+        draft.write_to(&mut model);
+        let task = store::tasks::update(&tx, model).await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    /// Completes a task. Idempotent: completing a completed task changes nothing and
+    /// returns the next occurrence created the first time. The next occurrence of a
+    /// recurring task is created at most once, however many completions race.
+    pub async fn complete(&self, actor: &Actor, id: Uuid) -> ServiceResult<Completion> {
+        actor.require_write()?;
+        let tx = self.db.begin_write().await?;
+        let task = self.owned_task(&tx, actor, id).await?;
+        let completed_at = now();
+        let won = !task.completed
+            && store::tasks::mark_completed(&tx, actor.user_id, id, completed_at).await?;
+        if won && let Some(successor) = successor_of(&task, completed_at) {
+            store::tasks::insert_successor(&tx, successor).await?;
+        }
+        let task = self.owned_task(&tx, actor, id).await?;
+        let next_occurrence = store::tasks::find_successor(&tx, id).await?;
+        tx.commit().await?;
+        Ok(Completion {
+            task,
+            next_occurrence,
+        })
+    }
+
+    pub async fn uncomplete(&self, actor: &Actor, id: Uuid) -> ServiceResult<task::Model> {
+        actor.require_write()?;
+        let tx = self.db.begin_write().await?;
+        let task = self.owned_task(&tx, actor, id).await?;
+        if !task.completed {
+            tx.commit().await?;
+            return Ok(task);
+        }
+        let mut model = task.into_active_model();
+        model.completed = Set(false);
+        model.completed_at = Set(None);
+        model.updated_at = Set(now());
+        let task = store::tasks::update(&tx, model).await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    pub async fn delete(&self, actor: &Actor, id: Uuid) -> ServiceResult<()> {
+        actor.require_write()?;
+        let tx = self.db.begin_write().await?;
+        if !store::tasks::delete(&tx, actor.user_id, id).await? {
+            return Err(ServiceError::NotFound("task"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Another user's task is reported exactly like a missing one.
+    async fn owned_task(
+        &self,
+        tx: &DatabaseTransaction,
+        actor: &Actor,
+        id: Uuid,
+    ) -> ServiceResult<task::Model> {
+        store::tasks::find_for_user(tx, actor.user_id, id)
+            .await?
+            .ok_or(ServiceError::NotFound("task"))
+    }
+}
+
+/// The recurrence stored on a task, if it has a valid one.
+pub fn stored_recurrence(task: &task::Model) -> Option<Recurrence> {
+    match (&task.recurrence_preset, &task.rrule, &task.recurrence_mode) {
+        (Some(preset), Some(rule), Some(mode)) => Recurrence::from_stored(preset, rule, mode).ok(),
+        _ => None,
+    }
+}
+
+pub fn stored_time_zone(task: &task::Model) -> Tz {
+    parse_time_zone("timeZone", &task.time_zone).unwrap_or(DEFAULT_TIME_ZONE)
+}
+
+/// The next occurrence of a recurring task completed at `completed_at`, ready to insert.
+fn successor_of(task: &task::Model, completed_at: DateTime<Utc>) -> Option<task::ActiveModel> {
+    let recurrence = stored_recurrence(task)?;
+    let due = task.due_at?;
+    let position = SeriesPosition {
+        anchor: task.recurrence_anchor.unwrap_or(due),
+        due,
+        occurrence_number: u32::try_from(task.occurrence_number).unwrap_or(1),
+        time_zone: stored_time_zone(task),
+    };
+    let next = recurrence.next_occurrence(&position, completed_at)?;
+    Some(task::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(task.user_id),
+        title: Set(task.title.clone()),
+        description: Set(task.description.clone()),
+        priority: Set(task.priority),
+        category: Set(task.category.clone()),
+        due_at: Set(Some(next.due)),
+        time_zone: Set(task.time_zone.clone()),
+        rrule: Set(task.rrule.clone()),
+        recurrence_preset: Set(task.recurrence_preset.clone()),
+        recurrence_mode: Set(task.recurrence_mode.clone()),
+        recurrence_anchor: Set(Some(next.anchor)),
+        occurrence_number: Set(i32::try_from(next.occurrence_number).unwrap_or(i32::MAX)),
+        remind_before_minutes: Set(task.remind_before_minutes),
+        completed: Set(false),
+        completed_at: Set(None),
+        series_id: Set(Some(task.series_id.unwrap_or(task.id))),
+        parent_task_id: Set(Some(task.id)),
+        created_at: Set(completed_at),
+        updated_at: Set(completed_at),
+    })
+}
+
+fn resolve_text(
+    patch: Patch<String>,
+    current: Option<String>,
+    rule: fn(&str) -> Result<Option<String>, ValidationError>,
+) -> Result<Option<String>, ValidationError> {
+    match patch {
+        Patch::Set(text) => rule(&text),
+        other => Ok(other.resolve(current)),
+    }
+}
+
+/// A listing's cursors are only valid for the ordering they were issued under.
+fn ordering_tag(order: TaskOrder) -> String {
+    let field = match order.field {
+        TaskOrderField::CreatedAt => "CREATED_AT",
+        TaskOrderField::DueAt => "DUE_AT",
+        TaskOrderField::Priority => "PRIORITY",
+        TaskOrderField::Title => "TITLE",
+    };
+    format!(
+        "tasks:{field}:{}",
+        if order.descending { "DESC" } else { "ASC" }
+    )
+}
+
+/// PostgreSQL keeps microseconds; trimming here makes every backend return exactly
+/// what was stored.
+fn to_stored_precision(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
+}
+
+fn now() -> DateTime<Utc> {
+    to_stored_precision(Utc::now())
+}

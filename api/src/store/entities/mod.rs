@@ -1,0 +1,3 @@
+pub mod api_token;
+pub mod task;
+pub mod user;

@@ -1,0 +1,222 @@
+//! Storage: connections, entities and queries. One code path serves SQLite and
+//! PostgreSQL; the differences (pool shape, write locking) are settled in `Db`.
+
+pub mod api_tokens;
+pub mod entities;
+pub mod tasks;
+pub mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::ConnectOptions as _;
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+};
+
+pub use sea_orm::DbErr as StoreDbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("DATABASE_URL must start with sqlite: or postgres: (got {0:?})")]
+    UnsupportedUrl(String),
+    #[error("cannot open the database at {url}: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sea_orm::sqlx::Error,
+    },
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error("{0} migration(s) not applied yet")]
+    PendingMigrations(usize),
+}
+
+/// The database handles of the service.
+///
+/// SQLite allows one writer at a time. Rather than letting concurrent write transactions
+/// collide on the file lock (and spin in its busy handler), writes go through a pool of a
+/// single connection and start with `BEGIN IMMEDIATE`, while reads use a pool of several.
+/// On PostgreSQL both handles are the same pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    reader: DatabaseConnection,
+    writer: DatabaseConnection,
+    backend: DbBackend,
+}
+
+const SQLITE_READERS: u32 = 4;
+const POSTGRES_CONNECTIONS: u32 = 16;
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Serialises migrations between replicas starting at the same time.
+const MIGRATION_LOCK_KEY: i64 = 0x746f_646f_6d69_6772;
+
+impl Db {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let connect_error = |source| StoreError::Connect {
+            url: redact_url(url),
+            source,
+        };
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(connect_error)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .disable_statement_logging();
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_with(options.clone())
+                .await
+                .map_err(connect_error)?;
+            let reader = SqlitePoolOptions::new()
+                .max_connections(SQLITE_READERS)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_with(options)
+                .await
+                .map_err(connect_error)?;
+            Ok(Self {
+                reader: reader.into(),
+                writer: writer.into(),
+                backend: DbBackend::Sqlite,
+            })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)
+                .map_err(connect_error)?
+                .disable_statement_logging();
+            let pool = PgPoolOptions::new()
+                .max_connections(POSTGRES_CONNECTIONS)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_with(options)
+                .await
+                .map_err(connect_error)?;
+            let connection: DatabaseConnection = pool.into();
+            Ok(Self {
+                reader: connection.clone(),
+                writer: connection,
+                backend: DbBackend::Postgres,
+            })
+        } else {
+            Err(StoreError::UnsupportedUrl(redact_url(url)))
+        }
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
+    /// For queries outside a transaction.
+    pub fn reader(&self) -> &DatabaseConnection {
+        &self.reader
+    }
+
+    /// For single-statement writes outside a transaction.
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.writer
+    }
+
+    /// Starts a read-write transaction; see the type's docs for why SQLite's is
+    /// IMMEDIATE.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.writer
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            DbBackend::Postgres => {
+                // A session-level advisory lock, held on one pooled connection while
+                // the migrator works through the others.
+                let mut lock = self
+                    .writer
+                    .get_postgres_connection_pool()
+                    .acquire()
+                    .await
+                    .map_err(sqlx_error)?;
+                sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(MIGRATION_LOCK_KEY)
+                    .execute(&mut *lock)
+                    .await
+                    .map_err(sqlx_error)?;
+                let migrated = Migrator::up(&self.writer, None).await;
+                let unlocked = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+                    .bind(MIGRATION_LOCK_KEY)
+                    .execute(&mut *lock)
+                    .await;
+                migrated?;
+                unlocked.map_err(sqlx_error)?;
+                Ok(())
+            }
+            _ => Ok(Migrator::up(&self.writer, None).await?),
+        }
+    }
+
+    /// Ready to serve: the database answers and every migration is applied.
+    pub async fn check_ready(&self) -> Result<(), StoreError> {
+        self.reader
+            .execute_raw(Statement::from_string(self.backend, "SELECT 1"))
+            .await?;
+        let pending = Migrator::get_pending_migrations(&self.reader).await?.len();
+        if pending > 0 {
+            return Err(StoreError::PendingMigrations(pending));
+        }
+        Ok(())
+    }
+}
+
+/// The URL with any password replaced, fit for logs and error messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn sqlx_error(error: sea_orm::sqlx::Error) -> DbErr {
+    DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(error)))
+}
+
+/// True when `error` is a unique-constraint violation.
+pub fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(
+        error.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/todo"),
+            "postgres://app:***@db:5432/todo"
+        );
+        assert_eq!(
+            redact_url("postgres://app@db/todo"),
+            "postgres://app@db/todo"
+        );
+        assert_eq!(redact_url("sqlite://data/todo.db"), "sqlite://data/todo.db");
+    }
+}

@@ -1,0 +1,309 @@
+//! Task queries: lookups scoped to their owner, keyset-paginated listing, and the
+//! conditional updates that make completion race-free.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
+};
+use uuid::Uuid;
+
+use super::entities::task::{self, Column, Entity as Tasks};
+
+/// The filters of a task listing; every one that is set must hold.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub completed: Option<bool>,
+    pub priority: Option<i16>,
+    pub category: Option<String>,
+    pub due_before: Option<DateTime<Utc>>,
+    pub due_after: Option<DateTime<Utc>>,
+    pub overdue: Option<bool>,
+    pub recurring: Option<bool>,
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TaskOrderField {
+    #[default]
+    CreatedAt,
+    DueAt,
+    Priority,
+    Title,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TaskOrder {
+    pub field: TaskOrderField,
+    pub descending: bool,
+}
+
+/// The sort key of the last row of a page; the next page starts after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyset {
+    pub value: SortValue,
+    pub id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "t", content = "v")]
+pub enum SortValue {
+    Null,
+    Int(i64),
+    Time(DateTime<Utc>),
+    Text(String),
+}
+
+impl TaskOrderField {
+    /// The expression rows are ordered by. Titles sort case-insensitively.
+    fn sort_expr(self) -> Expr {
+        match self {
+            Self::CreatedAt => Expr::col(Column::CreatedAt),
+            Self::DueAt => Expr::col(Column::DueAt),
+            Self::Priority => Expr::col(Column::Priority),
+            Self::Title => Func::lower(Expr::col(Column::Title)).into(),
+        }
+    }
+
+    /// The same expression applied to a cursor's value, so that the database computes
+    /// both sides of a keyset comparison the same way (e.g. its own `LOWER`).
+    fn cursor_expr(self, value: &SortValue) -> Option<Expr> {
+        let value = match value {
+            SortValue::Null => return None,
+            SortValue::Int(v) => Expr::val(*v),
+            SortValue::Time(v) => Expr::val(*v),
+            SortValue::Text(v) => Expr::val(v.clone()),
+        };
+        Some(match self {
+            Self::Title => Func::lower(value).into(),
+            _ => value,
+        })
+    }
+
+    /// The sort value of `task` for a cursor.
+    pub fn value_of(self, task: &task::Model) -> SortValue {
+        match self {
+            Self::CreatedAt => SortValue::Time(task.created_at),
+            Self::DueAt => task.due_at.map_or(SortValue::Null, SortValue::Time),
+            Self::Priority => task
+                .priority
+                .map_or(SortValue::Null, |p| SortValue::Int(p.into())),
+            Self::Title => SortValue::Text(task.title.clone()),
+        }
+    }
+}
+
+pub async fn find_for_user(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    id: Uuid,
+) -> Result<Option<task::Model>, DbErr> {
+    Tasks::find_by_id(id)
+        .filter(Column::UserId.eq(user_id))
+        .one(conn)
+        .await
+}
+
+/// The occurrence created when `parent_id` was completed, if any.
+pub async fn find_successor(
+    conn: &impl ConnectionTrait,
+    parent_id: Uuid,
+) -> Result<Option<task::Model>, DbErr> {
+    Tasks::find()
+        .filter(Column::ParentTaskId.eq(parent_id))
+        .one(conn)
+        .await
+}
+
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    model: task::ActiveModel,
+) -> Result<task::Model, DbErr> {
+    model.insert(conn).await
+}
+
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    model: task::ActiveModel,
+) -> Result<task::Model, DbErr> {
+    model.update(conn).await
+}
+
+/// Inserts the successor of an occurrence unless one exists already; the unique index on
+/// `parent_task_id` decides, so concurrent completions cannot both insert. Returns
+/// whether this call inserted it.
+pub async fn insert_successor(
+    conn: &impl ConnectionTrait,
+    model: task::ActiveModel,
+) -> Result<bool, DbErr> {
+    let result = Tasks::insert(model)
+        .on_conflict_do_nothing_on([Column::ParentTaskId])
+        .exec_without_returning(conn)
+        .await?;
+    Ok(matches!(result, TryInsertResult::Inserted(rows) if rows > 0))
+}
+
+/// Marks an open task completed. Returns false when it was already completed (or is not
+/// the user's): the conditional update is what makes concurrent completions of one
+/// occurrence resolve to a single winner.
+pub async fn mark_completed(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = Tasks::update_many()
+        .col_expr(Column::Completed, Expr::value(true))
+        .col_expr(Column::CompletedAt, Expr::value(at))
+        .col_expr(Column::UpdatedAt, Expr::value(at))
+        .filter(Column::Id.eq(id))
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::Completed.eq(false))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn delete(conn: &impl ConnectionTrait, user_id: Uuid, id: Uuid) -> Result<bool, DbErr> {
+    let result = Tasks::delete_many()
+        .filter(Column::Id.eq(id))
+        .filter(Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// One page of the user's tasks: up to `limit` rows after `after`, plus whether more
+/// follow.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    filter: &TaskFilter,
+    order: TaskOrder,
+    after: Option<&Keyset>,
+    limit: u64,
+    now: DateTime<Utc>,
+) -> Result<(Vec<task::Model>, bool), DbErr> {
+    let direction = if order.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    let sort = order.field.sort_expr();
+    let mut query = Tasks::find()
+        .filter(Column::UserId.eq(user_id))
+        .filter(filter_condition(filter, now));
+    if let Some(after) = after {
+        query = query.filter(keyset_condition(order, after));
+    }
+    let mut rows = query
+        // Rows without a sort value come last in either direction.
+        .order_by(sort.clone().is_null(), Order::Asc)
+        .order_by(sort, direction.clone())
+        .order_by(Column::Id, direction)
+        .limit(limit + 1)
+        .all(conn)
+        .await?;
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, has_more))
+}
+
+pub async fn count(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    filter: &TaskFilter,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Tasks::find()
+        .filter(Column::UserId.eq(user_id))
+        .filter(filter_condition(filter, now))
+        .count(conn)
+        .await
+}
+
+fn filter_condition(filter: &TaskFilter, now: DateTime<Utc>) -> Condition {
+    let mut condition = Condition::all();
+    if let Some(completed) = filter.completed {
+        condition = condition.add(Column::Completed.eq(completed));
+    }
+    if let Some(priority) = filter.priority {
+        condition = condition.add(Column::Priority.eq(priority));
+    }
+    if let Some(category) = &filter.category {
+        condition = condition.add(Column::Category.eq(category.clone()));
+    }
+    if let Some(before) = filter.due_before {
+        condition = condition.add(Column::DueAt.lt(before));
+    }
+    if let Some(after) = filter.due_after {
+        condition = condition.add(Column::DueAt.gte(after));
+    }
+    if let Some(overdue) = filter.overdue {
+        let is_overdue = Condition::all()
+            .add(Column::Completed.eq(false))
+            .add(Column::DueAt.lt(now));
+        condition = condition.add(if overdue {
+            is_overdue
+        } else {
+            is_overdue.not()
+        });
+    }
+    if let Some(recurring) = filter.recurring {
+        condition = condition.add(if recurring {
+            Column::Rrule.is_not_null()
+        } else {
+            Column::Rrule.is_null()
+        });
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        let matches = |column: Column| {
+            Expr::expr(Func::lower(Expr::col(column)))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        condition = condition.add(
+            Condition::any()
+                .add(matches(Column::Title))
+                .add(matches(Column::Description)),
+        );
+    }
+    condition
+}
+
+/// Rows strictly after `after` in the listing's order (nulls last, id breaking ties).
+fn keyset_condition(order: TaskOrder, after: &Keyset) -> Condition {
+    let sort = order.field.sort_expr();
+    let beyond = |left: Expr, right: Expr| {
+        if order.descending {
+            left.lt(right)
+        } else {
+            left.gt(right)
+        }
+    };
+    let id_after = beyond(Expr::col(Column::Id), Expr::val(after.id));
+    match order.field.cursor_expr(&after.value) {
+        Some(value) => Condition::any()
+            .add(beyond(sort.clone(), value.clone()))
+            .add(Condition::all().add(sort.clone().eq(value)).add(id_after))
+            .add(sort.is_null()),
+        None => Condition::all().add(sort.is_null()).add(id_after),
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}

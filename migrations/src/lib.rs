@@ -1,0 +1,22 @@
+//! Schema migrations, applied by `todo-api` at start-up and by `todo-api migrate`.
+//!
+//! One migration per change; a migration that has landed is never edited.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_users;
+mod m20261126_000002_create_api_tokens;
+mod m20261126_000003_create_tasks;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_users::Migration),
+            Box::new(m20261126_000002_create_api_tokens::Migration),
+            Box::new(m20261126_000003_create_tasks::Migration),
+        ]
+    }
+}
