@@ -557,7 +557,6 @@ impl fmt::Display for Recurrence {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
 
     use super::*;
     use chrono::NaiveDate;

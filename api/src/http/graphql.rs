@@ -22,16 +22,14 @@ pub async fn handle(
     OptionalActor(actor): OptionalActor,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let request = if method == Method::GET {
-        match parse_get(query.as_deref().unwrap_or_default()) {
-            Ok(request) => request,
-            Err(response) => return response,
-        }
+    let parsed = if method == Method::GET {
+        parse_get(query.as_deref().unwrap_or_default())
     } else {
-        match parse_post(&headers, body) {
-            Ok(request) => request,
-            Err(response) => return response,
-        }
+        parse_post(&headers, body)
+    };
+    let request = match parsed {
+        Ok(request) => request,
+        Err(error) => return error.into_response(),
     };
 
     let mut request = request.data(state.services.clone());
@@ -68,11 +66,12 @@ pub async fn handle(
         }
         Err(error) => {
             tracing::error!(%error, "cannot serialise a GraphQL response");
-            request_error(
+            RequestError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 code::INTERNAL,
                 "internal error",
             )
+            .into_response()
         }
     }
 }
@@ -84,7 +83,7 @@ pub async fn graphiql() -> Html<String> {
 fn parse_post(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<async_graphql::Request, Response> {
+) -> Result<async_graphql::Request, RequestError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -92,7 +91,7 @@ fn parse_post(
     if !content_type.starts_with("application/json")
         && !content_type.starts_with(GRAPHQL_RESPONSE_JSON)
     {
-        return Err(request_error(
+        return Err(RequestError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             code::BAD_USER_INPUT,
             "send the request as Content-Type: application/json",
@@ -108,23 +107,23 @@ fn parse_post(
         } else {
             rejection.body_text()
         };
-        request_error(status, code::BAD_USER_INPUT, &message)
+        RequestError::new(status, code::BAD_USER_INPUT, message)
     })?;
     serde_json::from_slice::<async_graphql::Request>(&body).map_err(|error| {
-        request_error(
+        RequestError::new(
             StatusCode::BAD_REQUEST,
             code::BAD_USER_INPUT,
-            &format!("the body is not a GraphQL request: {error}"),
+            format!("the body is not a GraphQL request: {error}"),
         )
     })
 }
 
-fn parse_get(query: &str) -> Result<async_graphql::Request, Response> {
+fn parse_get(query: &str) -> Result<async_graphql::Request, RequestError> {
     let request = async_graphql::http::parse_query_string(query).map_err(|error| {
-        request_error(
+        RequestError::new(
             StatusCode::BAD_REQUEST,
             code::BAD_USER_INPUT,
-            &format!("invalid GraphQL query parameters: {error}"),
+            format!("invalid GraphQL query parameters: {error}"),
         )
     })?;
     // GET must not change state; mutations go by POST. Documents that do not parse are
@@ -136,15 +135,14 @@ fn parse_get(query: &str) -> Result<async_graphql::Request, Response> {
             (DocumentOperations::Multiple(_), None) => None,
         };
         if operation_type == Some(OperationType::Mutation) {
-            let mut response = request_error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                code::BAD_USER_INPUT,
-                "mutations are only accepted by POST",
-            );
-            response
-                .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
-            return Err(response);
+            return Err(RequestError {
+                allow: Some("POST"),
+                ..RequestError::new(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    code::BAD_USER_INPUT,
+                    "mutations are only accepted by POST",
+                )
+            });
         }
     }
     Ok(request)
@@ -158,6 +156,37 @@ fn accepts(headers: &HeaderMap, media_type: &str) -> bool {
         .any(|v| v.contains(media_type))
 }
 
-fn request_error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, axum::Json(request_error_body(code, message))).into_response()
+/// A request refused before execution, answered in the GraphQL error shape.
+struct RequestError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    allow: Option<&'static str>,
+}
+
+impl RequestError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            allow: None,
+        }
+    }
+}
+
+impl IntoResponse for RequestError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            axum::Json(request_error_body(self.code, &self.message)),
+        )
+            .into_response();
+        if let Some(allow) = self.allow {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        response
+    }
 }

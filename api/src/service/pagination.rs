@@ -59,7 +59,6 @@ pub fn decode_cursor<T: for<'de> Deserialize<'de>>(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -217,7 +217,7 @@ impl TaskService {
                 .map(TaskFields::category)
                 .transpose()?
                 .flatten(),
-            due_at: input.due_at.map(to_stored_precision),
+            due_at: input.due_at.map(to_whole_seconds),
             time_zone: input
                 .time_zone
                 .as_deref()
@@ -291,10 +291,7 @@ impl TaskService {
                 current.category.clone(),
                 TaskFields::category,
             )?,
-            due_at: changes
-                .due_at
-                .resolve(current.due_at)
-                .map(to_stored_precision),
+            due_at: changes.due_at.resolve(current.due_at).map(to_whole_seconds),
             time_zone,
             recurrence: match changes.recurrence {
                 Patch::Keep => stored_recurrence(&current),
@@ -458,6 +455,12 @@ fn ordering_tag(order: TaskOrder) -> String {
         "tasks:{field}:{}",
         if order.descending { "DESC" } else { "ASC" }
     )
+}
+
+/// Due dates are kept to the second: recurrence rules produce whole seconds, and an
+/// instance a fraction before its series start would be lost.
+fn to_whole_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(0)
 }
 
 /// PostgreSQL keeps microseconds; trimming here makes every backend return exactly

@@ -241,13 +241,17 @@ fn filter_condition(filter: &TaskFilter, now: DateTime<Utc>) -> Condition {
         condition = condition.add(Column::DueAt.gte(after));
     }
     if let Some(overdue) = filter.overdue {
-        let is_overdue = Condition::all()
-            .add(Column::Completed.eq(false))
-            .add(Column::DueAt.lt(now));
+        // Spelled out both ways: negating the first would drop rows without a due
+        // date, since SQL's NOT(NULL) is NULL.
         condition = condition.add(if overdue {
-            is_overdue
+            Condition::all()
+                .add(Column::Completed.eq(false))
+                .add(Column::DueAt.lt(now))
         } else {
-            is_overdue.not()
+            Condition::any()
+                .add(Column::Completed.eq(true))
+                .add(Column::DueAt.is_null())
+                .add(Column::DueAt.gte(now))
         });
     }
     if let Some(recurring) = filter.recurring {

@@ -1,0 +1,158 @@
+use std::time::Duration;
+
+use api::app::Application;
+use api::config::{EventBus, Settings};
+use api::service::AuthConfig;
+use sea_orm::sqlx::{Connection as _, Executor as _};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    _data_dir: TempDir,
+}
+
+/// A PostgreSQL server URL (any database) from TEST_DATABASE_URL: each test then gets
+/// a database of its own on that server. Unset: each test gets a SQLite file.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres"))
+}
+
+/// A fresh, empty database for one test.
+pub async fn fresh_database_url(data_dir: &TempDir) -> String {
+    match postgres_url() {
+        Some(server_url) => {
+            let prefix =
+                std::env::var("TEST_DATABASE_PREFIX").unwrap_or_else(|_| "todo_test".into());
+            let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = sea_orm::sqlx::PgConnection::connect(&server_url)
+                .await
+                .unwrap();
+            admin
+                .execute(sea_orm::sqlx::AssertSqlSafe(format!(
+                    "CREATE DATABASE \"{name}\""
+                )))
+                .await
+                .unwrap();
+            let (base, _) = server_url.rsplit_once('/').unwrap();
+            format!("{base}/{name}")
+        }
+        None => format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.path().join("todo.db").display()
+        ),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    api::telemetry::init(api::config::LogFormat::Text);
+    let data_dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database_url: fresh_database_url(&data_dir).await,
+        event_bus: EventBus::Inprocess,
+        auth: AuthConfig {
+            jwt_secret: b"integration-test-secret-of-32-bytes!".to_vec(),
+            session_ttl: Duration::from_secs(3600),
+        },
+    };
+    let app = Application::build(settings).await.unwrap();
+    let address = format!("http://{}", app.local_addr().unwrap());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        _data_dir: data_dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// POSTs a GraphQL request and returns the parsed response body.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap().json().await.unwrap()
+    }
+
+    /// Like `graphql`, but the request must succeed; returns `data`.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let response = self.graphql(token, query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response}"
+        );
+        response["data"].clone()
+    }
+
+    /// Registers a user; returns their session token.
+    pub async fn register(&self, email: &str) -> String {
+        let data = self
+            .ok(
+                None,
+                "mutation($input: RegisterInput!) { register(input: $input) { token user { id } } }",
+                json!({ "input": { "email": email, "password": "correct horse", "displayName": "Test User" } }),
+            )
+            .await;
+        data["register"]["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn create_task(&self, token: &str, input: Value) -> Value {
+        let data = self
+            .ok(
+                Some(token),
+                &format!("mutation($input: CreateTaskInput!) {{ createTask(input: $input) {{ {TASK_FIELDS} }} }}"),
+                json!({ "input": input }),
+            )
+            .await;
+        data["createTask"].clone()
+    }
+
+    pub async fn complete_task(&self, token: &str, id: &str) -> Value {
+        let data = self
+            .ok(
+                Some(token),
+                &format!(
+                    "mutation($id: ID!) {{ completeTask(id: $id) {{ task {{ {TASK_FIELDS} }} nextOccurrence {{ {TASK_FIELDS} }} }} }}"
+                ),
+                json!({ "id": id }),
+            )
+            .await;
+        data["completeTask"].clone()
+    }
+
+    pub async fn task_count(&self, token: &str) -> u64 {
+        let data = self
+            .ok(Some(token), "{ tasks { totalCount } }", json!({}))
+            .await;
+        data["tasks"]["totalCount"].as_u64().unwrap()
+    }
+}
+
+pub const TASK_FIELDS: &str = "id title description priority category dueAt timeZone \
+    recurrence { preset rrule mode description } remindBeforeMinutes completed completedAt \
+    seriesId parentTaskId occurrenceNumber createdAt updatedAt";
+
+/// The `extensions.code` of the first error.
+pub fn error_code(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {response}"))
+}
+
+pub fn error_field(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["field"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error field in {response}"))
+}

@@ -1,0 +1,12 @@
+//! The integration suite: each test boots the real server on a random port with a fresh
+//! database (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set) and talks
+//! HTTP to it.
+
+#![allow(clippy::unwrap_used)]
+
+mod auth;
+mod edge;
+mod helpers;
+mod process;
+mod recurrence;
+mod tasks;

@@ -1,0 +1,29 @@
+# Shared by the scripts in this folder: make sure a PostgreSQL server is answering.
+
+POSTGRES_HOST="${POSTGRES_HOST:-127.0.0.1}"
+POSTGRES_PORT="${POSTGRES_PORT:-5432}"
+POSTGRES_USER="${POSTGRES_USER:-postgres}"
+
+ensure_postgres() {
+  if pg_isready -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" 2>/dev/null; then
+    return 0
+  fi
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    echo "PostgreSQL is not installed; installing it from Debian's packages" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  local version
+  version="$(ls /etc/postgresql | sort -V | tail -n 1)"
+  echo "starting PostgreSQL $version" >&2
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 60); do
+    pg_isready -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" && return 0
+    sleep 0.5
+  done
+  echo "PostgreSQL did not come up on $POSTGRES_HOST:$POSTGRES_PORT" >&2
+  return 1
+}
+
+psql_admin() {
+  psql -v ON_ERROR_STOP=1 -qAt -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d postgres "$@"
+}
