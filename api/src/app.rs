@@ -1,17 +1,30 @@
-//! Start-up: connect, migrate, wire the services, bind, serve.
+//! Start-up: connect, migrate, wire the services and the event flow, bind, serve.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 
-use crate::config::Settings;
+use crate::config::{BusSettings, Settings};
+use crate::events::dapr::{Callback, DaprBus};
+use crate::events::{AuditConsumer, Dispatcher, EventBus, InProcessBus, Relay};
 use crate::graphql::build_schema;
 use crate::http::{AppState, router};
 use crate::service::Services;
 use crate::store::Db;
 
+/// How often expired audit entries are removed.
+const RETENTION_INTERVAL: Duration = Duration::from_secs(60 * 60);
+
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    services: Services,
+    background: JoinSet<()>,
+    shutdown: CancellationToken,
 }
 
 impl Application {
@@ -21,9 +34,39 @@ impl Application {
             .await
             .context("DATABASE_URL")?;
         db.migrate().await.context("applying database migrations")?;
-        let services = Services::new(db, settings.auth);
+        let services = Services::new(db.clone(), settings.auth, settings.audit_retention);
+        let dispatcher =
+            Dispatcher::new(vec![Arc::new(AuditConsumer::new(services.audit.clone()))]);
+        let shutdown = CancellationToken::new();
+        let mut background = JoinSet::new();
+
+        let bus: Arc<dyn EventBus> = match settings.bus {
+            BusSettings::InProcess => Arc::new(InProcessBus::new(dispatcher)),
+            BusSettings::Dapr {
+                pubsub,
+                app_listen,
+                app_api_token,
+                sidecar,
+            } => {
+                let callback_listener = TcpListener::bind(app_listen)
+                    .await
+                    .with_context(|| format!("DAPR_APP_LISTEN: cannot listen on {app_listen}"))?;
+                let callback = Callback::new(pubsub.clone(), dispatcher, None);
+                let stop = shutdown.clone();
+                background.spawn(async move {
+                    if let Err(error) = callback.serve(callback_listener, app_api_token, stop).await
+                    {
+                        tracing::error!(%error, "the Dapr app callback stopped");
+                    }
+                });
+                Arc::new(DaprBus::new(sidecar, pubsub))
+            }
+        };
+        background.spawn(Relay::new(db, bus, services.outbox_signal.clone()).run(shutdown.clone()));
+        background.spawn(retention_job(services.clone(), shutdown.clone()));
+
         let state = AppState {
-            services,
+            services: services.clone(),
             schema: build_schema(),
         };
         let listener = TcpListener::bind(settings.listen)
@@ -32,6 +75,9 @@ impl Application {
         Ok(Self {
             listener,
             router: router(state),
+            services,
+            background,
+            shutdown,
         })
     }
 
@@ -39,12 +85,33 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    /// The use cases, for tests and tools that run the app in-process.
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish and stops
+    /// the background work.
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         tracing::info!(address = %self.listener.local_addr()?, "listening");
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        self.shutdown.cancel();
+        while self.background.join_next().await.is_some() {}
+        served
+    }
+}
+
+async fn retention_job(services: Services, shutdown: CancellationToken) {
+    loop {
+        if let Err(error) = services.audit.purge_expired(chrono::Utc::now()).await {
+            tracing::warn!(%error, "audit retention failed; will try again");
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(RETENTION_INTERVAL) => {}
+        }
     }
 }
 

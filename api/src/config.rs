@@ -48,6 +48,8 @@ pub enum LogFormat {
 pub enum EventBus {
     /// Events stay inside the process.
     Inprocess,
+    /// Dapr pub/sub through the sidecar (Kafka in production).
+    Dapr,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -78,6 +80,54 @@ pub struct ServeArgs {
     #[arg(long, env = "TODO_SESSION_TTL_MINUTES", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=43_200))]
     pub session_ttl_minutes: u64,
+    /// Audit entries older than this many days are removed.
+    #[arg(long, env = "TODO_AUDIT_RETENTION_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub audit_retention_days: u32,
+    #[command(flatten)]
+    pub dapr: DaprArgs,
+}
+
+/// Used with `EVENT_BUS=dapr`. The sidecar's address comes from Dapr's own variables
+/// (`DAPR_GRPC_ENDPOINT` or `DAPR_GRPC_PORT`, and `DAPR_API_TOKEN`).
+#[derive(Debug, Clone, Args)]
+pub struct DaprArgs {
+    /// The Dapr pub/sub component to publish to and subscribe on.
+    #[arg(long, env = "DAPR_PUBSUB_NAME", default_value = "pubsub")]
+    pub dapr_pubsub: String,
+    /// Where the app callback (gRPC) listens for the sidecar: Dapr's `--app-port`.
+    #[arg(long, env = "DAPR_APP_LISTEN", default_value = "127.0.0.1:50051")]
+    pub dapr_app_listen: SocketAddr,
+    /// The token the sidecar must present on every callback (Dapr's app API token).
+    #[arg(long, env = "APP_API_TOKEN", hide_env_values = true)]
+    pub app_api_token: Option<String>,
+}
+
+/// How events travel.
+#[derive(Clone)]
+pub enum BusSettings {
+    InProcess,
+    Dapr {
+        pubsub: String,
+        app_listen: SocketAddr,
+        app_api_token: String,
+        sidecar: dapr::client::ClientOptions,
+    },
+}
+
+impl std::fmt::Debug for BusSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::InProcess => f.write_str("InProcess"),
+            Self::Dapr {
+                pubsub, app_listen, ..
+            } => f
+                .debug_struct("Dapr")
+                .field("pubsub", pubsub)
+                .field("app_listen", app_listen)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 /// Everything the service needs to start, resolved and checked.
@@ -85,8 +135,9 @@ pub struct ServeArgs {
 pub struct Settings {
     pub listen: SocketAddr,
     pub database_url: String,
-    pub event_bus: EventBus,
+    pub bus: BusSettings,
     pub auth: AuthConfig,
+    pub audit_retention: chrono::Duration,
 }
 
 impl DatabaseArgs {
@@ -130,10 +181,26 @@ impl ServeArgs {
                 load_or_create_secret(&self.database.data_dir)?
             }
         };
+        let bus = match self.event_bus {
+            EventBus::Inprocess => BusSettings::InProcess,
+            EventBus::Dapr => BusSettings::Dapr {
+                pubsub: self.dapr.dapr_pubsub.clone(),
+                app_listen: self.dapr.dapr_app_listen,
+                app_api_token: self
+                    .dapr
+                    .app_api_token
+                    .clone()
+                    .filter(|token| !token.is_empty())
+                    .context("APP_API_TOKEN must be set with EVENT_BUS=dapr, so that only the sidecar can call the app")?,
+                sidecar: dapr::client::ClientOptions::from_env()
+                    .context("DAPR_GRPC_ENDPOINT / DAPR_CLIENT_TIMEOUT_SECONDS")?,
+            },
+        };
         Ok(Settings {
             listen: self.listen,
             database_url,
-            event_bus: self.event_bus,
+            bus,
+            audit_retention: chrono::Duration::days(i64::from(self.audit_retention_days)),
             auth: AuthConfig {
                 jwt_secret,
                 session_ttl: Duration::from_secs(self.session_ttl_minutes * 60),
@@ -220,6 +287,12 @@ mod tests {
             event_bus: EventBus::Inprocess,
             jwt_secret: None,
             session_ttl_minutes: 60,
+            audit_retention_days: 90,
+            dapr: DaprArgs {
+                dapr_pubsub: "pubsub".into(),
+                dapr_app_listen: "127.0.0.1:0".parse().unwrap(),
+                app_api_token: None,
+            },
         };
         assert!(
             args.resolve()
@@ -242,5 +315,12 @@ mod tests {
                 .to_string()
                 .contains("TODO_JWT_SECRET")
         );
+        let dapr_without_token = ServeArgs {
+            event_bus: EventBus::Dapr,
+            jwt_secret: None,
+            ..short
+        };
+        let error = dapr_without_token.resolve().unwrap_err();
+        assert!(format!("{error:#}").contains("APP_API_TOKEN"), "{error:#}");
     }
 }

@@ -7,6 +7,9 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_create_users;
 mod m20261126_000002_create_api_tokens;
 mod m20261126_000003_create_tasks;
+mod m20261126_000004_create_outbox;
+mod m20261126_000005_create_audit_entries;
+mod m20261126_000006_create_processed_events;
 
 pub struct Migrator;
 
@@ -17,6 +20,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_create_users::Migration),
             Box::new(m20261126_000002_create_api_tokens::Migration),
             Box::new(m20261126_000003_create_tasks::Migration),
+            Box::new(m20261126_000004_create_outbox::Migration),
+            Box::new(m20261126_000005_create_audit_entries::Migration),
+            Box::new(m20261126_000006_create_processed_events::Migration),
         ]
     }
 }

@@ -29,6 +29,15 @@ impl Priority {
         }
     }
 
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "LOW",
+            Self::Normal => "NORMAL",
+            Self::High => "HIGH",
+            Self::Urgent => "URGENT",
+        }
+    }
+
     pub fn from_rank(rank: i16) -> Option<Self> {
         match rank {
             0 => Some(Self::Low),

@@ -2,6 +2,7 @@
 //! rules live in `service`.
 
 mod account;
+mod audit;
 mod error;
 mod mutation;
 mod pagination;

@@ -1,6 +1,7 @@
 use async_graphql::{Context, ID, Object};
 
 use super::account::User;
+use super::audit::{AuditEntryConnection, AuditFilter, audit_log};
 use super::error::GqlResultExt;
 use super::task::{Task, TaskConnection, TaskFilter, TaskOrder};
 use super::{ContextExt, parse_id};
@@ -46,5 +47,17 @@ impl Query {
         };
         let page = ctx.services().tasks.list(actor, &query).await.gql()?;
         Ok(TaskConnection::new(page, query.filter))
+    }
+
+    /// Every recorded change to the user's tasks, newest first.
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 200) as usize * child_complexity + 1")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<AuditEntryConnection> {
+        audit_log(ctx, filter, first, after).await
     }
 }

@@ -1,6 +1,7 @@
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 
 use super::ContextExt;
+use super::audit::{AuditEntryConnection, AuditFilter, audit_log};
 use super::error::{GqlResultExt, to_graphql_error};
 use super::pagination::PageInfo;
 use super::scalars::DateTime;
@@ -356,6 +357,21 @@ impl Task {
 
     async fn updated_at(&self) -> DateTime {
         self.0.updated_at.into()
+    }
+
+    /// Changes to this task, newest first.
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 200) as usize * child_complexity + 1")]
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<AuditEntryConnection> {
+        let filter = AuditFilter {
+            task_id: Some(ID(self.0.id.to_string())),
+            ..AuditFilter::default()
+        };
+        audit_log(ctx, Some(filter), first, after).await
     }
 }
 

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::request_id::RequestId;
 use crate::graphql::{code, request_error_body};
-use crate::service::{Actor, ServiceError, Source};
+use crate::service::{Actor, Origin, ServiceError, Source};
 
 /// Names the client channel, for the record of who changed what.
 const SOURCE_HEADER: &str = "x-todo-source";
@@ -44,13 +44,17 @@ impl FromRequestParts<AppState> for OptionalActor {
             Some(s) if s.eq_ignore_ascii_case("mcp") => Source::Mcp,
             _ => Source::Graphql,
         };
-        let request_id = parts.extensions.get::<RequestId>().map(|id| id.0.clone());
-        match state
-            .services
-            .auth
-            .authenticate(token, source, request_id)
-            .await
-        {
+        let origin = Origin {
+            source,
+            request_id: parts.extensions.get::<RequestId>().map(|id| id.0.clone()),
+            traceparent: parts
+                .headers
+                .get("traceparent")
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| v.len() <= 128)
+                .map(str::to_owned),
+        };
+        match state.services.auth.authenticate(token, origin).await {
             Ok(actor) => Ok(Self(Some(actor))),
             Err(ServiceError::InvalidToken) => Err(unauthenticated("invalid or expired token")),
             Err(error) => {

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use self::throttle::LoginThrottle;
-use super::{Actor, Credential, Scope, ServiceError, ServiceResult, Source};
+use super::{Actor, Credential, Origin, Scope, ServiceError, ServiceResult};
 use crate::domain::user::{
     normalize_email, validate_display_name, validate_password, validate_token_name,
 };
@@ -166,12 +166,7 @@ impl AuthService {
     }
 
     /// Resolves a bearer token (JWT or API token) to the actor it stands for.
-    pub async fn authenticate(
-        &self,
-        bearer: &str,
-        source: Source,
-        request_id: Option<String>,
-    ) -> ServiceResult<Actor> {
+    pub async fn authenticate(&self, bearer: &str, origin: Origin) -> ServiceResult<Actor> {
         if let Some(secret) = bearer.strip_prefix(API_TOKEN_PREFIX) {
             let hash = token_hash(secret);
             let token = store::api_tokens::find_active_by_hash(self.inner.db.reader(), &hash)
@@ -186,8 +181,7 @@ impl AuthService {
                 user_id: token.user_id,
                 scope,
                 credential: Credential::ApiToken { id: token.id },
-                source,
-                request_id,
+                origin,
             });
         }
         let claims = jsonwebtoken::decode::<Claims>(
@@ -201,8 +195,7 @@ impl AuthService {
             user_id: claims.sub,
             scope: Scope::Write,
             credential: Credential::Session,
-            source,
-            request_id,
+            origin,
         })
     }
 

@@ -1,17 +1,23 @@
 //! Use cases. Each mutation runs in one database transaction, so that whatever else a
 //! change must record is written atomically with it.
 
+pub mod audit;
 pub mod auth;
 mod error;
 pub mod pagination;
 pub mod tasks;
 
+use std::sync::Arc;
+
+use tokio::sync::Notify;
 use uuid::Uuid;
 
+pub use audit::AuditService;
 pub use auth::{AuthConfig, AuthService};
 pub use error::{ServiceError, ServiceResult};
 pub use tasks::TaskService;
 
+pub use crate::domain::event::Source;
 use crate::store::Db;
 
 /// What a token lets its bearer do.
@@ -38,27 +44,6 @@ impl Scope {
     }
 }
 
-/// The channel a change came through; recorded with it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Source {
-    Web,
-    #[default]
-    Graphql,
-    Mcp,
-    System,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Web => "WEB",
-            Self::Graphql => "GRAPHQL",
-            Self::Mcp => "MCP",
-            Self::System => "SYSTEM",
-        }
-    }
-}
-
 /// How the actor proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential {
@@ -69,14 +54,22 @@ pub enum Credential {
     },
 }
 
+/// Where a request came from, recorded with the changes it makes.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub source: Source,
+    pub request_id: Option<String>,
+    /// W3C trace context, passed on to the events the request causes.
+    pub traceparent: Option<String>,
+}
+
 /// The one user a request acts as, and with which rights.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: Uuid,
     pub scope: Scope,
     pub credential: Credential,
-    pub source: Source,
-    pub request_id: Option<String>,
+    pub origin: Origin,
 }
 
 impl Actor {
@@ -101,19 +94,39 @@ impl Actor {
     }
 }
 
-/// The use cases, shared by every edge (GraphQL, and later MCP and events).
+/// Wakes the outbox relay when a transaction has committed new events, so that they
+/// go out at once rather than at the next poll.
+#[derive(Clone, Default)]
+pub struct OutboxSignal(Arc<Notify>);
+
+impl OutboxSignal {
+    pub fn notify(&self) {
+        self.0.notify_one();
+    }
+
+    pub async fn notified(&self) {
+        self.0.notified().await;
+    }
+}
+
+/// The use cases, shared by every edge (GraphQL, events, and later MCP).
 #[derive(Clone)]
 pub struct Services {
     pub db: Db,
     pub auth: AuthService,
     pub tasks: TaskService,
+    pub audit: AuditService,
+    pub outbox_signal: OutboxSignal,
 }
 
 impl Services {
-    pub fn new(db: Db, auth_config: AuthConfig) -> Self {
+    pub fn new(db: Db, auth_config: AuthConfig, audit_retention: chrono::Duration) -> Self {
+        let outbox_signal = OutboxSignal::default();
         Self {
             auth: AuthService::new(db.clone(), auth_config),
-            tasks: TaskService::new(db.clone()),
+            tasks: TaskService::new(db.clone(), outbox_signal.clone()),
+            audit: AuditService::new(db.clone(), audit_retention),
+            outbox_signal,
             db,
         }
     }

@@ -4,11 +4,13 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{DatabaseTransaction, IntoActiveModel};
+use sea_orm::{DatabaseTransaction, DbErr, IntoActiveModel};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::pagination::{decode_cursor, encode_cursor, page_size};
-use super::{Actor, ServiceError, ServiceResult};
+use super::{Actor, OutboxSignal, ServiceError, ServiceResult, Source};
+use crate::domain::event::{AuditAction, CloudEvent, TaskChange, topic};
 use crate::domain::task::parse_time_zone;
 use crate::domain::{
     Priority, Recurrence, RecurrenceMode, RecurrencePreset, SeriesPosition, TaskFields,
@@ -150,11 +152,12 @@ impl Draft {
 #[derive(Clone)]
 pub struct TaskService {
     db: Db,
+    outbox_signal: OutboxSignal,
 }
 
 impl TaskService {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, outbox_signal: OutboxSignal) -> Self {
+        Self { db, outbox_signal }
     }
 
     pub async fn get(&self, actor: &Actor, id: Uuid) -> ServiceResult<task::Model> {
@@ -254,7 +257,16 @@ impl TaskService {
         draft.write_to(&mut model);
         let tx = self.db.begin_write().await?;
         let task = store::tasks::insert(&tx, model).await?;
-        tx.commit().await?;
+        record(
+            &tx,
+            actor,
+            AuditAction::Create,
+            actor.origin.source,
+            None,
+            Some(&task),
+        )
+        .await?;
+        self.commit(tx).await?;
         Ok(task)
     }
 
@@ -319,7 +331,16 @@ impl TaskService {
         model.updated_at = Set(now());
         draft.write_to(&mut model);
         let task = store::tasks::update(&tx, model).await?;
-        tx.commit().await?;
+        record(
+            &tx,
+            actor,
+            AuditAction::Update,
+            actor.origin.source,
+            Some(&current),
+            Some(&task),
+        )
+        .await?;
+        self.commit(tx).await?;
         Ok(task)
     }
 
@@ -333,12 +354,37 @@ impl TaskService {
         let completed_at = now();
         let won = !task.completed
             && store::tasks::mark_completed(&tx, actor.user_id, id, completed_at).await?;
-        if won && let Some(successor) = successor_of(&task, completed_at) {
-            store::tasks::insert_successor(&tx, successor).await?;
-        }
+        let created_successor = match successor_of(&task, completed_at) {
+            Some(successor) if won => store::tasks::insert_successor(&tx, successor).await?,
+            _ => false,
+        };
+        let before = task;
         let task = self.owned_task(&tx, actor, id).await?;
         let next_occurrence = store::tasks::find_successor(&tx, id).await?;
-        tx.commit().await?;
+        if won {
+            record(
+                &tx,
+                actor,
+                AuditAction::Complete,
+                actor.origin.source,
+                Some(&before),
+                Some(&task),
+            )
+            .await?;
+        }
+        if let Some(successor) = next_occurrence.as_ref().filter(|_| created_successor) {
+            // The next occurrence is the system's doing, on the user's behalf.
+            record(
+                &tx,
+                actor,
+                AuditAction::Create,
+                Source::System,
+                None,
+                Some(successor),
+            )
+            .await?;
+        }
+        self.commit(tx).await?;
         Ok(Completion {
             task,
             next_occurrence,
@@ -353,22 +399,49 @@ impl TaskService {
             tx.commit().await?;
             return Ok(task);
         }
+        let before = task.clone();
         let mut model = task.into_active_model();
         model.completed = Set(false);
         model.completed_at = Set(None);
         model.updated_at = Set(now());
         let task = store::tasks::update(&tx, model).await?;
-        tx.commit().await?;
+        record(
+            &tx,
+            actor,
+            AuditAction::Uncomplete,
+            actor.origin.source,
+            Some(&before),
+            Some(&task),
+        )
+        .await?;
+        self.commit(tx).await?;
         Ok(task)
     }
 
     pub async fn delete(&self, actor: &Actor, id: Uuid) -> ServiceResult<()> {
         actor.require_write()?;
         let tx = self.db.begin_write().await?;
+        let task = self.owned_task(&tx, actor, id).await?;
         if !store::tasks::delete(&tx, actor.user_id, id).await? {
             return Err(ServiceError::NotFound("task"));
         }
+        record(
+            &tx,
+            actor,
+            AuditAction::Delete,
+            actor.origin.source,
+            Some(&task),
+            None,
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+
+    /// Commits a transaction that wrote outbox events and wakes the relay.
+    async fn commit(&self, tx: DatabaseTransaction) -> ServiceResult<()> {
         tx.commit().await?;
+        self.outbox_signal.notify();
         Ok(())
     }
 
@@ -383,6 +456,64 @@ impl TaskService {
             .await?
             .ok_or(ServiceError::NotFound("task"))
     }
+}
+
+/// Writes the event of a change to the outbox, in the transaction of the change.
+async fn record(
+    tx: &DatabaseTransaction,
+    actor: &Actor,
+    action: AuditAction,
+    source: Source,
+    before: Option<&task::Model>,
+    after: Option<&task::Model>,
+) -> Result<(), DbErr> {
+    let Some(task_id) = after.or(before).map(|task| task.id) else {
+        return Ok(());
+    };
+    let change = TaskChange {
+        user_id: actor.user_id,
+        task_id,
+        action,
+        source,
+        request_id: actor.origin.request_id.clone(),
+        before: before.map(snapshot),
+        after: after.map(snapshot),
+    };
+    let event = CloudEvent::task_change(&change, Utc::now(), actor.origin.traceparent.clone());
+    store::outbox::append(tx, topic::AUDIT, &event).await
+}
+
+/// A task as the audit trail shows it: the fields of the GraphQL `Task`.
+pub fn snapshot(task: &task::Model) -> serde_json::Value {
+    let recurrence = stored_recurrence(task).map(
+        |r| json!({ "preset": r.preset().as_str(), "rrule": r.rule(), "mode": r.mode().as_str() }),
+    );
+    let priority = task
+        .priority
+        .and_then(Priority::from_rank)
+        .map(|p| p.as_str());
+    json!({
+        "id": task.id,
+        "title": task.title,
+        "description": task.description,
+        "priority": priority,
+        "category": task.category,
+        "dueAt": task.due_at.map(rfc3339),
+        "timeZone": task.time_zone,
+        "recurrence": recurrence,
+        "remindBeforeMinutes": task.remind_before_minutes,
+        "completed": task.completed,
+        "completedAt": task.completed_at.map(rfc3339),
+        "seriesId": task.series_id,
+        "parentTaskId": task.parent_task_id,
+        "occurrenceNumber": task.occurrence_number,
+        "createdAt": rfc3339(task.created_at),
+        "updatedAt": rfc3339(task.updated_at),
+    })
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// The recurrence stored on a task, if it has a valid one.

@@ -2,7 +2,9 @@
 //! PostgreSQL; the differences (pool shape, write locking) are settled in `Db`.
 
 pub mod api_tokens;
+pub mod audit;
 pub mod entities;
+pub mod outbox;
 pub mod tasks;
 pub mod users;
 

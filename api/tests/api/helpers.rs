@@ -1,8 +1,8 @@
 use std::time::Duration;
 
 use api::app::Application;
-use api::config::{EventBus, Settings};
-use api::service::AuthConfig;
+use api::config::{BusSettings, Settings};
+use api::service::{AuthConfig, Services};
 use sea_orm::sqlx::{Connection as _, Executor as _};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -10,6 +10,7 @@ use tempfile::TempDir;
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub services: Services,
     _data_dir: TempDir,
 }
 
@@ -48,24 +49,59 @@ pub async fn fresh_database_url(data_dir: &TempDir) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(BusSettings::InProcess).await
+}
+
+pub async fn spawn_app_with(bus: BusSettings) -> TestApp {
     api::telemetry::init(api::config::LogFormat::Text);
     let data_dir = tempfile::tempdir().unwrap();
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: fresh_database_url(&data_dir).await,
-        event_bus: EventBus::Inprocess,
+        bus,
         auth: AuthConfig {
             jwt_secret: b"integration-test-secret-of-32-bytes!".to_vec(),
             session_ttl: Duration::from_secs(3600),
         },
+        audit_retention: chrono::Duration::days(90),
     };
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());
+    let services = app.services().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
+        services,
         _data_dir: data_dir,
+    }
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Polls `check` until it returns `Some`, for at most `timeout`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "condition not met within {timeout:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod audit;
 mod auth;
+mod dapr;
 mod edge;
 mod helpers;
 mod process;

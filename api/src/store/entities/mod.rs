@@ -1,3 +1,6 @@
 pub mod api_token;
+pub mod audit_entry;
+pub mod outbox;
+pub mod processed_event;
 pub mod task;
 pub mod user;

@@ -1,0 +1,28 @@
+//! Events: the bus they travel on (in-process or Dapr pub/sub), the relay that
+//! publishes the outbox, and the consumers that apply them.
+
+pub mod dapr;
+mod dispatch;
+mod inprocess;
+mod relay;
+
+use async_trait::async_trait;
+
+pub use dispatch::{AuditConsumer, Consumer, ConsumerError, Dispatcher, Outcome};
+pub use inprocess::InProcessBus;
+pub use relay::Relay;
+
+use crate::domain::event::CloudEvent;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BusError {
+    #[error("the event bus is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Where the relay publishes events. Delivery is at least once: consumers are
+/// idempotent by event id.
+#[async_trait]
+pub trait EventBus: Send + Sync {
+    async fn publish(&self, topic: &str, event: &CloudEvent) -> Result<(), BusError>;
+}

@@ -1,0 +1,168 @@
+//! Publishes the outbox to the bus in order, marks what went out, and backs off while
+//! the bus is unavailable. Events committed before a crash are published after restart,
+//! because the outbox is the only place they were ever kept.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::DbBackend;
+use sea_orm::sqlx::Postgres;
+use sea_orm::sqlx::pool::PoolConnection;
+use tokio_util::sync::CancellationToken;
+
+use super::EventBus;
+use crate::domain::event::CloudEvent;
+use crate::service::OutboxSignal;
+use crate::store::{self, Db};
+
+const BATCH: u64 = 100;
+/// The relay also polls, so rows committed by another replica are not left waiting.
+const POLL: Duration = Duration::from_secs(1);
+const BACKOFF_START: Duration = Duration::from_millis(100);
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+/// Only one replica relays at a time, so that each task's events stay in order.
+const LEADER_LOCK_KEY: i64 = 0x746f_646f_7265_6c61;
+
+pub struct Relay {
+    db: Db,
+    bus: Arc<dyn EventBus>,
+    signal: OutboxSignal,
+}
+
+enum Step {
+    /// Published everything there was.
+    Drained,
+    /// Published some; more may be waiting.
+    Progressed,
+    /// The bus or the database failed.
+    Failed,
+}
+
+impl Relay {
+    pub fn new(db: Db, bus: Arc<dyn EventBus>, signal: OutboxSignal) -> Self {
+        Self { db, bus, signal }
+    }
+
+    pub async fn run(self, shutdown: CancellationToken) {
+        let mut backoff = BACKOFF_START;
+        let mut leadership: Option<PoolConnection<Postgres>> = None;
+        loop {
+            if self.db.backend() == DbBackend::Postgres && leadership.is_none() {
+                leadership = self.try_lead().await;
+                if leadership.is_none() {
+                    tokio::select! {
+                        () = shutdown.cancelled() => return,
+                        () = tokio::time::sleep(POLL * 5) => continue,
+                    }
+                }
+            }
+            let pause = match self.publish_batch().await {
+                Step::Progressed => {
+                    backoff = BACKOFF_START;
+                    continue;
+                }
+                Step::Drained => {
+                    backoff = BACKOFF_START;
+                    POLL
+                }
+                Step::Failed => {
+                    let pause = backoff;
+                    backoff = (backoff * 2).min(BACKOFF_MAX);
+                    // The database may be what failed, taking the leader's session
+                    // (and with it the lock) along.
+                    if let Some(connection) = leadership.as_mut()
+                        && sea_orm::sqlx::query("SELECT 1")
+                            .execute(&mut **connection)
+                            .await
+                            .is_err()
+                    {
+                        leadership = None;
+                    }
+                    pause
+                }
+            };
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                () = self.signal.notified() => {}
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+
+    async fn publish_batch(&self) -> Step {
+        let rows = match store::outbox::pending(self.db.reader(), BATCH).await {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the outbox");
+                return Step::Failed;
+            }
+        };
+        if rows.is_empty() {
+            return Step::Drained;
+        }
+        let full = rows.len() as u64 == BATCH;
+        for row in rows {
+            let event: CloudEvent = match serde_json::from_str(&row.payload) {
+                Ok(event) => event,
+                Err(error) => {
+                    // Cannot happen for rows this service wrote; never let one block the rest.
+                    tracing::error!(seq = row.seq, %error, "unreadable outbox row skipped");
+                    let _ = store::outbox::record_failure(
+                        self.db.writer(),
+                        row.seq,
+                        &error.to_string(),
+                    )
+                    .await;
+                    let _ =
+                        store::outbox::mark_published(self.db.writer(), row.seq, Utc::now()).await;
+                    continue;
+                }
+            };
+            if let Err(error) = self.bus.publish(&row.topic, &event).await {
+                tracing::warn!(seq = row.seq, event_id = %event.id, %error, "publish failed; will retry");
+                let _ =
+                    store::outbox::record_failure(self.db.writer(), row.seq, &error.to_string())
+                        .await;
+                // Stop here: the rows behind this one must not overtake it.
+                return Step::Failed;
+            }
+            if let Err(error) =
+                store::outbox::mark_published(self.db.writer(), row.seq, Utc::now()).await
+            {
+                // Published but not marked: it goes out again, and consumers ignore repeats.
+                tracing::warn!(seq = row.seq, %error, "cannot mark an event published");
+                return Step::Failed;
+            }
+            tracing::debug!(seq = row.seq, event_id = %event.id, topic = %row.topic, "event published");
+        }
+        if full {
+            Step::Progressed
+        } else {
+            Step::Drained
+        }
+    }
+
+    /// Takes the relay leadership on PostgreSQL: a session advisory lock, held for as
+    /// long as this connection lives.
+    async fn try_lead(&self) -> Option<PoolConnection<Postgres>> {
+        let mut connection = self
+            .db
+            .writer()
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .ok()?;
+        let (locked,): (bool,) = sea_orm::sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+            .bind(LEADER_LOCK_KEY)
+            .fetch_one(&mut *connection)
+            .await
+            .ok()?;
+        if locked {
+            tracing::info!("this replica relays the outbox");
+            Some(connection)
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The audit trail and the record of which events each consumer has applied.
+
+use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TryInsertResult,
+};
+use uuid::Uuid;
+
+use super::entities::audit_entry::{self, Column, Entity as AuditEntries};
+use super::entities::processed_event::{self, Entity as ProcessedEvents};
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity_id: Option<Uuid>,
+    pub action: Option<String>,
+    pub source: Option<String>,
+    /// Entries at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Entries before this instant.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Records that `consumer` applied `event_id`. False when it had already: the caller
+/// must then not apply the event again.
+pub async fn mark_processed(
+    conn: &impl ConnectionTrait,
+    consumer: &str,
+    event_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let row = processed_event::ActiveModel {
+        consumer: Set(consumer.to_owned()),
+        event_id: Set(event_id),
+        processed_at: Set(at),
+    };
+    let result = ProcessedEvents::insert(row)
+        .on_conflict_do_nothing_on([
+            processed_event::Column::Consumer,
+            processed_event::Column::EventId,
+        ])
+        .exec_without_returning(conn)
+        .await?;
+    Ok(matches!(result, TryInsertResult::Inserted(rows) if rows > 0))
+}
+
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    entry: audit_entry::ActiveModel,
+) -> Result<(), DbErr> {
+    AuditEntries::insert(entry)
+        .on_conflict_do_nothing_on([Column::EventId])
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// One page of a user's entries, newest first, after the `(at, id)` of the last entry
+/// of the previous page.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    filter: &AuditFilter,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: u64,
+) -> Result<(Vec<audit_entry::Model>, bool), DbErr> {
+    let mut query = AuditEntries::find()
+        .filter(Column::UserId.eq(user_id))
+        .filter(filter_condition(filter));
+    if let Some((at, id)) = after {
+        query = query.filter(
+            Condition::any().add(Column::At.lt(at)).add(
+                Condition::all()
+                    .add(Column::At.eq(at))
+                    .add(Expr::col(Column::Id).lt(Expr::val(id))),
+            ),
+        );
+    }
+    let mut rows = query
+        .order_by_desc(Column::At)
+        .order_by_desc(Column::Id)
+        .limit(limit + 1)
+        .all(conn)
+        .await?;
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, has_more))
+}
+
+pub async fn count(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    filter: &AuditFilter,
+) -> Result<u64, DbErr> {
+    AuditEntries::find()
+        .filter(Column::UserId.eq(user_id))
+        .filter(filter_condition(filter))
+        .count(conn)
+        .await
+}
+
+/// Deletes entries older than `cutoff`, and the consumer records of the same age.
+pub async fn purge_before(
+    conn: &impl ConnectionTrait,
+    cutoff: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let removed = AuditEntries::delete_many()
+        .filter(Column::At.lt(cutoff))
+        .exec(conn)
+        .await?;
+    ProcessedEvents::delete_many()
+        .filter(processed_event::Column::ProcessedAt.lt(cutoff))
+        .exec(conn)
+        .await?;
+    Ok(removed.rows_affected)
+}
+
+fn filter_condition(filter: &AuditFilter) -> Condition {
+    let mut condition = Condition::all();
+    if let Some(entity_id) = filter.entity_id {
+        condition = condition.add(Column::EntityId.eq(entity_id));
+    }
+    if let Some(action) = &filter.action {
+        condition = condition.add(Column::Action.eq(action.clone()));
+    }
+    if let Some(source) = &filter.source {
+        condition = condition.add(Column::Source.eq(source.clone()));
+    }
+    if let Some(from) = filter.from {
+        condition = condition.add(Column::At.gte(from));
+    }
+    if let Some(to) = filter.to {
+        condition = condition.add(Column::At.lt(to));
+    }
+    condition
+}

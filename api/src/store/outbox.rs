@@ -1,0 +1,86 @@
+//! The transactional outbox: events are written here in the transaction of the change
+//! that caused them, and published from here by the relay.
+
+use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::entities::outbox::{self, Column, Entity as Outbox};
+use crate::domain::event::CloudEvent;
+
+pub async fn append(
+    conn: &impl ConnectionTrait,
+    topic: &str,
+    event: &CloudEvent,
+) -> Result<(), DbErr> {
+    let payload = serde_json::to_string(event)
+        .map_err(|e| DbErr::Custom(format!("cannot serialise an event: {e}")))?;
+    let row = outbox::ActiveModel {
+        event_id: Set(event.id),
+        topic: Set(topic.to_owned()),
+        payload: Set(payload),
+        created_at: Set(event.time),
+        published_at: Set(None),
+        attempts: Set(0),
+        last_error: Set(None),
+        ..Default::default()
+    };
+    Outbox::insert(row).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// The oldest unpublished rows, in publication order.
+pub async fn pending(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<outbox::Model>, DbErr> {
+    Outbox::find()
+        .filter(Column::PublishedAt.is_null())
+        .order_by_asc(Column::Seq)
+        .limit(limit)
+        .all(conn)
+        .await
+}
+
+pub async fn mark_published(
+    conn: &impl ConnectionTrait,
+    seq: i64,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    Outbox::update_many()
+        .col_expr(Column::PublishedAt, Expr::value(at))
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .filter(Column::Seq.eq(seq))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn record_failure(
+    conn: &impl ConnectionTrait,
+    seq: i64,
+    error: &str,
+) -> Result<(), DbErr> {
+    Outbox::update_many()
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .col_expr(
+            Column::LastError,
+            Expr::value(error.chars().take(1000).collect::<String>()),
+        )
+        .filter(Column::Seq.eq(seq))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes published rows older than `cutoff`; the outbox is a queue, not an archive.
+pub async fn purge_published(
+    conn: &impl ConnectionTrait,
+    cutoff: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let result = Outbox::delete_many()
+        .filter(Column::PublishedAt.lt(cutoff))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
