@@ -5,11 +5,13 @@
 
 mod graphql;
 mod postgres;
+mod procfs;
 mod scenario;
 mod server;
 mod workload;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure};
@@ -17,8 +19,9 @@ use clap::{Parser, ValueEnum};
 
 use graphql::Api;
 use postgres::ScratchDatabase;
+use procfs::Memory;
 use scenario::{Operation, Outcome};
-use server::{Memory, Server};
+use server::Server;
 use workload::{CompleteSeries, CreateTask, ListTasks};
 
 /// Targets from the issue, for 16 concurrent clients on 2 cores; printed for context.
@@ -28,8 +31,10 @@ const TARGET_P99_MS: u64 = 20;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const LOG_LINES_SHOWN: usize = 10;
 
+/// Starts todo-api on a fresh database and measures createTask, tasks(first: 50) and
+/// completeTask over HTTP at a set concurrency.
 #[derive(Debug, Parser)]
-#[command(name = "loadbench", about)]
+#[command(name = "loadbench")]
 struct Args {
     /// The `todo-api` binary to start.
     #[arg(long, default_value = "target/release/todo-api")]
@@ -96,8 +101,17 @@ impl Kind {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+async fn main() -> ExitCode {
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
     if let Some(url) = &args.database_url
         && !args.backend.accepts(url)
     {
@@ -123,24 +137,26 @@ async fn main() -> anyhow::Result<()> {
     server.wait_ready(&client).await?;
     let api = Api::new(client, server.base_url());
 
-    let result = run_scenarios(&args, &api).await;
+    let result = run_scenarios(&args, &api, server.pid()).await;
     if result.is_ok() {
-        print_memory(args.backend, &server.memory()?);
+        print_memory(args.backend, &procfs::memory(&server.pid())?);
     }
     print_server_log(&server.log());
     result
 }
 
-async fn run_scenarios(args: &Args, api: &Api) -> anyhow::Result<()> {
+async fn run_scenarios(args: &Args, api: &Api, server_pid: String) -> anyhow::Result<()> {
     let plan = Plan {
         backend: args.backend.name(),
+        server_pid,
         concurrency: usize::from(args.concurrency),
         duration: Duration::from_secs(args.duration_secs),
     };
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
     println!(
-        "{}: concurrency {}, {} s per scenario; targets at c=16 on 2 cores: \
-         reads >= {TARGET_READS_PER_SECOND} req/s, writes >= {TARGET_WRITES_PER_SECOND} req/s, \
-         p99 < {TARGET_P99_MS} ms",
+        "{}: concurrency {}, {} s per scenario, {cores} cores shared by server and bench; \
+         targets at c=16 on 2 cores: reads >= {TARGET_READS_PER_SECOND} req/s, \
+         writes >= {TARGET_WRITES_PER_SECOND} req/s, p99 < {TARGET_P99_MS} ms",
         plan.backend, plan.concurrency, args.duration_secs
     );
 
@@ -181,6 +197,7 @@ async fn seed(reader: &Api, tasks: usize, concurrency: usize) -> anyhow::Result<
 
 struct Plan {
     backend: &'static str,
+    server_pid: String,
     concurrency: usize,
     duration: Duration,
 }
@@ -196,18 +213,35 @@ impl Plan {
         kind: Kind,
         workers: Vec<O>,
     ) -> anyhow::Result<()> {
+        let server_cpu = procfs::cpu_time(&self.server_pid)?;
+        let bench_cpu = procfs::cpu_time("self")?;
         let outcome = scenario::run(workers, self.duration).await?;
-        print_row(self, name, kind, &outcome);
+        // Client and server share the cores, so how they split them matters.
+        let cores = |before: Duration, after: Duration| {
+            after.saturating_sub(before).as_secs_f64() / outcome.elapsed.as_secs_f64()
+        };
+        let cpu = Cpu {
+            server_cores: cores(server_cpu, procfs::cpu_time(&self.server_pid)?),
+            bench_cores: cores(bench_cpu, procfs::cpu_time("self")?),
+        };
+        print_row(self, name, kind, &outcome, &cpu);
         Ok(())
     }
 }
 
-fn print_row(plan: &Plan, name: &str, kind: Kind, outcome: &Outcome) {
+/// CPU used during a scenario, in cores (CPU seconds per wall-clock second).
+struct Cpu {
+    server_cores: f64,
+    bench_cores: f64,
+}
+
+fn print_row(plan: &Plan, name: &str, kind: Kind, outcome: &Outcome, cpu: &Cpu) {
     let ms = |micros: u64| micros as f64 / 1_000.0;
     let latency = &outcome.latency;
     println!(
-        "{:<9} {name:<17} c={:<3} {:>8} req {:>9.1} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  \
-         max {:>7.2} ms  errors {:<6} (target >= {} req/s, p99 < {TARGET_P99_MS} ms)",
+        "{:<9} {name:<17} c={:<3} {:>7} req {:>8.1} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  \
+         max {:>7.2} ms  errors {:<5} cpu: server {:.2} bench {:.2}  \
+         [target >= {} req/s, p99 < {TARGET_P99_MS} ms]",
         plan.backend,
         plan.concurrency,
         outcome.successes() + outcome.errors,
@@ -216,6 +250,8 @@ fn print_row(plan: &Plan, name: &str, kind: Kind, outcome: &Outcome) {
         ms(latency.value_at_quantile(0.99)),
         ms(latency.max()),
         outcome.errors,
+        cpu.server_cores,
+        cpu.bench_cores,
         kind.target_per_second(),
     );
     if let Some(error) = &outcome.first_error {
