@@ -1,4 +1,72 @@
-fn main() {
-    eprintln!("todo-mcp: not built yet");
-    std::process::exit(2);
+use std::io::IsTerminal as _;
+
+use anyhow::Context as _;
+use clap::Parser as _;
+use mcp_server::api_client::{ApiClient, ApiToken};
+use mcp_server::config::{Cli, Command, LogFormat};
+use mcp_server::{http, stdio};
+use tokio_util::sync::CancellationToken;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    let api = ApiClient::new(&cli.api_url)?;
+
+    match cli.command {
+        Command::Stdio(args) => {
+            let token = ApiToken::parse(&args.token)
+                .context("TODO_API_TOKEN must be a token without spaces")?;
+            stdio::serve(api, token).await?;
+        }
+        Command::Http(args) => {
+            let settings = http::HttpSettings::from_args(&args)?;
+            let listener = tokio::net::TcpListener::bind(args.listen)
+                .await
+                .with_context(|| format!("TODO_MCP_LISTEN: cannot listen on {}", args.listen))?;
+            let shutdown = CancellationToken::new();
+            tokio::spawn(cancel_on_signal(shutdown.clone()));
+            let router = http::router(api, &settings, &shutdown);
+            http::serve(listener, router, shutdown).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Logs go to stderr: with the stdio transport, stdout carries the protocol.
+fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().with_current_span(true).init(),
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
+}
+
+async fn cancel_on_signal(shutdown: CancellationToken) {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+    shutdown.cancel();
 }

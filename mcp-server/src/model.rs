@@ -1,0 +1,287 @@
+//! What the tools return: the API's objects in the API's own field names (camelCase),
+//! so an agent can pass a value it read straight back as an argument. These types are
+//! read from GraphQL responses and serialised as structured tool output; their doc
+//! comments become the output schemas' descriptions.
+
+use std::fmt::Write as _;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How important a task is. Omitted or null means no priority was set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Priority {
+    /// "whenever", "someday", "no rush".
+    Low,
+    /// An ordinary task, when the user says it is normal priority.
+    Normal,
+    /// "important", "high priority".
+    High,
+    /// "urgent", "ASAP", "critical", "right away".
+    Urgent,
+}
+
+/// A named recurrence rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RecurrencePreset {
+    /// Every day (`FREQ=DAILY`).
+    Daily,
+    /// Monday to Friday (`FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR`).
+    Weekdays,
+    /// Every week on the due date's weekday (`FREQ=WEEKLY`).
+    Weekly,
+    /// Every month on the due date's day; a series on the 29th-31st falls on the last day
+    /// of shorter months and returns to its day after (`FREQ=MONTHLY`).
+    Monthly,
+    /// Every year on the due date (`FREQ=YEARLY`).
+    Yearly,
+    /// Any other rule, given as `rrule`.
+    Custom,
+}
+
+/// What the next occurrence is counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RecurrenceMode {
+    /// Default. Fixed calendar: the next occurrence is the rule's first instance after
+    /// both the current due date and the moment of completion; missed instances are
+    /// skipped, not piled up. "Every Monday" stays on Mondays however late it is done.
+    FromDueDate,
+    /// The rule restarts on the day the task is completed, at the task's usual time of
+    /// day: with `FREQ=DAILY;INTERVAL=3`, done on Tuesday means due again on Friday.
+    /// For chores like "water the plants 3 days after the last time".
+    FromCompletion,
+}
+
+/// How a task repeats.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Recurrence {
+    pub preset: RecurrencePreset,
+    /// The canonical RFC 5545 RRULE body, e.g. `FREQ=WEEKLY;BYDAY=MO,WE`.
+    pub rrule: String,
+    pub mode: RecurrenceMode,
+    /// The rule in words, e.g. "Every 2 weeks on Monday and Wednesday".
+    pub description: String,
+}
+
+/// A task. One occurrence of a recurring series is one task; completing it creates
+/// the next occurrence as a new task with its own id.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Task {
+    /// The task's id (a UUID): what get_task, update_task, complete_task,
+    /// uncomplete_task, delete_task and get_task_history take.
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub category: Option<String>,
+    /// When the task is due, an RFC 3339 instant in UTC (`Z`). Null: no due date.
+    #[schemars(extend("format" = "date-time"))]
+    pub due_at: Option<String>,
+    /// IANA time zone the recurrence is computed in, e.g. "Europe/Berlin".
+    pub time_zone: String,
+    /// Null for a one-time task.
+    pub recurrence: Option<Recurrence>,
+    /// Minutes before `dueAt` the reminder fires; null means the user's default.
+    pub remind_before_minutes: Option<i32>,
+    pub completed: bool,
+    #[schemars(extend("format" = "date-time"))]
+    pub completed_at: Option<String>,
+    /// The id of the first task of the recurring series this task belongs to.
+    pub series_id: Option<String>,
+    /// The id of the occurrence whose completion created this one.
+    pub parent_task_id: Option<String>,
+    /// 1 for the first occurrence of a series (and for one-time tasks).
+    pub occurrence_number: i32,
+    #[schemars(extend("format" = "date-time"))]
+    pub created_at: String,
+    #[schemars(extend("format" = "date-time"))]
+    pub updated_at: String,
+}
+
+impl Task {
+    /// One line an agent (or a person reading the transcript) can take in at a glance.
+    pub fn summary(&self) -> String {
+        let mut line = format!("\"{}\" (id {})", self.title, self.id);
+        if self.completed {
+            line.push_str(", done");
+        }
+        if let Some(due) = &self.due_at {
+            let _ = write!(line, ", due {due}");
+            if self.time_zone != "UTC" {
+                let _ = write!(line, " ({})", self.time_zone);
+            }
+        }
+        if let Some(priority) = self.priority {
+            let _ = write!(line, ", priority {priority:?}");
+        }
+        if let Some(category) = &self.category {
+            let _ = write!(line, ", category {category}");
+        }
+        if let Some(recurrence) = &self.recurrence {
+            let _ = write!(line, ", repeats: {}", recurrence.description);
+        }
+        line
+    }
+}
+
+/// One page of tasks.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskPage {
+    pub tasks: Vec<Task>,
+    /// How many tasks match the filters, across all pages.
+    pub total_count: u64,
+    /// True when more tasks follow: call list_tasks again with `after` = `endCursor`.
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+/// The completed task and, for a recurring task, the occurrence its completion created.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Completion {
+    pub task: Task,
+    /// The next occurrence (a new task with its own id); null for a one-time task or
+    /// when the series has ended (COUNT reached or UNTIL passed).
+    pub next_occurrence: Option<Task>,
+}
+
+/// The outcome of delete_task.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Deletion {
+    /// Always true: a task that could not be deleted is reported as an error instead.
+    pub deleted: bool,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationType {
+    /// A task is due soon.
+    Reminder,
+    System,
+    Action,
+}
+
+/// A notification in the user's notification center.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Notification {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: NotificationType,
+    pub title: String,
+    pub message: Option<String>,
+    /// The task it is about, if any (pass it to get_task).
+    pub task_id: Option<String>,
+    pub read: bool,
+    #[schemars(extend("format" = "date-time"))]
+    pub created_at: String,
+    #[schemars(extend("format" = "date-time"))]
+    pub read_at: Option<String>,
+}
+
+/// One page of notifications, newest first.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationPage {
+    pub notifications: Vec<Notification>,
+    pub total_count: u64,
+    /// True when more follow: call list_notifications again with `after` = `endCursor`.
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuditAction {
+    Create,
+    Update,
+    Complete,
+    Uncomplete,
+    Delete,
+}
+
+/// The channel a change came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuditSource {
+    /// The web UI.
+    Web,
+    /// A GraphQL client or script.
+    Graphql,
+    /// An AI agent through this MCP server.
+    Mcp,
+    /// The service itself (e.g. a recurring task's next occurrence).
+    System,
+}
+
+/// One recorded change to a task.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub id: String,
+    pub action: AuditAction,
+    pub entity_type: String,
+    pub entity_id: String,
+    /// The task's fields before the change (null for a creation).
+    pub before: Option<Value>,
+    /// The task's fields after the change (null for a deletion).
+    pub after: Option<Value>,
+    /// For an update, the fields whose values changed.
+    #[serde(default)]
+    pub changed_fields: Vec<String>,
+    pub source: AuditSource,
+    /// When the change happened.
+    #[schemars(extend("format" = "date-time"))]
+    pub at: String,
+    pub request_id: Option<String>,
+}
+
+/// One page of a task's history, newest first.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryPage {
+    pub task_id: String,
+    pub entries: Vec<AuditEntry>,
+    pub total_count: u64,
+    /// True when older entries follow: call get_task_history again with `after` =
+    /// `endCursor`.
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+/// A Relay connection as the API returns it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection<T> {
+    pub edges: Vec<Edge<T>>,
+    pub page_info: PageInfo,
+    pub total_count: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Edge<T> {
+    pub node: T,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+impl<T> Connection<T> {
+    pub fn into_nodes(self) -> (Vec<T>, u64, PageInfo) {
+        let nodes = self.edges.into_iter().map(|edge| edge.node).collect();
+        (nodes, self.total_count, self.page_info)
+    }
+}

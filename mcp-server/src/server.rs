@@ -1,0 +1,88 @@
+//! The MCP server: tools and prompts over the API, acting as one user per request.
+
+use axum::http::request::Parts;
+use rmcp::handler::server::router::prompt::PromptRouter;
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::model::{Implementation, ServerCapabilities, ServerConfig};
+use rmcp::service::RequestContext;
+use rmcp::{RoleServer, ServerHandler, prompt_handler, tool_handler};
+
+use crate::api_client::{ApiClient, ApiToken};
+use crate::operations::Operations;
+use crate::response::ToolError;
+
+const INSTRUCTIONS: &str = "Manages the signed-in user's tasks in their todo service. \
+Tasks have a title, optional description, priority (LOW, NORMAL, HIGH, URGENT), category, \
+due date (RFC 3339 with offset) in an IANA time zone, and may repeat (a preset such as \
+WEEKLY or any RFC 5545 RRULE). Use list_tasks to find tasks and their ids before changing \
+them; complete_task on a repeating task returns the next occurrence, which has a new id. \
+The prompt `recurrence_guide` maps phrases like \"every other Monday\" or \"ASAP\" to \
+arguments; `plan_my_day` plans the user's day from their tasks.";
+
+/// Whose token a tool call runs with.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// stdio: one user, configured at start-up.
+    Fixed(ApiToken),
+    /// HTTP: each request's own bearer token, checked and put in the request's
+    /// extensions by the HTTP layer before the request reaches the MCP service.
+    PerRequest,
+}
+
+#[derive(Clone)]
+pub struct TodoServer {
+    api: ApiClient,
+    credentials: Credentials,
+    tool_router: ToolRouter<Self>,
+    prompt_router: PromptRouter<Self>,
+}
+
+impl TodoServer {
+    pub fn new(api: ApiClient, credentials: Credentials) -> Self {
+        Self {
+            api,
+            credentials,
+            tool_router: Self::tool_router(),
+            prompt_router: Self::prompt_router(),
+        }
+    }
+
+    /// The API operations as the user behind this request.
+    pub(crate) fn operations<'a>(&'a self, token: &'a ApiToken) -> Operations<'a> {
+        Operations::new(&self.api, token)
+    }
+
+    pub(crate) fn token(
+        &self,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<ApiToken, ToolError> {
+        match &self.credentials {
+            Credentials::Fixed(token) => Ok(token.clone()),
+            Credentials::PerRequest => context
+                .extensions
+                .get::<Parts>()
+                .and_then(|parts| parts.extensions.get::<ApiToken>())
+                .cloned()
+                .ok_or(ToolError::MissingCredentials),
+        }
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+#[prompt_handler(router = self.prompt_router)]
+impl ServerHandler for TodoServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_prompts()
+                .build(),
+        )
+        .with_server_info(
+            Implementation::new("todo-mcp", env!("CARGO_PKG_VERSION"))
+                .with_title("Todo")
+                .with_description("Tasks, recurring tasks and reminders from the todo service"),
+        )
+        .with_instructions(INSTRUCTIONS)
+    }
+}

@@ -1,0 +1,407 @@
+//! The tools. Each is one API operation as the requesting user; descriptions and
+//! annotations are written for an agent deciding what to call and what it risks.
+
+use rmcp::handler::server::tool::schema_for_output;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::service::RequestContext;
+use rmcp::{RoleServer, tool, tool_router};
+
+use crate::args::{
+    AddTaskArgs, ListNotificationsArgs, ListTasksArgs, TaskHistoryArgs, TaskIdArgs, UpdateTaskArgs,
+};
+use crate::model::{Completion, Deletion, HistoryPage, NotificationPage, Task, TaskPage};
+use crate::response::{Structured, ToolError};
+use crate::server::TodoServer;
+
+type ToolResult<T> = Result<Structured<T>, ToolError>;
+
+const ADD_TASK: &str = "Create a task for the user. Only `title` is required. \
+Give `dueAt` as an RFC 3339 date-time with the offset of the task's time zone \
+(\"2027-03-01T09:00:00+01:00\" is 09:00 in Europe/Berlin in winter) and `timeZone` as an \
+IANA name; without `timeZone` the task is in UTC. A repeating task needs `dueAt` (its \
+first occurrence) and `recurrence`: a `preset` (DAILY, WEEKDAYS, WEEKLY, MONTHLY, YEARLY: \
+weekly, monthly and yearly repeat on the due date's weekday, day or date) or an RFC 5545 \
+`rrule` such as \"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO\" (every other Monday), with `mode` \
+FROM_DUE_DATE (default: fixed calendar) or FROM_COMPLETION (counted from when it is done). \
+Set `priority` only when the user signals it (\"urgent\", \"ASAP\" = URGENT). The prompt \
+`recurrence_guide` has more phrase-to-argument mappings. Returns the created task with its id.";
+
+const UPDATE_TASK: &str = "Change an existing task: pass its `id` and only the fields to \
+change. An omitted field is kept; a field set to null is cleared: `recurrence: null` makes \
+the task one-time, `dueAt: null` removes the due date (clear `recurrence` with it on a \
+repeating task), `priority: null`, `category: null`, `description: null` remove them, \
+`remindBeforeMinutes: null` restores the user's default and `timeZone: null` restores UTC. \
+A new `recurrence` replaces the whole rule, e.g. {\"recurrence\": {\"rrule\": \
+\"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=2\"}} for the second Monday of each month; a new rule or \
+due date restarts the series from the due date. Only this occurrence changes: earlier, \
+completed occurrences keep their values. Returns the updated task. Repeating the same \
+update changes nothing more.";
+
+const LIST_TASKS: &str = "List the user's tasks, one page at a time. Filters are optional \
+and combine with AND: `completed` (false = open), `priority`, `category`, `dueAfter` / \
+`dueBefore` (RFC 3339 instants: due at or after / strictly before), `overdue` (open and \
+past due), `recurring`, `search` (text in title or description). Sort with `orderBy` \
+(CREATED_AT, DUE_AT, PRIORITY, TITLE) and `direction` (ASC, DESC); the default is newest \
+first. Today's open tasks: {\"completed\": false, \"dueAfter\": \
+\"2027-03-01T00:00:00+01:00\", \"dueBefore\": \"2027-03-02T00:00:00+01:00\", \"orderBy\": \
+\"DUE_AT\", \"direction\": \"ASC\"}. A page holds 50 tasks by default (`first`, at most \
+200); when `hasNextPage` is true, call again with `after` set to `endCursor` and the same \
+filters. Use it to find a task's id by title before changing it.";
+
+const GET_TASK: &str = "Fetch one task by id, with its recurrence (rule, mode and \
+description), due date, completion state and series links (`seriesId`, `parentTaskId`). \
+A task that does not exist or belongs to someone else is reported as not found.";
+
+const COMPLETE_TASK: &str = "Mark a task as done. For a repeating task this creates the \
+next occurrence (a new task with a new id and the same title, description, priority, \
+category and recurrence, due at the rule's next date) and returns it as \
+`nextOccurrence`; it is null for a one-time task or when the series has ended (COUNT or \
+UNTIL). Safe to repeat: completing a completed task changes nothing and returns the same \
+next occurrence, never a second one. To change the rest of the series afterwards, update \
+the `nextOccurrence` id.";
+
+const UNCOMPLETE_TASK: &str = "Reopen a completed task (e.g. it was marked done by \
+mistake). A next occurrence that its completion created is kept; delete it with \
+delete_task if it is not wanted. Reopening an open task changes nothing. Returns the task.";
+
+const DELETE_TASK: &str = "Delete one task permanently. For a repeating task only this \
+occurrence is deleted, and the series does not continue from it; to stop a series but keep \
+the task, use update_task with `recurrence: null` instead. This cannot be undone: confirm \
+with the user first unless they clearly asked for it. Deleting a task that is already \
+gone reports it as not found.";
+
+const LIST_NOTIFICATIONS: &str = "List the user's notifications (reminders that a task is \
+due soon, and system messages), newest first. `unreadOnly: true` for unread ones; pages \
+work like list_tasks (`first`, `after` = `endCursor`). A notification's `taskId` can be \
+passed to get_task. Reading the list does not mark anything as read.";
+
+const GET_TASK_HISTORY: &str = "Show the audit trail of one task, newest first: every \
+create, update, complete, uncomplete and delete, with when it happened, through which \
+channel (WEB, GRAPHQL, MCP, SYSTEM) and the values before and after. Use it to answer \
+\"what changed?\" or \"when did I finish this?\". Pages work like list_tasks.";
+
+#[tool_router(vis = "pub(crate)")]
+impl TodoServer {
+    #[tool(
+        name = "add_task",
+        description = ADD_TASK,
+        output_schema = schema_for_output::<Task>(),
+        annotations(
+            title = "Add a task",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn add_task(
+        &self,
+        Parameters(args): Parameters<AddTaskArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<Task> {
+        let token = self.token(&context)?;
+        let task = self
+            .operations(&token)
+            .create_task(&args)
+            .await
+            .map_err(|error| failed("add_task", ToolError::from_api(error, None)))?;
+        Ok(Structured::new(
+            format!("Created {}.", task.summary()),
+            task,
+        ))
+    }
+
+    #[tool(
+        name = "update_task",
+        description = UPDATE_TASK,
+        output_schema = schema_for_output::<Task>(),
+        annotations(
+            title = "Update a task",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn update_task(
+        &self,
+        Parameters(args): Parameters<UpdateTaskArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<Task> {
+        let token = self.token(&context)?;
+        let task = self
+            .operations(&token)
+            .update_task(&args)
+            .await
+            .map_err(|error| failed("update_task", ToolError::from_api(error, Some(&args.id))))?;
+        Ok(Structured::new(
+            format!("Updated {}.", task.summary()),
+            task,
+        ))
+    }
+
+    #[tool(
+        name = "list_tasks",
+        description = LIST_TASKS,
+        output_schema = schema_for_output::<TaskPage>(),
+        annotations(
+            title = "List tasks",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn list_tasks(
+        &self,
+        Parameters(args): Parameters<ListTasksArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<TaskPage> {
+        let token = self.token(&context)?;
+        let page = self
+            .operations(&token)
+            .tasks(&args)
+            .await
+            .map_err(|error| failed("list_tasks", ToolError::from_api(error, None)))?;
+        let mut summary = format!(
+            "{} of {} matching task(s){}",
+            page.tasks.len(),
+            page.total_count,
+            if page.has_next_page {
+                "; more on the next page (pass `after` = endCursor)"
+            } else {
+                ""
+            }
+        );
+        for task in &page.tasks {
+            summary.push_str("\n- ");
+            summary.push_str(&task.summary());
+        }
+        Ok(Structured::new(summary, page))
+    }
+
+    #[tool(
+        name = "get_task",
+        description = GET_TASK,
+        output_schema = schema_for_output::<Task>(),
+        annotations(
+            title = "Get a task",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn get_task(
+        &self,
+        Parameters(TaskIdArgs { id }): Parameters<TaskIdArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<Task> {
+        let token = self.token(&context)?;
+        let task = self
+            .operations(&token)
+            .task(&id)
+            .await
+            .map_err(|error| failed("get_task", ToolError::from_api(error, Some(&id))))?
+            .ok_or_else(|| failed("get_task", ToolError::TaskNotFound { id: id.clone() }))?;
+        Ok(Structured::new(task.summary(), task))
+    }
+
+    #[tool(
+        name = "complete_task",
+        description = COMPLETE_TASK,
+        output_schema = schema_for_output::<Completion>(),
+        annotations(
+            title = "Complete a task",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn complete_task(
+        &self,
+        Parameters(TaskIdArgs { id }): Parameters<TaskIdArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<Completion> {
+        let token = self.token(&context)?;
+        let completion = self
+            .operations(&token)
+            .complete_task(&id)
+            .await
+            .map_err(|error| failed("complete_task", ToolError::from_api(error, Some(&id))))?;
+        let summary = match &completion.next_occurrence {
+            Some(next) => format!(
+                "Completed {}. Next occurrence: {}.",
+                completion.task.summary(),
+                next.summary()
+            ),
+            None => format!("Completed {}.", completion.task.summary()),
+        };
+        Ok(Structured::new(summary, completion))
+    }
+
+    #[tool(
+        name = "uncomplete_task",
+        description = UNCOMPLETE_TASK,
+        output_schema = schema_for_output::<Task>(),
+        annotations(
+            title = "Reopen a task",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn uncomplete_task(
+        &self,
+        Parameters(TaskIdArgs { id }): Parameters<TaskIdArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<Task> {
+        let token = self.token(&context)?;
+        let task = self
+            .operations(&token)
+            .uncomplete_task(&id)
+            .await
+            .map_err(|error| failed("uncomplete_task", ToolError::from_api(error, Some(&id))))?;
+        Ok(Structured::new(
+            format!("Reopened {}.", task.summary()),
+            task,
+        ))
+    }
+
+    #[tool(
+        name = "delete_task",
+        description = DELETE_TASK,
+        output_schema = schema_for_output::<Deletion>(),
+        annotations(
+            title = "Delete a task",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn delete_task(
+        &self,
+        Parameters(TaskIdArgs { id }): Parameters<TaskIdArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<Deletion> {
+        let token = self.token(&context)?;
+        let deleted = self
+            .operations(&token)
+            .delete_task(&id)
+            .await
+            .map_err(|error| failed("delete_task", ToolError::from_api(error, Some(&id))))?;
+        if !deleted {
+            return Err(failed("delete_task", ToolError::TaskNotFound { id }));
+        }
+        Ok(Structured::new(
+            format!("Deleted task {id}."),
+            Deletion { deleted, id },
+        ))
+    }
+
+    #[tool(
+        name = "list_notifications",
+        description = LIST_NOTIFICATIONS,
+        output_schema = schema_for_output::<NotificationPage>(),
+        annotations(
+            title = "List notifications",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn list_notifications(
+        &self,
+        Parameters(args): Parameters<ListNotificationsArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<NotificationPage> {
+        let token = self.token(&context)?;
+        let page = self
+            .operations(&token)
+            .notifications(&args)
+            .await
+            .map_err(|error| {
+                failed(
+                    "list_notifications",
+                    ToolError::from_api_feature(error, None, "notifications"),
+                )
+            })?;
+        let mut summary = format!(
+            "{} of {} notification(s)",
+            page.notifications.len(),
+            page.total_count
+        );
+        for notification in &page.notifications {
+            summary.push_str(&format!(
+                "\n- {}{} ({})",
+                if notification.read { "" } else { "[unread] " },
+                notification.title,
+                notification.created_at
+            ));
+        }
+        Ok(Structured::new(summary, page))
+    }
+
+    #[tool(
+        name = "get_task_history",
+        description = GET_TASK_HISTORY,
+        output_schema = schema_for_output::<HistoryPage>(),
+        annotations(
+            title = "Task history",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn get_task_history(
+        &self,
+        Parameters(TaskHistoryArgs { id, first, after }): Parameters<TaskHistoryArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<HistoryPage> {
+        let token = self.token(&context)?;
+        let page = self
+            .operations(&token)
+            .task_history(&id, first, after.as_deref())
+            .await
+            .map_err(|error| {
+                failed(
+                    "get_task_history",
+                    ToolError::from_api_feature(error, Some(&id), "task history"),
+                )
+            })?
+            .ok_or_else(|| {
+                failed(
+                    "get_task_history",
+                    ToolError::TaskNotFound { id: id.clone() },
+                )
+            })?;
+        let mut summary = format!(
+            "{} of {} change(s) to task {}",
+            page.entries.len(),
+            page.total_count,
+            page.task_id
+        );
+        for entry in &page.entries {
+            summary.push_str(&format!(
+                "\n- {} {:?} via {:?}",
+                entry.at, entry.action, entry.source
+            ));
+        }
+        Ok(Structured::new(summary, page))
+    }
+}
+
+/// Logs a failed call (never its token or arguments) and passes the error on.
+fn failed(tool: &'static str, error: ToolError) -> ToolError {
+    if error.is_service_failure() {
+        tracing::warn!(tool, %error, "tool call failed");
+    } else {
+        tracing::debug!(tool, %error, "tool call refused");
+    }
+    error
+}
