@@ -1,0 +1,370 @@
+//! What every transport must do the same way, driven by an rmcp client.
+
+use std::collections::BTreeSet;
+
+use rmcp::model::GetPromptRequestParams;
+use serde_json::{Value, json};
+
+use crate::helpers::{McpClient, TestApi, call, ok, text, tool_error};
+
+const TOOLS: [&str; 9] = [
+    "add_task",
+    "complete_task",
+    "delete_task",
+    "get_task",
+    "get_task_history",
+    "list_notifications",
+    "list_tasks",
+    "uncomplete_task",
+    "update_task",
+];
+
+/// Every tool is listed with input and output schemas and truthful annotations.
+pub async fn lists_tools_with_schemas_and_annotations(client: &McpClient) {
+    let tools = client.list_all_tools().await.unwrap();
+    let names: BTreeSet<&str> = tools.iter().map(|tool| tool.name.as_ref()).collect();
+    assert_eq!(names, TOOLS.into_iter().collect());
+    for tool in &tools {
+        let name = tool.name.as_ref();
+        assert!(
+            tool.description.as_ref().is_some_and(|d| d.len() > 100),
+            "{name} needs a description an agent can act on"
+        );
+        assert_eq!(tool.input_schema["type"], "object", "{name}");
+        let output = tool
+            .output_schema
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(output["type"], "object", "{name}");
+        let annotations = tool
+            .annotations
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}"));
+        let read_only = matches!(
+            name,
+            "list_tasks" | "get_task" | "list_notifications" | "get_task_history"
+        );
+        assert_eq!(annotations.read_only_hint, Some(read_only), "{name}");
+        assert_eq!(
+            annotations.destructive_hint,
+            Some(matches!(name, "delete_task" | "update_task")),
+            "{name}"
+        );
+        assert_eq!(
+            annotations.idempotent_hint,
+            Some(name != "add_task"),
+            "{name}"
+        );
+        assert_eq!(annotations.open_world_hint, Some(false), "{name}");
+    }
+    let add = tools.iter().find(|tool| tool.name == "add_task").unwrap();
+    let schema = Value::Object((*add.input_schema).clone());
+    assert_eq!(schema["required"], json!(["title"]));
+    assert_eq!(schema["additionalProperties"], false);
+    let schema_text = schema.to_string();
+    for hint in [
+        "RFC 3339",
+        "IANA",
+        "FREQ=WEEKLY",
+        "FROM_COMPLETION",
+        "examples",
+    ] {
+        assert!(schema_text.contains(hint), "add_task's schema lacks {hint}");
+    }
+}
+
+/// A weekly task becomes a custom rule, gets completed, and its next occurrence follows
+/// the new rule; validation problems and foreign ids are tool errors.
+pub async fn manages_a_recurring_task(
+    client: &McpClient,
+    api: &TestApi,
+    owner: &str,
+    stranger: &str,
+) {
+    // 2030-01-07 is a Monday; 09:00 in Berlin is 08:00 UTC in winter.
+    let added = ok(&call(
+        client,
+        "add_task",
+        json!({
+            "title": "Water the plants",
+            "dueAt": "2030-01-07T09:00:00+01:00",
+            "timeZone": "Europe/Berlin",
+            "recurrence": { "preset": "WEEKLY" },
+            "priority": "HIGH",
+            "category": "home",
+        }),
+    )
+    .await);
+    let id = added["id"].as_str().unwrap().to_owned();
+    assert_eq!(added["dueAt"], "2030-01-07T08:00:00Z");
+    assert_eq!(added["recurrence"]["preset"], "WEEKLY");
+    assert_eq!(added["recurrence"]["rrule"], "FREQ=WEEKLY");
+    assert_eq!(added["recurrence"]["mode"], "FROM_DUE_DATE");
+    assert_eq!(added["priority"], "HIGH");
+
+    let updated = ok(&call(
+        client,
+        "update_task",
+        json!({
+            "id": id,
+            "recurrence": { "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE" },
+            "priority": null,
+        }),
+    )
+    .await);
+    assert_eq!(updated["recurrence"]["preset"], "CUSTOM");
+    assert_eq!(
+        updated["recurrence"]["rrule"],
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE"
+    );
+    assert_eq!(updated["priority"], Value::Null, "priority: null clears it");
+    assert_eq!(updated["category"], "home", "omitted fields are kept");
+
+    let fetched = ok(&call(client, "get_task", json!({ "id": id })).await);
+    assert_eq!(fetched["recurrence"], updated["recurrence"]);
+
+    let completion = call(client, "complete_task", json!({ "id": id })).await;
+    assert!(
+        text(&completion).contains("Next occurrence"),
+        "{}",
+        text(&completion)
+    );
+    let completion = ok(&completion);
+    assert_eq!(completion["task"]["completed"], true);
+    let next = &completion["nextOccurrence"];
+    // The Wednesday of the same fortnight, at the same local time.
+    assert_eq!(next["dueAt"], "2030-01-09T08:00:00Z");
+    assert_eq!(next["title"], "Water the plants");
+    assert_eq!(next["parentTaskId"], id.as_str());
+    assert_eq!(next["occurrenceNumber"], 2);
+    assert_eq!(
+        next["recurrence"]["rrule"],
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE"
+    );
+    let next_id = next["id"].as_str().unwrap().to_owned();
+
+    let again = ok(&call(client, "complete_task", json!({ "id": id })).await);
+    assert_eq!(
+        again["nextOccurrence"]["id"],
+        next_id.as_str(),
+        "completion is idempotent"
+    );
+
+    let reopened = ok(&call(client, "uncomplete_task", json!({ "id": id })).await);
+    assert_eq!(reopened["completed"], false);
+
+    let page = ok(&call(
+        client,
+        "list_tasks",
+        json!({ "recurring": true, "orderBy": "DUE_AT", "direction": "ASC", "first": 1 }),
+    )
+    .await);
+    assert_eq!(page["totalCount"], 2);
+    assert_eq!(page["hasNextPage"], true);
+    assert_eq!(page["tasks"][0]["id"], id.as_str());
+    let rest = ok(&call(
+        client,
+        "list_tasks",
+        json!({ "recurring": true, "orderBy": "DUE_AT", "direction": "ASC", "after": page["endCursor"] }),
+    )
+    .await);
+    assert_eq!(rest["tasks"][0]["id"], next_id.as_str());
+    assert_eq!(rest["hasNextPage"], false);
+
+    let deleted = ok(&call(client, "delete_task", json!({ "id": next_id })).await);
+    assert_eq!(deleted, json!({ "deleted": true, "id": next_id }));
+    let gone = tool_error(&call(client, "delete_task", json!({ "id": next_id })).await);
+    assert!(gone.contains("No task with id"), "{gone}");
+
+    rejects_bad_input(client, &id).await;
+    cannot_touch_another_users_task(client, api, stranger).await;
+    reports_history_and_notifications(client, api, owner, &id).await;
+}
+
+/// Bad arguments come back as `isError` results that say what to fix, and change
+/// nothing.
+async fn rejects_bad_input(client: &McpClient, id: &str) {
+    let message = tool_error(
+        &call(
+            client,
+            "add_task",
+            json!({
+                "title": "Sometimes",
+                "dueAt": "2030-01-07T09:00:00Z",
+                "recurrence": { "rrule": "FREQ=SOMETIMES" },
+            }),
+        )
+        .await,
+    );
+    assert!(message.contains("recurrence"), "{message}");
+    assert!(message.contains("call the tool again"), "{message}");
+
+    let message = tool_error(
+        &call(
+            client,
+            "add_task",
+            json!({ "title": "On Mars", "timeZone": "Mars/Olympus" }),
+        )
+        .await,
+    );
+    assert!(message.contains("timeZone"), "{message}");
+
+    let message = tool_error(
+        &call(
+            client,
+            "add_task",
+            json!({ "title": "Never starts", "recurrence": { "preset": "DAILY" } }),
+        )
+        .await,
+    );
+    assert!(message.to_lowercase().contains("due"), "{message}");
+
+    let message = tool_error(
+        &call(
+            client,
+            "add_task",
+            json!({ "title": "Typo", "due_date": "2030-01-07T09:00:00Z" }),
+        )
+        .await,
+    );
+    assert!(message.contains("due_date"), "{message}");
+
+    let message = tool_error(
+        &call(
+            client,
+            "update_task",
+            json!({ "id": id, "dueAt": "next Tuesday" }),
+        )
+        .await,
+    );
+    assert!(message.contains("RFC 3339"), "{message}");
+
+    let message = tool_error(
+        &call(
+            client,
+            "add_task",
+            json!({ "title": "Whenever", "priority": "SOMEDAY" }),
+        )
+        .await,
+    );
+    assert!(
+        message.contains("SOMEDAY") && message.contains("URGENT"),
+        "{message}"
+    );
+
+    let message = tool_error(&call(client, "get_task", json!({ "id": "not-a-uuid" })).await);
+    assert!(message.contains("id"), "{message}");
+
+    let page = ok(&call(client, "list_tasks", json!({ "search": "Sometimes" })).await);
+    assert_eq!(page["totalCount"], 0, "a refused task is not created");
+}
+
+/// Another user's task behaves exactly like a missing one, for every tool, and stays
+/// untouched.
+async fn cannot_touch_another_users_task(client: &McpClient, api: &TestApi, stranger: &str) {
+    let theirs = api.create_task(stranger, "Their secret task").await;
+    for (tool, arguments) in [
+        ("get_task", json!({ "id": theirs })),
+        ("update_task", json!({ "id": theirs, "title": "Mine now" })),
+        ("complete_task", json!({ "id": theirs })),
+        ("uncomplete_task", json!({ "id": theirs })),
+        ("delete_task", json!({ "id": theirs })),
+    ] {
+        let message = tool_error(&call(client, tool, arguments).await);
+        assert!(message.contains("No task with id"), "{tool}: {message}");
+    }
+    let page = ok(&call(client, "list_tasks", json!({ "search": "secret" })).await);
+    assert_eq!(page["totalCount"], 0);
+    let task = api.task(stranger, &theirs).await;
+    assert_eq!(task["title"], "Their secret task");
+    assert_eq!(task["completed"], false);
+}
+
+/// The history and notification tools work once the API has those queries, and say
+/// plainly that they are not supported before that; either way without inventing data.
+async fn reports_history_and_notifications(
+    client: &McpClient,
+    api: &TestApi,
+    owner: &str,
+    id: &str,
+) {
+    let history = call(client, "get_task_history", json!({ "id": id })).await;
+    if api.has_field(owner, "Task", "history").await {
+        let page = ok(&history);
+        assert_eq!(page["taskId"], id);
+        let entries = page["entries"].as_array().unwrap();
+        assert!(!entries.is_empty());
+        assert!(
+            entries
+                .iter()
+                .any(|entry| entry["action"] == "CREATE" && entry["source"] == "MCP"),
+            "changes made through MCP are recorded with source MCP: {entries:?}"
+        );
+    } else {
+        let message = tool_error(&history);
+        assert!(
+            message.contains("does not support task history yet"),
+            "{message}"
+        );
+    }
+
+    let notifications = call(client, "list_notifications", json!({ "unreadOnly": true })).await;
+    if api.has_field(owner, "Query", "notifications").await {
+        let page = ok(&notifications);
+        assert!(page["notifications"].is_array());
+    } else {
+        let message = tool_error(&notifications);
+        assert!(
+            message.contains("does not support notifications yet"),
+            "{message}"
+        );
+    }
+}
+
+/// Both prompts are offered; plan_my_day pins "today" to the user's zone and leads to
+/// list_tasks.
+pub async fn offers_prompts(client: &McpClient) {
+    let prompts = client.list_all_prompts().await.unwrap();
+    let names: BTreeSet<&str> = prompts.iter().map(|p| p.name.as_str()).collect();
+    assert!(
+        names.contains("recurrence_guide") && names.contains("plan_my_day"),
+        "{names:?}"
+    );
+
+    let guide = client
+        .get_prompt(
+            GetPromptRequestParams::new("recurrence_guide").with_arguments(
+                json!({ "phrase": "every other Monday" })
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
+        )
+        .await
+        .unwrap();
+    let guide = serde_json::to_string(&guide.messages).unwrap();
+    for expected in [
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+        "BYMONTHDAY=-1",
+        "WEEKDAYS",
+        "URGENT",
+        "ASAP",
+    ] {
+        assert!(guide.contains(expected), "the guide lacks {expected}");
+    }
+
+    let plan = client
+        .get_prompt(
+            GetPromptRequestParams::new("plan_my_day").with_arguments(
+                json!({ "timeZone": "Europe/Berlin", "date": "2030-07-01" })
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
+        )
+        .await
+        .unwrap();
+    let plan = serde_json::to_string(&plan.messages).unwrap();
+    assert!(plan.contains("list_tasks"), "{plan}");
+    assert!(plan.contains("2030-07-01T00:00:00+02:00"), "{plan}");
+}
