@@ -45,6 +45,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Listing pages walk these in either direction, the id breaking ties.
         for (name, column) in [
             ("idx_tasks_user_created", Tasks::CreatedAt),
             ("idx_tasks_user_due", Tasks::DueAt),
@@ -56,6 +57,7 @@ impl MigrationTrait for Migration {
                         .table(Tasks::Table)
                         .col(Tasks::UserId)
                         .col(column)
+                        .col(Tasks::Id)
                         .to_owned(),
                 )
                 .await?;

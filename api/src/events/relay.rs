@@ -102,6 +102,12 @@ impl Relay {
             return Step::Drained;
         }
         let full = rows.len() as u64 == BATCH;
+        let mut published = Vec::with_capacity(rows.len());
+        let mut step = if full {
+            Step::Progressed
+        } else {
+            Step::Drained
+        };
         for row in rows {
             let event: CloudEvent = match serde_json::from_str(&row.payload) {
                 Ok(event) => event,
@@ -114,8 +120,7 @@ impl Relay {
                         &error.to_string(),
                     )
                     .await;
-                    let _ =
-                        store::outbox::mark_published(self.db.writer(), row.seq, Utc::now()).await;
+                    published.push(row.seq);
                     continue;
                 }
             };
@@ -125,22 +130,21 @@ impl Relay {
                     store::outbox::record_failure(self.db.writer(), row.seq, &error.to_string())
                         .await;
                 // Stop here: the rows behind this one must not overtake it.
-                return Step::Failed;
-            }
-            if let Err(error) =
-                store::outbox::mark_published(self.db.writer(), row.seq, Utc::now()).await
-            {
-                // Published but not marked: it goes out again, and consumers ignore repeats.
-                tracing::warn!(seq = row.seq, %error, "cannot mark an event published");
-                return Step::Failed;
+                step = Step::Failed;
+                break;
             }
             tracing::debug!(seq = row.seq, event_id = %event.id, topic = %row.topic, "event published");
+            published.push(row.seq);
         }
-        if full {
-            Step::Progressed
-        } else {
-            Step::Drained
+        // Marked once per batch: a crash before this line publishes the batch again,
+        // which idempotent consumers absorb, and a commit per event would halve the rate.
+        if let Err(error) =
+            store::outbox::mark_published(self.db.writer(), &published, Utc::now()).await
+        {
+            tracing::warn!(%error, "cannot mark events published; they will go out again");
+            return Step::Failed;
         }
+        step
     }
 
     /// Takes the relay leadership on PostgreSQL: a session advisory lock, held for as

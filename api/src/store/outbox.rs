@@ -44,13 +44,16 @@ pub async fn pending(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<outb
 
 pub async fn mark_published(
     conn: &impl ConnectionTrait,
-    seq: i64,
+    seqs: &[i64],
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    if seqs.is_empty() {
+        return Ok(());
+    }
     Outbox::update_many()
         .col_expr(Column::PublishedAt, Expr::value(at))
         .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
-        .filter(Column::Seq.eq(seq))
+        .filter(Column::Seq.is_in(seqs.iter().copied()))
         .exec(conn)
         .await?;
     Ok(())

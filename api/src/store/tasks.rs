@@ -81,6 +81,11 @@ impl TaskOrderField {
         })
     }
 
+    /// Whether some rows have no value to sort by (they go last).
+    fn nullable(self) -> bool {
+        matches!(self, Self::DueAt | Self::Priority)
+    }
+
     /// The sort value of `task` for a cursor.
     pub fn value_of(self, task: &task::Model) -> SortValue {
         match self {
@@ -197,9 +202,11 @@ pub async fn list(
     if let Some(after) = after {
         query = query.filter(keyset_condition(order, after));
     }
-    let mut rows = query
+    if order.field.nullable() {
         // Rows without a sort value come last in either direction.
-        .order_by(sort.clone().is_null(), Order::Asc)
+        query = query.order_by(sort.clone().is_null(), Order::Asc);
+    }
+    let mut rows = query
         .order_by(sort, direction.clone())
         .order_by(Column::Id, direction)
         .limit(limit + 1)
@@ -293,6 +300,11 @@ fn keyset_condition(order: TaskOrder, after: &Keyset) -> Condition {
     };
     let id_after = beyond(Expr::col(Column::Id), Expr::val(after.id));
     match order.field.cursor_expr(&after.value) {
+        // A row-value comparison lets the database seek in the (user, sort, id) index.
+        Some(value) if !order.field.nullable() => Condition::all().add(beyond(
+            Expr::tuple([sort, Expr::col(Column::Id)]),
+            Expr::tuple([value, Expr::val(after.id)]),
+        )),
         Some(value) => Condition::any()
             .add(beyond(sort.clone(), value.clone()))
             .add(Condition::all().add(sort.clone().eq(value)).add(id_after))
