@@ -118,7 +118,7 @@ impl Task {
             }
         }
         if let Some(priority) = self.priority {
-            let _ = write!(line, ", priority {priority:?}");
+            let _ = write!(line, ", priority {}", wire_name(&priority));
         }
         if let Some(category) = &self.category {
             let _ = write!(line, ", category {category}");
@@ -127,6 +127,15 @@ impl Task {
             let _ = write!(line, ", repeats: {}", recurrence.description);
         }
         line
+    }
+}
+
+/// An enum value as it appears on the wire (`URGENT`, `FROM_DUE_DATE`), for text
+/// meant to be read next to the JSON.
+pub fn wire_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(name)) => name,
+        _ => String::new(),
     }
 }
 
@@ -283,5 +292,31 @@ impl<T> Connection<T> {
     pub fn into_nodes(self) -> (Vec<T>, u64, PageInfo) {
         let nodes = self.edges.into_iter().map(|edge| edge.node).collect();
         (nodes, self.total_count, self.page_info)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_summary_uses_the_wire_names() {
+        let task: Task = serde_json::from_value(json!({
+            "id": "t-1", "title": "Pay rent", "description": null, "priority": "URGENT",
+            "category": "home", "dueAt": "2030-01-31T08:00:00Z", "timeZone": "Europe/Berlin",
+            "recurrence": { "preset": "MONTHLY", "rrule": "FREQ=MONTHLY", "mode": "FROM_DUE_DATE",
+                            "description": "Monthly on the 31st" },
+            "remindBeforeMinutes": null, "completed": false, "completedAt": null,
+            "seriesId": "t-1", "parentTaskId": null, "occurrenceNumber": 1,
+            "createdAt": "2030-01-01T00:00:00Z", "updatedAt": "2030-01-01T00:00:00Z",
+        }))
+        .unwrap();
+        assert_eq!(
+            task.summary(),
+            "\"Pay rent\" (id t-1), due 2030-01-31T08:00:00Z (Europe/Berlin), priority URGENT, \
+             category home, repeats: Monthly on the 31st"
+        );
     }
 }

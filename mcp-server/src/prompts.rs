@@ -176,8 +176,8 @@ impl DayPlan {
              1. Overdue: {{\"overdue\": true, \"orderBy\": \"DUE_AT\", \"direction\": \"ASC\"}}\n\
              2. Due today: {{\"completed\": false, \"dueAfter\": \"{start}\", \"dueBefore\": \"{end}\", \
              \"orderBy\": \"DUE_AT\", \"direction\": \"ASC\"}}\n\
-             3. Urgent and important work without a fixed time: {{\"completed\": false, \"priority\": \
-             \"URGENT\"}} and {{\"completed\": false, \"priority\": \"HIGH\"}}\n\
+             3. Open urgent and high-priority tasks, dated or not: {{\"completed\": false, \
+             \"priority\": \"URGENT\"}} and {{\"completed\": false, \"priority\": \"HIGH\"}}\n\
              Follow `endCursor` while `hasNextPage` is true.\n\n\
              Then give me a plan for the day in {zone} local time:\n\
              - first, what is overdue, most important first, and whether each should be done \

@@ -9,7 +9,9 @@ use rmcp::{RoleServer, tool, tool_router};
 use crate::args::{
     AddTaskArgs, ListNotificationsArgs, ListTasksArgs, TaskHistoryArgs, TaskIdArgs, UpdateTaskArgs,
 };
-use crate::model::{Completion, Deletion, HistoryPage, NotificationPage, Task, TaskPage};
+use crate::model::{
+    Completion, Deletion, HistoryPage, NotificationPage, Task, TaskPage, wire_name,
+};
 use crate::response::{Structured, ToolError};
 use crate::server::TodoServer;
 
@@ -388,8 +390,10 @@ impl TodoServer {
         );
         for entry in &page.entries {
             summary.push_str(&format!(
-                "\n- {} {:?} via {:?}",
-                entry.at, entry.action, entry.source
+                "\n- {} {} via {}",
+                entry.at,
+                wire_name(&entry.action),
+                wire_name(&entry.source)
             ));
         }
         Ok(Structured::new(summary, page))

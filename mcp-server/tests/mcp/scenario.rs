@@ -176,6 +176,17 @@ pub async fn manages_a_recurring_task(
     let gone = tool_error(&call(client, "delete_task", json!({ "id": next_id })).await);
     assert!(gone.contains("No task with id"), "{gone}");
 
+    let one_time = ok(&call(
+        client,
+        "update_task",
+        json!({ "id": id, "recurrence": null, "dueAt": null, "category": null }),
+    )
+    .await);
+    assert_eq!(one_time["recurrence"], Value::Null);
+    assert_eq!(one_time["dueAt"], Value::Null);
+    assert_eq!(one_time["category"], Value::Null);
+    assert_eq!(one_time["title"], "Water the plants");
+
     rejects_bad_input(client, &id).await;
     cannot_touch_another_users_task(client, api, stranger).await;
     reports_history_and_notifications(client, api, owner, &id).await;
@@ -294,10 +305,18 @@ async fn reports_history_and_notifications(
         assert_eq!(page["taskId"], id);
         let entries = page["entries"].as_array().unwrap();
         assert!(!entries.is_empty());
+        let actions: Vec<&str> = entries
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        for action in ["CREATE", "UPDATE", "COMPLETE", "UNCOMPLETE"] {
+            assert!(
+                actions.contains(&action),
+                "{action} is missing from {actions:?}"
+            );
+        }
         assert!(
-            entries
-                .iter()
-                .any(|entry| entry["action"] == "CREATE" && entry["source"] == "MCP"),
+            entries.iter().all(|entry| entry["source"] == "MCP"),
             "changes made through MCP are recorded with source MCP: {entries:?}"
         );
     } else {
