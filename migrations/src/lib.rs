@@ -10,6 +10,7 @@ mod m20261126_000003_create_tasks;
 mod m20261126_000004_create_outbox;
 mod m20261126_000005_create_audit_entries;
 mod m20261126_000006_create_processed_events;
+mod m20261126_000007_create_preferences;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_create_outbox::Migration),
             Box::new(m20261126_000005_create_audit_entries::Migration),
             Box::new(m20261126_000006_create_processed_events::Migration),
+            Box::new(m20261126_000007_create_preferences::Migration),
         ]
     }
 }

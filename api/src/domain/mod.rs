@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no storage, no transport types.
 
 pub mod event;
+pub mod preferences;
 pub mod recurrence;
 pub mod task;
 pub mod user;

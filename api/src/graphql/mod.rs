@@ -6,6 +6,7 @@ mod audit;
 mod error;
 mod mutation;
 mod pagination;
+mod preferences;
 mod query;
 mod scalars;
 mod task;

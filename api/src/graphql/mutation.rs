@@ -2,6 +2,7 @@ use async_graphql::{Context, ID, Object};
 
 use super::account::{ApiToken, ApiTokenPayload, AuthPayload, RegisterInput, TokenScope, User};
 use super::error::GqlResultExt;
+use super::preferences::{self, Preferences, PreferencesInput};
 use super::task::{CompleteTaskPayload, CreateTaskInput, Task, UpdateTaskInput, invalid_input};
 use super::{ContextExt, parse_id};
 use crate::service::Scope;
@@ -146,5 +147,14 @@ impl Mutation {
         let id = parse_id("id", &id)?;
         ctx.services().tasks.delete(actor, id).await.gql()?;
         Ok(true)
+    }
+
+    /// Changes the given settings; invalid values change nothing.
+    async fn update_preferences(
+        &self,
+        ctx: &Context<'_>,
+        input: PreferencesInput,
+    ) -> async_graphql::Result<Preferences> {
+        preferences::update(ctx, input).await
     }
 }

@@ -3,6 +3,7 @@ use async_graphql::{Context, ID, Object};
 use super::account::User;
 use super::audit::{AuditEntryConnection, AuditFilter, audit_log};
 use super::error::GqlResultExt;
+use super::preferences::{self, Preferences};
 use super::task::{Task, TaskConnection, TaskFilter, TaskOrder};
 use super::{ContextExt, parse_id};
 use crate::service::tasks::TaskQuery;
@@ -59,5 +60,10 @@ impl Query {
         after: Option<String>,
     ) -> async_graphql::Result<AuditEntryConnection> {
         audit_log(ctx, filter, first, after).await
+    }
+
+    /// The signed-in user's notification preferences and default time zone.
+    async fn preferences(&self, ctx: &Context<'_>) -> async_graphql::Result<Preferences> {
+        preferences::get(ctx).await
     }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 mod error;
 pub mod pagination;
+pub mod preferences;
 pub mod tasks;
 
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use uuid::Uuid;
 pub use audit::AuditService;
 pub use auth::{AuthConfig, AuthService};
 pub use error::{ServiceError, ServiceResult};
+pub use preferences::PreferencesService;
 pub use tasks::TaskService;
 
 pub use crate::domain::event::Source;
@@ -116,6 +118,7 @@ pub struct Services {
     pub auth: AuthService,
     pub tasks: TaskService,
     pub audit: AuditService,
+    pub preferences: PreferencesService,
     pub outbox_signal: OutboxSignal,
 }
 
@@ -126,6 +129,7 @@ impl Services {
             auth: AuthService::new(db.clone(), auth_config),
             tasks: TaskService::new(db.clone(), outbox_signal.clone()),
             audit: AuditService::new(db.clone(), audit_retention),
+            preferences: PreferencesService::new(db.clone()),
             outbox_signal,
             db,
         }

@@ -20,8 +20,8 @@ use crate::store::entities::task;
 use crate::store::tasks::{Keyset, SortValue, TaskFilter, TaskOrder, TaskOrderField};
 use crate::store::{self, Db};
 
-/// Users have no time-zone preference yet; tasks that name none use UTC.
-const DEFAULT_TIME_ZONE: Tz = Tz::UTC;
+/// Stored tasks whose time zone cannot be read any more fall back to UTC.
+const FALLBACK_TIME_ZONE: Tz = Tz::UTC;
 
 /// A change to one optional field: leave it, clear it, or set it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -221,12 +221,10 @@ impl TaskService {
                 .transpose()?
                 .flatten(),
             due_at: input.due_at.map(to_whole_seconds),
-            time_zone: input
-                .time_zone
-                .as_deref()
-                .map(TaskFields::time_zone)
-                .transpose()?
-                .unwrap_or(DEFAULT_TIME_ZONE),
+            time_zone: match input.time_zone.as_deref() {
+                Some(name) => TaskFields::time_zone(name)?,
+                None => self.default_time_zone(actor).await?,
+            },
             recurrence: input
                 .recurrence
                 .as_ref()
@@ -281,7 +279,7 @@ impl TaskService {
         let current = self.owned_task(&tx, actor, id).await?;
         let time_zone = match &changes.time_zone {
             Patch::Keep => stored_time_zone(&current),
-            Patch::Clear => DEFAULT_TIME_ZONE,
+            Patch::Clear => self.default_time_zone(actor).await?,
             Patch::Set(name) => TaskFields::time_zone(name)?,
         };
         let restarts_series = !changes.recurrence.is_keep() || !changes.due_at.is_keep();
@@ -438,6 +436,13 @@ impl TaskService {
         Ok(())
     }
 
+    /// The user's preferred time zone, which tasks that name none take.
+    async fn default_time_zone(&self, actor: &Actor) -> ServiceResult<Tz> {
+        Ok(store::preferences::get(self.db.reader(), actor.user_id)
+            .await?
+            .time_zone)
+    }
+
     /// Commits a transaction that wrote outbox events and wakes the relay.
     async fn commit(&self, tx: DatabaseTransaction) -> ServiceResult<()> {
         tx.commit().await?;
@@ -525,7 +530,7 @@ pub fn stored_recurrence(task: &task::Model) -> Option<Recurrence> {
 }
 
 pub fn stored_time_zone(task: &task::Model) -> Tz {
-    parse_time_zone("timeZone", &task.time_zone).unwrap_or(DEFAULT_TIME_ZONE)
+    parse_time_zone("timeZone", &task.time_zone).unwrap_or(FALLBACK_TIME_ZONE)
 }
 
 /// The next occurrence of a recurring task completed at `completed_at`, ready to insert.

@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod entities;
 pub mod outbox;
+pub mod preferences;
 pub mod tasks;
 pub mod users;
 

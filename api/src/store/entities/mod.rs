@@ -1,6 +1,7 @@
 pub mod api_token;
 pub mod audit_entry;
 pub mod outbox;
+pub mod preferences;
 pub mod processed_event;
 pub mod task;
 pub mod user;

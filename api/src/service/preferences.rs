@@ -1,0 +1,36 @@
+use chrono::Utc;
+
+use super::{Actor, ServiceResult};
+use crate::domain::preferences::{PreferenceChanges, Preferences};
+use crate::store::{self, Db};
+
+#[derive(Clone)]
+pub struct PreferencesService {
+    db: Db,
+}
+
+impl PreferencesService {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    pub async fn get(&self, actor: &Actor) -> ServiceResult<Preferences> {
+        Ok(store::preferences::get(self.db.reader(), actor.user_id).await?)
+    }
+
+    /// Applies the changes if all of them are valid; otherwise changes nothing.
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        changes: &PreferenceChanges,
+    ) -> ServiceResult<Preferences> {
+        actor.require_write()?;
+        let tx = self.db.begin_write().await?;
+        let updated = store::preferences::get(&tx, actor.user_id)
+            .await?
+            .with(changes)?;
+        store::preferences::save(&tx, actor.user_id, &updated, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+}
