@@ -29,6 +29,8 @@ pub enum Credentials {
     PerRequest,
 }
 
+/// The rmcp handler. Cheap to clone: the HTTP transport makes one per request from a
+/// prototype.
 #[derive(Clone)]
 pub struct TodoServer {
     api: ApiClient,
@@ -52,6 +54,8 @@ impl TodoServer {
         Operations::new(&self.api, token)
     }
 
+    /// The token this call acts with: the configured one (stdio), or the one the HTTP
+    /// layer checked and attached to this request.
     pub(crate) fn token(
         &self,
         context: &RequestContext<RoleServer>,
