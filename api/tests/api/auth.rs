@@ -277,3 +277,41 @@ async fn requests_without_valid_credentials_are_refused() {
         assert_eq!(error_code(&body), "UNAUTHENTICATED");
     }
 }
+
+#[tokio::test]
+async fn expired_and_forged_session_tokens_are_refused() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    let me = app.ok(Some(&token), "{ me { id } }", json!({})).await;
+    let user_id = me["me"]["id"].as_str().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let sign = |secret: &[u8], exp: i64| {
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &json!({ "sub": user_id, "iss": "todo-api", "iat": now - 7200, "exp": exp }),
+            &jsonwebtoken::EncodingKey::from_secret(secret),
+        )
+        .unwrap()
+    };
+    let secret = b"integration-test-secret-of-32-bytes!";
+    // The same claims, still valid, pass: the refusals below are about expiry and key.
+    let valid = sign(secret, now + 60);
+    assert_eq!(
+        app.ok(Some(&valid), "{ me { id } }", json!({})).await["me"]["id"],
+        user_id
+    );
+    for refused in [
+        sign(secret, now - 60),
+        sign(b"another-secret-that-is-32-bytes-long", now + 60),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&refused)
+            .json(&json!({ "query": "{ me { id } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+    }
+}

@@ -182,8 +182,20 @@ async fn events_wait_for_the_bus_and_reach_the_audit_trail_through_the_callback(
     let token = app.register("ada@example.com").await;
 
     // The sidecar is not there: mutations succeed all the same.
-    let task = app.create_task(&token, json!({ "title": "Draft" })).await;
-    let id = task["id"].as_str().unwrap();
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let created: Value = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .header("traceparent", traceparent)
+        .json(&json!({ "query": "mutation { createTask(input: { title: \"Draft\" }) { id } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["data"]["createTask"]["id"].as_str().unwrap();
     app.ok(
         Some(&token),
         "mutation($id: ID!) { updateTask(id: $id, input: { title: \"Final\" }) { id } }",
@@ -205,6 +217,9 @@ async fn events_wait_for_the_bus_and_reach_the_audit_trail_through_the_callback(
         assert_eq!(event["specversion"], "1.0");
         assert_eq!(event["subject"], json!(id));
         assert_eq!(event["data"]["taskId"], json!(id));
+        if expected == "task.created" {
+            assert_eq!(event["traceparent"], traceparent);
+        }
         publications.push(published);
     }
     assert_eq!(
