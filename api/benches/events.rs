@@ -95,6 +95,8 @@ fn sample_task(user_id: Uuid) -> task::ActiveModel {
         parent_task_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        remind_at: Set(None),
+        reminded_due_at: Set(None),
     }
 }
 

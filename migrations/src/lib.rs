@@ -11,6 +11,7 @@ mod m20261126_000004_create_outbox;
 mod m20261126_000005_create_audit_entries;
 mod m20261126_000006_create_processed_events;
 mod m20261126_000007_create_preferences;
+mod m20261126_000008_add_task_reminders;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_create_audit_entries::Migration),
             Box::new(m20261126_000006_create_processed_events::Migration),
             Box::new(m20261126_000007_create_preferences::Migration),
+            Box::new(m20261126_000008_add_task_reminders::Migration),
         ]
     }
 }

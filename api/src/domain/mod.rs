@@ -3,6 +3,7 @@
 pub mod event;
 pub mod preferences;
 pub mod recurrence;
+pub mod reminder;
 pub mod task;
 pub mod user;
 pub mod validation;

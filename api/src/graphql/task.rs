@@ -328,6 +328,13 @@ impl Task {
         self.0.remind_before_minutes
     }
 
+    /// When this occurrence's reminder is due: the due date minus the lead time (at once
+    /// when that has passed). Null for done or overdue tasks, tasks without a due date,
+    /// when reminders are off, or once the reminder was sent.
+    async fn next_reminder_at(&self) -> Option<DateTime> {
+        self.0.remind_at.map(Into::into)
+    }
+
     async fn completed(&self) -> bool {
         self.0.completed
     }

@@ -11,6 +11,8 @@ use uuid::Uuid;
 use super::pagination::{decode_cursor, encode_cursor, page_size};
 use super::{Actor, OutboxSignal, ServiceError, ServiceResult, Source};
 use crate::domain::event::{AuditAction, CloudEvent, TaskChange, topic};
+use crate::domain::preferences::Preferences;
+use crate::domain::reminder::{ReminderState, remind_at};
 use crate::domain::task::parse_time_zone;
 use crate::domain::{
     Priority, Recurrence, RecurrenceMode, RecurrencePreset, SeriesPosition, TaskFields,
@@ -205,6 +207,7 @@ impl TaskService {
 
     pub async fn create(&self, actor: &Actor, input: NewTask) -> ServiceResult<task::Model> {
         actor.require_write()?;
+        let preferences = self.preferences(actor).await?;
         let draft = Draft {
             title: TaskFields::title(&input.title)?,
             description: input
@@ -223,7 +226,7 @@ impl TaskService {
             due_at: input.due_at.map(to_whole_seconds),
             time_zone: match input.time_zone.as_deref() {
                 Some(name) => TaskFields::time_zone(name)?,
-                None => self.default_time_zone(actor).await?,
+                None => preferences.time_zone,
             },
             recurrence: input
                 .recurrence
@@ -250,9 +253,11 @@ impl TaskService {
             parent_task_id: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
+            reminded_due_at: Set(None),
             ..Default::default()
         };
         draft.write_to(&mut model);
+        arm_reminder(&mut model, &preferences, now);
         let tx = self.db.begin_write().await?;
         let task = store::tasks::insert(&tx, model).await?;
         record(
@@ -279,7 +284,7 @@ impl TaskService {
         let current = self.owned_task(&tx, actor, id).await?;
         let time_zone = match &changes.time_zone {
             Patch::Keep => stored_time_zone(&current),
-            Patch::Clear => self.default_time_zone(actor).await?,
+            Patch::Clear => self.preferences(actor).await?.time_zone,
             Patch::Set(name) => TaskFields::time_zone(name)?,
         };
         let restarts_series = !changes.recurrence.is_keep() || !changes.due_at.is_keep();
@@ -328,6 +333,11 @@ impl TaskService {
         }
         model.updated_at = Set(now());
         draft.write_to(&mut model);
+        arm_reminder(
+            &mut model,
+            &store::preferences::get(&tx, actor.user_id).await?,
+            now(),
+        );
         let task = store::tasks::update(&tx, model).await?;
         record(
             &tx,
@@ -353,7 +363,11 @@ impl TaskService {
         let won = !task.completed
             && store::tasks::mark_completed(&tx, actor.user_id, id, completed_at).await?;
         let created_successor = match successor_of(&task, completed_at) {
-            Some(successor) if won => store::tasks::insert_successor(&tx, successor).await?,
+            Some(mut successor) if won => {
+                let preferences = store::preferences::get(&tx, actor.user_id).await?;
+                arm_reminder(&mut successor, &preferences, completed_at);
+                store::tasks::insert_successor(&tx, successor).await?
+            }
             _ => false,
         };
         let before = task;
@@ -402,6 +416,11 @@ impl TaskService {
         model.completed = Set(false);
         model.completed_at = Set(None);
         model.updated_at = Set(now());
+        arm_reminder(
+            &mut model,
+            &store::preferences::get(&tx, actor.user_id).await?,
+            now(),
+        );
         let task = store::tasks::update(&tx, model).await?;
         record(
             &tx,
@@ -436,11 +455,10 @@ impl TaskService {
         Ok(())
     }
 
-    /// The user's preferred time zone, which tasks that name none take.
-    async fn default_time_zone(&self, actor: &Actor) -> ServiceResult<Tz> {
-        Ok(store::preferences::get(self.db.reader(), actor.user_id)
-            .await?
-            .time_zone)
+    /// The user's preferences: the time zone tasks that name none take, and the
+    /// reminder settings.
+    async fn preferences(&self, actor: &Actor) -> ServiceResult<Preferences> {
+        Ok(store::preferences::get(self.db.reader(), actor.user_id).await?)
     }
 
     /// Commits a transaction that wrote outbox events and wakes the relay.
@@ -514,6 +532,7 @@ pub fn snapshot(task: &task::Model) -> serde_json::Value {
         "occurrenceNumber": task.occurrence_number,
         "createdAt": rfc3339(task.created_at),
         "updatedAt": rfc3339(task.updated_at),
+        "nextReminderAt": task.remind_at.map(rfc3339),
     })
 }
 
@@ -565,7 +584,38 @@ fn successor_of(task: &task::Model, completed_at: DateTime<Utc>) -> Option<task:
         parent_task_id: Set(Some(task.id)),
         created_at: Set(completed_at),
         updated_at: Set(completed_at),
+        remind_at: Set(None),
+        reminded_due_at: Set(None),
     })
+}
+
+/// Sets when the reminder of the task in `model` is due, from its other fields.
+fn arm_reminder(model: &mut task::ActiveModel, preferences: &Preferences, now: DateTime<Utc>) {
+    let state = ReminderState {
+        due_at: model.due_at.try_as_ref().copied().flatten(),
+        completed: model.completed.try_as_ref().copied().unwrap_or(false),
+        remind_before_minutes: model.remind_before_minutes.try_as_ref().copied().flatten(),
+        reminded_due_at: model.reminded_due_at.try_as_ref().copied().flatten(),
+    };
+    model.remind_at = Set(remind_at(state, preferences, now));
+}
+
+/// Recomputes the reminders of the user's open tasks after their preferences changed.
+pub(super) async fn rearm_reminders(
+    tx: &DatabaseTransaction,
+    user_id: Uuid,
+    preferences: &Preferences,
+) -> Result<(), DbErr> {
+    let now = now();
+    for task in store::tasks::open_with_due_date(tx, user_id).await? {
+        let current = task.remind_at;
+        let mut model = task.into_active_model();
+        arm_reminder(&mut model, preferences, now);
+        if model.remind_at.try_as_ref().copied().flatten() != current {
+            store::tasks::update(tx, model).await?;
+        }
+    }
+    Ok(())
 }
 
 fn resolve_text(

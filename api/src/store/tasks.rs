@@ -161,6 +161,7 @@ pub async fn mark_completed(
     let result = Tasks::update_many()
         .col_expr(Column::Completed, Expr::value(true))
         .col_expr(Column::CompletedAt, Expr::value(at))
+        .col_expr(Column::RemindAt, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(Column::UpdatedAt, Expr::value(at))
         .filter(Column::Id.eq(id))
         .filter(Column::UserId.eq(user_id))
@@ -168,6 +169,19 @@ pub async fn mark_completed(
         .exec(conn)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// The user's open tasks that have a due date: those a reminder can be armed for.
+pub async fn open_with_due_date(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Vec<task::Model>, DbErr> {
+    Tasks::find()
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::Completed.eq(false))
+        .filter(Column::DueAt.is_not_null())
+        .all(conn)
+        .await
 }
 
 pub async fn delete(conn: &impl ConnectionTrait, user_id: Uuid, id: Uuid) -> Result<bool, DbErr> {

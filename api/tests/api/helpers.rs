@@ -178,7 +178,7 @@ impl TestApp {
 
 pub const TASK_FIELDS: &str = "id title description priority category dueAt timeZone \
     recurrence { preset rrule mode description } remindBeforeMinutes completed completedAt \
-    seriesId parentTaskId occurrenceNumber createdAt updatedAt";
+    seriesId parentTaskId occurrenceNumber createdAt updatedAt nextReminderAt";
 
 /// The `extensions.code` of the first error.
 pub fn error_code(response: &Value) -> &str {

@@ -12,4 +12,5 @@ mod helpers;
 mod preferences;
 mod process;
 mod recurrence;
+mod reminders;
 mod tasks;

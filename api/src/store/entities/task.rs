@@ -26,6 +26,8 @@ pub struct Model {
     pub parent_task_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub remind_at: Option<DateTimeUtc>,
+    pub reminded_due_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

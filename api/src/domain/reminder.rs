@@ -1,0 +1,127 @@
+//! When a task's reminder is due.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::preferences::Preferences;
+
+/// What the reminder time of a task depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct ReminderState {
+    pub due_at: Option<DateTime<Utc>>,
+    pub completed: bool,
+    /// The task's own lead time; `None` means the user's preference.
+    pub remind_before_minutes: Option<i32>,
+    /// The due date a reminder was already sent for.
+    pub reminded_due_at: Option<DateTime<Utc>>,
+}
+
+/// When to remind: the due date minus the lead time, or at once when that moment has
+/// passed but the due date has not. No reminder for done or overdue tasks, tasks without
+/// a due date, when reminders are off, or when one was sent for this due date already.
+pub fn remind_at(
+    state: ReminderState,
+    preferences: &Preferences,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let due = state.due_at?;
+    if state.completed
+        || !preferences.reminders_enabled
+        || due <= now
+        || state.reminded_due_at == Some(due)
+    {
+        return None;
+    }
+    let lead = state
+        .remind_before_minutes
+        .unwrap_or(preferences.reminder_minutes_before);
+    Some((due - Duration::minutes(i64::from(lead))).max(now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(due_in_minutes: i64, now: DateTime<Utc>) -> ReminderState {
+        ReminderState {
+            due_at: Some(now + Duration::minutes(due_in_minutes)),
+            completed: false,
+            remind_before_minutes: None,
+            reminded_due_at: None,
+        }
+    }
+
+    #[test]
+    fn lead_time_before_the_due_date() {
+        let now = Utc::now();
+        let prefs = Preferences::default();
+        assert_eq!(
+            remind_at(state(60, now), &prefs, now),
+            Some(now + Duration::minutes(45))
+        );
+        let own_lead = ReminderState {
+            remind_before_minutes: Some(50),
+            ..state(60, now)
+        };
+        assert_eq!(
+            remind_at(own_lead, &prefs, now),
+            Some(now + Duration::minutes(10))
+        );
+    }
+
+    #[test]
+    fn inside_the_window_at_once_and_overdue_never() {
+        let now = Utc::now();
+        let prefs = Preferences::default();
+        assert_eq!(remind_at(state(5, now), &prefs, now), Some(now));
+        assert_eq!(remind_at(state(-1, now), &prefs, now), None);
+        assert_eq!(remind_at(state(0, now), &prefs, now), None);
+    }
+
+    #[test]
+    fn nothing_to_send() {
+        let now = Utc::now();
+        let prefs = Preferences::default();
+        assert_eq!(
+            remind_at(
+                ReminderState {
+                    completed: true,
+                    ..state(60, now)
+                },
+                &prefs,
+                now
+            ),
+            None
+        );
+        assert_eq!(
+            remind_at(
+                ReminderState {
+                    due_at: None,
+                    ..state(60, now)
+                },
+                &prefs,
+                now
+            ),
+            None
+        );
+        let off = Preferences {
+            reminders_enabled: false,
+            ..prefs
+        };
+        assert_eq!(remind_at(state(60, now), &off, now), None);
+        let sent = state(60, now);
+        let sent = ReminderState {
+            reminded_due_at: sent.due_at,
+            ..sent
+        };
+        assert_eq!(remind_at(sent, &prefs, now), None);
+        // Moving the due date re-arms it.
+        let moved = ReminderState {
+            due_at: Some(now + Duration::minutes(90)),
+            ..sent
+        };
+        assert_eq!(
+            remind_at(moved, &prefs, now),
+            Some(now + Duration::minutes(75))
+        );
+    }
+}
