@@ -48,7 +48,10 @@ async fn main() -> anyhow::Result<()> {
             jwt_secret: vec![7; 32],
             session_ttl: Duration::from_secs(3600),
         },
-        chrono::Duration::days(90),
+        api::service::Retention {
+            audit: chrono::Duration::days(90),
+            notifications: chrono::Duration::days(30),
+        },
     );
     let session = services
         .auth
@@ -193,7 +196,7 @@ async fn drain(db: &Db, services: &Services) -> anyhow::Result<()> {
     let relay = Relay::new(
         db.clone(),
         Arc::new(InProcessBus::new(dispatcher)),
-        services.outbox_signal.clone(),
+        services.outbox_wakeup.clone(),
     );
     let stop = CancellationToken::new();
     let running = tokio::spawn(relay.run(stop.clone()));

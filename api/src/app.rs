@@ -10,13 +10,14 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{BusSettings, Settings};
 use crate::events::dapr::{Callback, DaprBus};
-use crate::events::{AuditConsumer, Dispatcher, EventBus, InProcessBus, Relay};
+use crate::events::{AuditConsumer, Dispatcher, EventBus, InProcessBus, Relay, ReminderConsumer};
 use crate::graphql::build_schema;
 use crate::http::{AppState, router};
+use crate::reminders::{Scheduler, Sweep, listen_for_notifications};
 use crate::service::Services;
 use crate::store::Db;
 
-/// How often expired audit entries are removed.
+/// How often expired audit entries are removed and old notifications archived.
 const RETENTION_INTERVAL: Duration = Duration::from_secs(60 * 60);
 
 pub struct Application {
@@ -34,9 +35,11 @@ impl Application {
             .await
             .context("DATABASE_URL")?;
         db.migrate().await.context("applying database migrations")?;
-        let services = Services::new(db.clone(), settings.auth, settings.audit_retention);
-        let dispatcher =
-            Dispatcher::new(vec![Arc::new(AuditConsumer::new(services.audit.clone()))]);
+        let services = Services::new(db.clone(), settings.auth, settings.retention);
+        let dispatcher = Dispatcher::new(vec![
+            Arc::new(AuditConsumer::new(services.audit.clone())),
+            Arc::new(ReminderConsumer::new(services.notifications.clone())),
+        ]);
         let shutdown = CancellationToken::new();
         let mut background = JoinSet::new();
 
@@ -51,7 +54,8 @@ impl Application {
                 let callback_listener = TcpListener::bind(app_listen)
                     .await
                     .with_context(|| format!("DAPR_APP_LISTEN: cannot listen on {app_listen}"))?;
-                let callback = Callback::new(pubsub.clone(), dispatcher, None);
+                let sweep = Arc::new(Sweep(services.reminders.clone()));
+                let callback = Callback::new(pubsub.clone(), dispatcher, Some(sweep));
                 let stop = shutdown.clone();
                 background.spawn(async move {
                     if let Err(error) = callback.serve(callback_listener, app_api_token, stop).await
@@ -62,7 +66,18 @@ impl Application {
                 Arc::new(DaprBus::new(sidecar, pubsub))
             }
         };
-        background.spawn(Relay::new(db, bus, services.outbox_signal.clone()).run(shutdown.clone()));
+        background.spawn(
+            Relay::new(db.clone(), bus, services.outbox_wakeup.clone()).run(shutdown.clone()),
+        );
+        background.spawn(
+            Scheduler::new(services.reminders.clone(), services.reminder_wakeup.clone())
+                .run(shutdown.clone()),
+        );
+        background.spawn(listen_for_notifications(
+            db,
+            services.notifications.clone(),
+            shutdown.clone(),
+        ));
         background.spawn(retention_job(services.clone(), shutdown.clone()));
 
         let state = AppState {
@@ -105,8 +120,12 @@ impl Application {
 
 async fn retention_job(services: Services, shutdown: CancellationToken) {
     loop {
-        if let Err(error) = services.audit.purge_expired(chrono::Utc::now()).await {
+        let now = chrono::Utc::now();
+        if let Err(error) = services.audit.purge_expired(now).await {
             tracing::warn!(%error, "audit retention failed; will try again");
+        }
+        if let Err(error) = services.notifications.archive_expired(now).await {
+            tracing::warn!(%error, "notification archive failed; will try again");
         }
         tokio::select! {
             () = shutdown.cancelled() => return,

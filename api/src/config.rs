@@ -9,7 +9,7 @@ use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rand::RngCore as _;
 
-use crate::service::AuthConfig;
+use crate::service::{AuthConfig, Retention};
 
 const SECRET_FILE: &str = "jwt-secret";
 const MIN_SECRET_BYTES: usize = 32;
@@ -84,6 +84,10 @@ pub struct ServeArgs {
     #[arg(long, env = "TODO_AUDIT_RETENTION_DAYS", default_value_t = 90,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub audit_retention_days: u32,
+    /// Notifications older than this many days leave the notification center.
+    #[arg(long, env = "TODO_NOTIFICATION_ARCHIVE_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub notification_archive_days: u32,
     #[command(flatten)]
     pub dapr: DaprArgs,
 }
@@ -137,7 +141,7 @@ pub struct Settings {
     pub database_url: String,
     pub bus: BusSettings,
     pub auth: AuthConfig,
-    pub audit_retention: chrono::Duration,
+    pub retention: Retention,
 }
 
 impl DatabaseArgs {
@@ -200,7 +204,10 @@ impl ServeArgs {
             listen: self.listen,
             database_url,
             bus,
-            audit_retention: chrono::Duration::days(i64::from(self.audit_retention_days)),
+            retention: Retention {
+                audit: chrono::Duration::days(i64::from(self.audit_retention_days)),
+                notifications: chrono::Duration::days(i64::from(self.notification_archive_days)),
+            },
             auth: AuthConfig {
                 jwt_secret,
                 session_ttl: Duration::from_secs(self.session_ttl_minutes * 60),
@@ -288,6 +295,7 @@ mod tests {
             jwt_secret: None,
             session_ttl_minutes: 60,
             audit_retention_days: 90,
+            notification_archive_days: 30,
             dapr: DaprArgs {
                 dapr_pubsub: "pubsub".into(),
                 dapr_app_listen: "127.0.0.1:0".parse().unwrap(),

@@ -12,6 +12,7 @@ mod m20261126_000005_create_audit_entries;
 mod m20261126_000006_create_processed_events;
 mod m20261126_000007_create_preferences;
 mod m20261126_000008_add_task_reminders;
+mod m20261126_000009_create_notifications;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_create_processed_events::Migration),
             Box::new(m20261126_000007_create_preferences::Migration),
             Box::new(m20261126_000008_add_task_reminders::Migration),
+            Box::new(m20261126_000009_create_notifications::Migration),
         ]
     }
 }

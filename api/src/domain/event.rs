@@ -153,6 +153,42 @@ impl CloudEvent {
     }
 }
 
+pub const REMINDER_EVENT_TYPE: &str = "task.reminder";
+
+/// The `data` of a `task.reminder` event: a task's reminder is due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderDue {
+    pub user_id: Uuid,
+    pub task_id: Uuid,
+    pub title: String,
+    pub due_at: DateTime<Utc>,
+}
+
+impl CloudEvent {
+    pub fn reminder(reminder: &ReminderDue, at: DateTime<Utc>) -> Self {
+        Self {
+            specversion: SPEC_VERSION.to_owned(),
+            id: Uuid::now_v7(),
+            source: EVENT_SOURCE.to_owned(),
+            event_type: REMINDER_EVENT_TYPE.to_owned(),
+            subject: Some(reminder.task_id.to_string()),
+            time: at,
+            datacontenttype: JSON_CONTENT_TYPE.to_owned(),
+            traceparent: None,
+            data: serde_json::to_value(reminder).unwrap_or(serde_json::Value::Null),
+        }
+    }
+
+    /// The reminder this event carries, if it is a reminder event.
+    pub fn reminder_data(&self) -> Result<ReminderDue, EventError> {
+        if self.event_type != REMINDER_EVENT_TYPE {
+            return Err(EventError::UnknownType(self.event_type.clone()));
+        }
+        serde_json::from_value(self.data.clone()).map_err(|e| EventError::Malformed(e.to_string()))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EventError {
     #[error("unknown event type {0:?}")]

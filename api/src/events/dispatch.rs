@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use async_trait::async_trait;
 
 use crate::domain::event::{CloudEvent, topic};
+use crate::service::NotificationService;
 use crate::service::audit::{ApplyError, AuditService};
 
 #[derive(Debug, thiserror::Error)]
@@ -95,10 +96,42 @@ impl Consumer for AuditConsumer {
     }
 
     async fn handle(&self, event: &CloudEvent) -> Result<(), ConsumerError> {
-        match self.audit.apply(event).await {
-            Ok(_) => Ok(()),
-            Err(ApplyError::Malformed(e)) => Err(ConsumerError::Malformed(e.to_string())),
-            Err(ApplyError::Storage(e)) => Err(ConsumerError::Transient(e.to_string())),
-        }
+        self.audit
+            .apply(event)
+            .await
+            .map(|_| ())
+            .map_err(apply_error)
+    }
+}
+
+/// Turns reminder events into notifications.
+pub struct ReminderConsumer {
+    notifications: NotificationService,
+}
+
+impl ReminderConsumer {
+    pub fn new(notifications: NotificationService) -> Self {
+        Self { notifications }
+    }
+}
+
+#[async_trait]
+impl Consumer for ReminderConsumer {
+    fn topic(&self) -> &'static str {
+        topic::REMINDERS
+    }
+
+    async fn handle(&self, event: &CloudEvent) -> Result<(), ConsumerError> {
+        self.notifications
+            .apply_reminder(event)
+            .await
+            .map_err(apply_error)
+    }
+}
+
+fn apply_error(error: ApplyError) -> ConsumerError {
+    match error {
+        ApplyError::Malformed(e) => ConsumerError::Malformed(e.to_string()),
+        ApplyError::Storage(e) => ConsumerError::Transient(e.to_string()),
     }
 }

@@ -8,7 +8,7 @@ mod relay;
 
 use async_trait::async_trait;
 
-pub use dispatch::{AuditConsumer, Consumer, ConsumerError, Dispatcher, Outcome};
+pub use dispatch::{AuditConsumer, Consumer, ConsumerError, Dispatcher, Outcome, ReminderConsumer};
 pub use inprocess::InProcessBus;
 pub use relay::Relay;
 

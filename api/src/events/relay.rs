@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::EventBus;
 use crate::domain::event::CloudEvent;
-use crate::service::OutboxSignal;
+use crate::service::Wakeup;
 use crate::store::{self, Db};
 
 const BATCH: u64 = 100;
@@ -27,7 +27,7 @@ const LEADER_LOCK_KEY: i64 = 0x746f_646f_7265_6c61;
 pub struct Relay {
     db: Db,
     bus: Arc<dyn EventBus>,
-    signal: OutboxSignal,
+    signal: Wakeup,
 }
 
 enum Step {
@@ -40,7 +40,7 @@ enum Step {
 }
 
 impl Relay {
-    pub fn new(db: Db, bus: Arc<dyn EventBus>, signal: OutboxSignal) -> Self {
+    pub fn new(db: Db, bus: Arc<dyn EventBus>, signal: Wakeup) -> Self {
         Self { db, bus, signal }
     }
 

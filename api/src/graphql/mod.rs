@@ -5,13 +5,14 @@ mod account;
 mod audit;
 mod error;
 mod mutation;
+mod notification;
 mod pagination;
 mod preferences;
 mod query;
 mod scalars;
 mod task;
 
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, Schema};
 use uuid::Uuid;
 
 pub use error::{code, ensure_codes, request_error_body};
@@ -19,9 +20,10 @@ pub use error::{code, ensure_codes, request_error_body};
 use crate::domain::ValidationError;
 use crate::service::{Actor, ServiceError, Services};
 use mutation::Mutation;
+use notification::Subscription;
 use query::Query;
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Deep enough for any query the UI or an agent sends, shallow enough to stop abuse.
 const MAX_DEPTH: usize = 12;
@@ -31,7 +33,7 @@ const MAX_COMPLEXITY: usize = 10_000;
 
 /// The schema, without per-request data: requests carry `Services` and the `Actor`.
 pub fn build_schema() -> AppSchema {
-    Schema::build(Query, Mutation, EmptySubscription)
+    Schema::build(Query, Mutation, Subscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()

@@ -2,6 +2,7 @@ use async_graphql::{Context, ID, Object};
 
 use super::account::{ApiToken, ApiTokenPayload, AuthPayload, RegisterInput, TokenScope, User};
 use super::error::GqlResultExt;
+use super::notification::Notification;
 use super::preferences::{self, Preferences, PreferencesInput};
 use super::task::{CompleteTaskPayload, CreateTaskInput, Task, UpdateTaskInput, invalid_input};
 use super::{ContextExt, parse_id};
@@ -156,5 +157,36 @@ impl Mutation {
         input: PreferencesInput,
     ) -> async_graphql::Result<Preferences> {
         preferences::update(ctx, input).await
+    }
+
+    async fn mark_notification_read(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Notification> {
+        let actor = ctx.actor()?;
+        let id = parse_id("id", &id)?;
+        ctx.services()
+            .notifications
+            .mark_read(actor, id)
+            .await
+            .gql()
+            .map(Notification)
+    }
+
+    /// Returns how many changed.
+    async fn mark_all_notifications_read(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let actor = ctx.actor()?;
+        ctx.services()
+            .notifications
+            .mark_all_read(actor)
+            .await
+            .gql()
+    }
+
+    /// Empties the notification center; returns how many were removed.
+    async fn clear_notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let actor = ctx.actor()?;
+        ctx.services().notifications.clear(actor).await.gql()
     }
 }

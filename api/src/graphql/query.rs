@@ -3,6 +3,7 @@ use async_graphql::{Context, ID, Object};
 use super::account::User;
 use super::audit::{AuditEntryConnection, AuditFilter, audit_log};
 use super::error::GqlResultExt;
+use super::notification::NotificationConnection;
 use super::preferences::{self, Preferences};
 use super::task::{Task, TaskConnection, TaskFilter, TaskOrder};
 use super::{ContextExt, parse_id};
@@ -65,5 +66,31 @@ impl Query {
     /// The signed-in user's notification preferences and default time zone.
     async fn preferences(&self, ctx: &Context<'_>) -> async_graphql::Result<Preferences> {
         preferences::get(ctx).await
+    }
+
+    /// The user's notification center, newest first.
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 200) as usize * child_complexity + 1")]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        unread_only: Option<bool>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<NotificationConnection> {
+        let actor = ctx.actor()?;
+        let unread_only = unread_only.unwrap_or(false);
+        let page = ctx
+            .services()
+            .notifications
+            .list(actor, unread_only, first, after.as_deref())
+            .await
+            .gql()?;
+        Ok(NotificationConnection::new(page, unread_only))
+    }
+
+    /// For the bell.
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let actor = ctx.actor()?;
+        ctx.services().notifications.count(actor, true).await.gql()
     }
 }

@@ -4,6 +4,7 @@ mod auth;
 mod graphql;
 mod health;
 mod request_id;
+mod subscriptions;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -27,6 +28,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql::handle).post(graphql::handle))
+        .route("/graphql/ws", get(subscriptions::handle))
         .route("/graphiql", get(graphql::graphiql))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))

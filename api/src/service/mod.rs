@@ -4,8 +4,10 @@
 pub mod audit;
 pub mod auth;
 mod error;
+pub mod notifications;
 pub mod pagination;
 pub mod preferences;
+pub mod reminders;
 pub mod tasks;
 
 use std::sync::Arc;
@@ -16,7 +18,9 @@ use uuid::Uuid;
 pub use audit::AuditService;
 pub use auth::{AuthConfig, AuthService};
 pub use error::{ServiceError, ServiceResult};
+pub use notifications::{NotificationHub, NotificationService};
 pub use preferences::PreferencesService;
+pub use reminders::ReminderService;
 pub use tasks::TaskService;
 
 pub use crate::domain::event::Source;
@@ -96,12 +100,12 @@ impl Actor {
     }
 }
 
-/// Wakes the outbox relay when a transaction has committed new events, so that they
-/// go out at once rather than at the next poll.
+/// Wakes a background loop (the outbox relay, the reminder scheduler) when there is new
+/// work for it, so that it acts at once rather than at its next poll.
 #[derive(Clone, Default)]
-pub struct OutboxSignal(Arc<Notify>);
+pub struct Wakeup(Arc<Notify>);
 
-impl OutboxSignal {
+impl Wakeup {
     pub fn notify(&self) {
         self.0.notify_one();
     }
@@ -119,18 +123,38 @@ pub struct Services {
     pub tasks: TaskService,
     pub audit: AuditService,
     pub preferences: PreferencesService,
-    pub outbox_signal: OutboxSignal,
+    pub reminders: ReminderService,
+    pub notifications: NotificationService,
+    /// Rung after commits that wrote outbox events.
+    pub outbox_wakeup: Wakeup,
+    /// Rung after changes that may bring a reminder forward.
+    pub reminder_wakeup: Wakeup,
+}
+
+/// How long things are kept.
+#[derive(Debug, Clone, Copy)]
+pub struct Retention {
+    pub audit: chrono::Duration,
+    pub notifications: chrono::Duration,
 }
 
 impl Services {
-    pub fn new(db: Db, auth_config: AuthConfig, audit_retention: chrono::Duration) -> Self {
-        let outbox_signal = OutboxSignal::default();
+    pub fn new(db: Db, auth_config: AuthConfig, retention: Retention) -> Self {
+        let outbox_wakeup = Wakeup::default();
+        let reminder_wakeup = Wakeup::default();
         Self {
             auth: AuthService::new(db.clone(), auth_config),
-            tasks: TaskService::new(db.clone(), outbox_signal.clone()),
-            audit: AuditService::new(db.clone(), audit_retention),
-            preferences: PreferencesService::new(db.clone()),
-            outbox_signal,
+            tasks: TaskService::new(db.clone(), outbox_wakeup.clone(), reminder_wakeup.clone()),
+            audit: AuditService::new(db.clone(), retention.audit),
+            preferences: PreferencesService::new(db.clone(), reminder_wakeup.clone()),
+            reminders: ReminderService::new(db.clone(), outbox_wakeup.clone()),
+            notifications: NotificationService::new(
+                db.clone(),
+                NotificationHub::default(),
+                retention.notifications,
+            ),
+            outbox_wakeup,
+            reminder_wakeup,
             db,
         }
     }

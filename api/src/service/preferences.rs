@@ -1,17 +1,21 @@
 use chrono::Utc;
 
-use super::{Actor, ServiceResult};
+use super::{Actor, ServiceResult, Wakeup};
 use crate::domain::preferences::{PreferenceChanges, Preferences};
 use crate::store::{self, Db};
 
 #[derive(Clone)]
 pub struct PreferencesService {
     db: Db,
+    reminder_wakeup: Wakeup,
 }
 
 impl PreferencesService {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, reminder_wakeup: Wakeup) -> Self {
+        Self {
+            db,
+            reminder_wakeup,
+        }
     }
 
     pub async fn get(&self, actor: &Actor) -> ServiceResult<Preferences> {
@@ -32,6 +36,7 @@ impl PreferencesService {
         store::preferences::save(&tx, actor.user_id, &updated, Utc::now()).await?;
         super::tasks::rearm_reminders(&tx, actor.user_id, &updated).await?;
         tx.commit().await?;
+        self.reminder_wakeup.notify();
         Ok(updated)
     }
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::pagination::{decode_cursor, encode_cursor, page_size};
-use super::{Actor, OutboxSignal, ServiceError, ServiceResult, Source};
+use super::{Actor, ServiceError, ServiceResult, Source, Wakeup};
 use crate::domain::event::{AuditAction, CloudEvent, TaskChange, topic};
 use crate::domain::preferences::Preferences;
 use crate::domain::reminder::{ReminderState, remind_at};
@@ -154,12 +154,17 @@ impl Draft {
 #[derive(Clone)]
 pub struct TaskService {
     db: Db,
-    outbox_signal: OutboxSignal,
+    outbox_wakeup: Wakeup,
+    reminder_wakeup: Wakeup,
 }
 
 impl TaskService {
-    pub fn new(db: Db, outbox_signal: OutboxSignal) -> Self {
-        Self { db, outbox_signal }
+    pub fn new(db: Db, outbox_wakeup: Wakeup, reminder_wakeup: Wakeup) -> Self {
+        Self {
+            db,
+            outbox_wakeup,
+            reminder_wakeup,
+        }
     }
 
     pub async fn get(&self, actor: &Actor, id: Uuid) -> ServiceResult<task::Model> {
@@ -461,10 +466,12 @@ impl TaskService {
         Ok(store::preferences::get(self.db.reader(), actor.user_id).await?)
     }
 
-    /// Commits a transaction that wrote outbox events and wakes the relay.
+    /// Commits a change: wakes the relay for its events and the scheduler, whose next
+    /// reminder may have moved.
     async fn commit(&self, tx: DatabaseTransaction) -> ServiceResult<()> {
         tx.commit().await?;
-        self.outbox_signal.notify();
+        self.outbox_wakeup.notify();
+        self.reminder_wakeup.notify();
         Ok(())
     }
 

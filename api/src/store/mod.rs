@@ -4,6 +4,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod entities;
+pub mod notifications;
 pub mod outbox;
 pub mod preferences;
 pub mod tasks;

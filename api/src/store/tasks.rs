@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
 };
 use uuid::Uuid;
 
@@ -169,6 +170,48 @@ pub async fn mark_completed(
         .exec(conn)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// The earliest pending reminder time across all users.
+pub async fn earliest_reminder(
+    conn: &impl ConnectionTrait,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let next = Tasks::find()
+        .select_only()
+        .column(Column::RemindAt)
+        .filter(Column::RemindAt.is_not_null())
+        .order_by_asc(Column::RemindAt)
+        .limit(1)
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(conn)
+        .await?;
+    Ok(next.flatten())
+}
+
+/// Claims up to `limit` reminders due by `now`: clears their `remind_at` and records the
+/// due date reminded of, so no other sweep (here or on another replica) claims them.
+/// Rows another transaction holds are skipped, not waited for.
+pub async fn claim_due_reminders(
+    tx: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<task::Model>, DbErr> {
+    let due = Tasks::find()
+        .filter(Column::RemindAt.lte(now))
+        .order_by_asc(Column::RemindAt)
+        .limit(limit)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .all(tx)
+        .await?;
+    if !due.is_empty() {
+        Tasks::update_many()
+            .col_expr(Column::RemindAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(Column::RemindedDueAt, Expr::col(Column::DueAt))
+            .filter(Column::Id.is_in(due.iter().map(|task| task.id)))
+            .exec(tx)
+            .await?;
+    }
+    Ok(due)
 }
 
 /// The user's open tasks that have a due date: those a reminder can be armed for.

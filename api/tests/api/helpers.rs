@@ -63,7 +63,10 @@ pub async fn spawn_app_with(bus: BusSettings) -> TestApp {
             jwt_secret: b"integration-test-secret-of-32-bytes!".to_vec(),
             session_ttl: Duration::from_secs(3600),
         },
-        audit_retention: chrono::Duration::days(90),
+        retention: api::service::Retention {
+            audit: chrono::Duration::days(90),
+            notifications: chrono::Duration::days(30),
+        },
     };
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());

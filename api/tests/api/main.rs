@@ -9,6 +9,7 @@ mod auth;
 mod dapr;
 mod edge;
 mod helpers;
+mod live;
 mod preferences;
 mod process;
 mod recurrence;

@@ -1,0 +1,157 @@
+use async_graphql::{Context, Enum, ID, Object, Subscription};
+use tokio_stream::Stream;
+use tokio_stream::StreamExt as _;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::ContextExt;
+use super::error::GqlResultExt;
+use super::pagination::PageInfo;
+use super::scalars::DateTime;
+use super::task::Task;
+use crate::service::ServiceError;
+use crate::service::notifications::NotificationPage;
+use crate::store::entities::notification;
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum NotificationType {
+    /// A task is due soon.
+    Reminder,
+    System,
+    Action,
+}
+
+pub struct Notification(pub notification::Model);
+
+#[Object]
+impl Notification {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    #[graphql(name = "type")]
+    async fn kind(&self) -> NotificationType {
+        match self.0.kind.as_str() {
+            "REMINDER" => NotificationType::Reminder,
+            "ACTION" => NotificationType::Action,
+            _ => NotificationType::System,
+        }
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+
+    /// The task it is about, unless that task was deleted since.
+    async fn task(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Task>> {
+        let Some(task_id) = self.0.task_id else {
+            return Ok(None);
+        };
+        let actor = ctx.actor()?;
+        match ctx.services().tasks.get(actor, task_id).await {
+            Ok(task) => Ok(Some(Task(task))),
+            Err(ServiceError::NotFound(_)) => Ok(None),
+            Err(error) => Err(error).gql(),
+        }
+    }
+
+    async fn task_id(&self) -> Option<ID> {
+        self.0.task_id.map(|id| ID(id.to_string()))
+    }
+
+    async fn read(&self) -> bool {
+        self.0.read_at.is_some()
+    }
+
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+
+    async fn read_at(&self) -> Option<DateTime> {
+        self.0.read_at.map(Into::into)
+    }
+}
+
+pub struct NotificationEdge {
+    cursor: String,
+    node: notification::Model,
+}
+
+#[Object]
+impl NotificationEdge {
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+
+    async fn node(&self) -> Notification {
+        Notification(self.node.clone())
+    }
+}
+
+pub struct NotificationConnection {
+    page: NotificationPage,
+    unread_only: bool,
+}
+
+impl NotificationConnection {
+    pub fn new(page: NotificationPage, unread_only: bool) -> Self {
+        Self { page, unread_only }
+    }
+}
+
+#[Object]
+impl NotificationConnection {
+    async fn edges(&self) -> Vec<NotificationEdge> {
+        self.page
+            .edges
+            .iter()
+            .map(|(cursor, node)| NotificationEdge {
+                cursor: cursor.clone(),
+                node: node.clone(),
+            })
+            .collect()
+    }
+
+    async fn page_info(&self) -> PageInfo {
+        let cursors: Vec<&String> = self.page.edges.iter().map(|(cursor, _)| cursor).collect();
+        PageInfo::forward(&cursors, self.page.has_next_page)
+    }
+
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let actor = ctx.actor()?;
+        ctx.services()
+            .notifications
+            .count(actor, self.unread_only)
+            .await
+            .gql()
+    }
+}
+
+pub struct Subscription;
+
+#[Subscription]
+impl Subscription {
+    /// Every new notification of the connected user, live.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = Notification>> {
+        let user_id = ctx.actor()?.user_id;
+        let receiver = ctx.services().notifications.hub().subscribe();
+        Ok(
+            BroadcastStream::new(receiver).filter_map(move |item| match item {
+                Ok(notification) if notification.user_id == user_id => {
+                    Some(Notification(notification))
+                }
+                Ok(_) => None,
+                Err(lagged) => {
+                    tracing::warn!(%lagged, "a subscriber fell behind and missed notifications");
+                    None
+                }
+            }),
+        )
+    }
+}

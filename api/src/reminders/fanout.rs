@@ -1,0 +1,57 @@
+use std::time::Duration;
+
+use sea_orm::DbBackend;
+use sea_orm::sqlx::postgres::PgListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::service::NotificationService;
+use crate::service::notifications::FANOUT_CHANNEL;
+use crate::store::Db;
+
+/// On PostgreSQL, listens for notifications created by any replica (this one included)
+/// and hands them to this process's live subscribers. On SQLite there is one process,
+/// which publishes directly.
+pub async fn listen_for_notifications(
+    db: Db,
+    notifications: NotificationService,
+    shutdown: CancellationToken,
+) {
+    if db.backend() != DbBackend::Postgres {
+        return;
+    }
+    loop {
+        match listen_once(&db, &notifications, &shutdown).await {
+            Ok(()) => return,
+            Err(error) => {
+                tracing::warn!(%error, "notification fan-out lost its connection; reconnecting");
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        }
+    }
+}
+
+async fn listen_once(
+    db: &Db,
+    notifications: &NotificationService,
+    shutdown: &CancellationToken,
+) -> Result<(), sea_orm::sqlx::Error> {
+    let mut listener = PgListener::connect_with(db.writer().get_postgres_connection_pool()).await?;
+    listener.listen(FANOUT_CHANNEL).await?;
+    loop {
+        let message = tokio::select! {
+            () = shutdown.cancelled() => return Ok(()),
+            message = listener.recv() => message?,
+        };
+        match message.payload().parse() {
+            Ok(id) => {
+                if let Err(error) = notifications.relay_from_fanout(id).await {
+                    tracing::warn!(%error, "cannot load a fanned-out notification");
+                }
+            }
+            Err(_) => tracing::warn!(payload = message.payload(), "unexpected fan-out payload"),
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Notifications: made from reminder events, listed in the notification center, and
+//! pushed live to the user's open subscriptions.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use super::audit::ApplyError;
+use super::pagination::{decode_cursor, encode_cursor, page_size};
+use super::{Actor, ServiceError, ServiceResult};
+use crate::domain::event::CloudEvent;
+use crate::store::entities::notification;
+use crate::store::{self, Db};
+
+const CONSUMER: &str = "notifications";
+const ORDERING: &str = "notifications:CREATED_AT:DESC";
+/// PostgreSQL channel on which every replica learns of new notifications.
+pub const FANOUT_CHANNEL: &str = "todo_notifications";
+/// Subscribers that fall this far behind miss the oldest messages rather than stall
+/// everyone else.
+const HUB_CAPACITY: usize = 4096;
+
+pub const KIND_REMINDER: &str = "REMINDER";
+
+/// Delivers new notifications to the live subscriptions of this process.
+#[derive(Clone)]
+pub struct NotificationHub(broadcast::Sender<notification::Model>);
+
+impl Default for NotificationHub {
+    fn default() -> Self {
+        Self(broadcast::channel(HUB_CAPACITY).0)
+    }
+}
+
+impl NotificationHub {
+    pub fn subscribe(&self) -> broadcast::Receiver<notification::Model> {
+        self.0.subscribe()
+    }
+
+    pub fn publish(&self, notification: notification::Model) {
+        // No receivers is fine: nobody is watching right now.
+        let _ = self.0.send(notification);
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Position(DateTime<Utc>, Uuid);
+
+pub struct NotificationPage {
+    pub edges: Vec<(String, notification::Model)>,
+    pub has_next_page: bool,
+}
+
+#[derive(Clone)]
+pub struct NotificationService {
+    db: Db,
+    hub: NotificationHub,
+    archive_after: Duration,
+}
+
+impl NotificationService {
+    pub fn new(db: Db, hub: NotificationHub, archive_after: Duration) -> Self {
+        Self {
+            db,
+            hub,
+            archive_after,
+        }
+    }
+
+    pub fn hub(&self) -> &NotificationHub {
+        &self.hub
+    }
+
+    /// Turns a reminder event into a REMINDER notification: once per task and due date,
+    /// and not at all when the user turned reminders off.
+    pub async fn apply_reminder(&self, event: &CloudEvent) -> Result<(), ApplyError> {
+        let reminder = event.reminder_data()?;
+        let tx = self.db.begin_write().await?;
+        if !store::audit::mark_processed(&tx, CONSUMER, event.id, Utc::now()).await? {
+            tx.commit().await?;
+            return Ok(());
+        }
+        let preferences = store::preferences::get(&tx, reminder.user_id).await?;
+        if !preferences.reminders_enabled {
+            tx.commit().await?;
+            return Ok(());
+        }
+        let local_due = reminder.due_at.with_timezone(&preferences.time_zone);
+        let row = notification::Model {
+            id: Uuid::now_v7(),
+            user_id: reminder.user_id,
+            kind: KIND_REMINDER.to_owned(),
+            title: format!("Task due soon: {}", reminder.title),
+            message: Some(format!(
+                "Due {} ({})",
+                local_due.format("%a %-d %b %Y, %H:%M"),
+                preferences.time_zone.name()
+            )),
+            task_id: Some(reminder.task_id),
+            due_at: Some(reminder.due_at),
+            read_at: None,
+            created_at: Utc::now(),
+            archived_at: None,
+        };
+        let inserted = store::notifications::insert_unique(&tx, to_active(&row)).await?;
+        if inserted && self.db.backend() == DbBackend::Postgres {
+            // Delivered to every replica's listener when the transaction commits.
+            tx.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [FANOUT_CHANNEL.into(), row.id.to_string().into()],
+            ))
+            .await?;
+        }
+        tx.commit().await?;
+        if inserted && self.db.backend() != DbBackend::Postgres {
+            self.hub.publish(row);
+        }
+        Ok(())
+    }
+
+    /// Publishes a notification that another replica created (from the fan-out).
+    pub async fn relay_from_fanout(&self, id: Uuid) -> ServiceResult<()> {
+        if let Some(row) = store::notifications::find(self.db.reader(), id).await? {
+            self.hub.publish(row);
+        }
+        Ok(())
+    }
+
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        unread_only: bool,
+        first: Option<i32>,
+        after: Option<&str>,
+    ) -> ServiceResult<NotificationPage> {
+        let limit = page_size(first)?;
+        let after = after
+            .map(|cursor| decode_cursor::<Position>(ORDERING, cursor))
+            .transpose()?
+            .map(|Position(at, id)| (at, id));
+        let (rows, has_next_page) =
+            store::notifications::list(self.db.reader(), actor.user_id, unread_only, after, limit)
+                .await?;
+        let edges = rows
+            .into_iter()
+            .map(|row| {
+                (
+                    encode_cursor(ORDERING, &Position(row.created_at, row.id)),
+                    row,
+                )
+            })
+            .collect();
+        Ok(NotificationPage {
+            edges,
+            has_next_page,
+        })
+    }
+
+    pub async fn count(&self, actor: &Actor, unread_only: bool) -> ServiceResult<u64> {
+        Ok(store::notifications::count(self.db.reader(), actor.user_id, unread_only).await?)
+    }
+
+    pub async fn mark_read(&self, actor: &Actor, id: Uuid) -> ServiceResult<notification::Model> {
+        actor.require_write()?;
+        if !store::notifications::mark_read(self.db.writer(), actor.user_id, id, Utc::now()).await?
+        {
+            return Err(ServiceError::NotFound("notification"));
+        }
+        store::notifications::find(self.db.reader(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("notification"))
+    }
+
+    pub async fn mark_all_read(&self, actor: &Actor) -> ServiceResult<u64> {
+        actor.require_write()?;
+        Ok(
+            store::notifications::mark_all_read(self.db.writer(), actor.user_id, Utc::now())
+                .await?,
+        )
+    }
+
+    pub async fn clear(&self, actor: &Actor) -> ServiceResult<u64> {
+        actor.require_write()?;
+        Ok(store::notifications::clear(self.db.writer(), actor.user_id, Utc::now()).await?)
+    }
+
+    /// Archives notifications past their time; returns how many.
+    pub async fn archive_expired(&self, now: DateTime<Utc>) -> ServiceResult<u64> {
+        let archived =
+            store::notifications::archive_before(self.db.writer(), now - self.archive_after, now)
+                .await?;
+        tracing::info!(archived, "notification archive ran");
+        Ok(archived)
+    }
+}
+
+fn to_active(row: &notification::Model) -> notification::ActiveModel {
+    notification::ActiveModel {
+        id: Set(row.id),
+        user_id: Set(row.user_id),
+        kind: Set(row.kind.clone()),
+        title: Set(row.title.clone()),
+        message: Set(row.message.clone()),
+        task_id: Set(row.task_id),
+        due_at: Set(row.due_at),
+        read_at: Set(row.read_at),
+        created_at: Set(row.created_at),
+        archived_at: Set(row.archived_at),
+    }
+}

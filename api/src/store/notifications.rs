@@ -1,0 +1,145 @@
+//! Notifications and their notification-center queries.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TryInsertResult,
+};
+use uuid::Uuid;
+
+use super::entities::notification::{self, Column, Entity as Notifications};
+
+/// Inserts a notification unless one exists for the same task and due date. Returns
+/// whether it was inserted.
+pub async fn insert_unique(
+    conn: &impl ConnectionTrait,
+    row: notification::ActiveModel,
+) -> Result<bool, DbErr> {
+    let result = Notifications::insert(row)
+        .on_conflict_do_nothing_on([Column::TaskId, Column::DueAt])
+        .exec_without_returning(conn)
+        .await?;
+    Ok(matches!(result, TryInsertResult::Inserted(rows) if rows > 0))
+}
+
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<notification::Model>, DbErr> {
+    Notifications::find_by_id(id).one(conn).await
+}
+
+fn visible(user_id: Uuid, unread_only: bool) -> Condition {
+    let mut condition = Condition::all()
+        .add(Column::UserId.eq(user_id))
+        .add(Column::ArchivedAt.is_null());
+    if unread_only {
+        condition = condition.add(Column::ReadAt.is_null());
+    }
+    condition
+}
+
+/// A page of the user's notifications, newest first.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    unread_only: bool,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: u64,
+) -> Result<(Vec<notification::Model>, bool), DbErr> {
+    let mut query = Notifications::find().filter(visible(user_id, unread_only));
+    if let Some((at, id)) = after {
+        query = query.filter(
+            Expr::tuple([Expr::col(Column::CreatedAt), Expr::col(Column::Id)])
+                .lt(Expr::tuple([Expr::val(at), Expr::val(id)])),
+        );
+    }
+    let mut rows = query
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::Id)
+        .limit(limit + 1)
+        .all(conn)
+        .await?;
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, has_more))
+}
+
+pub async fn count(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    unread_only: bool,
+) -> Result<u64, DbErr> {
+    Notifications::find()
+        .filter(visible(user_id, unread_only))
+        .count(conn)
+        .await
+}
+
+/// Marks the user's notification read (a no-op when it already is). False when the user
+/// has no such notification.
+pub async fn mark_read(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let exists = Notifications::find()
+        .filter(visible(user_id, false))
+        .filter(Column::Id.eq(id))
+        .count(conn)
+        .await?
+        > 0;
+    if exists {
+        Notifications::update_many()
+            .col_expr(Column::ReadAt, Expr::value(at))
+            .filter(Column::Id.eq(id))
+            .filter(Column::ReadAt.is_null())
+            .exec(conn)
+            .await?;
+    }
+    Ok(exists)
+}
+
+pub async fn mark_all_read(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let result = Notifications::update_many()
+        .col_expr(Column::ReadAt, Expr::value(at))
+        .filter(visible(user_id, true))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Removes the user's notifications from the notification center.
+pub async fn clear(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let result = Notifications::update_many()
+        .col_expr(Column::ArchivedAt, Expr::value(at))
+        .filter(visible(user_id, false))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Archives every notification created before `cutoff`.
+pub async fn archive_before(
+    conn: &impl ConnectionTrait,
+    cutoff: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let result = Notifications::update_many()
+        .col_expr(Column::ArchivedAt, Expr::value(at))
+        .filter(Column::ArchivedAt.is_null())
+        .filter(Column::CreatedAt.lt(cutoff))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
