@@ -53,7 +53,10 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(bus: BusSettings) -> TestApp {
-    api::telemetry::init(api::config::LogFormat::Text);
+    // Quiet by default; TEST_LOG=1 shows the servers' logs.
+    if std::env::var_os("TEST_LOG").is_some() {
+        api::telemetry::init(api::config::LogFormat::Text);
+    }
     let data_dir = tempfile::tempdir().unwrap();
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),

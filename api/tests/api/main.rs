@@ -14,4 +14,5 @@ mod preferences;
 mod process;
 mod recurrence;
 mod reminders;
+mod replicas;
 mod tasks;
