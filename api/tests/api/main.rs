@@ -9,6 +9,7 @@ mod auth;
 mod dapr;
 mod edge;
 mod helpers;
+mod js_client;
 mod live;
 mod preferences;
 mod process;
