@@ -62,6 +62,11 @@ impl Notification {
         self.0.task_id.map(|id| ID(id.to_string()))
     }
 
+    /// For reminders: the due date reminded of.
+    async fn due_at(&self) -> Option<DateTime> {
+        self.0.due_at.map(Into::into)
+    }
+
     async fn read(&self) -> bool {
         self.0.read_at.is_some()
     }
@@ -140,7 +145,7 @@ impl Subscription {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = Notification>> {
         let user_id = ctx.actor()?.user_id;
-        let receiver = ctx.services().notifications.hub().subscribe();
+        let receiver = ctx.services().notifications.hub().subscribe(user_id);
         Ok(
             BroadcastStream::new(receiver).filter_map(move |item| match item {
                 Ok(notification) if notification.user_id == user_id => {

@@ -8,6 +8,9 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
 
 use super::AppState;
+
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+const WRITE_BUFFER_BYTES: usize = 4 * 1024;
 use crate::service::{Origin, Services, Source};
 
 pub async fn handle(
@@ -17,6 +20,10 @@ pub async fn handle(
 ) -> Response {
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        // Notifications are small; the default 128 KiB buffers would dominate the memory
+        // of an idle subscriber.
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             let services = state.services.clone();
             GraphQLWebSocket::new(socket, state.schema.clone(), protocol)

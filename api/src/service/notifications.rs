@@ -5,6 +5,9 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -19,30 +22,43 @@ const CONSUMER: &str = "notifications";
 const ORDERING: &str = "notifications:CREATED_AT:DESC";
 /// PostgreSQL channel on which every replica learns of new notifications.
 pub const FANOUT_CHANNEL: &str = "todo_notifications";
-/// Subscribers that fall this far behind miss the oldest messages rather than stall
-/// everyone else.
-const HUB_CAPACITY: usize = 4096;
+/// A subscriber that falls this far behind misses the oldest messages rather than stall
+/// the others.
+const PER_USER_CAPACITY: usize = 256;
 
 pub const KIND_REMINDER: &str = "REMINDER";
 
-/// Delivers new notifications to the live subscriptions of this process.
-#[derive(Clone)]
-pub struct NotificationHub(broadcast::Sender<notification::Model>);
-
-impl Default for NotificationHub {
-    fn default() -> Self {
-        Self(broadcast::channel(HUB_CAPACITY).0)
-    }
-}
+/// Delivers new notifications to the live subscriptions of this process: one channel
+/// per connected user, so a notification wakes only its own user's subscribers.
+#[derive(Clone, Default)]
+pub struct NotificationHub(Arc<Mutex<HashMap<Uuid, broadcast::Sender<notification::Model>>>>);
 
 impl NotificationHub {
-    pub fn subscribe(&self) -> broadcast::Receiver<notification::Model> {
-        self.0.subscribe()
+    pub fn subscribe(&self, user_id: Uuid) -> broadcast::Receiver<notification::Model> {
+        self.channels()
+            .entry(user_id)
+            .or_insert_with(|| broadcast::channel(PER_USER_CAPACITY).0)
+            .subscribe()
     }
 
     pub fn publish(&self, notification: notification::Model) {
-        // No receivers is fine: nobody is watching right now.
-        let _ = self.0.send(notification);
+        let mut channels = self.channels();
+        if let Some(sender) = channels.get(&notification.user_id) {
+            let user_id = notification.user_id;
+            if sender.send(notification).is_err() {
+                // Every subscriber of this user has gone.
+                channels.remove(&user_id);
+            }
+        }
+    }
+
+    fn channels(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<Uuid, broadcast::Sender<notification::Model>>> {
+        // The map holds only senders; a panic elsewhere cannot leave it inconsistent.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
