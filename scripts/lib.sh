@@ -27,3 +27,12 @@ ensure_postgres() {
 psql_admin() {
   psql -v ON_ERROR_STOP=1 -qAt -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d postgres "$@"
 }
+
+# The JavaScript client tests (graphql-ws, the MCP TypeScript SDK) run on Node.js.
+ensure_node() {
+  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    return 0
+  fi
+  echo "Node.js is not installed; installing it from Debian's packages" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+}
