@@ -5,7 +5,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TryInsertResult,
+    QueryOrder, TryInsertResult,
 };
 use uuid::Uuid;
 
@@ -78,15 +78,8 @@ pub async fn list(
             ),
         );
     }
-    let mut rows = query
-        .order_by_desc(Column::At)
-        .order_by_desc(Column::Id)
-        .limit(limit + 1)
-        .all(conn)
-        .await?;
-    let has_more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    Ok((rows, has_more))
+    let query = query.order_by_desc(Column::At).order_by_desc(Column::Id);
+    super::fetch_page(conn, query, limit).await
 }
 
 pub async fn count(

@@ -20,8 +20,8 @@ use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    QuerySelect, Select, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 pub use sea_orm::DbErr as StoreDbError;
@@ -197,6 +197,19 @@ pub fn redact_url(url: &str) -> String {
 
 fn sqlx_error(error: sea_orm::sqlx::Error) -> DbErr {
     DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(error)))
+}
+
+/// Runs an ordered listing query for one page: up to `limit` rows, and whether more
+/// follow (it fetches one extra row to know).
+pub async fn fetch_page<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    query: Select<E>,
+    limit: u64,
+) -> Result<(Vec<E::Model>, bool), DbErr> {
+    let mut rows = query.limit(limit + 1).all(conn).await?;
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok((rows, has_more))
 }
 
 /// True when `error` is a unique-constraint violation.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TryInsertResult,
+    QueryOrder, TryInsertResult,
 };
 use uuid::Uuid;
 
@@ -55,15 +55,10 @@ pub async fn list(
                 .lt(Expr::tuple([Expr::val(at), Expr::val(id)])),
         );
     }
-    let mut rows = query
+    let query = query
         .order_by_desc(Column::CreatedAt)
-        .order_by_desc(Column::Id)
-        .limit(limit + 1)
-        .all(conn)
-        .await?;
-    let has_more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    Ok((rows, has_more))
+        .order_by_desc(Column::Id);
+    super::fetch_page(conn, query, limit).await
 }
 
 pub async fn count(

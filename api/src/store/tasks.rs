@@ -263,15 +263,10 @@ pub async fn list(
         // Rows without a sort value come last in either direction.
         query = query.order_by(sort.clone().is_null(), Order::Asc);
     }
-    let mut rows = query
+    let query = query
         .order_by(sort, direction.clone())
-        .order_by(Column::Id, direction)
-        .limit(limit + 1)
-        .all(conn)
-        .await?;
-    let has_more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    Ok((rows, has_more))
+        .order_by(Column::Id, direction);
+    super::fetch_page(conn, query, limit).await
 }
 
 pub async fn count(
