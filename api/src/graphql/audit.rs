@@ -208,8 +208,7 @@ impl AuditEntryConnection {
     }
 
     async fn page_info(&self) -> PageInfo {
-        let cursors: Vec<&String> = self.page.edges.iter().map(|(cursor, _)| cursor).collect();
-        PageInfo::forward(&cursors, self.page.has_next_page)
+        PageInfo::forward(&self.page.edges, self.page.has_next_page)
     }
 
     /// All entries matching the filter, across pages.

@@ -121,8 +121,7 @@ impl NotificationConnection {
     }
 
     async fn page_info(&self) -> PageInfo {
-        let cursors: Vec<&String> = self.page.edges.iter().map(|(cursor, _)| cursor).collect();
-        PageInfo::forward(&cursors, self.page.has_next_page)
+        PageInfo::forward(&self.page.edges, self.page.has_next_page)
     }
 
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {

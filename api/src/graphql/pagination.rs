@@ -11,12 +11,13 @@ pub struct PageInfo {
 }
 
 impl PageInfo {
-    pub fn forward(cursors: &[&String], has_next_page: bool) -> Self {
+    /// The page info of a forward page of `(cursor, node)` edges.
+    pub fn forward<T>(edges: &[(String, T)], has_next_page: bool) -> Self {
         Self {
             has_next_page,
             has_previous_page: false,
-            start_cursor: cursors.first().map(|c| (*c).clone()),
-            end_cursor: cursors.last().map(|c| (*c).clone()),
+            start_cursor: edges.first().map(|(cursor, _)| cursor.clone()),
+            end_cursor: edges.last().map(|(cursor, _)| cursor.clone()),
         }
     }
 }
