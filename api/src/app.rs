@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{BusSettings, Settings};
 use crate::events::dapr::{Callback, DaprBus};
 use crate::events::{AuditConsumer, Dispatcher, EventBus, InProcessBus, Relay, ReminderConsumer};
-use crate::graphql::build_schema;
+use crate::graphql::{build_introspection_schema, build_schema};
 use crate::http::{AppState, router};
 use crate::reminders::{Scheduler, Sweep, listen_for_notifications};
 use crate::service::Services;
@@ -26,12 +26,13 @@ pub struct Application {
     services: Services,
     background: JoinSet<()>,
     shutdown: CancellationToken,
+    shutdown_grace: Duration,
 }
 
 impl Application {
     /// Everything that can fail at start-up fails here, before the first request.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = Db::connect(&settings.database_url)
+        let db = Db::connect_with(&settings.database_url, settings.database_max_connections)
             .await
             .context("DATABASE_URL")?;
         db.migrate().await.context("applying database migrations")?;
@@ -83,6 +84,8 @@ impl Application {
         let state = AppState {
             services: services.clone(),
             schema: build_schema(),
+            introspection_schema: build_introspection_schema(),
+            shutdown: shutdown.clone(),
         };
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -93,6 +96,7 @@ impl Application {
             services,
             background,
             shutdown,
+            shutdown_grace: settings.shutdown_grace,
         })
     }
 
@@ -105,16 +109,46 @@ impl Application {
         &self.services
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish and stops
-    /// the background work.
-    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
+    /// Serves until SIGINT or SIGTERM (or until `stop` is cancelled), then stops taking
+    /// requests, closes websockets, lets requests in flight finish and stops the
+    /// background work, all within the shutdown grace period.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            shutdown.cancel();
+        });
+        self.run_until_cancelled().await
+    }
+
+    /// `run_until_stopped` without listening for signals: tests and embedders stop the
+    /// server through `shutdown_token`.
+    pub async fn run_until_cancelled(mut self) -> std::io::Result<()> {
         tracing::info!(address = %self.listener.local_addr()?, "listening");
+        let shutdown = self.shutdown.clone();
+        let grace = self.shutdown_grace;
         let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
-        self.shutdown.cancel();
-        while self.background.join_next().await.is_some() {}
-        served
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+            .into_future();
+        let background = async { while self.background.join_next().await.is_some() {} };
+        let finished = async { tokio::join!(served, background).0 };
+        tokio::pin!(finished);
+        tokio::select! {
+            result = &mut finished => return result,
+            () = shutdown.cancelled() => {}
+        }
+        match tokio::time::timeout(grace, finished).await {
+            Ok(result) => result,
+            Err(_) => Err(std::io::Error::other(format!(
+                "work still running {} s after the shutdown signal (TODO_SHUTDOWN_GRACE_SECONDS); exiting anyway",
+                grace.as_secs()
+            ))),
+        }
+    }
+
+    /// Cancelling it shuts the server down as SIGTERM does.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
     }
 }
 
@@ -123,6 +157,9 @@ async fn retention_job(services: Services, shutdown: CancellationToken) {
         let now = chrono::Utc::now();
         if let Err(error) = services.audit.purge_expired(now).await {
             tracing::warn!(%error, "audit retention failed; will try again");
+        }
+        if let Err(error) = services.auth.purge_expired_sign_in_failures(now).await {
+            tracing::warn!(%error, "purging old sign-in failures failed; will try again");
         }
         if let Err(error) = services.notifications.archive_expired(now).await {
             tracing::warn!(%error, "notification archive failed; will try again");

@@ -88,6 +88,16 @@ pub struct ServeArgs {
     #[arg(long, env = "TODO_NOTIFICATION_ARCHIVE_DAYS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub notification_archive_days: u32,
+    /// Most database connections this process holds (on SQLite, the readers; writes
+    /// always go through one connection).
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_max_connections: Option<u32>,
+    /// After SIGTERM, how long requests in flight may take to finish before the process
+    /// exits anyway; keep it below Kubernetes' `terminationGracePeriodSeconds`.
+    #[arg(long, env = "TODO_SHUTDOWN_GRACE_SECONDS", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub shutdown_grace_seconds: u64,
     #[command(flatten)]
     pub dapr: DaprArgs,
 }
@@ -139,6 +149,9 @@ impl std::fmt::Debug for BusSettings {
 pub struct Settings {
     pub listen: SocketAddr,
     pub database_url: String,
+    /// `None`: the store's default for the backend.
+    pub database_max_connections: Option<u32>,
+    pub shutdown_grace: Duration,
     pub bus: BusSettings,
     pub auth: AuthConfig,
     pub retention: Retention,
@@ -203,6 +216,8 @@ impl ServeArgs {
         Ok(Settings {
             listen: self.listen,
             database_url,
+            database_max_connections: self.database_max_connections,
+            shutdown_grace: Duration::from_secs(self.shutdown_grace_seconds),
             bus,
             retention: Retention {
                 audit: chrono::Duration::days(i64::from(self.audit_retention_days)),
@@ -296,6 +311,8 @@ mod tests {
             session_ttl_minutes: 60,
             audit_retention_days: 90,
             notification_archive_days: 30,
+            database_max_connections: None,
+            shutdown_grace_seconds: 20,
             dapr: DaprArgs {
                 dapr_pubsub: "pubsub".into(),
                 dapr_app_listen: "127.0.0.1:0".parse().unwrap(),

@@ -47,7 +47,9 @@ impl Relay {
     pub async fn run(self, shutdown: CancellationToken) {
         let mut backoff = BACKOFF_START;
         let mut leadership: Option<PoolConnection<Postgres>> = None;
-        loop {
+        // A batch in flight is finished (a use case must not stop inside its
+        // transaction); whatever is still waiting stays in the outbox for the next start.
+        while !shutdown.is_cancelled() {
             if self.db.backend() == DbBackend::Postgres && leadership.is_none() {
                 leadership = self.try_lead().await;
                 if leadership.is_none() {

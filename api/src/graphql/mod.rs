@@ -27,14 +27,27 @@ pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Deep enough for any query the UI or an agent sends, shallow enough to stop abuse.
 const MAX_DEPTH: usize = 12;
+/// The standard introspection query (graphql-js `getIntrospectionQuery()`) nests 13
+/// levels, more with its type-reference fragments unrolled.
+const MAX_INTROSPECTION_DEPTH: usize = 24;
 /// Each field costs 1 and lists multiply by their page size, so this admits a full page
 /// of 200 tasks with every field while refusing nested page explosions.
 const MAX_COMPLEXITY: usize = 10_000;
 
 /// The schema, without per-request data: requests carry `Services` and the `Actor`.
 pub fn build_schema() -> AppSchema {
+    schema_with_depth(MAX_DEPTH)
+}
+
+/// The same schema with room for introspection documents; requests sent to it must be
+/// marked `only_introspection`, so nothing else resolves through the looser limit.
+pub fn build_introspection_schema() -> AppSchema {
+    schema_with_depth(MAX_INTROSPECTION_DEPTH)
+}
+
+fn schema_with_depth(max_depth: usize) -> AppSchema {
     Schema::build(Query, Mutation, Subscription)
-        .limit_depth(MAX_DEPTH)
+        .limit_depth(max_depth)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()
 }

@@ -1,15 +1,16 @@
 //! GraphQL over HTTP: POST with a JSON body, GET with query parameters (queries only).
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::Executor as _;
+use async_graphql::parser::types::{OperationType, Selection};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::auth::OptionalActor;
+use super::detached::{DetachedExecutor, operation_type, selected_operation};
 use crate::graphql::{code, ensure_codes, request_error_body};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -32,57 +33,90 @@ pub async fn handle(
         Err(error) => return error.into_response(),
     };
 
+    let introspection_only = is_introspection_only(&request);
     let mut request = request.data(state.services.clone());
     if let Some(actor) = actor {
         request = request.data(actor);
     }
-    let mut response = state.schema.execute(request).await;
+    // Introspection documents (GraphiQL's, codegen's) nest deeper than any ordinary
+    // query is allowed to; they run against a schema with a looser depth limit and can
+    // resolve nothing but introspection fields.
+    let schema = if introspection_only {
+        request = request.only_introspection();
+        state.introspection_schema.clone()
+    } else {
+        state.schema.clone()
+    };
+    let mut response = DetachedExecutor(schema).execute(request).await;
     ensure_codes(&mut response.errors);
 
     let wants_graphql_media = accepts(&headers, GRAPHQL_RESPONSE_JSON);
-    // With the GraphQL response media type, a request that never reached execution
-    // (syntax, validation) is a 400; plain JSON clients always get 200.
-    let status = if wants_graphql_media
-        && response.data == async_graphql::Value::Null
-        && response.is_err()
-    {
+    // A request that never reached execution (syntax, validation) has no `data` at all;
+    // with the GraphQL response media type it is also a 400. Plain JSON clients get 200.
+    let executed = response.data != async_graphql::Value::Null
+        || response.errors.iter().any(|error| !error.path.is_empty());
+    let status = if wants_graphql_media && !executed && response.is_err() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    match serde_json::to_vec(&response) {
-        Ok(body) => {
-            let content_type = if wants_graphql_media {
-                GRAPHQL_RESPONSE_JSON
-            } else {
-                "application/json"
-            };
-            (
-                status,
-                [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
-                body,
-            )
-                .into_response()
-        }
+    let mut body = match serde_json::to_value(&response) {
+        Ok(body) => body,
         Err(error) => {
             tracing::error!(%error, "cannot serialise a GraphQL response");
-            RequestError::new(
+            return RequestError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 code::INTERNAL,
                 "internal error",
             )
-            .into_response()
+            .into_response();
         }
+    };
+    if wants_graphql_media
+        && !executed
+        && let Some(fields) = body.as_object_mut()
+    {
+        fields.remove("data");
     }
+    let content_type = if wants_graphql_media {
+        GRAPHQL_RESPONSE_JSON
+    } else {
+        "application/json"
+    };
+    (
+        status,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        axum::Json(body),
+    )
+        .into_response()
 }
 
-pub async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .finish(),
-    )
+/// True when every root field of the operation is `__schema`, `__type` or
+/// `__typename`. Only documents that mention introspection are parsed for this.
+fn is_introspection_only(request: &async_graphql::Request) -> bool {
+    if !request.query.contains("__schema") && !request.query.contains("__type") {
+        return false;
+    }
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let Some(operation) = selected_operation(&document, request.operation_name.as_deref()) else {
+        return false;
+    };
+    operation.node.ty == OperationType::Query
+        && operation
+            .node
+            .selection_set
+            .node
+            .items
+            .iter()
+            .all(|selection| match &selection.node {
+                Selection::Field(field) => matches!(
+                    field.node.name.node.as_str(),
+                    "__schema" | "__type" | "__typename"
+                ),
+                Selection::FragmentSpread(_) | Selection::InlineFragment(_) => false,
+            })
 }
 
 fn parse_post(
@@ -114,13 +148,34 @@ fn parse_post(
         };
         RequestError::new(status, code::BAD_USER_INPUT, message)
     })?;
-    serde_json::from_slice::<async_graphql::Request>(&body).map_err(|error| {
+    if body.trim_ascii_start().starts_with(b"[") {
+        return Err(RequestError::new(
+            StatusCode::BAD_REQUEST,
+            code::BAD_USER_INPUT,
+            "batched requests (a JSON array) are not supported: send one request per POST",
+        ));
+    }
+    let request = serde_json::from_slice::<async_graphql::Request>(&body).map_err(|error| {
         RequestError::new(
             StatusCode::BAD_REQUEST,
             code::BAD_USER_INPUT,
             format!("the body is not a GraphQL request: {error}"),
         )
-    })
+    })?;
+    require_query(request)
+}
+
+/// The engine would report a missing document as a syntax error; it is a malformed
+/// request, which GraphQL over HTTP answers with 400.
+fn require_query(request: async_graphql::Request) -> Result<async_graphql::Request, RequestError> {
+    if request.query.trim().is_empty() {
+        return Err(RequestError::new(
+            StatusCode::BAD_REQUEST,
+            code::BAD_USER_INPUT,
+            "the request has no `query`",
+        ));
+    }
+    Ok(request)
 }
 
 fn parse_get(query: &str) -> Result<async_graphql::Request, RequestError> {
@@ -131,24 +186,18 @@ fn parse_get(query: &str) -> Result<async_graphql::Request, RequestError> {
             format!("invalid GraphQL query parameters: {error}"),
         )
     })?;
+    let request = require_query(request)?;
     // GET must not change state; mutations go by POST. Documents that do not parse are
     // left to the executor, which reports them in the usual shape.
-    if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
-        let operation_type = match (&document.operations, request.operation_name.as_deref()) {
-            (DocumentOperations::Single(op), _) => Some(op.node.ty),
-            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-            (DocumentOperations::Multiple(_), None) => None,
-        };
-        if operation_type == Some(OperationType::Mutation) {
-            return Err(RequestError {
-                allow: Some("POST"),
-                ..RequestError::new(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    code::BAD_USER_INPUT,
-                    "mutations are only accepted by POST",
-                )
-            });
-        }
+    if operation_type(&request) == Some(OperationType::Mutation) {
+        return Err(RequestError {
+            allow: Some("POST"),
+            ..RequestError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                code::BAD_USER_INPUT,
+                "mutations are only accepted by POST",
+            )
+        });
     }
     Ok(request)
 }

@@ -1,6 +1,8 @@
 //! The HTTP edge: routes, request ids and logging, authentication, health.
 
 mod auth;
+mod detached;
+mod graphiql;
 mod graphql;
 mod health;
 mod request_id;
@@ -9,6 +11,7 @@ mod subscriptions;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
+use tokio_util::sync::CancellationToken;
 
 use crate::graphql::AppSchema;
 use crate::service::Services;
@@ -23,13 +26,18 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 pub struct AppState {
     pub services: Services,
     pub schema: AppSchema,
+    /// Serves introspection-only requests; see `graphql::build_introspection_schema`.
+    pub introspection_schema: AppSchema,
+    /// Cancelled when the server begins to shut down; open websockets close on it.
+    pub shutdown: CancellationToken,
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql::handle).post(graphql::handle))
         .route("/graphql/ws", get(subscriptions::handle))
-        .route("/graphiql", get(graphql::graphiql))
+        .route("/graphiql", get(graphiql::page))
+        .route("/graphiql/assets/{version}/{name}", get(graphiql::asset))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         // The GraphQL handler enforces the limit itself, with a GraphQL-shaped error.

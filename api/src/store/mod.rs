@@ -4,6 +4,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod entities;
+pub mod login_throttle;
 pub mod notifications;
 pub mod outbox;
 pub mod preferences;
@@ -63,6 +64,12 @@ const MIGRATION_LOCK_KEY: i64 = 0x746f_646f_6d69_6772;
 
 impl Db {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, None).await
+    }
+
+    /// Like `connect`, with at most `max_connections` (on SQLite: readers) instead of
+    /// the backend's default.
+    pub async fn connect_with(url: &str, max_connections: Option<u32>) -> Result<Self, StoreError> {
         let connect_error = |source| StoreError::Connect {
             url: redact_url(url),
             source,
@@ -83,7 +90,7 @@ impl Db {
                 .await
                 .map_err(connect_error)?;
             let reader = SqlitePoolOptions::new()
-                .max_connections(SQLITE_READERS)
+                .max_connections(max_connections.unwrap_or(SQLITE_READERS))
                 .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect_with(options)
                 .await
@@ -98,7 +105,7 @@ impl Db {
                 .map_err(connect_error)?
                 .disable_statement_logging();
             let pool = PgPoolOptions::new()
-                .max_connections(POSTGRES_CONNECTIONS)
+                .max_connections(max_connections.unwrap_or(POSTGRES_CONNECTIONS))
                 .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect_with(options)
                 .await

@@ -84,7 +84,7 @@ async fn over_deep_and_over_complex_queries_are_refused() {
     let app = spawn_app().await;
     let token = app.register("ada@example.com").await;
     let deep = format!(
-        "{{ __schema {{ types {{ fields {{ type {}name{} }} }} }} }}",
+        "{{ me {{ id }} __schema {{ types {{ fields {{ type {}name{} }} }} }} }}",
         "{ ofType ".repeat(12),
         " }".repeat(12)
     );

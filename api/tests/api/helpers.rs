@@ -61,6 +61,8 @@ pub async fn spawn_app_with(bus: BusSettings) -> TestApp {
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: fresh_database_url(&data_dir).await,
+        database_max_connections: None,
+        shutdown_grace: Duration::from_secs(5),
         bus,
         auth: AuthConfig {
             jwt_secret: b"integration-test-secret-of-32-bytes!".to_vec(),

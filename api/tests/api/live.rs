@@ -13,7 +13,21 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::helpers::{TestApp, eventually, spawn_app};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A websocket to `/graphql/ws` speaking `graphql-transport-ws`, before any message.
+pub async fn open_socket(base_url: &str) -> Result<Socket, String> {
+    let url = format!("{}/graphql/ws", base_url.replacen("http", "ws", 1));
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(socket)
+}
 
 /// A `graphql-transport-ws` client subscribed to `notifications`.
 pub struct Subscriber {
@@ -22,15 +36,7 @@ pub struct Subscriber {
 
 impl Subscriber {
     pub async fn connect(base_url: &str, authorization: Option<&str>) -> Result<Self, String> {
-        let url = format!("{}/graphql/ws", base_url.replacen("http", "ws", 1));
-        let mut request = url.into_client_request().unwrap();
-        request.headers_mut().insert(
-            "sec-websocket-protocol",
-            HeaderValue::from_static("graphql-transport-ws"),
-        );
-        let (mut socket, _) = tokio_tungstenite::connect_async(request)
-            .await
-            .map_err(|e| e.to_string())?;
+        let mut socket = open_socket(base_url).await?;
         let payload = authorization.map_or(json!({}), |a| json!({ "authorization": a }));
         send(
             &mut socket,
@@ -62,7 +68,7 @@ impl Subscriber {
     }
 }
 
-async fn send(socket: &mut Socket, message: Value) {
+pub async fn send(socket: &mut Socket, message: Value) {
     socket
         .send(Message::text(message.to_string()))
         .await
@@ -70,7 +76,7 @@ async fn send(socket: &mut Socket, message: Value) {
 }
 
 /// The next JSON message, or `None` at the timeout or when the server closes.
-async fn receive(socket: &mut Socket, timeout: Duration) -> Option<Value> {
+pub async fn receive(socket: &mut Socket, timeout: Duration) -> Option<Value> {
     loop {
         match tokio::time::timeout(timeout, socket.next()).await {
             Ok(Some(Ok(Message::Text(text)))) => return serde_json::from_str(&text).ok(),

@@ -6,8 +6,10 @@
 
 mod audit;
 mod auth;
+mod conformance;
 mod dapr;
 mod edge;
+mod faults;
 mod helpers;
 mod js_client;
 mod live;
@@ -17,3 +19,4 @@ mod recurrence;
 mod reminders;
 mod replicas;
 mod tasks;
+mod websocket;
