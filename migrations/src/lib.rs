@@ -13,6 +13,7 @@ mod m20261126_000006_create_processed_events;
 mod m20261126_000007_create_preferences;
 mod m20261126_000008_add_task_reminders;
 mod m20261126_000009_create_notifications;
+mod m20261126_000010_create_login_throttle;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_create_preferences::Migration),
             Box::new(m20261126_000008_add_task_reminders::Migration),
             Box::new(m20261126_000009_create_notifications::Migration),
+            Box::new(m20261126_000010_create_login_throttle::Migration),
         ]
     }
 }

@@ -96,6 +96,7 @@ impl AuthService {
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         validation.leeway = 5;
         let decoy_hash = hash_password("decoy password, never matches").unwrap_or_default();
+        let throttle = LoginThrottle::new(db.clone());
         Self {
             inner: Arc::new(Inner {
                 db,
@@ -103,7 +104,7 @@ impl AuthService {
                 decoding_key: DecodingKey::from_secret(&config.jwt_secret),
                 validation,
                 session_ttl: config.session_ttl,
-                throttle: LoginThrottle::default(),
+                throttle,
                 decoy_hash,
             }),
         }
@@ -142,7 +143,8 @@ impl AuthService {
     pub async fn login(&self, email: &str, password: &str) -> ServiceResult<Session> {
         // Unparseable emails get the same answer as unknown ones.
         let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
-        self.inner.throttle.check(&email)?;
+        let now = chrono::Utc::now();
+        self.inner.throttle.check(&email, now).await?;
         let user = store::users::find_by_email(self.inner.db.reader(), &email).await?;
         let stored_hash = user.as_ref().map_or_else(
             || self.inner.decoy_hash.clone(),
@@ -151,18 +153,26 @@ impl AuthService {
         let verified = verify_blocking(password.to_owned(), stored_hash).await?;
         match user {
             Some(user) if verified => {
-                self.inner.throttle.succeeded(&email);
+                self.inner.throttle.succeeded(&email).await?;
                 Ok(Session {
                     token: self.issue_session(user.id)?,
                     user,
                 })
             }
             _ => {
-                self.inner.throttle.failed(&email);
+                self.inner.throttle.failed(&email, now).await?;
                 tracing::info!("failed sign-in");
                 Err(ServiceError::InvalidCredentials)
             }
         }
+    }
+
+    /// Forgets failed sign-ins that no longer count towards a lock.
+    pub async fn purge_expired_sign_in_failures(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> ServiceResult<u64> {
+        self.inner.throttle.purge_expired(now).await
     }
 
     /// Resolves a bearer token (JWT or API token) to the actor it stands for.

@@ -1,5 +1,6 @@
 pub mod api_token;
 pub mod audit_entry;
+pub mod login_throttle;
 pub mod notification;
 pub mod outbox;
 pub mod preferences;
