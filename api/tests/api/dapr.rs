@@ -72,6 +72,14 @@ impl tower::Service<http::Request<tonic::body::Body>> for FakeRuntime {
 
 /// Starts the stand-in runtime on `port`; returns what it receives.
 async fn start_runtime(port: u16) -> mpsc::UnboundedReceiver<PublishEventRequest> {
+    start_runtime_until(port, tokio_util::sync::CancellationToken::new()).await
+}
+
+/// The stand-in runtime, serving until `stop` is cancelled.
+async fn start_runtime_until(
+    port: u16,
+    stop: tokio_util::sync::CancellationToken,
+) -> mpsc::UnboundedReceiver<PublishEventRequest> {
     let (published, received) = mpsc::unbounded_channel();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
@@ -79,7 +87,10 @@ async fn start_runtime(port: u16) -> mpsc::UnboundedReceiver<PublishEventRequest
     tokio::spawn(
         tonic::transport::Server::builder()
             .add_service(FakeRuntime { published })
-            .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
+            .serve_with_incoming_shutdown(
+                tonic::transport::server::TcpIncoming::from(listener),
+                stop.cancelled_owned(),
+            ),
     );
     received
 }
@@ -462,4 +473,62 @@ async fn events_committed_before_a_crash_are_published_after_restart() {
         types.push(event["type"].as_str().unwrap().to_owned());
     }
     assert_eq!(types, ["task.created", "task.completed"]);
+}
+
+#[tokio::test]
+async fn thirty_seconds_without_the_bus_lose_nothing_and_keep_the_order() {
+    let runtime_port = free_port();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let mut received = start_runtime_until(runtime_port, stop.clone()).await;
+    let (app, _) = spawn_dapr_app(runtime_port).await;
+    let token = app.register("ada@example.com").await;
+    app.create_task(&token, json!({ "title": "before" })).await;
+    let first: Value = serde_json::from_slice(&next_publication(&mut received).await.data).unwrap();
+    assert_eq!(first["type"], "task.created");
+
+    // The bus goes away for 30 s while writes go on.
+    stop.cancel();
+    let mut expected = Vec::new();
+    let away_until = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut n = 0;
+    while tokio::time::Instant::now() < away_until {
+        n += 1;
+        let id = app
+            .create_task(&token, json!({ "title": format!("while away {n}") }))
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.ok(
+            Some(&token),
+            "mutation($id: ID!) { updateTask(id: $id, input: { priority: HIGH }) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+        expected.push(("task.created".to_owned(), id.clone()));
+        expected.push(("task.updated".to_owned(), id));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Back: the backlog drains, every event once, in the order it was written.
+    let mut received = start_runtime(runtime_port).await;
+    let mut arrived = Vec::new();
+    while arrived.len() < expected.len() {
+        let published = tokio::time::timeout(Duration::from_secs(90), received.recv())
+            .await
+            .unwrap_or_else(|_| panic!("{} of {} events arrived", arrived.len(), expected.len()))
+            .unwrap();
+        let event: Value = serde_json::from_slice(&published.data).unwrap();
+        arrived.push((
+            event["type"].as_str().unwrap().to_owned(),
+            event["subject"].as_str().unwrap().to_owned(),
+        ));
+    }
+    assert_eq!(arrived, expected);
+    assert!(
+        tokio::time::timeout(Duration::from_secs(3), received.recv())
+            .await
+            .is_err(),
+        "an event was published twice"
+    );
 }

@@ -1,9 +1,9 @@
-//! Real server processes: several replicas on one PostgreSQL database, and a restart
-//! after downtime.
+//! Real server processes: several replicas on one database, a restart after downtime,
+//! cancelled requests, and SIGTERM.
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -27,6 +27,16 @@ impl Drop for Server {
 }
 
 async fn start(database_url: &str, data_dir: &Path) -> Server {
+    start_with(database_url, data_dir, &[], Stdio::inherit()).await
+}
+
+/// A server process with extra settings, its stderr going to `stderr`.
+async fn start_with(
+    database_url: &str,
+    data_dir: &Path,
+    env: &[(&str, &str)],
+    stderr: Stdio,
+) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_todo-api"))
         .arg("serve")
@@ -36,6 +46,8 @@ async fn start(database_url: &str, data_dir: &Path) -> Server {
         .env("TODO_LISTEN", format!("127.0.0.1:{port}"))
         .env("TODO_JWT_SECRET", SECRET)
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
@@ -160,4 +172,239 @@ async fn reminders_missed_while_down_go_out_once_after_restart() {
     let again = start(&database_url, data_dir.path()).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(notification_count(&again.base, &token).await, 1);
+}
+
+const LOGIN: &str = "mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }";
+
+async fn login_code(base: &str, password: &str) -> Option<String> {
+    let response: Value = reqwest::Client::new()
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": LOGIN, "variables": { "email": "ada@example.com", "password": password } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn replicas_share_one_sign_in_throttle() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&data_dir).await;
+    let a = start(&database_url, data_dir.path()).await;
+    let b = start(&database_url, data_dir.path()).await;
+    register(&a.base).await;
+
+    // Five failures, spread over both replicas, lock the email on both.
+    for attempt in 0..5 {
+        let replica = if attempt % 2 == 0 { &a } else { &b };
+        assert_eq!(
+            login_code(&replica.base, "wrong password").await.as_deref(),
+            Some("UNAUTHENTICATED")
+        );
+    }
+    for replica in [&a, &b] {
+        assert_eq!(
+            login_code(&replica.base, "correct horse").await.as_deref(),
+            Some("RATE_LIMITED")
+        );
+    }
+}
+
+const CREATE: &str = "mutation($title: String!) { createTask(input: { title: $title }) { id } }";
+
+#[tokio::test]
+async fn cancelled_requests_never_leave_a_connection_inside_a_transaction() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&data_dir).await;
+    let log_path = data_dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    // One connection: a connection left inside a transaction would be the next
+    // request's connection, every time.
+    let server = start_with(
+        &database_url,
+        data_dir.path(),
+        &[("DATABASE_MAX_CONNECTIONS", "1"), ("RUST_LOG", "info")],
+        Stdio::from(log),
+    )
+    .await;
+    let token = register(&server.base).await;
+
+    // Requests dropped by their client at every moment from before the first byte to
+    // after the commit.
+    let client = reqwest::Client::new();
+    for round in 0..300u64 {
+        let request = client
+            .post(format!("{}/graphql", server.base))
+            .bearer_auth(&token)
+            .json(
+                &json!({ "query": CREATE, "variables": { "title": format!("cancelled {round}") } }),
+            )
+            .send();
+        let _ =
+            tokio::time::timeout(Duration::from_micros(50 + (round * 37) % 4000), request).await;
+    }
+
+    // Every later request is correct: what it wrote is committed, so another replica
+    // (with connections of its own) sees exactly what this one sees.
+    let mut acknowledged = HashSet::new();
+    for i in 0..20 {
+        let title = format!("after {i}");
+        graphql(
+            &server.base,
+            Some(&token),
+            CREATE,
+            json!({ "title": title }),
+        )
+        .await;
+        acknowledged.insert(title);
+    }
+    let other = start(&database_url, data_dir.path()).await;
+    eventually(Duration::from_secs(10), || async {
+        let here = task_titles(&server.base, &token).await;
+        let there = task_titles(&other.base, &token).await;
+        (here == there && acknowledged.is_subset(&there)).then_some(())
+    })
+    .await;
+
+    drop(server);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        !log.contains("transaction in progress"),
+        "a connection came back inside a transaction:\n{log}"
+    );
+}
+
+async fn task_titles(base: &str, token: &str) -> HashSet<String> {
+    let mut titles = HashSet::new();
+    let mut after: Option<String> = None;
+    loop {
+        let data = graphql(
+            base,
+            Some(token),
+            "query($after: String) { tasks(first: 200, after: $after) { edges { node { title } } pageInfo { hasNextPage endCursor } } }",
+            json!({ "after": after }),
+        )
+        .await;
+        let page = &data["tasks"];
+        for edge in page["edges"].as_array().unwrap() {
+            titles.insert(edge["node"]["title"].as_str().unwrap().to_owned());
+        }
+        if page["pageInfo"]["hasNextPage"] != true {
+            return titles;
+        }
+        after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+}
+
+/// One statement against the test's database, outside the server.
+async fn database(database_url: &str) -> sea_orm::DatabaseConnection {
+    sea_orm::Database::connect(database_url).await.unwrap()
+}
+
+async fn unpublished_events(db: &sea_orm::DatabaseConnection) -> i64 {
+    use sea_orm::ConnectionTrait as _;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+/// Copies of the newest outbox event, each with an id of its own, waiting to be
+/// published.
+async fn add_backlog(db: &sea_orm::DatabaseConnection, count: usize) {
+    use api::store::entities::outbox;
+    use sea_orm::{EntityTrait as _, QueryOrder as _, Set};
+    let template = outbox::Entity::find()
+        .order_by_desc(outbox::Column::Seq)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut event: Value = serde_json::from_str(&template.payload).unwrap();
+    for chunk in (0..count).collect::<Vec<_>>().chunks(500) {
+        let rows = chunk.iter().map(|_| {
+            let id = uuid::Uuid::new_v4();
+            event["id"] = json!(id.to_string());
+            outbox::ActiveModel {
+                event_id: Set(id),
+                topic: Set(template.topic.clone()),
+                payload: Set(event.to_string()),
+                created_at: Set(Utc::now()),
+                published_at: Set(None),
+                attempts: Set(0),
+                last_error: Set(None),
+                ..Default::default()
+            }
+        });
+        outbox::Entity::insert_many(rows).exec(db).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn sigterm_exits_in_time_and_leaves_the_backlog_for_the_next_start() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&data_dir).await;
+    let mut server = start_with(
+        &database_url,
+        data_dir.path(),
+        &[("TODO_SHUTDOWN_GRACE_SECONDS", "10")],
+        Stdio::inherit(),
+    )
+    .await;
+    let token = register(&server.base).await;
+    graphql(
+        &server.base,
+        Some(&token),
+        CREATE,
+        json!({ "title": "template" }),
+    )
+    .await;
+    let db = database(&database_url).await;
+    eventually(Duration::from_secs(10), || async {
+        (unpublished_events(&db).await == 0).then_some(())
+    })
+    .await;
+    add_backlog(&db, 30_000).await;
+    // The relay is busy with the backlog when the signal comes.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let signalled = std::time::Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::task::spawn_blocking(move || {
+        let exit = server.child.wait();
+        (exit, server)
+    });
+    let (exit, _server) = tokio::time::timeout(Duration::from_secs(20), exit)
+        .await
+        .expect("the server did not exit after SIGTERM")
+        .unwrap();
+    assert!(exit.unwrap().success());
+    let took = signalled.elapsed();
+    assert!(
+        took < Duration::from_secs(10),
+        "exited after {took:?}, past its grace period"
+    );
+    let left = unpublished_events(&db).await;
+    assert!(left > 0, "the backlog should be left for the next start");
+
+    let restarted = start(&database_url, data_dir.path()).await;
+    eventually(Duration::from_secs(300), || async {
+        (unpublished_events(&db).await == 0).then_some(())
+    })
+    .await;
+    drop(restarted);
 }

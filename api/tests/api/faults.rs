@@ -1,0 +1,543 @@
+//! Faults under load, each counted: what the server acknowledged, and what exists
+//! afterwards. Nothing acknowledged may be lost, and nothing may be doubled.
+//!
+//! These run real server processes. The PostgreSQL restart test runs a private
+//! PostgreSQL server of its own (initdb in a temporary directory), so restarting it
+//! disturbs no other test.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::StreamExt as _;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::helpers::{eventually, free_port, fresh_database_url, postgres_url};
+use crate::live::{open_socket, receive, send};
+
+const SECRET: &str = "fault-test-secret-that-is-long-enough";
+const CREATE: &str = "mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }";
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    async fn start(database_url: &str, data_dir: &Path, env: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_todo-api"))
+            .arg("serve")
+            .env_clear()
+            .env("DATABASE_URL", database_url)
+            .env("TODO_DATA_DIR", data_dir)
+            .env("TODO_LISTEN", format!("127.0.0.1:{port}"))
+            .env("TODO_JWT_SECRET", SECRET)
+            .env("RUST_LOG", "error")
+            .envs(env.iter().copied())
+            .spawn()
+            .unwrap();
+        let server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        server.wait_ready(Duration::from_secs(30)).await;
+        server
+    }
+
+    async fn wait_ready(&self, timeout: Duration) {
+        let ready = format!("{}/readyz", self.base);
+        eventually(timeout, || async {
+            reqwest::get(&ready)
+                .await
+                .ok()
+                .filter(|r| r.status() == 200)
+        })
+        .await;
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+async fn graphql(base: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request = reqwest::Client::new()
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response: Value = request.send().await.unwrap().json().await.unwrap();
+    assert!(response.get("errors").is_none(), "{response}");
+    response["data"].clone()
+}
+
+async fn register(base: &str) -> String {
+    graphql(
+        base,
+        None,
+        "mutation { register(input: { email: \"load@example.com\", password: \"correct horse\", displayName: \"Load\" }) { token } }",
+        json!({}),
+    )
+    .await["register"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Writers that create tasks as fast as the server takes them, until stopped. Each
+/// task is due a few seconds after it is made, reminded at its due time, so that every
+/// acknowledged task also owes exactly one notification.
+struct WriteLoad {
+    acknowledged: Arc<Mutex<HashSet<String>>>,
+    stop: tokio_util::sync::CancellationToken,
+    writers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl WriteLoad {
+    fn start(base: &str, token: &str, concurrency: usize) -> Self {
+        let acknowledged = Arc::new(Mutex::new(HashSet::new()));
+        let stop = tokio_util::sync::CancellationToken::new();
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let writers = (0..concurrency)
+            .map(|writer| {
+                let (client, base, token) = (client.clone(), base.to_owned(), token.to_owned());
+                let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+                tokio::spawn(async move {
+                    let mut n = 0;
+                    while !stop.is_cancelled() {
+                        n += 1;
+                        let due = (Utc::now() + chrono::Duration::seconds(3)).to_rfc3339();
+                        let request = client
+                            .post(format!("{base}/graphql"))
+                            .bearer_auth(&token)
+                            .json(&json!({ "query": CREATE, "variables": { "input": {
+                                "title": format!("w{writer} #{n}"), "dueAt": due, "remindBeforeMinutes": 0
+                            } } }))
+                            .send();
+                        let response = tokio::select! {
+                            () = stop.cancelled() => return,
+                            response = request => response,
+                        };
+                        // Only a complete, successful answer counts as acknowledged.
+                        let Ok(response) = response else {
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            continue;
+                        };
+                        let Ok(body) = response.json::<Value>().await else {
+                            continue;
+                        };
+                        if let Some(id) = body["data"]["createTask"]["id"].as_str() {
+                            acknowledged.lock().unwrap().insert(id.to_owned());
+                        }
+                    }
+                })
+            })
+            .collect();
+        Self {
+            acknowledged,
+            stop,
+            writers,
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.acknowledged.lock().unwrap().len()
+    }
+
+    async fn finish(self) -> HashSet<String> {
+        self.stop.cancel();
+        for writer in self.writers {
+            writer.await.unwrap();
+        }
+        Arc::try_unwrap(self.acknowledged)
+            .unwrap()
+            .into_inner()
+            .unwrap()
+    }
+}
+
+/// Every page of a connection, as its nodes.
+async fn all_nodes(base: &str, token: &str, field: &str, selection: &str) -> Vec<Value> {
+    let mut nodes = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let data = graphql(
+            base,
+            Some(token),
+            &format!(
+                "query($after: String) {{ {field}(first: 200, after: $after) {{ edges {{ node {{ {selection} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+            ),
+            json!({ "after": after }),
+        )
+        .await;
+        let page = &data[field];
+        nodes.extend(
+            page["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"].clone()),
+        );
+        if page["pageInfo"]["hasNextPage"] != true {
+            return nodes;
+        }
+        after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+}
+
+/// How many times each string occurs in `nodes[key]`.
+fn tally(nodes: &[Value], key: &str) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for node in nodes {
+        if let Some(value) = node[key].as_str() {
+            *counts.entry(value.to_owned()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// Waits until every acknowledged task has exactly one CREATE audit entry and exactly
+/// one reminder notification, and no task has two of either.
+async fn assert_nothing_lost_or_doubled(base: &str, token: &str, acknowledged: &HashSet<String>) {
+    let tasks: HashSet<String> = all_nodes(base, token, "tasks", "id")
+        .await
+        .iter()
+        .map(|node| node["id"].as_str().unwrap().to_owned())
+        .collect();
+    let missing: Vec<_> = acknowledged.difference(&tasks).collect();
+    assert!(missing.is_empty(), "acknowledged tasks lost: {missing:?}");
+
+    // The audit trail and the reminders catch up through the outbox.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let audit = all_nodes(base, token, "auditLog", "entityId action").await;
+        let created: Vec<Value> = audit
+            .into_iter()
+            .filter(|entry| entry["action"] == "CREATE")
+            .collect();
+        let audits = tally(&created, "entityId");
+        let notifications = tally(
+            &all_nodes(base, token, "notifications", "taskId").await,
+            "taskId",
+        );
+        let doubled_audits: Vec<_> = audits.iter().filter(|(_, n)| **n > 1).collect();
+        let doubled_notes: Vec<_> = notifications.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(
+            doubled_audits.is_empty(),
+            "audited twice: {doubled_audits:?}"
+        );
+        assert!(
+            doubled_notes.is_empty(),
+            "notified twice: {doubled_notes:?}"
+        );
+        let audited_all = tasks.iter().all(|id| audits.contains_key(id));
+        let notified_all = tasks.iter().all(|id| notifications.contains_key(id));
+        if audited_all && notified_all {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "after 120 s: {} of {} tasks audited, {} notified",
+            tasks.iter().filter(|id| audits.contains_key(*id)).count(),
+            tasks.len(),
+            tasks
+                .iter()
+                .filter(|id| notifications.contains_key(*id))
+                .count(),
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[tokio::test]
+async fn kill_9_under_write_load_loses_nothing_acknowledged_and_doubles_nothing() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&data_dir).await;
+    let token = {
+        let server = Server::start(&database_url, data_dir.path(), &[]).await;
+        register(&server.base).await
+    };
+    let mut acknowledged = HashSet::new();
+    // Kill moments spread over the first seconds of each life, the same every run.
+    for round in 0..10u64 {
+        let server = Server::start(&database_url, data_dir.path(), &[]).await;
+        let load = WriteLoad::start(&server.base, &token, 8);
+        tokio::time::sleep(Duration::from_millis(300 + (round * 397) % 1500)).await;
+        // SIGKILL: no chance to finish anything.
+        server.signal("-KILL");
+        acknowledged.extend(load.finish().await);
+        drop(server);
+    }
+    assert!(
+        acknowledged.len() > 50,
+        "too few writes got through: {}",
+        acknowledged.len()
+    );
+    let server = Server::start(&database_url, data_dir.path(), &[]).await;
+    // Every reminder is due by now or within seconds.
+    assert_nothing_lost_or_doubled(&server.base, &token, &acknowledged).await;
+}
+
+#[tokio::test]
+async fn sigterm_under_load_finishes_requests_closes_websockets_and_exits_in_time() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&data_dir).await;
+    let mut server = Server::start(
+        &database_url,
+        data_dir.path(),
+        &[("TODO_SHUTDOWN_GRACE_SECONDS", "10")],
+    )
+    .await;
+    let token = register(&server.base).await;
+    let mut sockets = Vec::new();
+    for _ in 0..5 {
+        let mut socket = open_socket(&server.base).await.unwrap();
+        send(
+            &mut socket,
+            json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } }),
+        )
+        .await;
+        assert_eq!(
+            receive(&mut socket, Duration::from_secs(5)).await.unwrap()["type"],
+            "connection_ack"
+        );
+        send(
+            &mut socket,
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { notifications { id } }" } }),
+        )
+        .await;
+        sockets.push(socket);
+    }
+
+    // A probe on fresh connections: once the listener closes, its connects are refused
+    // (fine); a request the server took must be answered in full.
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let load = WriteLoad::start(&server.base, &token, 8);
+    let probe = {
+        let (base, token, failures) = (server.base.clone(), token.clone(), failures.clone());
+        tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap();
+            for i in 0..100_000 {
+                let sent = client
+                    .post(format!("{base}/graphql"))
+                    .bearer_auth(&token)
+                    .json(&json!({ "query": CREATE, "variables": { "input": { "title": format!("probe {i}") } } }))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(response) if response.status() == 200 => {
+                        if let Err(error) = response.bytes().await {
+                            failures.lock().unwrap().push(format!("body cut: {error}"));
+                        }
+                    }
+                    Ok(response) => failures
+                        .lock()
+                        .unwrap()
+                        .push(format!("status {}", response.status())),
+                    // Refused, or closed before the server read the request: the
+                    // server has stopped taking requests.
+                    Err(error) if error.is_connect() || error.is_request() => return,
+                    Err(error) => failures.lock().unwrap().push(error.to_string()),
+                }
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(load.count() > 0, "the load never got going");
+
+    let signalled = std::time::Instant::now();
+    server.signal("-TERM");
+    for socket in &mut sockets {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let code = loop {
+            match tokio::time::timeout_at(deadline, socket.next()).await {
+                Ok(Some(Ok(Message::Close(Some(frame))))) => break u16::from(frame.code),
+                Ok(Some(Ok(_))) => continue,
+                other => panic!("no close frame: {other:?}"),
+            }
+        };
+        assert_eq!(code, 1001);
+    }
+    let exit = tokio::task::spawn_blocking(move || {
+        let status = server.child.wait();
+        (status, server)
+    });
+    let (status, _server) = tokio::time::timeout(Duration::from_secs(20), exit)
+        .await
+        .expect("no exit after SIGTERM")
+        .unwrap();
+    assert!(status.unwrap().success(), "an unclean exit");
+    let took = signalled.elapsed();
+    assert!(took < Duration::from_secs(10), "exited after {took:?}");
+    probe.await.unwrap();
+    load.finish().await;
+    let failures = failures.lock().unwrap();
+    assert!(failures.is_empty(), "requests cut short: {failures:?}");
+}
+
+/// A PostgreSQL server of this test's own, so it can be stopped and started.
+struct PrivatePostgres {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    port: u16,
+}
+
+impl PrivatePostgres {
+    fn bin_dir() -> Option<PathBuf> {
+        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|entry| entry.ok().map(|e| e.path().join("bin")))
+            .filter(|bin| bin.join("initdb").exists())
+            .collect();
+        versions.sort();
+        versions.pop()
+    }
+
+    /// As root, the server runs as the `postgres` user (it refuses to run as root).
+    fn run(&self, program: &str, args: &[&str]) -> std::process::ExitStatus {
+        let path = self.bin.join(program);
+        Command::new("runuser")
+            .args(["-u", "postgres", "--"])
+            .arg(path)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+    }
+
+    fn create() -> Option<Self> {
+        let bin = Self::bin_dir()?;
+        let dir = tempfile::Builder::new()
+            .prefix("todo-private-pg")
+            .tempdir_in("/tmp")
+            .ok()?;
+        let chown = Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(dir.path())
+            .status()
+            .ok()?;
+        if !chown.success() {
+            return None;
+        }
+        let server = Self {
+            dir,
+            bin,
+            port: free_port(),
+        };
+        let data = server.data();
+        let initialised = server.run(
+            "initdb",
+            &["-D", &data, "-A", "trust", "-U", "postgres", "--no-sync"],
+        );
+        initialised.success().then_some(server)
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("data").display().to_string()
+    }
+
+    fn start(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.path().display()
+        );
+        let log = self.dir.path().join("log").display().to_string();
+        let started = self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data(),
+                "-o",
+                &options,
+                "-l",
+                &log,
+                "-w",
+                "start",
+            ],
+        );
+        assert!(started.success(), "the private PostgreSQL did not start");
+    }
+
+    fn stop(&self) {
+        let stopped = self.run("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "stop"]);
+        assert!(stopped.success(), "the private PostgreSQL did not stop");
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for PrivatePostgres {
+    fn drop(&mut self) {
+        self.run("pg_ctl", &["-D", &self.data(), "-m", "immediate", "stop"]);
+    }
+}
+
+async fn readiness(base: &str) -> Option<u16> {
+    let response = reqwest::Client::new()
+        .get(format!("{base}/readyz"))
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await
+        .ok()?;
+    Some(response.status().as_u16())
+}
+
+#[tokio::test]
+async fn a_postgres_restart_under_load_is_survived_without_losing_acknowledged_writes() {
+    if postgres_url().is_none() {
+        return;
+    }
+    let Some(postgres) = PrivatePostgres::create() else {
+        panic!("the PostgreSQL run needs initdb and runuser to start a private server");
+    };
+    postgres.start();
+    let data_dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&postgres.url(), data_dir.path(), &[]).await;
+    let token = register(&server.base).await;
+
+    let load = WriteLoad::start(&server.base, &token, 8);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    postgres.stop();
+    eventually(Duration::from_secs(15), || async {
+        (readiness(&server.base).await == Some(503)).then_some(())
+    })
+    .await;
+    let during_outage = load.count();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    postgres.start();
+    // It recovers by itself: ready again, and writes go through again.
+    server.wait_ready(Duration::from_secs(30)).await;
+    eventually(Duration::from_secs(30), || async {
+        (load.count() > during_outage + 20).then_some(())
+    })
+    .await;
+    let acknowledged = load.finish().await;
+    assert_nothing_lost_or_doubled(&server.base, &token, &acknowledged).await;
+}
