@@ -13,6 +13,7 @@ mod js_client;
 mod live;
 mod preferences;
 mod process;
+mod readme;
 mod recurrence;
 mod reminders;
 mod replicas;
