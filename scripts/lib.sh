@@ -36,3 +36,17 @@ ensure_node() {
   echo "Node.js is not installed; installing it from Debian's packages" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 }
+
+# The README test (api/tests/api/readme.rs) runs the README's shell snippets under bash
+# and zsh; they use curl and jq.
+ensure_readme_tools() {
+  local missing=() tool
+  for tool in zsh jq curl; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
+  echo "${missing[*]} not installed; installing from Debian's packages" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}

@@ -1,6 +1,8 @@
 //! The tools' arguments. Their doc comments and examples are the input schemas an
-//! agent reads, so they say what each value means and how to write it. Unknown
-//! arguments are refused (a misspelt `due_date` must not be silently ignored).
+//! agent reads, so they say what each value means and how to write it. Every call is
+//! checked against the schema before it runs (`validation`), so the bounds declared
+//! here (`length`, `range`) are enforced, and unknown arguments are refused (a misspelt
+//! `due_date` must not be silently ignored).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -72,7 +74,8 @@ pub struct AddTaskArgs {
     pub due_at: Option<String>,
     /// IANA time zone name such as "Europe/Berlin" or "America/New_York" (not "CET" or
     /// "PST"). Recurrences keep their local time of day in this zone across daylight
-    /// saving changes. Defaults to UTC.
+    /// saving changes. Omit it for the user's preferred time zone (their preferences; UTC
+    /// unless they chose another).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(example = &"Europe/Berlin")]
     pub time_zone: Option<String>,
@@ -123,9 +126,9 @@ pub struct UpdateTaskArgs {
     /// The id of the task to change.
     #[serde(skip_serializing)]
     pub id: String,
-    /// New title, 1 to 200 characters. Cannot be cleared.
+    /// New title, 1 to 200 characters. Cannot be cleared, so null is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 200))]
+    #[schemars(with = "String", length(min = 1, max = 200))]
     pub title: Option<String>,
     /// New details (at most 2000 characters), or null to remove them.
     #[serde(
@@ -133,6 +136,7 @@ pub struct UpdateTaskArgs {
         deserialize_with = "explicit_null",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(length(max = 2000))]
     pub description: Option<Option<String>>,
     /// New priority, or null to remove it.
     #[serde(
@@ -147,6 +151,7 @@ pub struct UpdateTaskArgs {
         deserialize_with = "explicit_null",
         skip_serializing_if = "Option::is_none"
     )]
+    #[schemars(length(max = 50))]
     pub category: Option<Option<String>>,
     /// New due date (RFC 3339 with offset, e.g. `2027-03-01T09:00:00+01:00`), or null
     /// for no due date (a recurring task needs one: clear `recurrence` too). A new due
@@ -158,7 +163,8 @@ pub struct UpdateTaskArgs {
     )]
     #[schemars(extend("format" = "date-time"))]
     pub due_at: Option<Option<String>>,
-    /// New IANA time zone ("Europe/Berlin"), or null for the default (UTC).
+    /// New IANA time zone ("Europe/Berlin"), or null for the user's preferred time zone
+    /// (their preferences; UTC unless they chose another).
     #[serde(
         default,
         deserialize_with = "explicit_null",

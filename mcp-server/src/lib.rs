@@ -4,8 +4,9 @@
 //!
 //! `api_client` talks GraphQL; `operations` are the typed queries; `args` and `model`
 //! are the tools' input and output schemas; `tools` and `prompts` are what agents see;
-//! `response` turns outcomes into MCP tool results; `server` ties them into an rmcp
-//! handler; `stdio` and `http` are the transports.
+//! `validation` holds every call to its tool's declared input schema; `response` turns
+//! outcomes into MCP tool results; `server` ties them into an rmcp handler; `stdio` and
+//! `http` are the transports.
 
 pub mod api_client;
 pub mod args;
@@ -18,3 +19,4 @@ pub mod response;
 pub mod server;
 pub mod stdio;
 pub mod tools;
+pub mod validation;

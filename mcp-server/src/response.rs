@@ -9,6 +9,7 @@ use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
 use serde::Serialize;
 
 use crate::api_client::ApiError;
+use crate::validation::Violation;
 
 /// A successful result: `value` becomes `structuredContent`.
 pub struct Structured<T> {
@@ -127,6 +128,21 @@ impl ToolError {
             error @ (ApiError::Unreachable { .. } | ApiError::Protocol(_)) => {
                 Self::Unavailable(error.to_string())
             }
+        }
+    }
+
+    /// Arguments outside the tool's declared input schema, each named with what it
+    /// must be.
+    pub fn from_violations(violations: Vec<Violation>) -> Self {
+        match <[Violation; 1]>::try_from(violations) {
+            Ok([Violation { argument, message }]) => Self::InvalidArgument { argument, message },
+            Err(violations) => Self::InvalidInput(
+                violations
+                    .iter()
+                    .map(|v| format!("`{}`: {}", v.argument, v.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
         }
     }
 

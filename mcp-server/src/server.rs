@@ -3,21 +3,27 @@
 use axum::http::request::Parts;
 use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::model::{Implementation, ServerCapabilities, ServerConfig};
+use rmcp::handler::server::tool::{IntoCallToolResult as _, ToolCallContext};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, Implementation, ServerCapabilities, ServerConfig,
+};
 use rmcp::service::RequestContext;
-use rmcp::{RoleServer, ServerHandler, prompt_handler, tool_handler};
+use rmcp::{ErrorData, RoleServer, ServerHandler, prompt_handler, tool_handler};
 
 use crate::api_client::{ApiClient, ApiToken};
 use crate::operations::Operations;
 use crate::response::ToolError;
+use crate::validation::check_arguments;
 
 const INSTRUCTIONS: &str = "Manages the signed-in user's tasks in their todo service. \
 Tasks have a title, optional description, priority (LOW, NORMAL, HIGH, URGENT), category, \
 due date (RFC 3339 with offset) in an IANA time zone, and may repeat (a preset such as \
 WEEKLY or any RFC 5545 RRULE). Use list_tasks to find tasks and their ids before changing \
 them; complete_task on a repeating task returns the next occurrence, which has a new id. \
-The prompt `recurrence_guide` maps phrases like \"every other Monday\" or \"ASAP\" to \
-arguments; `plan_my_day` plans the user's day from their tasks.";
+Arguments outside a tool's input schema (unknown names, values out of range) are refused \
+with an error naming the argument and what it must be. The prompt `recurrence_guide` maps \
+phrases like \"every other Monday\" or \"ASAP\" to arguments; `plan_my_day` plans the \
+user's day from their tasks.";
 
 /// Whose token a tool call runs with.
 #[derive(Debug, Clone)]
@@ -75,6 +81,25 @@ impl TodoServer {
 #[tool_handler(router = self.tool_router)]
 #[prompt_handler(router = self.prompt_router)]
 impl ServerHandler for TodoServer {
+    /// Every call is checked against the input schema its tool declares before it runs,
+    /// so no tool can accept what its schema rules out.
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        if let Some(tool) = self.tool_router.get(&request.name)
+            && let Err(violations) = check_arguments(&tool.input_schema, request.arguments.as_ref())
+        {
+            let error = ToolError::from_violations(violations);
+            tracing::debug!(tool = %request.name, %error, "tool call refused");
+            return error.into_call_tool_result();
+        }
+        self.tool_router
+            .call(ToolCallContext::new(self, request, context))
+            .await
+    }
+
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(
             ServerCapabilities::builder()

@@ -20,7 +20,8 @@ type ToolResult<T> = Result<Structured<T>, ToolError>;
 const ADD_TASK: &str = "Create a task for the user. Only `title` is required. \
 Give `dueAt` as an RFC 3339 date-time with the offset of the task's time zone \
 (\"2027-03-01T09:00:00+01:00\" is 09:00 in Europe/Berlin in winter) and `timeZone` as an \
-IANA name; without `timeZone` the task is in UTC. A repeating task needs `dueAt` (its \
+IANA name; without `timeZone` the task takes the user's preferred time zone (their \
+preferences; UTC unless they chose another). A repeating task needs `dueAt` (its \
 first occurrence) and `recurrence`: a `preset` (DAILY, WEEKDAYS, WEEKLY, MONTHLY, YEARLY: \
 weekly, monthly and yearly repeat on the due date's weekday, day or date) or an RFC 5545 \
 `rrule` such as \"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO\" (every other Monday), with `mode` \
@@ -32,8 +33,8 @@ const UPDATE_TASK: &str = "Change an existing task: pass its `id` and only the f
 change. An omitted field is kept; a field set to null is cleared: `recurrence: null` makes \
 the task one-time, `dueAt: null` removes the due date (clear `recurrence` with it on a \
 repeating task), `priority: null`, `category: null`, `description: null` remove them, \
-`remindBeforeMinutes: null` restores the user's default and `timeZone: null` restores UTC. \
-A new `recurrence` replaces the whole rule, e.g. {\"recurrence\": {\"rrule\": \
+`remindBeforeMinutes: null` restores the user's default lead time and `timeZone: null` \
+the user's preferred time zone. A new `recurrence` replaces the whole rule, e.g. {\"recurrence\": {\"rrule\": \
 \"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=2\"}} for the second Monday of each month; a new rule or \
 due date restarts the series from the due date. Only this occurrence changes: earlier, \
 completed occurrences keep their values. Returns the updated task. Repeating the same \
@@ -46,8 +47,8 @@ past due), `recurring`, `search` (text in title or description). Sort with `orde
 (CREATED_AT, DUE_AT, PRIORITY, TITLE) and `direction` (ASC, DESC); the default is newest \
 first. Today's open tasks: {\"completed\": false, \"dueAfter\": \
 \"2027-03-01T00:00:00+01:00\", \"dueBefore\": \"2027-03-02T00:00:00+01:00\", \"orderBy\": \
-\"DUE_AT\", \"direction\": \"ASC\"}. A page holds 50 tasks by default (`first`, at most \
-200); when `hasNextPage` is true, call again with `after` set to `endCursor` and the same \
+\"DUE_AT\", \"direction\": \"ASC\"}. A page holds `first` tasks, 1 to 200 (default 50); \
+when `hasNextPage` is true, call again with `after` set to `endCursor` and the same \
 filters. Use it to find a task's id by title before changing it.";
 
 const GET_TASK: &str = "Fetch one task by id, with its recurrence (rule, mode and \
@@ -56,8 +57,8 @@ A task that does not exist or belongs to someone else is reported as not found."
 
 const COMPLETE_TASK: &str = "Mark a task as done. For a repeating task this creates the \
 next occurrence (a new task with a new id and the same title, description, priority, \
-category and recurrence, due at the rule's next date) and returns it as \
-`nextOccurrence`; it is null for a one-time task or when the series has ended (COUNT or \
+category, time zone, reminder lead time and recurrence, due at the rule's next date) and \
+returns it as `nextOccurrence`; it is null for a one-time task or when the series has ended (COUNT or \
 UNTIL). Safe to repeat: completing a completed task changes nothing and returns the same \
 next occurrence, never a second one. To change the rest of the series afterwards, update \
 the `nextOccurrence` id.";
@@ -74,13 +75,14 @@ gone reports it as not found.";
 
 const LIST_NOTIFICATIONS: &str = "List the user's notifications (reminders that a task is \
 due soon, and system messages), newest first. `unreadOnly: true` for unread ones; pages \
-work like list_tasks (`first`, `after` = `endCursor`). A notification's `taskId` can be \
-passed to get_task. Reading the list does not mark anything as read.";
+work like list_tasks (`first` 1 to 200, default 50; `after` = `endCursor`). A \
+notification's `taskId` can be passed to get_task. Reading the list does not mark anything as read.";
 
 const GET_TASK_HISTORY: &str = "Show the audit trail of one task, newest first: every \
 create, update, complete, uncomplete and delete, with when it happened, through which \
 channel (WEB, GRAPHQL, MCP, SYSTEM) and the values before and after. Use it to answer \
-\"what changed?\" or \"when did I finish this?\". Pages work like list_tasks.";
+\"what changed?\" or \"when did I finish this?\". Pages work like list_tasks (`first` 1 \
+to 200, default 50; `after` = `endCursor`).";
 
 #[tool_router(vis = "pub(crate)")]
 impl TodoServer {

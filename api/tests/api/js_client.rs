@@ -12,12 +12,12 @@ use tokio::sync::OnceCell;
 
 use crate::helpers::spawn_app;
 
-fn client_dir() -> PathBuf {
+pub(crate) fn client_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js")
 }
 
 /// Installs the client from its lock file, once, from the npm registry only.
-async fn install_client() {
+pub(crate) async fn install_client() {
     static INSTALLED: OnceCell<()> = OnceCell::const_new();
     INSTALLED
         .get_or_init(|| async {

@@ -15,6 +15,7 @@ mod js_client;
 mod live;
 mod preferences;
 mod process;
+mod readme;
 mod recurrence;
 mod reminders;
 mod replicas;

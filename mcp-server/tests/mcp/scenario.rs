@@ -387,3 +387,182 @@ pub async fn offers_prompts(client: &McpClient) {
     assert!(plan.contains("list_tasks"), "{plan}");
     assert!(plan.contains("2030-07-01T00:00:00+02:00"), "{plan}");
 }
+
+/// One declared bound of a tool's top-level argument.
+struct Bound {
+    tool: String,
+    argument: String,
+    /// The schema keyword, e.g. `maximum`.
+    keyword: &'static str,
+    limit: u64,
+}
+
+/// Every numeric and length bound the tools declare, read from `tools/list` as an agent
+/// sees it.
+fn declared_bounds(tools: &[rmcp::model::Tool]) -> Vec<Bound> {
+    let mut bounds = Vec::new();
+    for tool in tools {
+        let properties = tool.input_schema["properties"].as_object().unwrap();
+        for (argument, schema) in properties {
+            for keyword in ["minimum", "maximum", "minLength", "maxLength"] {
+                if let Some(limit) = schema[keyword].as_u64() {
+                    bounds.push(Bound {
+                        tool: tool.name.to_string(),
+                        argument: argument.clone(),
+                        keyword,
+                        limit,
+                    });
+                }
+            }
+        }
+    }
+    bounds
+}
+
+/// A value just inside (`inside`) or just outside the bound.
+fn value_at(bound: &Bound, inside: bool) -> Value {
+    let limit = i64::try_from(bound.limit).unwrap();
+    let step = match (bound.keyword, inside) {
+        (_, true) => 0,
+        ("minimum" | "minLength", false) => -1,
+        _ => 1,
+    };
+    let value = limit + step;
+    if bound.keyword.ends_with("Length") {
+        json!("x".repeat(usize::try_from(value).unwrap()))
+    } else {
+        json!(value)
+    }
+}
+
+/// Arguments outside a tool's declared input schema are refused before the tool runs,
+/// with an `isError` result that names the argument and what it must be; values at the
+/// declared bounds are accepted. Driven by the schemas the client lists, so a bound
+/// added later is covered too.
+pub async fn refuses_arguments_outside_the_schema(client: &McpClient) {
+    let tools = client.list_all_tools().await.unwrap();
+    let task = ok(&call(client, "add_task", json!({ "title": "Bounds" })).await);
+    let id = task["id"].as_str().unwrap();
+    // The required arguments; the task is real so that in-range calls can succeed.
+    let base = |tool: &str| match tool {
+        "add_task" => json!({ "title": "Bounds" }),
+        "list_tasks" | "list_notifications" => json!({}),
+        _ => json!({ "id": id }),
+    };
+
+    let bounds = declared_bounds(&tools);
+    let described: BTreeSet<(&str, &str)> = bounds
+        .iter()
+        .map(|b| (b.tool.as_str(), b.argument.as_str()))
+        .collect();
+    for expected in [
+        ("list_tasks", "first"),
+        ("list_notifications", "first"),
+        ("get_task_history", "first"),
+        ("add_task", "title"),
+        ("add_task", "description"),
+        ("add_task", "remindBeforeMinutes"),
+        ("update_task", "title"),
+        ("update_task", "description"),
+        ("update_task", "category"),
+        ("update_task", "remindBeforeMinutes"),
+    ] {
+        assert!(
+            described.contains(&expected),
+            "{expected:?} declares no bound"
+        );
+    }
+
+    for bound in &bounds {
+        let mut arguments = base(&bound.tool);
+        arguments[&bound.argument] = value_at(bound, false);
+        let refused = call(client, &bound.tool, arguments).await;
+        let message = tool_error(&refused);
+        assert!(
+            message.starts_with(&format!("Invalid argument `{}`", bound.argument)),
+            "{} {} {}: {message}",
+            bound.tool,
+            bound.argument,
+            bound.keyword
+        );
+
+        let mut arguments = base(&bound.tool);
+        arguments[&bound.argument] = value_at(bound, true);
+        let accepted = call(client, &bound.tool, arguments).await;
+        assert!(
+            !text(&accepted).starts_with("Invalid argument"),
+            "{} {} at its {}: {}",
+            bound.tool,
+            bound.argument,
+            bound.keyword,
+            text(&accepted)
+        );
+    }
+
+    // The issue's own example, spelled out.
+    for first in [0, 1000] {
+        let message = tool_error(&call(client, "list_tasks", json!({ "first": first })).await);
+        assert_eq!(
+            message,
+            format!(
+                "Invalid argument `first`: must be between 1 and 200, got {first}. Correct it \
+                 and call the tool again."
+            )
+        );
+    }
+    for first in [1, 200] {
+        let page = ok(&call(client, "list_tasks", json!({ "first": first })).await);
+        assert!(!page["tasks"].as_array().unwrap().is_empty());
+    }
+
+    // Unknown argument names, for every tool; the id is a task that does not exist, so
+    // a tool that ran anyway would say "No task" rather than name the argument.
+    for tool in &tools {
+        let mut arguments = base(&tool.name);
+        if arguments.get("id").is_some() {
+            arguments["id"] = json!("01970f3a-5b6c-7d8e-9f00-112233445566");
+        }
+        arguments["dueDateTypo"] = json!("2030-01-07T09:00:00Z");
+        let message = tool_error(&call(client, &tool.name, arguments).await);
+        assert!(
+            message.starts_with("Invalid argument `dueDateTypo`: there is no such argument"),
+            "{}: {message}",
+            tool.name
+        );
+    }
+
+    let before = ok(&call(client, "get_task", json!({ "id": id })).await);
+    // Values of the wrong type or outside an enum, and a null where none is declared.
+    for (tool, arguments, expected) in [
+        (
+            "list_tasks",
+            json!({ "first": "10" }),
+            "Invalid argument `first`: must be an integer or null, got \"10\"",
+        ),
+        (
+            "list_tasks",
+            json!({ "orderBy": "DUE" }),
+            "Invalid argument `orderBy`: must be one of",
+        ),
+        (
+            "add_task",
+            json!({ "title": "x", "recurrence": { "preset": "HOURLY" } }),
+            "Invalid argument `recurrence.preset`: must be one of",
+        ),
+        (
+            "update_task",
+            json!({ "id": id, "title": null }),
+            "Invalid argument `title`: must be a string, got null",
+        ),
+        (
+            "add_task",
+            json!({}),
+            "Invalid argument `title`: is required",
+        ),
+    ] {
+        let message = tool_error(&call(client, tool, arguments).await);
+        assert!(message.starts_with(expected), "{tool}: {message}");
+    }
+    let after = ok(&call(client, "get_task", json!({ "id": id })).await);
+    assert_eq!(after, before, "a refused update changes nothing");
+}

@@ -14,6 +14,7 @@ async fn an_agent_manages_recurring_tasks_over_stdio() {
 
     scenario::lists_tools_with_schemas_and_annotations(&client).await;
     scenario::manages_a_recurring_task(&client, &api, &owner, &stranger).await;
+    scenario::refuses_arguments_outside_the_schema(&client).await;
     scenario::offers_prompts(&client).await;
 
     client.cancel().await.unwrap();
