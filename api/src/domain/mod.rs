@@ -9,7 +9,7 @@ pub mod user;
 pub mod validation;
 
 pub use recurrence::{
-    NextOccurrence, Recurrence, RecurrenceMode, RecurrencePreset, SeriesPosition,
+    NextOccurrence, Recurrence, RecurrenceMode, RecurrencePreset, SeriesEnd, SeriesPosition,
 };
 pub use task::{Priority, TaskFields};
 pub use validation::ValidationError;

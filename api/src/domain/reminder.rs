@@ -34,7 +34,12 @@ pub fn remind_at(
     let lead = state
         .remind_before_minutes
         .unwrap_or(preferences.reminder_minutes_before);
-    Some((due - Duration::minutes(i64::from(lead))).max(now))
+    // Never earlier than now, never later than the due date: the reminder stays within
+    // the years the due date was checked against.
+    let ahead = due
+        .checked_sub_signed(Duration::minutes(i64::from(lead)))
+        .unwrap_or(now);
+    Some(ahead.max(now))
 }
 
 #[cfg(test)]
@@ -75,6 +80,27 @@ mod tests {
         assert_eq!(remind_at(state(5, now), &prefs, now), Some(now));
         assert_eq!(remind_at(state(-1, now), &prefs, now), None);
         assert_eq!(remind_at(state(0, now), &prefs, now), None);
+    }
+
+    #[test]
+    fn reminders_stay_between_now_and_the_due_date() {
+        let prefs = Preferences::default();
+        let now = Utc::now();
+        let at = |text: &str| DateTime::parse_from_rfc3339(text).unwrap().to_utc();
+        let last = ReminderState {
+            due_at: Some(at("9999-12-31T23:59:59Z")),
+            remind_before_minutes: Some(40_320),
+            ..state(0, now)
+        };
+        assert_eq!(
+            remind_at(last, &prefs, now),
+            Some(at("9999-12-03T23:59:59Z"))
+        );
+        let first = ReminderState {
+            due_at: Some(at("0001-01-01T00:05:00Z")),
+            ..state(0, now)
+        };
+        assert_eq!(remind_at(first, &prefs, now), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use chrono_tz::Tz;
 
-use super::validation::{ValidationError, bounded_text};
+use super::validation::{ValidationError, bounded_text, multiline_text};
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -59,7 +59,7 @@ impl TaskFields {
 
     /// Blank descriptions and categories are stored as none.
     pub fn description(value: &str) -> Result<Option<String>, ValidationError> {
-        let text = bounded_text("input.description", value, 0, MAX_DESCRIPTION_CHARS)?;
+        let text = multiline_text("input.description", value, 0, MAX_DESCRIPTION_CHARS)?;
         Ok(Some(text).filter(|t| !t.is_empty()))
     }
 
@@ -113,6 +113,20 @@ mod tests {
         assert_eq!(TaskFields::description(" "), Ok(None));
         assert!(TaskFields::description(&"d".repeat(2001)).is_err());
         assert!(TaskFields::category(&"c".repeat(51)).is_err());
+    }
+
+    #[test]
+    fn titles_and_categories_are_single_line_descriptions_may_span_lines() {
+        let error = TaskFields::title("Pay\u{8C} rent").unwrap_err();
+        assert_eq!(error.field, "input.title");
+        let error = TaskFields::category("home\nwork").unwrap_err();
+        assert_eq!(error.field, "input.category");
+        assert_eq!(
+            TaskFields::description("Milk\r\n\tand eggs"),
+            Ok(Some("Milk\n\tand eggs".to_owned()))
+        );
+        let error = TaskFields::description("Milk\u{0}").unwrap_err();
+        assert_eq!(error.field, "input.description");
     }
 
     #[test]

@@ -108,6 +108,27 @@ impl From<domain::RecurrenceMode> for RecurrenceMode {
     }
 }
 
+/// Why a recurring series has no next occurrence.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SeriesEnd {
+    /// The rule's COUNT occurrences have all happened.
+    CountReached,
+    /// The next occurrence would fall after the rule's UNTIL.
+    UntilPassed,
+    /// The next occurrence would fall outside the supported years 1 to 9999.
+    OutOfRange,
+}
+
+impl From<domain::SeriesEnd> for SeriesEnd {
+    fn from(end: domain::SeriesEnd) -> Self {
+        match end {
+            domain::SeriesEnd::CountReached => Self::CountReached,
+            domain::SeriesEnd::UntilPassed => Self::UntilPassed,
+            domain::SeriesEnd::OutOfRange => Self::OutOfRange,
+        }
+    }
+}
+
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum TaskOrderField {
     #[default]
@@ -420,6 +441,12 @@ impl CompleteTaskPayload {
     /// series has ended.
     async fn next_occurrence(&self) -> Option<Task> {
         self.0.next_occurrence.clone().map(Task)
+    }
+
+    /// Why this completion ended the task's recurring series; null when a next
+    /// occurrence exists or the task is one-time.
+    async fn series_end(&self) -> Option<SeriesEnd> {
+        self.0.series_end.map(Into::into)
     }
 }
 

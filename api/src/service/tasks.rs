@@ -15,7 +15,7 @@ use crate::domain::preferences::Preferences;
 use crate::domain::reminder::{ReminderState, remind_at};
 use crate::domain::task::parse_time_zone;
 use crate::domain::{
-    Priority, Recurrence, RecurrenceMode, RecurrencePreset, SeriesPosition, TaskFields,
+    Priority, Recurrence, RecurrenceMode, RecurrencePreset, SeriesEnd, SeriesPosition, TaskFields,
     ValidationError,
 };
 use crate::store::entities::task;
@@ -104,6 +104,9 @@ pub struct TaskPage {
 pub struct Completion {
     pub task: task::Model,
     pub next_occurrence: Option<task::Model>,
+    /// Why the task's recurring series has no next occurrence; `None` when it has one or
+    /// the task is one-time.
+    pub series_end: Option<SeriesEnd>,
 }
 
 /// The editable fields of a task after merging input with what is stored, validated
@@ -367,7 +370,16 @@ impl TaskService {
         let completed_at = now();
         let won = !task.completed
             && store::tasks::mark_completed(&tx, actor.user_id, id, completed_at).await?;
-        let created_successor = match successor_of(&task, completed_at) {
+        // A repeated completion reports what the first one decided.
+        let decided_at = match task.completed_at {
+            Some(first) if !won => first,
+            _ => completed_at,
+        };
+        let (successor, series_end) = match successor_of(&task, decided_at) {
+            Ok(successor) => (successor, None),
+            Err(end) => (None, Some(end)),
+        };
+        let created_successor = match successor {
             Some(mut successor) if won => {
                 let preferences = store::preferences::get(&tx, actor.user_id).await?;
                 arm_reminder(&mut successor, &preferences, completed_at);
@@ -402,9 +414,11 @@ impl TaskService {
             .await?;
         }
         self.commit(tx).await?;
+        let series_end = series_end.filter(|_| next_occurrence.is_none());
         Ok(Completion {
             task,
             next_occurrence,
+            series_end,
         })
     }
 
@@ -559,18 +573,23 @@ pub fn stored_time_zone(task: &task::Model) -> Tz {
     parse_time_zone("timeZone", &task.time_zone).unwrap_or(FALLBACK_TIME_ZONE)
 }
 
-/// The next occurrence of a recurring task completed at `completed_at`, ready to insert.
-fn successor_of(task: &task::Model, completed_at: DateTime<Utc>) -> Option<task::ActiveModel> {
-    let recurrence = stored_recurrence(task)?;
-    let due = task.due_at?;
+/// The next occurrence of a recurring task completed at `completed_at`, ready to insert;
+/// `Ok(None)` for a one-time task, the reason when its series has ended.
+fn successor_of(
+    task: &task::Model,
+    completed_at: DateTime<Utc>,
+) -> Result<Option<task::ActiveModel>, SeriesEnd> {
+    let (Some(recurrence), Some(due)) = (stored_recurrence(task), task.due_at) else {
+        return Ok(None);
+    };
     let position = SeriesPosition {
         anchor: task.recurrence_anchor.unwrap_or(due),
         due,
         occurrence_number: u32::try_from(task.occurrence_number).unwrap_or(1),
         time_zone: stored_time_zone(task),
     };
-    let next = recurrence.next_occurrence(&position, completed_at)?;
-    Some(task::ActiveModel {
+    let next = recurrence.next_or_end(&position, completed_at)?;
+    Ok(Some(task::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(task.user_id),
         title: Set(task.title.clone()),
@@ -593,7 +612,7 @@ fn successor_of(task: &task::Model, completed_at: DateTime<Utc>) -> Option<task:
         updated_at: Set(completed_at),
         remind_at: Set(None),
         reminded_due_at: Set(None),
-    })
+    }))
 }
 
 /// Sets when the reminder of the task in `model` is due, from its other fields.

@@ -417,3 +417,119 @@ async fn bad_recurrences_are_rejected_and_change_nothing() {
         .await;
     assert_eq!(read["task"], task);
 }
+
+/// Completes a task and returns the payload with `seriesEnd`.
+async fn complete_saying_why(app: &TestApp, token: &str, id: &Value) -> Value {
+    let data = app
+        .ok(
+            Some(token),
+            "mutation($id: ID!) { completeTask(id: $id) { task { id completed } nextOccurrence { id dueAt occurrenceNumber } seriesEnd } }",
+            json!({ "id": id }),
+        )
+        .await;
+    data["completeTask"].clone()
+}
+
+#[tokio::test]
+async fn a_series_that_would_leave_year_9999_ends_and_says_so() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    let task = app
+        .create_task(&token, json!({ "title": "Last day", "dueAt": "9999-12-31T09:00:00Z", "recurrence": { "preset": "DAILY" } }))
+        .await;
+    let completion = complete_saying_why(&app, &token, &task["id"]).await;
+    assert_eq!(completion["task"]["completed"], true);
+    assert_eq!(completion["nextOccurrence"], Value::Null);
+    assert_eq!(completion["seriesEnd"], "OUT_OF_RANGE");
+    // Completing again reports the same end.
+    let again = complete_saying_why(&app, &token, &task["id"]).await;
+    assert_eq!(again["seriesEnd"], "OUT_OF_RANGE");
+    assert_eq!(app.task_count(&token).await, 1);
+
+    // The day before still has a next occurrence, and no end.
+    let task = app
+        .create_task(&token, json!({ "title": "Almost", "dueAt": "9999-12-30T09:00:00Z", "recurrence": { "preset": "DAILY" } }))
+        .await;
+    let completion = complete_saying_why(&app, &token, &task["id"]).await;
+    assert_eq!(
+        completion["nextOccurrence"]["dueAt"],
+        "9999-12-31T09:00:00Z"
+    );
+    assert_eq!(completion["seriesEnd"], Value::Null);
+
+    // A one-time task has neither.
+    let task = app.create_task(&token, json!({ "title": "Once" })).await;
+    let completion = complete_saying_why(&app, &token, &task["id"]).await;
+    assert_eq!(completion["nextOccurrence"], Value::Null);
+    assert_eq!(completion["seriesEnd"], Value::Null);
+}
+
+#[tokio::test]
+async fn count_and_until_say_why_the_series_ended() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    let task = app
+        .create_task(&token, json!({ "title": "Twice", "dueAt": "2027-06-01T09:00:00Z", "recurrence": { "rrule": "FREQ=WEEKLY;COUNT=2" } }))
+        .await;
+    let first = complete_saying_why(&app, &token, &task["id"]).await;
+    assert_eq!(first["seriesEnd"], Value::Null);
+    let second = complete_saying_why(&app, &token, &first["nextOccurrence"]["id"]).await;
+    assert_eq!(second["nextOccurrence"], Value::Null);
+    assert_eq!(second["seriesEnd"], "COUNT_REACHED");
+
+    let yesterday = Utc::now() - Duration::days(1);
+    let until = (Utc::now() - Duration::hours(1)).format("%Y%m%dT%H%M%SZ");
+    let task = app
+        .create_task(
+            &token,
+            json!({ "title": "Ended", "dueAt": yesterday.to_rfc3339(), "recurrence": { "rrule": format!("FREQ=DAILY;UNTIL={until}") } }),
+        )
+        .await;
+    let completion = complete_saying_why(&app, &token, &task["id"]).await;
+    assert_eq!(completion["seriesEnd"], "UNTIL_PASSED");
+
+    let response = app
+        .graphql(
+            Some(&token),
+            "mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }",
+            json!({ "input": { "title": "x", "dueAt": "2027-06-01T09:00:00Z", "recurrence": { "rrule": "FREQ=DAILY;COUNT=10001" } } }),
+        )
+        .await;
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
+    assert_eq!(error_field(&response), "recurrence.rrule");
+}
+
+#[tokio::test]
+async fn long_missed_series_resume_at_the_first_occurrence_after_now() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    // Tens of thousands of missed instances each.
+    let hourly = app
+        .create_task(&token, json!({ "title": "Hourly", "dueAt": "2020-01-01T00:00:00Z", "recurrence": { "rrule": "FREQ=HOURLY" } }))
+        .await;
+    let completion = complete_saying_why(&app, &token, &hourly["id"]).await;
+    let next = instant(&completion["nextOccurrence"]["dueAt"]);
+    let now = Utc::now();
+    assert!(
+        next > now - Duration::minutes(1) && next <= now + Duration::hours(1),
+        "{next}"
+    );
+    assert_eq!(next.format("%M:%S").to_string(), "00:00");
+    assert_eq!(completion["seriesEnd"], Value::Null);
+
+    // 09:00 local mean time in Berlin (UTC+00:53:28) in 1800; 09:00 CET/CEST now.
+    let daily = app
+        .create_task(&token, json!({ "title": "Daily", "dueAt": "1800-01-01T08:06:32Z", "timeZone": "Europe/Berlin", "recurrence": { "preset": "DAILY" } }))
+        .await;
+    let completion = complete_saying_why(&app, &token, &daily["id"]).await;
+    let next = instant(&completion["nextOccurrence"]["dueAt"]);
+    let now = Utc::now();
+    assert!(
+        next > now - Duration::minutes(1) && next <= now + Duration::days(1),
+        "{next}"
+    );
+    assert_eq!(
+        next.with_timezone(&Berlin).format("%H:%M").to_string(),
+        "09:00"
+    );
+}

@@ -97,6 +97,105 @@ async fn invalid_input_is_rejected_naming_the_field_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn text_is_normalised_and_control_characters_are_refused() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    let create = "mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }";
+    for (input, field) in [
+        (json!({ "title": "Pay\u{8C} rent" }), "input.title"),
+        (json!({ "title": "bell\u{7}" }), "input.title"),
+        (json!({ "title": "two\nlines" }), "input.title"),
+        (json!({ "title": "a\u{2028}b" }), "input.title"),
+        (json!({ "title": "invoice\u{202E}fdp.exe" }), "input.title"),
+        (
+            json!({ "title": "ok", "category": "home\twork" }),
+            "input.category",
+        ),
+        (
+            json!({ "title": "ok", "description": "nul\u{0}byte" }),
+            "input.description",
+        ),
+        (
+            json!({ "title": "ok", "description": "esc\u{1B}[2J" }),
+            "input.description",
+        ),
+        // 201 characters once e + combining acute become é.
+        (json!({ "title": "e\u{301}".repeat(201) }), "input.title"),
+    ] {
+        let response = app
+            .graphql(Some(&token), create, json!({ "input": input }))
+            .await;
+        assert_eq!(error_code(&response), "BAD_USER_INPUT", "{input}");
+        assert_eq!(error_field(&response), field, "{input}");
+    }
+    assert_eq!(app.task_count(&token).await, 0);
+
+    let task = app
+        .create_task(
+            &token,
+            json!({
+                "title": " Cafe\u{301} ",
+                "category": "cafe\u{301}s",
+                "description": "\r\nMilk\r\n\tand eggs\r\n",
+            }),
+        )
+        .await;
+    assert_eq!(task["title"], "Caf\u{E9}");
+    assert_eq!(task["category"], "caf\u{E9}s");
+    assert_eq!(task["description"], "Milk\n\tand eggs");
+    app.create_task(&token, json!({ "title": "e\u{301}".repeat(200) }))
+        .await;
+
+    // Updates follow the same rules.
+    let response = app
+        .graphql(
+            Some(&token),
+            &update_mutation(),
+            json!({ "id": task["id"], "input": { "title": "x\u{9F}" } }),
+        )
+        .await;
+    assert_eq!(error_field(&response), "input.title");
+}
+
+#[tokio::test]
+async fn dates_outside_years_1_to_9999_are_refused() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    for due in [
+        "9999-12-31T23:00:00-02:00",
+        "0001-01-01T00:00:00+01:00",
+        "0000-06-01T00:00:00Z",
+    ] {
+        let response = app
+            .graphql(
+                Some(&token),
+                "mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }",
+                json!({ "input": { "title": "far", "dueAt": due } }),
+            )
+            .await;
+        assert_eq!(error_code(&response), "BAD_USER_INPUT", "{due}");
+        let message = response["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("years 1 to 9999"), "{message}");
+    }
+    let response = app
+        .graphql(
+            Some(&token),
+            "query($before: DateTime) { tasks(filter: { dueBefore: $before }) { totalCount } }",
+            json!({ "before": "9999-12-31T22:00:00-05:00" }),
+        )
+        .await;
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
+    assert_eq!(app.task_count(&token).await, 0);
+
+    for due in ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"] {
+        let task = app
+            .create_task(&token, json!({ "title": "edge", "dueAt": due }))
+            .await;
+        assert_eq!(task["dueAt"], due);
+    }
+}
+
+#[tokio::test]
 async fn explicit_null_clears_a_field_and_absent_keeps_it() {
     let app = spawn_app().await;
     let token = app.register("ada@example.com").await;
