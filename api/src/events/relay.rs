@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::DbBackend;
-use sea_orm::sqlx::Postgres;
-use sea_orm::sqlx::pool::PoolConnection;
+use sea_orm::sqlx::PgConnection;
 use tokio_util::sync::CancellationToken;
 
 use super::EventBus;
@@ -46,7 +45,7 @@ impl Relay {
 
     pub async fn run(self, shutdown: CancellationToken) {
         let mut backoff = BACKOFF_START;
-        let mut leadership: Option<PoolConnection<Postgres>> = None;
+        let mut leadership: Option<PgConnection> = None;
         // A batch in flight is finished (a use case must not stop inside its
         // transaction); whatever is still waiting stays in the outbox for the next start.
         while !shutdown.is_cancelled() {
@@ -75,7 +74,7 @@ impl Relay {
                     // (and with it the lock) along.
                     if let Some(connection) = leadership.as_mut()
                         && sea_orm::sqlx::query("SELECT 1")
-                            .execute(&mut **connection)
+                            .execute(&mut *connection)
                             .await
                             .is_err()
                     {
@@ -150,18 +149,20 @@ impl Relay {
     }
 
     /// Takes the relay leadership on PostgreSQL: a session advisory lock, held for as
-    /// long as this connection lives.
-    async fn try_lead(&self) -> Option<PoolConnection<Postgres>> {
+    /// long as this connection lives. The connection leaves the pool, so holding it
+    /// costs the requests no pool slot.
+    async fn try_lead(&self) -> Option<PgConnection> {
         let mut connection = self
             .db
             .writer()
             .get_postgres_connection_pool()
             .acquire()
             .await
-            .ok()?;
+            .ok()?
+            .detach();
         let (locked,): (bool,) = sea_orm::sqlx::query_as("SELECT pg_try_advisory_lock($1)")
             .bind(LEADER_LOCK_KEY)
-            .fetch_one(&mut *connection)
+            .fetch_one(&mut connection)
             .await
             .ok()?;
         if locked {

@@ -149,23 +149,24 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self.backend {
             DbBackend::Postgres => {
-                // A session-level advisory lock, held on one pooled connection while
-                // the migrator works through the others.
+                // A session-level advisory lock, held on a connection taken out of the
+                // pool (so a pool of one still has a connection for the migrator).
                 let mut lock = self
                     .writer
                     .get_postgres_connection_pool()
                     .acquire()
                     .await
-                    .map_err(sqlx_error)?;
+                    .map_err(sqlx_error)?
+                    .detach();
                 sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
                     .bind(MIGRATION_LOCK_KEY)
-                    .execute(&mut *lock)
+                    .execute(&mut lock)
                     .await
                     .map_err(sqlx_error)?;
                 let migrated = Migrator::up(&self.writer, None).await;
                 let unlocked = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
                     .bind(MIGRATION_LOCK_KEY)
-                    .execute(&mut *lock)
+                    .execute(&mut lock)
                     .await;
                 migrated?;
                 unlocked.map_err(sqlx_error)?;
