@@ -60,7 +60,13 @@ pub async fn handle(
     } else {
         StatusCode::OK
     };
-    let mut body = match serde_json::to_value(&response) {
+    let envelope = Envelope {
+        // A request that was never executed has no `data` at all.
+        data: (executed || !wants_graphql_media).then_some(&response.data),
+        errors: &response.errors,
+        extensions: &response.extensions,
+    };
+    let body = match serde_json::to_vec(&envelope) {
         Ok(body) => body,
         Err(error) => {
             tracing::error!(%error, "cannot serialise a GraphQL response");
@@ -72,12 +78,6 @@ pub async fn handle(
             .into_response();
         }
     };
-    if wants_graphql_media
-        && !executed
-        && let Some(fields) = body.as_object_mut()
-    {
-        fields.remove("data");
-    }
     let content_type = if wants_graphql_media {
         GRAPHQL_RESPONSE_JSON
     } else {
@@ -86,9 +86,21 @@ pub async fn handle(
     (
         status,
         [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
-        axum::Json(body),
+        body,
     )
         .into_response()
+}
+
+/// The response body. Serialised straight from the engine's values, so fields keep the
+/// order of the selection set.
+#[derive(serde::Serialize)]
+struct Envelope<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
 }
 
 /// True when every root field of the operation is `__schema`, `__type` or

@@ -221,3 +221,27 @@ async fn graphiql_is_served_whole_from_the_server() {
         .unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn fields_come_back_in_the_order_they_were_selected() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    for (query, first, second) in [
+        ("{ me { email id } }", "\"email\"", "\"id\""),
+        ("{ me { id email } }", "\"id\"", "\"email\""),
+    ] {
+        let text = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&token)
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let (a, b) = (text.find(first).unwrap(), text.find(second).unwrap());
+        assert!(a < b, "{query}: {text}");
+    }
+}
