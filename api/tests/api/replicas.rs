@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{eventually, free_port, fresh_database_url, postgres_url};
 use crate::live::Subscriber;
+use crate::task_changes::TASK_CHANGES;
 
 const SECRET: &str = "replica-test-secret-that-is-long-enough";
 
@@ -160,4 +161,36 @@ async fn reminders_missed_while_down_go_out_once_after_restart() {
     let again = start(&database_url, data_dir.path()).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(notification_count(&again.base, &token).await, 1);
+}
+
+#[tokio::test]
+async fn a_task_changed_through_one_replica_shows_on_the_others_subscribers() {
+    if postgres_url().is_none() {
+        return;
+    }
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&data_dir).await;
+    let a = start(&database_url, data_dir.path()).await;
+    let b = start(&database_url, data_dir.path()).await;
+    let token = register(&a.base).await;
+    let mut on_b = Subscriber::subscribe(&b.base, Some(&format!("Bearer {token}")), TASK_CHANGES)
+        .await
+        .unwrap();
+    let created = graphql(
+        &a.base,
+        Some(&token),
+        "mutation { createTask(input: { title: \"made on A\" }) { id } }",
+        json!({}),
+    )
+    .await;
+    let pushed = on_b
+        .next_data(Duration::from_secs(5))
+        .await
+        .expect("the change reached B")["taskChanges"]
+        .clone();
+    assert_eq!(pushed["action"], "CREATE");
+    assert_eq!(pushed["taskId"], created["createTask"]["id"]);
+    assert_eq!(pushed["task"]["title"], "made on A");
+    // Once, not once per replica.
+    assert_eq!(on_b.next_data(Duration::from_secs(1)).await, None);
 }
