@@ -100,7 +100,7 @@ async fn completing_a_recurring_task_pushes_its_next_occurrence() {
         .await;
     let next_id = completion["nextOccurrence"]["id"].as_str().unwrap();
 
-    let mut seen = vec![next_change(&mut live).await, next_change(&mut live).await];
+    let mut seen = [next_change(&mut live).await, next_change(&mut live).await];
     seen.sort_by_key(|c| c["action"].as_str().map(str::to_owned));
     assert_eq!(seen[0]["action"], "COMPLETE");
     assert_eq!(seen[1]["action"], "CREATE");
