@@ -77,6 +77,7 @@ impl Application {
         background.spawn(listen_for_notifications(
             db,
             services.notifications.clone(),
+            services.audit.clone(),
             shutdown.clone(),
         ));
         background.spawn(retention_job(services.clone(), shutdown.clone()));
@@ -92,7 +93,7 @@ impl Application {
             .with_context(|| format!("TODO_LISTEN: cannot listen on {}", settings.listen))?;
         Ok(Self {
             listener,
-            router: router(state),
+            router: crate::http::web::serve(router(state), settings.web_dir.as_deref()),
             services,
             background,
             shutdown,

@@ -100,6 +100,9 @@ pub struct ServeArgs {
     pub shutdown_grace_seconds: u64,
     #[command(flatten)]
     pub dapr: DaprArgs,
+    /// The built web UI (`scripts/build-web` writes it), served at `/`.
+    #[arg(long, env = "TODO_WEB_DIR", default_value = "web/dist")]
+    pub web_dir: PathBuf,
 }
 
 /// Used with `EVENT_BUS=dapr`. The sidecar's address comes from Dapr's own variables
@@ -155,6 +158,8 @@ pub struct Settings {
     pub bus: BusSettings,
     pub auth: AuthConfig,
     pub retention: Retention,
+    /// Where the web UI's bundle lives; `None` serves no UI.
+    pub web_dir: Option<PathBuf>,
 }
 
 impl DatabaseArgs {
@@ -227,6 +232,7 @@ impl ServeArgs {
                 jwt_secret,
                 session_ttl: Duration::from_secs(self.session_ttl_minutes * 60),
             },
+            web_dir: Some(self.web_dir.clone()),
         })
     }
 }
@@ -318,6 +324,7 @@ mod tests {
                 dapr_app_listen: "127.0.0.1:0".parse().unwrap(),
                 app_api_token: None,
             },
+            web_dir: "web/dist".into(),
         };
         assert!(
             args.resolve()

@@ -4,6 +4,7 @@
 mod account;
 mod audit;
 mod error;
+mod live;
 mod mutation;
 mod notification;
 mod pagination;
@@ -12,7 +13,7 @@ mod query;
 mod scalars;
 mod task;
 
-use async_graphql::{Context, Schema};
+use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 use uuid::Uuid;
 
 pub use error::{code, ensure_codes, request_error_body};
@@ -23,7 +24,16 @@ use mutation::Mutation;
 use notification::Subscription;
 use query::Query;
 
-pub type AppSchema = Schema<Query, Mutation, Subscription>;
+pub type AppSchema = Schema<QueryRoot, Mutation, SubscriptionRoot>;
+
+/// The contract's queries and the UI's additions, under the one name `Query`.
+#[derive(MergedObject)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(Query, live::PreviewQuery);
+
+#[derive(MergedSubscription)]
+#[graphql(name = "Subscription")]
+pub struct SubscriptionRoot(Subscription, live::TaskSubscription);
 
 /// Deep enough for any query the UI or an agent sends, shallow enough to stop abuse.
 const MAX_DEPTH: usize = 12;
@@ -46,10 +56,14 @@ pub fn build_introspection_schema() -> AppSchema {
 }
 
 fn schema_with_depth(max_depth: usize) -> AppSchema {
-    Schema::build(Query, Mutation, Subscription)
-        .limit_depth(max_depth)
-        .limit_complexity(MAX_COMPLEXITY)
-        .finish()
+    Schema::build(
+        QueryRoot(Query, live::PreviewQuery),
+        Mutation,
+        SubscriptionRoot(Subscription, live::TaskSubscription),
+    )
+    .limit_depth(max_depth)
+    .limit_complexity(MAX_COMPLEXITY)
+    .finish()
 }
 
 /// The SDL as checked in at `api/schema.graphql`.

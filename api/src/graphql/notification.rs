@@ -136,7 +136,7 @@ impl NotificationConnection {
 
 pub struct Subscription;
 
-#[Subscription]
+#[Subscription(name = "NotificationSubscription")]
 impl Subscription {
     /// Every new notification of the connected user, live.
     async fn notifications(

@@ -11,7 +11,7 @@ use crate::service::tasks::TaskQuery;
 
 pub struct Query;
 
-#[Object]
+#[Object(name = "ContractQuery")]
 impl Query {
     /// The signed-in user.
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {

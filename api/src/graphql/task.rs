@@ -408,6 +408,15 @@ pub struct Recurrence {
     anchor: Option<chrono::DateTime<chrono_tz::Tz>>,
 }
 
+impl Recurrence {
+    pub fn new(
+        recurrence: domain::Recurrence,
+        anchor: Option<chrono::DateTime<chrono_tz::Tz>>,
+    ) -> Self {
+        Self { recurrence, anchor }
+    }
+}
+
 #[Object]
 impl Recurrence {
     async fn preset(&self) -> RecurrencePreset {

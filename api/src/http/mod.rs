@@ -7,6 +7,7 @@ mod graphql;
 mod health;
 mod request_id;
 mod subscriptions;
+pub mod web;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -4,23 +4,25 @@ use sea_orm::DbBackend;
 use sea_orm::sqlx::postgres::PgListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::service::NotificationService;
+use crate::service::audit::TASK_CHANGES_CHANNEL;
 use crate::service::notifications::FANOUT_CHANNEL;
+use crate::service::{AuditService, NotificationService};
 use crate::store::Db;
 
-/// On PostgreSQL, listens for notifications created by any replica (this one included)
-/// and hands them to this process's live subscribers. On SQLite there is one process,
-/// which publishes directly.
+/// On PostgreSQL, listens for notifications created and task changes recorded by any
+/// replica (this one included) and hands them to this process's live subscribers. On
+/// SQLite there is one process, which publishes directly.
 pub async fn listen_for_notifications(
     db: Db,
     notifications: NotificationService,
+    audit: AuditService,
     shutdown: CancellationToken,
 ) {
     if db.backend() != DbBackend::Postgres {
         return;
     }
     loop {
-        match listen_once(&db, &notifications, &shutdown).await {
+        match listen_once(&db, &notifications, &audit, &shutdown).await {
             Ok(()) => return,
             Err(error) => {
                 tracing::warn!(%error, "notification fan-out lost its connection; reconnecting");
@@ -36,15 +38,24 @@ pub async fn listen_for_notifications(
 async fn listen_once(
     db: &Db,
     notifications: &NotificationService,
+    audit: &AuditService,
     shutdown: &CancellationToken,
 ) -> Result<(), sea_orm::sqlx::Error> {
     let mut listener = PgListener::connect_with(db.writer().get_postgres_connection_pool()).await?;
-    listener.listen(FANOUT_CHANNEL).await?;
+    listener
+        .listen_all([FANOUT_CHANNEL, TASK_CHANGES_CHANNEL])
+        .await?;
     loop {
         let message = tokio::select! {
             () = shutdown.cancelled() => return Ok(()),
             message = listener.recv() => message?,
         };
+        if message.channel() == TASK_CHANGES_CHANNEL {
+            if let Err(error) = audit.relay_from_fanout(message.payload()) {
+                tracing::warn!(%error, "unexpected task change payload");
+            }
+            continue;
+        }
         match message.payload().parse() {
             Ok(id) => {
                 if let Err(error) = notifications.relay_from_fanout(id).await {

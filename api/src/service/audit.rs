@@ -7,7 +7,10 @@ use uuid::Uuid;
 
 use super::pagination::{decode_cursor, encode_cursor, page_size};
 use super::{Actor, ServiceResult};
-use crate::domain::event::{AuditAction, CloudEvent, EventError, changed_fields};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+use super::hub::UserHub;
+use crate::domain::event::{AuditAction, CloudEvent, EventError, Source, changed_fields};
 use crate::store::audit::AuditFilter;
 use crate::store::entities::audit_entry;
 use crate::store::{self, Db, StoreDbError};
@@ -48,15 +51,46 @@ pub struct AuditPage {
 #[derive(Serialize, Deserialize)]
 struct Position(DateTime<Utc>, Uuid);
 
+/// PostgreSQL channel on which every replica learns of recorded task changes.
+pub const TASK_CHANGES_CHANNEL: &str = "todo_task_changes";
+
+/// A change to one of a user's tasks, as recorded in the audit trail: what the live
+/// `taskChanges` subscription carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskChanged {
+    pub user_id: Uuid,
+    pub task_id: Uuid,
+    pub action: AuditAction,
+    pub source: Source,
+    pub at: DateTime<Utc>,
+}
+
 #[derive(Clone)]
 pub struct AuditService {
     db: Db,
     retention: Duration,
+    changes: UserHub<TaskChanged>,
 }
 
 impl AuditService {
     pub fn new(db: Db, retention: Duration) -> Self {
-        Self { db, retention }
+        Self {
+            db,
+            retention,
+            changes: UserHub::default(),
+        }
+    }
+
+    /// Task changes for this process's live subscribers.
+    pub fn changes(&self) -> &UserHub<TaskChanged> {
+        &self.changes
+    }
+
+    /// Publishes a change that a replica recorded (from the fan-out).
+    pub fn relay_from_fanout(&self, payload: &str) -> Result<(), serde_json::Error> {
+        let change: TaskChanged = serde_json::from_str(payload)?;
+        self.changes.publish(change.user_id, change);
+        Ok(())
     }
 
     /// Records the change an event describes, at most once per event.
@@ -89,7 +123,30 @@ impl AuditService {
             at: Set(event.time),
         };
         store::audit::insert(&tx, entry).await?;
+        // The same event that makes the audit entry tells open pages about the change.
+        let live = TaskChanged {
+            user_id: change.user_id,
+            task_id: change.task_id,
+            action,
+            source: change.source,
+            at: event.time,
+        };
+        let postgres = self.db.backend() == DbBackend::Postgres;
+        if postgres {
+            // Delivered to every replica's listener when the transaction commits.
+            let payload =
+                serde_json::to_string(&live).map_err(|e| EventError::Malformed(e.to_string()))?;
+            tx.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [TASK_CHANGES_CHANNEL.into(), payload.into()],
+            ))
+            .await?;
+        }
         tx.commit().await?;
+        if !postgres {
+            self.changes.publish(live.user_id, live);
+        }
         Ok(Applied::Recorded)
     }
 

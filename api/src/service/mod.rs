@@ -4,9 +4,11 @@
 pub mod audit;
 pub mod auth;
 mod error;
+pub mod hub;
 pub mod notifications;
 pub mod pagination;
 pub mod preferences;
+pub mod preview;
 pub mod reminders;
 pub mod tasks;
 

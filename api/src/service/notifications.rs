@@ -5,13 +5,10 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::audit::ApplyError;
+use super::hub::UserHub;
 use super::pagination::{decode_cursor, encode_cursor, page_size};
 use super::{Actor, ServiceError, ServiceResult};
 use crate::domain::event::CloudEvent;
@@ -22,45 +19,10 @@ const CONSUMER: &str = "notifications";
 const ORDERING: &str = "notifications:CREATED_AT:DESC";
 /// PostgreSQL channel on which every replica learns of new notifications.
 pub const FANOUT_CHANNEL: &str = "todo_notifications";
-/// A subscriber that falls this far behind misses the oldest messages rather than stall
-/// the others.
-const PER_USER_CAPACITY: usize = 256;
-
 pub const KIND_REMINDER: &str = "REMINDER";
 
-/// Delivers new notifications to the live subscriptions of this process: one channel
-/// per connected user, so a notification wakes only its own user's subscribers.
-#[derive(Clone, Default)]
-pub struct NotificationHub(Arc<Mutex<HashMap<Uuid, broadcast::Sender<notification::Model>>>>);
-
-impl NotificationHub {
-    pub fn subscribe(&self, user_id: Uuid) -> broadcast::Receiver<notification::Model> {
-        self.channels()
-            .entry(user_id)
-            .or_insert_with(|| broadcast::channel(PER_USER_CAPACITY).0)
-            .subscribe()
-    }
-
-    pub fn publish(&self, notification: notification::Model) {
-        let mut channels = self.channels();
-        if let Some(sender) = channels.get(&notification.user_id) {
-            let user_id = notification.user_id;
-            if sender.send(notification).is_err() {
-                // Every subscriber of this user has gone.
-                channels.remove(&user_id);
-            }
-        }
-    }
-
-    fn channels(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<Uuid, broadcast::Sender<notification::Model>>> {
-        // The map holds only senders; a panic elsewhere cannot leave it inconsistent.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
+/// Delivers new notifications to the live subscriptions of this process.
+pub type NotificationHub = UserHub<notification::Model>;
 
 #[derive(Serialize, Deserialize)]
 struct Position(DateTime<Utc>, Uuid);
@@ -133,7 +95,7 @@ impl NotificationService {
         }
         tx.commit().await?;
         if inserted && self.db.backend() != DbBackend::Postgres {
-            self.hub.publish(row);
+            self.hub.publish(row.user_id, row);
         }
         Ok(())
     }
@@ -141,7 +103,7 @@ impl NotificationService {
     /// Publishes a notification that another replica created (from the fan-out).
     pub async fn relay_from_fanout(&self, id: Uuid) -> ServiceResult<()> {
         if let Some(row) = store::notifications::find(self.db.reader(), id).await? {
-            self.hub.publish(row);
+            self.hub.publish(row.user_id, row);
         }
         Ok(())
     }

@@ -9,6 +9,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::pagination::{decode_cursor, encode_cursor, page_size};
+use super::preview::RecurrencePreview;
 use super::{Actor, ServiceError, ServiceResult, Source, Wakeup};
 use crate::domain::event::{AuditAction, CloudEvent, TaskChange, topic};
 use crate::domain::preferences::Preferences;
@@ -125,13 +126,11 @@ struct Draft {
 impl Draft {
     /// Checks the fields against each other; `anchor` is the start of the series.
     fn validate(&self, anchor: Option<DateTime<Utc>>) -> Result<(), ValidationError> {
-        if let Some(recurrence) = &self.recurrence {
-            let anchor = anchor.or(self.due_at).ok_or_else(|| {
-                ValidationError::new("input.dueAt", "a recurring task needs a due date")
-            })?;
-            recurrence.validate_schedule(anchor, self.time_zone)?;
-        }
-        Ok(())
+        check_schedule(
+            self.recurrence.as_ref(),
+            anchor.or(self.due_at),
+            self.time_zone,
+        )
     }
 
     fn write_to(self, model: &mut task::ActiveModel) {
@@ -152,6 +151,54 @@ impl Draft {
             .map(|r| r.mode().as_str().to_owned()));
         model.remind_before_minutes = Set(self.remind_before_minutes);
     }
+}
+
+/// When a new task happens: its due date, time zone and recurrence, checked together.
+/// `createTask` and `recurrencePreview` both go through here, so they accept and refuse
+/// the same input with the same errors.
+pub(super) struct Schedule {
+    pub due_at: Option<DateTime<Utc>>,
+    pub time_zone: Tz,
+    pub recurrence: Option<Recurrence>,
+}
+
+impl Schedule {
+    pub(super) fn resolve(
+        due_at: Option<DateTime<Utc>>,
+        time_zone: Option<&str>,
+        recurrence: Option<&RecurrenceSpec>,
+        default_zone: Tz,
+    ) -> Result<Self, ValidationError> {
+        let schedule = Self {
+            due_at: due_at.map(to_whole_seconds),
+            time_zone: match time_zone {
+                Some(name) => TaskFields::time_zone(name)?,
+                None => default_zone,
+            },
+            recurrence: recurrence.map(RecurrenceSpec::resolve).transpose()?,
+        };
+        check_schedule(
+            schedule.recurrence.as_ref(),
+            schedule.due_at,
+            schedule.time_zone,
+        )?;
+        Ok(schedule)
+    }
+}
+
+/// A recurrence needs a start (`anchor`, the first due date) and must fit it.
+fn check_schedule(
+    recurrence: Option<&Recurrence>,
+    anchor: Option<DateTime<Utc>>,
+    time_zone: Tz,
+) -> Result<(), ValidationError> {
+    if let Some(recurrence) = recurrence {
+        let anchor = anchor.ok_or_else(|| {
+            ValidationError::new("input.dueAt", "a recurring task needs a due date")
+        })?;
+        recurrence.validate_schedule(anchor, time_zone)?;
+    }
+    Ok(())
 }
 
 #[derive(Clone)]
@@ -216,8 +263,15 @@ impl TaskService {
     pub async fn create(&self, actor: &Actor, input: NewTask) -> ServiceResult<task::Model> {
         actor.require_write()?;
         let preferences = self.preferences(actor).await?;
+        let title = TaskFields::title(&input.title)?;
+        let schedule = Schedule::resolve(
+            input.due_at,
+            input.time_zone.as_deref(),
+            input.recurrence.as_ref(),
+            preferences.time_zone,
+        )?;
         let draft = Draft {
-            title: TaskFields::title(&input.title)?,
+            title,
             description: input
                 .description
                 .as_deref()
@@ -231,22 +285,14 @@ impl TaskService {
                 .map(TaskFields::category)
                 .transpose()?
                 .flatten(),
-            due_at: input.due_at.map(to_whole_seconds),
-            time_zone: match input.time_zone.as_deref() {
-                Some(name) => TaskFields::time_zone(name)?,
-                None => preferences.time_zone,
-            },
-            recurrence: input
-                .recurrence
-                .as_ref()
-                .map(RecurrenceSpec::resolve)
-                .transpose()?,
+            due_at: schedule.due_at,
+            time_zone: schedule.time_zone,
+            recurrence: schedule.recurrence,
             remind_before_minutes: input
                 .remind_before_minutes
                 .map(TaskFields::remind_before_minutes)
                 .transpose()?,
         };
-        draft.validate(None)?;
         let now = now();
         let id = Uuid::now_v7();
         let recurring = draft.recurrence.is_some();
@@ -476,6 +522,33 @@ impl TaskService {
 
     /// The user's preferences: the time zone tasks that name none take, and the
     /// reminder settings.
+    /// The rule's text and the first `count` due dates of the series that `create` would
+    /// start from this schedule, refused with the same errors `create` gives.
+    pub async fn preview_recurrence(
+        &self,
+        actor: &Actor,
+        due_at: Option<DateTime<Utc>>,
+        time_zone: Option<&str>,
+        recurrence: &RecurrenceSpec,
+        count: usize,
+    ) -> ServiceResult<RecurrencePreview> {
+        let preferences = self.preferences(actor).await?;
+        let schedule =
+            Schedule::resolve(due_at, time_zone, Some(recurrence), preferences.time_zone)?;
+        match (schedule.recurrence, schedule.due_at) {
+            (Some(recurrence), Some(anchor)) => Ok(RecurrencePreview::walk(
+                recurrence,
+                anchor,
+                schedule.time_zone,
+                count,
+            )),
+            // `resolve` refuses a recurrence without a due date.
+            _ => Err(ServiceError::Internal(
+                "a resolved schedule lost its recurrence".into(),
+            )),
+        }
+    }
+
     async fn preferences(&self, actor: &Actor) -> ServiceResult<Preferences> {
         Ok(store::preferences::get(self.db.reader(), actor.user_id).await?)
     }

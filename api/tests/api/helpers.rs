@@ -53,6 +53,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(bus: BusSettings) -> TestApp {
+    spawn_app_serving(bus, None).await
+}
+
+/// An app that serves the web UI from `web_dir`.
+pub async fn spawn_app_serving(bus: BusSettings, web_dir: Option<std::path::PathBuf>) -> TestApp {
     // Quiet by default; TEST_LOG=1 shows the servers' logs.
     if std::env::var_os("TEST_LOG").is_some() {
         api::telemetry::init(api::config::LogFormat::Text);
@@ -72,6 +77,7 @@ pub async fn spawn_app_with(bus: BusSettings) -> TestApp {
             audit: chrono::Duration::days(90),
             notifications: chrono::Duration::days(30),
         },
+        web_dir,
     };
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());

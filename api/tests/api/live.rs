@@ -34,8 +34,20 @@ pub struct Subscriber {
     socket: Socket,
 }
 
+const NOTIFICATIONS: &str = "subscription { notifications { id type title message taskId read } }";
+
 impl Subscriber {
+    /// Subscribed to `notifications`.
     pub async fn connect(base_url: &str, authorization: Option<&str>) -> Result<Self, String> {
+        Self::subscribe(base_url, authorization, NOTIFICATIONS).await
+    }
+
+    /// Subscribed to any subscription `query`.
+    pub async fn subscribe(
+        base_url: &str,
+        authorization: Option<&str>,
+        query: &str,
+    ) -> Result<Self, String> {
         let mut socket = open_socket(base_url).await?;
         let payload = authorization.map_or(json!({}), |a| json!({ "authorization": a }));
         send(
@@ -49,7 +61,7 @@ impl Subscriber {
         }
         send(
             &mut socket,
-            json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { notifications { id type title message taskId read } }" } }),
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }),
         )
         .await;
         Ok(Self { socket })
@@ -57,10 +69,17 @@ impl Subscriber {
 
     /// The next notification pushed, if one comes within `timeout`.
     pub async fn next(&mut self, timeout: Duration) -> Option<Value> {
+        self.next_data(timeout)
+            .await
+            .map(|data| data["notifications"].clone())
+    }
+
+    /// The `data` of the next result pushed, if one comes within `timeout`.
+    pub async fn next_data(&mut self, timeout: Duration) -> Option<Value> {
         loop {
             let message = receive(&mut self.socket, timeout).await?;
             match message["type"].as_str() {
-                Some("next") => return Some(message["payload"]["data"]["notifications"].clone()),
+                Some("next") => return Some(message["payload"]["data"].clone()),
                 Some("ping") => send(&mut self.socket, json!({ "type": "pong" })).await,
                 _ => panic!("unexpected message {message}"),
             }

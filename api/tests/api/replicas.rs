@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{eventually, free_port, fresh_database_url, postgres_url};
 use crate::live::Subscriber;
+use crate::task_changes::TASK_CHANGES;
 
 const SECRET: &str = "replica-test-secret-that-is-long-enough";
 
@@ -408,4 +409,36 @@ async fn sigterm_exits_in_time_and_leaves_the_backlog_for_the_next_start() {
     })
     .await;
     drop(restarted);
+}
+
+#[tokio::test]
+async fn a_task_changed_through_one_replica_shows_on_the_others_subscribers() {
+    if postgres_url().is_none() {
+        return;
+    }
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&data_dir).await;
+    let a = start(&database_url, data_dir.path()).await;
+    let b = start(&database_url, data_dir.path()).await;
+    let token = register(&a.base).await;
+    let mut on_b = Subscriber::subscribe(&b.base, Some(&format!("Bearer {token}")), TASK_CHANGES)
+        .await
+        .unwrap();
+    let created = graphql(
+        &a.base,
+        Some(&token),
+        "mutation { createTask(input: { title: \"made on A\" }) { id } }",
+        json!({}),
+    )
+    .await;
+    let pushed = on_b
+        .next_data(Duration::from_secs(5))
+        .await
+        .expect("the change reached B")["taskChanges"]
+        .clone();
+    assert_eq!(pushed["action"], "CREATE");
+    assert_eq!(pushed["taskId"], created["createTask"]["id"]);
+    assert_eq!(pushed["task"]["title"], "made on A");
+    // Once, not once per replica.
+    assert_eq!(on_b.next_data(Duration::from_secs(1)).await, None);
 }

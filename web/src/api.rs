@@ -1,0 +1,696 @@
+//! The GraphQL documents the UI sends, checked against `api/schema.graphql` at compile
+//! time by cynic, and the one function that sends them.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::session;
+
+#[cynic::schema("todo")]
+pub mod schema {}
+
+pub use cynic::{Id, MutationBuilder, QueryBuilder, SubscriptionBuilder};
+
+/// An instant as the API writes it: RFC 3339 in UTC.
+#[derive(cynic::Scalar, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateTime(pub String);
+
+#[derive(cynic::Scalar, Debug, Clone, PartialEq)]
+#[cynic(graphql_type = "JSON")]
+pub struct Json(pub serde_json::Value);
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub const ALL: [Self; 4] = [Self::Urgent, Self::High, Self::Normal, Self::Low];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Low => "Low",
+            Self::Normal => "Normal",
+            Self::High => "High",
+            Self::Urgent => "Urgent",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Normal => "normal",
+            Self::High => "high",
+            Self::Urgent => "urgent",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    /// Higher is more pressing; the server orders by the same rank.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Low => 1,
+            Self::Normal => 2,
+            Self::High => 3,
+            Self::Urgent => 4,
+        }
+    }
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecurrencePreset {
+    Daily,
+    Weekdays,
+    Weekly,
+    Monthly,
+    Yearly,
+    Custom,
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecurrenceMode {
+    FromDueDate,
+    FromCompletion,
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationType {
+    Reminder,
+    System,
+    Action,
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Create,
+    Update,
+    Complete,
+    Uncomplete,
+    Delete,
+}
+
+impl AuditAction {
+    pub const ALL: [Self; 5] = [
+        Self::Create,
+        Self::Update,
+        Self::Complete,
+        Self::Uncomplete,
+        Self::Delete,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Create => "Created",
+            Self::Update => "Updated",
+            Self::Complete => "Completed",
+            Self::Uncomplete => "Reopened",
+            Self::Delete => "Deleted",
+        }
+    }
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditSource {
+    Web,
+    Graphql,
+    Mcp,
+    System,
+}
+
+impl AuditSource {
+    pub const ALL: [Self; 4] = [Self::Web, Self::Graphql, Self::Mcp, Self::System];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Web => "Web",
+            Self::Graphql => "GraphQL",
+            Self::Mcp => "AI agent (MCP)",
+            Self::System => "System",
+        }
+    }
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenScope {
+    Read,
+    Write,
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskOrderField {
+    CreatedAt,
+    DueAt,
+    Priority,
+    Title,
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderDirection {
+    Asc,
+    Desc,
+}
+
+// ---- Tasks ----
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct Recurrence {
+    pub preset: RecurrencePreset,
+    pub rrule: String,
+    pub mode: RecurrenceMode,
+    pub description: String,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct Task {
+    pub id: Id,
+    pub title: String,
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub category: Option<String>,
+    pub due_at: Option<DateTime>,
+    pub time_zone: String,
+    pub recurrence: Option<Recurrence>,
+    pub remind_before_minutes: Option<i32>,
+    pub completed: bool,
+    pub completed_at: Option<DateTime>,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct TaskEdge {
+    pub node: Task,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct TaskConnection {
+    pub edges: Vec<TaskEdge>,
+    pub page_info: PageInfo,
+    pub total_count: i32,
+}
+
+#[derive(cynic::InputObject, Debug, Clone, Default, PartialEq)]
+pub struct TaskFilter {
+    pub completed: Option<bool>,
+    pub priority: Option<Priority>,
+    pub category: Option<String>,
+    pub due_before: Option<DateTime>,
+    pub due_after: Option<DateTime>,
+    pub recurring: Option<bool>,
+    pub search: Option<String>,
+}
+
+#[derive(cynic::InputObject, Debug, Clone, Copy, PartialEq)]
+pub struct TaskOrder {
+    pub field: TaskOrderField,
+    pub direction: OrderDirection,
+}
+
+#[derive(cynic::QueryVariables, Debug, Clone)]
+pub struct TasksVars {
+    pub filter: Option<TaskFilter>,
+    pub order_by: Option<TaskOrder>,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "TasksVars")]
+pub struct TasksQuery {
+    #[arguments(filter: $filter, orderBy: $order_by, first: $first, after: $after)]
+    pub tasks: TaskConnection,
+}
+
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct RecurrenceInput {
+    pub preset: Option<RecurrencePreset>,
+    pub rrule: Option<String>,
+    pub mode: RecurrenceMode,
+}
+
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct CreateTaskInput {
+    pub title: String,
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub category: Option<String>,
+    pub due_at: Option<DateTime>,
+    pub time_zone: Option<String>,
+    pub recurrence: Option<RecurrenceInput>,
+    pub remind_before_minutes: Option<i32>,
+}
+
+/// Sent whole from the form: a `None` is an explicit null, which clears the field.
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct UpdateTaskInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub category: Option<String>,
+    pub due_at: Option<DateTime>,
+    pub time_zone: Option<String>,
+    pub recurrence: Option<RecurrenceInput>,
+    pub remind_before_minutes: Option<i32>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CreateTaskVars {
+    pub input: CreateTaskInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "CreateTaskVars")]
+pub struct CreateTask {
+    #[arguments(input: $input)]
+    pub create_task: Task,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct UpdateTaskVars {
+    pub id: Id,
+    pub input: UpdateTaskInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "UpdateTaskVars")]
+pub struct UpdateTask {
+    #[arguments(id: $id, input: $input)]
+    pub update_task: Task,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct IdVars {
+    pub id: Id,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+pub struct CompleteTaskPayload {
+    pub task: Task,
+    pub next_occurrence: Option<Task>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct CompleteTask {
+    #[arguments(id: $id)]
+    pub complete_task: CompleteTaskPayload,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct UncompleteTask {
+    #[arguments(id: $id)]
+    pub uncomplete_task: Task,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct DeleteTask {
+    #[arguments(id: $id)]
+    pub delete_task: bool,
+}
+
+// ---- Recurrence preview ----
+
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct RecurrencePreviewInput {
+    pub due_at: Option<DateTime>,
+    pub time_zone: Option<String>,
+    pub recurrence: RecurrenceInput,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct PreviewVars {
+    pub input: RecurrencePreviewInput,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct RecurrencePreview {
+    pub recurrence: Recurrence,
+    pub time_zone: String,
+    pub dates: Vec<DateTime>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "PreviewVars")]
+pub struct PreviewQuery {
+    #[arguments(input: $input)]
+    pub recurrence_preview: RecurrencePreview,
+}
+
+// ---- History ----
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub id: Id,
+    pub action: AuditAction,
+    pub entity_id: Id,
+    pub before: Option<Json>,
+    pub after: Option<Json>,
+    pub changed_fields: Vec<String>,
+    pub source: AuditSource,
+    pub at: DateTime,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct AuditEntryEdge {
+    pub node: AuditEntry,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct AuditEntryConnection {
+    pub edges: Vec<AuditEntryEdge>,
+    pub page_info: PageInfo,
+    pub total_count: i32,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+#[cynic(graphql_type = "Task")]
+pub struct TaskWithHistory {
+    #[cynic(spread)]
+    pub task: Task,
+    #[arguments(first: 100)]
+    pub history: AuditEntryConnection,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "IdVars")]
+pub struct TaskDetailQuery {
+    #[arguments(id: $id)]
+    pub task: Option<TaskWithHistory>,
+}
+
+#[derive(cynic::InputObject, Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    pub task_id: Option<Id>,
+    pub action: Option<AuditAction>,
+    pub source: Option<AuditSource>,
+    pub from: Option<DateTime>,
+    pub to: Option<DateTime>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct AuditVars {
+    pub filter: Option<AuditFilter>,
+    pub after: Option<String>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "AuditVars")]
+pub struct AuditLogQuery {
+    #[arguments(filter: $filter, first: 50, after: $after)]
+    pub audit_log: AuditEntryConnection,
+}
+
+// ---- Account, preferences, tokens ----
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: Id,
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct AuthPayload {
+    pub token: String,
+    pub user: User,
+}
+
+#[derive(cynic::InputObject, Debug)]
+pub struct RegisterInput {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct RegisterVars {
+    pub input: RegisterInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "RegisterVars")]
+pub struct Register {
+    #[arguments(input: $input)]
+    pub register: AuthPayload,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct LoginVars {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "LoginVars")]
+pub struct Login {
+    #[arguments(email: $email, password: $password)]
+    pub login: AuthPayload,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct Preferences {
+    pub reminders_enabled: bool,
+    pub reminder_minutes_before: i32,
+    pub toast_notifications: bool,
+    pub time_zone: String,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct PreferencesQuery {
+    pub preferences: Preferences,
+}
+
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct PreferencesInput {
+    pub reminders_enabled: Option<bool>,
+    pub reminder_minutes_before: Option<i32>,
+    pub toast_notifications: Option<bool>,
+    pub time_zone: Option<String>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct PreferencesVars {
+    pub input: PreferencesInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "PreferencesVars")]
+pub struct UpdatePreferences {
+    #[arguments(input: $input)]
+    pub update_preferences: Preferences,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct ApiToken {
+    pub id: Id,
+    pub name: String,
+    pub scopes: Vec<TokenScope>,
+    pub created_at: DateTime,
+    pub last_used_at: Option<DateTime>,
+    pub revoked_at: Option<DateTime>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "User")]
+pub struct UserTokens {
+    pub api_tokens: Vec<ApiToken>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct TokensQuery {
+    pub me: UserTokens,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CreateTokenVars {
+    pub name: String,
+    pub scopes: Vec<TokenScope>,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct ApiTokenPayload {
+    pub token: String,
+    pub api_token: ApiToken,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "CreateTokenVars")]
+pub struct CreateApiToken {
+    #[arguments(name: $name, scopes: $scopes)]
+    pub create_api_token: ApiTokenPayload,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct RevokeApiToken {
+    #[arguments(id: $id)]
+    pub revoke_api_token: bool,
+}
+
+// ---- Notifications ----
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct Notification {
+    pub id: Id,
+    #[cynic(rename = "type")]
+    pub kind: NotificationType,
+    pub title: String,
+    pub message: Option<String>,
+    pub task_id: Option<Id>,
+    pub read: bool,
+    pub created_at: DateTime,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct NotificationEdge {
+    pub node: Notification,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct NotificationConnection {
+    pub edges: Vec<NotificationEdge>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct NotificationsQuery {
+    #[arguments(first: 50)]
+    pub notifications: NotificationConnection,
+    pub unread_notification_count: i32,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct MarkNotificationRead {
+    #[arguments(id: $id)]
+    pub mark_notification_read: Notification,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation")]
+pub struct MarkAllNotificationsRead {
+    pub mark_all_notifications_read: i32,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation")]
+pub struct ClearNotifications {
+    pub clear_notifications: i32,
+}
+
+// ---- Subscriptions ----
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct TaskChange {
+    pub action: AuditAction,
+    pub task_id: Id,
+    pub source: AuditSource,
+    pub task: Option<Task>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Subscription")]
+pub struct TaskChangesSubscription {
+    pub task_changes: TaskChange,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Subscription")]
+pub struct NotificationsSubscription {
+    pub notifications: Notification,
+}
+
+// ---- Transport ----
+
+/// What went wrong with a request, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    /// `extensions.code`, e.g. `BAD_USER_INPUT`; `None` for network failures.
+    pub code: Option<String>,
+    /// `extensions.field`, e.g. `input.title`: where the form shows the message.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl ApiError {
+    fn network(message: impl Into<String>) -> Self {
+        Self {
+            code: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn is_unauthenticated(&self) -> bool {
+        self.code.as_deref() == Some("UNAUTHENTICATED")
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorExtensions {
+    code: Option<String>,
+    field: Option<String>,
+}
+
+/// Sends one operation to `/graphql` as the signed-in user. An answer saying the
+/// session is no longer valid ends the session, which returns the page to sign-in.
+pub async fn run<Q, V>(operation: cynic::Operation<Q, V>) -> Result<Q, ApiError>
+where
+    Q: DeserializeOwned + 'static,
+    V: Serialize,
+{
+    let token = session::token();
+    let mut request = gloo_net::http::Request::post("/graphql")
+        .header("x-todo-source", "WEB")
+        .header("accept", "application/json");
+    if let Some(token) = &token {
+        request = request.header("authorization", &format!("Bearer {token}"));
+    }
+    let response = request
+        .json(&operation)
+        .map_err(|e| ApiError::network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::network("The server cannot be reached. Check your connection."))?;
+    let body: cynic::GraphQlResponse<Q, ErrorExtensions> = response.json().await.map_err(|_| {
+        ApiError::network(format!(
+            "Unexpected answer from the server ({})",
+            response.status()
+        ))
+    })?;
+    if let Some(error) = body.errors.and_then(|errors| errors.into_iter().next()) {
+        let extensions = error.extensions;
+        let error = ApiError {
+            code: extensions.as_ref().and_then(|e| e.code.clone()),
+            field: extensions.and_then(|e| e.field),
+            message: error.message,
+        };
+        if error.is_unauthenticated() && token.is_some() {
+            session::expire();
+        }
+        return Err(error);
+    }
+    body.data
+        .ok_or_else(|| ApiError::network("The server sent no data"))
+}
+
+pub fn id_of(id: &Id) -> String {
+    id.inner().to_owned()
+}

@@ -1,0 +1,29 @@
+//! Pieces shared by the pages.
+
+mod dialog;
+mod notifications;
+mod shell;
+mod task_form;
+mod task_row;
+mod toasts;
+
+pub use dialog::Dialog;
+pub use shell::Shell;
+pub use task_form::TaskFormDialog;
+pub use task_row::{
+    DueBadge, PriorityBadge, RecurrenceBadge, TaskRow, toggle_complete as task_row_toggle,
+};
+pub use toasts::Toasts;
+
+/// Runs a little JavaScript for what the DOM does best (focus, observers, clipboard).
+pub fn js(script: &str) {
+    let _ = dioxus::prelude::document::eval(script);
+}
+
+/// Moves focus to the element with `id` once it is in the page.
+pub fn focus(id: &str) {
+    js(&format!(
+        "requestAnimationFrame(() => document.getElementById({})?.focus())",
+        serde_json::Value::String(id.to_owned())
+    ));
+}

@@ -1,0 +1,136 @@
+//! The notification center: the bell's panel.
+
+use dioxus::prelude::*;
+
+use super::Dialog;
+use crate::Route;
+use crate::api::{
+    ClearNotifications, Id, IdVars, MarkAllNotificationsRead, MarkNotificationRead,
+    MutationBuilder as _, Notification, id_of, run,
+};
+use crate::state::{NOTIFICATIONS, UNREAD, error_toast, user_zone};
+use crate::time;
+
+#[component]
+pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
+    let notifications = NOTIFICATIONS.read().clone();
+    let unread = *UNREAD.read();
+    rsx! {
+        Dialog { id: "notification-center", title: "Notifications", onclose: move |_| onclose.call(()),
+            div { class: "panel-actions",
+                button {
+                    class: "button",
+                    r#type: "button",
+                    disabled: unread == 0,
+                    onclick: move |_| {
+                        spawn(async move {
+                            match run(MarkAllNotificationsRead::build(())).await {
+                                Ok(_) => {
+                                    for n in NOTIFICATIONS.write().iter_mut() {
+                                        n.read = true;
+                                    }
+                                    *UNREAD.write() = 0;
+                                }
+                                Err(error) => error_toast(error.message),
+                            }
+                        });
+                    },
+                    "Mark all read"
+                }
+                button {
+                    class: "button button-quiet",
+                    r#type: "button",
+                    disabled: notifications.is_empty(),
+                    onclick: move |_| {
+                        spawn(async move {
+                            match run(ClearNotifications::build(())).await {
+                                Ok(_) => {
+                                    NOTIFICATIONS.write().clear();
+                                    *UNREAD.write() = 0;
+                                }
+                                Err(error) => error_toast(error.message),
+                            }
+                        });
+                    },
+                    "Clear all"
+                }
+            }
+            if notifications.is_empty() {
+                div { class: "empty",
+                    p { class: "empty-title", "You're all caught up" }
+                    p { "Reminders for tasks with a due date show up here." }
+                }
+            } else {
+                ul { class: "notification-list", "aria-label": "Notifications",
+                    for (key, notification) in notifications.into_iter().map(|n| (id_of(&n.id), n)) {
+                        NotificationItem { key: "{key}", notification, onopen: move |_| onclose.call(()) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn mark_read(id: String) {
+    match run(MarkNotificationRead::build(IdVars { id: Id::new(id) })).await {
+        Ok(data) => {
+            let updated = data.mark_notification_read;
+            let mut list = NOTIFICATIONS.write();
+            if let Some(n) = list.iter_mut().find(|n| n.id == updated.id) {
+                if !n.read {
+                    *UNREAD.write() -= 1;
+                }
+                *n = updated;
+            }
+        }
+        Err(error) => error_toast(error.message),
+    }
+}
+
+#[component]
+fn NotificationItem(notification: Notification, onopen: EventHandler<()>) -> Element {
+    let nav = navigator();
+    let id = id_of(&notification.id);
+    let when = time::full_text(&user_zone(), &notification.created_at);
+    let task_id = notification.task_id.as_ref().map(id_of);
+    let read = notification.read;
+    let open_id = id.clone();
+    rsx! {
+        li { class: if read { "notification" } else { "notification unread" },
+            div { class: "notification-text",
+                p { class: "notification-title",
+                    if !read { span { class: "dot", "aria-hidden": "true" } span { class: "visually-hidden", "Unread: " } }
+                    "{notification.title}"
+                }
+                if let Some(message) = &notification.message { p { class: "muted", "{message}" } }
+                p { class: "muted small", "{when}" }
+            }
+            div { class: "notification-actions",
+                if let Some(task_id) = task_id {
+                    button {
+                        class: "button button-small",
+                        r#type: "button",
+                        onclick: move |_| {
+                            let id = open_id.clone();
+                            spawn(async move { mark_read(id).await });
+                            onopen.call(());
+                            nav.push(Route::TaskDetail { id: task_id.clone() });
+                        },
+                        "Open task"
+                    }
+                }
+                if !read {
+                    button {
+                        class: "button button-small button-quiet",
+                        r#type: "button",
+                        onclick: move |_| {
+                            let id = id.clone();
+                            spawn(async move { mark_read(id).await });
+                        },
+                        "Mark read"
+                    }
+                }
+            }
+        }
+    }
+}

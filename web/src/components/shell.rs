@@ -1,0 +1,183 @@
+//! The signed-in frame: header with the bell and the account menu, the live
+//! connection, keyboard shortcuts, toasts, and the new-task dialog.
+
+use dioxus::prelude::*;
+
+use super::notifications::NotificationCenter;
+use super::{TaskFormDialog, Toasts, focus};
+use crate::Route;
+use crate::api::{PreferencesQuery, QueryBuilder as _, run};
+use crate::session::{self, SESSION};
+use crate::state::{LIVE, Live, NEW_TASK_OPEN, PREFERENCES, RETURN_TO, UNREAD};
+
+fn current_path() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}",
+        location.pathname().ok()?,
+        location.search().ok()?
+    ))
+}
+
+#[component]
+pub fn Shell() -> Element {
+    let nav = navigator();
+    let signed_in = SESSION.read().is_some();
+    use_effect(move || {
+        if SESSION.read().is_none() {
+            if RETURN_TO.peek().is_none() {
+                *RETURN_TO.write() = current_path();
+            }
+            nav.replace(Route::SignIn {});
+        }
+    });
+    if !signed_in {
+        return rsx! {};
+    }
+    rsx! { SignedIn {} }
+}
+
+#[component]
+fn SignedIn() -> Element {
+    let mut panel_open = use_signal(|| false);
+    let mut menu_open = use_signal(|| false);
+    let nav = navigator();
+    // Preferences first: toasts and dates depend on them.
+    use_future(|| async {
+        if let Ok(data) = run(PreferencesQuery::build(())).await {
+            *PREFERENCES.write() = Some(data.preferences);
+        }
+    });
+    use_future(crate::live::stay_connected);
+    // `n` opens a new task, `/` goes to search: keys typed into a field stay there.
+    use_future(move || async move {
+        let mut keys = document::eval(
+            r#"document.addEventListener('keydown', e => {
+  const t = e.target;
+  const typing = t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+  if (typing || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('[role=dialog]')) return;
+  if (e.key === 'n' || e.key === '/') { e.preventDefault(); dioxus.send(e.key); }
+});"#,
+        );
+        while let Ok(key) = keys.recv::<String>().await {
+            match key.as_str() {
+                "n" => *NEW_TASK_OPEN.write() = true,
+                "/" => {
+                    if !matches!(route_now(), Route::Tasks {}) {
+                        nav.push(Route::Tasks {});
+                    }
+                    focus("search");
+                }
+                _ => {}
+            }
+        }
+    });
+    let unread = *UNREAD.read();
+    let badge = if unread > 99 {
+        "99+".to_owned()
+    } else {
+        unread.to_string()
+    };
+    let bell_label = match unread {
+        0 => "Notifications, none unread".to_owned(),
+        1 => "Notifications, 1 unread".to_owned(),
+        _ => format!("Notifications, {badge} unread"),
+    };
+    let user = SESSION.read().clone();
+    let name = user
+        .as_ref()
+        .map(|u| u.display_name.clone())
+        .unwrap_or_default();
+    let initial = name
+        .chars()
+        .next()
+        .unwrap_or('?')
+        .to_uppercase()
+        .to_string();
+    rsx! {
+        a { class: "skip-link", href: "#content", "Skip to content" }
+        header { class: "app-header",
+            div { class: "header-inner",
+                Link { class: "brand", to: Route::Tasks {}, span { class: "brand-mark", "aria-hidden": "true", "✓" } "Todo" }
+                nav { class: "main-nav", "aria-label": "Main",
+                    Link { to: Route::Tasks {}, active_class: "active", "Tasks" }
+                    Link { to: Route::Activity {}, active_class: "active", "Activity" }
+                    Link { to: Route::Settings {}, active_class: "active", "Settings" }
+                }
+                div { class: "header-actions",
+                    if *LIVE.read() == Live::Reconnecting {
+                        span { class: "live-status", role: "status", "Reconnecting…" }
+                    }
+                    button {
+                        class: "bell",
+                        r#type: "button",
+                        "aria-label": "{bell_label}",
+                        "aria-expanded": "{panel_open}",
+                        "aria-controls": "notification-center",
+                        onclick: move |_| panel_open.toggle(),
+                        svg { "aria-hidden": "true", width: "20", height: "20", view_box: "0 0 24 24", fill: "none", stroke: "currentColor", stroke_width: "2", stroke_linecap: "round", stroke_linejoin: "round",
+                            path { d: "M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" }
+                            path { d: "M10.3 21a1.94 1.94 0 0 0 3.4 0" }
+                        }
+                        if unread > 0 {
+                            span { class: "bell-count", "aria-hidden": "true", "{badge}" }
+                        }
+                    }
+                    div { class: "account",
+                        button {
+                            class: "avatar",
+                            r#type: "button",
+                            "aria-label": "Account menu for {name}",
+                            "aria-expanded": "{menu_open}",
+                            "aria-haspopup": "menu",
+                            onclick: move |_| menu_open.toggle(),
+                            "{initial}"
+                        }
+                        if menu_open() {
+                            div { class: "menu", role: "menu",
+                                p { class: "menu-name", "{name}" }
+                                button {
+                                    class: "menu-item",
+                                    role: "menuitem",
+                                    r#type: "button",
+                                    onclick: move |_| {
+                                        menu_open.set(false);
+                                        nav.push(Route::Settings {});
+                                    },
+                                    "Settings"
+                                }
+                                button {
+                                    class: "menu-item",
+                                    role: "menuitem",
+                                    r#type: "button",
+                                    onclick: move |_| {
+                                        menu_open.set(false);
+                                        *RETURN_TO.write() = None;
+                                        session::end();
+                                    },
+                                    "Sign out"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if panel_open() {
+            NotificationCenter { onclose: move |_| panel_open.set(false) }
+        }
+        main { id: "content", class: "content", tabindex: "-1",
+            Outlet::<Route> {}
+        }
+        if *NEW_TASK_OPEN.read() {
+            TaskFormDialog { task_id: None, onclose: move |_| *NEW_TASK_OPEN.write() = false }
+        }
+        Toasts {}
+    }
+}
+
+/// The route shown now; the `/` key only needs to know whether it is the list.
+fn route_now() -> Route {
+    let path = current_path().unwrap_or_default();
+    path.parse::<Route>().unwrap_or(Route::Tasks {})
+}

@@ -1,0 +1,155 @@
+//! One task in a list, and the badges that show its state.
+
+use dioxus::prelude::*;
+
+use crate::Route;
+use crate::api::{
+    CompleteTask, Id, IdVars, MutationBuilder as _, Priority, Task, UncompleteTask, id_of, run,
+};
+use crate::state::{STORE, ToastAction, error_toast, toast, user_zone};
+use crate::time;
+
+#[component]
+pub fn PriorityBadge(priority: Option<Priority>) -> Element {
+    match priority {
+        Some(p) => rsx! {
+            span { class: "priority priority-{p.key()}",
+                span { class: "priority-mark", "aria-hidden": "true" }
+                "{p.label()}"
+            }
+        },
+        None => rsx! {},
+    }
+}
+
+#[component]
+pub fn DueBadge(task: Task) -> Element {
+    let Some(due) = &task.due_at else {
+        return rsx! {};
+    };
+    let label = time::due_label(due, task.completed, &user_zone(), time::now_ms());
+    let class = if label.overdue {
+        "due due-overdue"
+    } else if label.today {
+        "due due-today"
+    } else {
+        "due"
+    };
+    rsx! {
+        span { class: "{class}",
+            if label.overdue { strong { "Overdue · " } }
+            time { datetime: "{due.0}", "{label.text}" }
+        }
+    }
+}
+
+#[component]
+pub fn RecurrenceBadge(task: Task) -> Element {
+    match &task.recurrence {
+        Some(recurrence) => rsx! {
+            span { class: "badge badge-repeat", title: "{recurrence.rrule}",
+                span { "aria-hidden": "true", "↻ " }
+                span { class: "visually-hidden", "Repeats: " }
+                "{recurrence.description}"
+            }
+        },
+        None => rsx! {},
+    }
+}
+
+/// Completes or reopens a task at once, then asks the server; a refusal puts it back
+/// and says why.
+pub async fn toggle_complete(task: Task) {
+    let id = id_of(&task.id);
+    let mut optimistic = task.clone();
+    optimistic.completed = !task.completed;
+    STORE.write().upsert(optimistic);
+    if task.completed {
+        match run(UncompleteTask::build(IdVars { id: Id::new(id) })).await {
+            Ok(data) => STORE.write().upsert(data.uncomplete_task),
+            Err(error) => {
+                STORE.write().upsert(task);
+                error_toast(format!("Could not reopen the task: {error}"));
+            }
+        }
+        return;
+    }
+    match run(CompleteTask::build(IdVars {
+        id: Id::new(id.clone()),
+    }))
+    .await
+    {
+        Ok(data) => {
+            let payload = data.complete_task;
+            let body = payload.next_occurrence.as_ref().and_then(|next| {
+                next.due_at.as_ref().map(|due| {
+                    format!(
+                        "Next: {}",
+                        time::relative_text(&user_zone(), time::parse_ms(due), time::now_ms())
+                    )
+                })
+            });
+            let title = format!("Completed “{}”", payload.task.title);
+            let mut store = STORE.write();
+            store.upsert(payload.task);
+            if let Some(next) = payload.next_occurrence {
+                store.upsert(next);
+            }
+            drop(store);
+            toast(title, body, Some(ToastAction::Undo { task_id: id }));
+        }
+        Err(error) => {
+            STORE.write().upsert(task);
+            error_toast(format!("Could not complete the task: {error}"));
+        }
+    }
+}
+
+#[component]
+pub fn TaskRow(id: String, onedit: EventHandler<String>) -> Element {
+    let Some(task) = STORE.read().get(&id).cloned() else {
+        return rsx! {};
+    };
+    let completed = task.completed;
+    let toggle_label = if completed {
+        format!("Reopen “{}”", task.title)
+    } else {
+        format!("Complete “{}”", task.title)
+    };
+    let toggle_task = task.clone();
+    let edit_id = id.clone();
+    rsx! {
+        li { class: if completed { "task-row done" } else { "task-row" },
+            button {
+                class: "check",
+                r#type: "button",
+                role: "checkbox",
+                "aria-checked": "{completed}",
+                "aria-label": "{toggle_label}",
+                onclick: move |_| {
+                    let task = toggle_task.clone();
+                    spawn(async move { toggle_complete(task).await });
+                },
+                if completed { "✓" }
+            }
+            div { class: "task-main",
+                Link { class: "task-title", to: Route::TaskDetail { id: id.clone() }, "{task.title}" }
+                div { class: "task-meta",
+                    DueBadge { task: task.clone() }
+                    PriorityBadge { priority: task.priority }
+                    if let Some(category) = &task.category {
+                        span { class: "badge", span { class: "visually-hidden", "Category: " } "{category}" }
+                    }
+                    RecurrenceBadge { task: task.clone() }
+                }
+            }
+            button {
+                class: "button button-small button-quiet row-edit",
+                r#type: "button",
+                "aria-label": "Edit “{task.title}”",
+                onclick: move |_| onedit.call(edit_id.clone()),
+                "Edit"
+            }
+        }
+    }
+}

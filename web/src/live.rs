@@ -1,0 +1,135 @@
+//! The live connection: one `graphql-transport-ws` socket at `/graphql/ws` carrying the
+//! user's notifications and task changes into the store. It reconnects with backoff
+//! when the server goes away, and every (re)connection triggers a refetch.
+
+use std::future::IntoFuture as _;
+use std::pin::pin;
+use std::time::Duration;
+
+use dioxus::prelude::*;
+use futures_util::StreamExt as _;
+use futures_util::future::{Either, select};
+use gloo_timers::future::sleep;
+use graphql_ws_client::Client;
+use ws_stream_wasm::WsMeta;
+
+use crate::api::{
+    NotificationType, NotificationsQuery, NotificationsSubscription, QueryBuilder as _,
+    SubscriptionBuilder as _, TaskChangesSubscription, run,
+};
+use crate::session;
+use crate::state::{
+    LIVE, Live, NOTIFICATIONS, PREFERENCES, RESYNC, STORE, ToastAction, UNREAD, toast,
+};
+
+const FIRST_RETRY: Duration = Duration::from_millis(500);
+const MAX_RETRY: Duration = Duration::from_secs(8);
+
+/// Runs for as long as the signed-in shell is mounted.
+pub async fn stay_connected() {
+    let mut retry = FIRST_RETRY;
+    loop {
+        let Some(token) = session::token() else {
+            return;
+        };
+        match connect(&token).await {
+            // It was up: start the backoff afresh.
+            Ok(()) => retry = FIRST_RETRY,
+            Err(_) => retry = (retry * 2).min(MAX_RETRY),
+        }
+        *LIVE.write() = Live::Reconnecting;
+        sleep(retry).await;
+    }
+}
+
+fn socket_url() -> String {
+    let location = web_sys::window().map(|w| w.location());
+    let host = location
+        .as_ref()
+        .and_then(|l| l.host().ok())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let secure = location
+        .and_then(|l| l.protocol().ok())
+        .is_some_and(|p| p == "https:");
+    format!("{}://{host}/graphql/ws", if secure { "wss" } else { "ws" })
+}
+
+/// One connection's life; returns `Ok` when an established connection ends.
+async fn connect(token: &str) -> Result<(), String> {
+    let socket = WsMeta::connect(socket_url(), Some(vec!["graphql-transport-ws"]))
+        .await
+        .map_err(|e| e.to_string())?;
+    let connection = graphql_ws_client::ws_stream_wasm::Connection::new(socket).await;
+    let (client, actor) = Client::build(connection)
+        .payload(serde_json::json!({ "authorization": format!("Bearer {token}") }))
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())?;
+    wasm_bindgen_futures::spawn_local(actor.into_future());
+    let mut notifications = client
+        .subscribe(NotificationsSubscription::build(()))
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut changes = client
+        .subscribe(TaskChangesSubscription::build(()))
+        .await
+        .map_err(|e| e.to_string())?;
+    *LIVE.write() = Live::Connected;
+    resync().await;
+    loop {
+        match select(pin!(notifications.next()), pin!(changes.next())).await {
+            Either::Left((Some(Ok(response)), _)) => {
+                if let Some(data) = response.data {
+                    receive_notification(data.notifications);
+                }
+            }
+            Either::Right((Some(Ok(response)), _)) => {
+                if let Some(data) = response.data {
+                    STORE.write().apply_change(data.task_changes);
+                }
+            }
+            Either::Left((Some(Err(_)), _)) | Either::Right((Some(Err(_)), _)) => {}
+            Either::Left((None, _)) | Either::Right((None, _)) => return Ok(()),
+        }
+    }
+}
+
+fn receive_notification(notification: crate::api::Notification) {
+    let toasts_on = PREFERENCES
+        .peek()
+        .as_ref()
+        .is_none_or(|p| p.toast_notifications);
+    if toasts_on && notification.kind == NotificationType::Reminder {
+        let action = notification
+            .task_id
+            .as_ref()
+            .map(|id| ToastAction::OpenTask {
+                task_id: crate::api::id_of(id),
+            });
+        toast(
+            notification.title.clone(),
+            notification.message.clone(),
+            action,
+        );
+    }
+    if !notification.read {
+        *UNREAD.write() += 1;
+    }
+    let mut list = NOTIFICATIONS.write();
+    list.retain(|n| n.id != notification.id);
+    list.insert(0, notification);
+}
+
+/// Catches up after (re)connecting: the notification center, and the open pages.
+async fn resync() {
+    if let Ok(data) = run(NotificationsQuery::build(())).await {
+        *NOTIFICATIONS.write() = data
+            .notifications
+            .edges
+            .into_iter()
+            .map(|e| e.node)
+            .collect();
+        *UNREAD.write() = data.unread_notification_count;
+    }
+    *RESYNC.write() += 1;
+}

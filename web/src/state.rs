@@ -1,0 +1,88 @@
+//! App-wide state every page reads: the task store, preferences, the notification
+//! center, toasts, and the live connection's status.
+
+use dioxus::prelude::*;
+
+use crate::api::{Notification, Preferences};
+use crate::store::Store;
+
+pub static STORE: GlobalSignal<Store> = Signal::global(Store::default);
+pub static PREFERENCES: GlobalSignal<Option<Preferences>> = Signal::global(|| None);
+pub static NOTIFICATIONS: GlobalSignal<Vec<Notification>> = Signal::global(Vec::new);
+pub static UNREAD: GlobalSignal<i32> = Signal::global(|| 0);
+pub static TOASTS: GlobalSignal<Vec<Toast>> = Signal::global(Vec::new);
+/// Bumped each time the live connection (re)opens: pages refetch what they show, so
+/// nothing that happened while it was away is missed.
+pub static RESYNC: GlobalSignal<u64> = Signal::global(|| 0);
+pub static LIVE: GlobalSignal<Live> = Signal::global(|| Live::Connecting);
+/// The new-task dialog, opened by the `n` key or the button.
+pub static NEW_TASK_OPEN: GlobalSignal<bool> = Signal::global(|| false);
+/// The page to return to after signing in.
+pub static RETURN_TO: GlobalSignal<Option<String>> = Signal::global(|| None);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Live {
+    Connecting,
+    Connected,
+    Reconnecting,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ToastAction {
+    /// Reopens a task just completed.
+    Undo {
+        task_id: String,
+    },
+    OpenTask {
+        task_id: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub id: u64,
+    pub title: String,
+    pub body: Option<String>,
+    pub error: bool,
+    pub action: Option<ToastAction>,
+}
+
+static NEXT_TOAST: GlobalSignal<u64> = Signal::global(|| 1);
+
+pub fn toast(title: impl Into<String>, body: Option<String>, action: Option<ToastAction>) {
+    push_toast(title.into(), body, false, action);
+}
+
+pub fn error_toast(message: impl Into<String>) {
+    push_toast(message.into(), None, true, None);
+}
+
+fn push_toast(title: String, body: Option<String>, error: bool, action: Option<ToastAction>) {
+    let id = *NEXT_TOAST.peek();
+    *NEXT_TOAST.write() = id + 1;
+    let mut toasts = TOASTS.write();
+    // A calm corner: the oldest make way past five.
+    if toasts.len() >= 5 {
+        toasts.remove(0);
+    }
+    toasts.push(Toast {
+        id,
+        title,
+        body,
+        error,
+        action,
+    });
+}
+
+pub fn dismiss_toast(id: u64) {
+    TOASTS.write().retain(|t| t.id != id);
+}
+
+/// The user's zone: from preferences, else the browser's.
+pub fn user_zone() -> String {
+    PREFERENCES
+        .read()
+        .as_ref()
+        .map(|p| p.time_zone.clone())
+        .unwrap_or_else(crate::time::browser_zone)
+}

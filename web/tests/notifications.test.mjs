@@ -1,0 +1,92 @@
+// Notifications: a toast within 2 s of the reminder time that leaves after 5 s, the
+// bell, and the notification center.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { Api, launchBrowser, newPage, openSignedIn, uniqueEmail } from './harness.mjs';
+
+let api;
+let browser;
+before(async () => {
+  api = await Api.start();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+test('a reminder toast comes within 2 s of its time and leaves after 5 s', async () => {
+  const token = await api.register(uniqueEmail('toast'));
+  const page = await newPage(browser);
+  await openSignedIn(page, api, token);
+  await page.getByText('Nothing to do').waitFor();
+  await page.waitForFunction(() => !document.querySelector('.live-status'));
+
+  const remindAt = Date.now() + 3_000;
+  await api.createTask(token, { title: 'Stand-up', dueAt: new Date(remindAt).toISOString(), remindBeforeMinutes: 0 });
+  const toast = page.locator('.toast', { hasText: 'Task due soon: Stand-up' });
+  await toast.waitFor({ timeout: 10_000 });
+  const shown = Date.now();
+  assert.ok(shown - remindAt < 2_000, `the toast came ${shown - remindAt} ms after the reminder time`);
+  assert.equal(await toast.evaluate((el) => el.closest('[role=status]')?.getAttribute('aria-live')), 'polite');
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
+  await toast.waitFor({ state: 'detached', timeout: 7_000 });
+  const gone = Date.now();
+  assert.ok(gone - shown >= 4_500, `the toast left after ${gone - shown} ms`);
+  await page.context().close();
+});
+
+test('a hovered toast stays; with toasts off only the bell counts', async () => {
+  const token = await api.register(uniqueEmail('hover'));
+  const page = await newPage(browser);
+  await openSignedIn(page, api, token);
+  await page.getByText('Nothing to do').waitFor();
+  await page.waitForFunction(() => !document.querySelector('.live-status'));
+  await api.createTask(token, { title: 'Hover me', dueAt: new Date(Date.now() + 1_000).toISOString(), remindBeforeMinutes: 0 });
+  const toast = page.locator('.toast', { hasText: 'Hover me' });
+  await toast.waitFor({ timeout: 10_000 });
+  await toast.hover();
+  await new Promise((done) => setTimeout(done, 6_000));
+  assert.equal(await toast.count(), 1, 'still there while hovered');
+  await page.mouse.move(0, 0);
+  await toast.waitFor({ state: 'detached', timeout: 7_000 });
+
+  await api.gql(token, 'mutation { updatePreferences(input: { toastNotifications: false }) { toastNotifications } }');
+  await page.reload();
+  await page.waitForFunction(() => !document.querySelector('.live-status'));
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
+  await api.createTask(token, { title: 'Quietly', dueAt: new Date(Date.now() + 1_000).toISOString(), remindBeforeMinutes: 0 });
+  await page.getByRole('button', { name: 'Notifications, 2 unread' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('.toast', { hasText: 'Quietly' }).count(), 0);
+  await page.context().close();
+});
+
+test('the notification center: open the task, mark read, mark all read, clear all, 99+', async () => {
+  const token = await api.register(uniqueEmail('center'));
+  const due = new Date(Date.now() + 1_000).toISOString();
+  await Promise.all(Array.from({ length: 100 }, (_, i) =>
+    api.createTask(token, { title: `Reminder ${i}`, dueAt: due, remindBeforeMinutes: 0 })));
+  await api.gql(token, 'mutation { updatePreferences(input: { toastNotifications: false }) { toastNotifications } }');
+  const page = await newPage(browser);
+  await openSignedIn(page, api, token);
+  await page.getByRole('button', { name: 'Notifications, 99+ unread' }).waitFor({ timeout: 20_000 });
+
+  await page.getByRole('button', { name: /Notifications, 99\+ unread/ }).click();
+  const center = page.getByRole('dialog', { name: 'Notifications' });
+  const first = center.getByRole('listitem').first();
+  await first.getByRole('button', { name: 'Mark read' }).click();
+  await page.getByRole('button', { name: 'Notifications, 99 unread' }).waitFor();
+  await center.getByRole('button', { name: 'Mark all read' }).click();
+  await page.getByRole('button', { name: 'Notifications, none unread' }).waitFor();
+  const title = (await center.locator('.notification-title').first().textContent()).replace('Task due soon: ', '').trim();
+  await center.getByRole('listitem').first().getByRole('button', { name: 'Open task' }).click();
+  await page.getByRole('heading', { name: title }).waitFor();
+
+  await page.getByRole('button', { name: /Notifications/ }).click();
+  await page.getByRole('dialog', { name: 'Notifications' }).getByRole('button', { name: 'Clear all' }).click();
+  await page.getByText("You're all caught up").waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: 'Notifications' }).waitFor({ state: 'detached' });
+  await page.context().close();
+});

@@ -1,0 +1,47 @@
+// Recurring tasks: the badge, where the next occurrence lands, and undo.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { Api, launchBrowser, newPage, openSignedIn, uniqueEmail } from './harness.mjs';
+
+let api;
+let browser;
+before(async () => {
+  api = await Api.start();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+test('a monthly task on the 31st, completed twice, lands on the last day of shorter months', async () => {
+  const token = await api.register(uniqueEmail('monthly'));
+  await api.createTask(token, {
+    title: 'Pay rent', dueAt: '2027-03-31T09:00:00+02:00', timeZone: 'Europe/Berlin', recurrence: { preset: 'MONTHLY' },
+  });
+  const page = await newPage(browser);
+  await openSignedIn(page, api, token);
+  const rent = page.locator('.task-row', { hasText: 'Pay rent' });
+  await rent.getByText('Monthly on the 31st').waitFor();
+  await rent.getByText('31 Mar 2027').waitFor();
+
+  await page.getByRole('checkbox', { name: 'Complete “Pay rent”' }).click();
+  await page.getByRole('status').getByText('Next: Fri 30 Apr 2027, 09:00').waitFor();
+  await rent.getByText('30 Apr 2027').waitFor();
+
+  await page.getByRole('checkbox', { name: 'Complete “Pay rent”' }).click();
+  await page.getByRole('status').getByText('Next: Mon 31 May 2027, 09:00').waitFor();
+  await rent.getByText('31 May 2027').waitFor();
+
+  // Undo reopens the occurrence just completed.
+  await page.getByRole('status').locator('.toast', { hasText: 'Next: Mon 31 May 2027' })
+    .getByRole('button', { name: 'Undo' }).click();
+  await page.locator('.task-row', { hasText: '30 Apr 2027' }).waitFor();
+  assert.equal(await page.locator('.task-row', { hasText: 'Pay rent' }).count(), 2);
+
+  await page.getByText('Pay rent').first().click();
+  await page.getByRole('heading', { name: 'Next dates' }).waitFor();
+  assert.ok(await page.getByRole('listitem').filter({ hasText: /30 Jun 2027|31 May 2027/ }).count() >= 1);
+  await page.context().close();
+});

@@ -1,0 +1,148 @@
+// The task list: quick add, filters, ordering, empty states, overdue and today, more
+// on scroll; the form's recurrence preview and field errors; a keyboard-only walk.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { Api, launchBrowser, newPage, openSignedIn, uniqueEmail } from './harness.mjs';
+
+let api;
+let browser;
+before(async () => {
+  api = await Api.start();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+const rows = (page) => page.getByRole('list', { name: 'Tasks' }).getByRole('listitem');
+
+test('quick add, empty states, overdue and today, filters and search', async () => {
+  const token = await api.register(uniqueEmail('list'));
+  const page = await newPage(browser);
+  await openSignedIn(page, api, token);
+  await page.getByText('Nothing to do').waitFor();
+
+  await page.getByLabel('Add a task').fill('Buy oat milk');
+  await page.getByLabel('Add a task').press('Enter');
+  await rows(page).filter({ hasText: 'Buy oat milk' }).waitFor();
+  assert.equal(await page.getByLabel('Add a task').inputValue(), '');
+
+  const hour = 3_600_000;
+  await api.createTask(token, { title: 'File taxes', priority: 'URGENT', category: 'Admin', dueAt: new Date(Date.now() - 2 * hour).toISOString() });
+  await api.createTask(token, { title: 'Call mum', priority: 'LOW', dueAt: new Date(Date.now() + 60_000 * 5).toISOString() });
+  await page.reload();
+  const taxes = rows(page).filter({ hasText: 'File taxes' });
+  await taxes.waitFor();
+  await taxes.getByText('Overdue').waitFor();
+  await taxes.getByText('Urgent').waitFor();
+  await rows(page).filter({ hasText: 'Call mum' }).getByText(/Today|Tomorrow/).waitFor();
+
+  await page.getByLabel('Priority').selectOption('urgent');
+  await page.getByText('1 task', { exact: true }).waitFor();
+  await page.getByLabel('Priority').selectOption('');
+  await page.getByLabel('Search').fill('mum');
+  await page.getByText('1 task', { exact: true }).waitFor();
+  assert.equal(await rows(page).count(), 1);
+  await page.getByLabel('Search').fill('nothing like this');
+  await page.getByText('No tasks match these filters').waitFor();
+  await page.getByLabel('Search').fill('');
+  await page.getByLabel('Category').fill('admin');
+  await page.getByText('1 task', { exact: true }).waitFor();
+  await page.getByLabel('Category').fill('');
+
+  await page.getByLabel('Order').selectOption('title');
+  await page.getByText('3 tasks', { exact: true }).waitFor();
+  const titles = await page.locator('.task-title').allTextContents();
+  assert.deepEqual(titles, ['Buy oat milk', 'Call mum', 'File taxes']);
+
+  await page.getByRole('button', { name: 'Done', exact: true }).click();
+  await page.getByText('Nothing done yet').waitFor();
+  await page.context().close();
+});
+
+test('more tasks load on scroll', async () => {
+  const token = await api.register(uniqueEmail('scroll'));
+  await Promise.all(Array.from({ length: 230 }, (_, i) =>
+    api.createTask(token, { title: `Task number ${String(i).padStart(3, '0')}` })));
+  const page = await newPage(browser);
+  await openSignedIn(page, api, token);
+  await page.getByText('230 tasks').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.task-row').length >= 200);
+  await page.mouse.wheel(0, 20_000);
+  await page.waitForFunction(() => document.querySelectorAll('.task-row').length === 230);
+  await page.context().close();
+});
+
+test('the form previews a monthly rule and shows an error beside its field', async () => {
+  const token = await api.register(uniqueEmail('form'));
+  const page = await newPage(browser);
+  await openSignedIn(page, api, token);
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.getByLabel('Title').fill('Pay rent');
+  await dialog.getByLabel('Due date').fill('2027-01-31');
+  await dialog.getByLabel('Due time').fill('09:00');
+  await dialog.getByLabel('Repeat').selectOption('monthly');
+  const dates = dialog.getByRole('list', { name: 'Next dates' });
+  await dates.getByText('28 Feb 2027').waitFor();
+  await dialog.getByText('Monthly on the 31st').waitFor();
+  assert.equal(await dates.getByRole('listitem').count(), 5);
+
+  await dialog.getByLabel('Repeat').selectOption('custom');
+  await dialog.getByLabel('Rule (RRULE)').fill('FREQ=SOMETIMES');
+  await dialog.getByRole('button', { name: 'Add task' }).click();
+  const error = dialog.locator('#task-recurrence-error');
+  await error.filter({ hasText: /\S/ }).waitFor();
+  assert.match(await error.textContent(), /FREQ|rule|frequency/i);
+  assert.equal(await dialog.getByLabel('Repeat').getAttribute('aria-invalid'), 'true');
+
+  await dialog.getByLabel('Rule (RRULE)').fill('FREQ=WEEKLY;INTERVAL=2;BYDAY=MO');
+  await dialog.getByRole('button', { name: 'Add task' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await rows(page).filter({ hasText: 'Pay rent' }).getByText(/Every 2 weeks/).waitFor();
+  await page.context().close();
+});
+
+test('keyboard only: create, complete and undo', async () => {
+  const token = await api.register(uniqueEmail('keys'));
+  const page = await newPage(browser);
+  await openSignedIn(page, api, token);
+  await page.getByText('Nothing to do').waitFor();
+  await page.keyboard.press('n');
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'task-title');
+  await page.keyboard.type('Water the plants');
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  const row = rows(page).filter({ hasText: 'Water the plants' });
+  await row.waitFor();
+
+  // Esc closes a dialog and gives focus back.
+  await page.keyboard.press('n');
+  await dialog.waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+
+  const check = page.getByRole('checkbox', { name: 'Complete “Water the plants”' });
+  for (let i = 0; i < 40 && !(await check.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  assert.ok(await check.evaluate((el) => el === document.activeElement), 'the complete button takes focus');
+  await page.keyboard.press('Space');
+  await page.getByText('Nothing to do').waitFor();
+
+  const undo = page.getByRole('button', { name: 'Undo' });
+  await undo.waitFor();
+  for (let i = 0; i < 40 && !(await undo.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Shift+Tab');
+  }
+  assert.ok(await undo.evaluate((el) => el === document.activeElement), 'Undo takes focus');
+  await page.keyboard.press('Enter');
+  await row.waitFor();
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'search');
+  await page.context().close();
+});
