@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1.7
 #
-# Both images from one file, so they share the dependency layers:
+# Both images from one file, so they share the toolchain and planner layers:
 #   docker build --target todo-api -t todo-api .
 #   docker build --target todo-mcp -t todo-mcp .
 # The runtime images are distroless (no shell, no package manager) and run as the
@@ -21,30 +21,38 @@ FROM chef AS planner
 COPY . .
 RUN cargo chef prepare --recipe-path recipe.json
 
-# Host dependencies, cooked once for both binaries and cached until Cargo.lock changes.
-FROM chef AS deps
+# Host dependencies, cooked per binary (features unify per build, so one cook for both
+# would not match either build) and cached until Cargo.lock changes.
+FROM chef AS deps-api
 COPY --from=planner /src/recipe.json recipe.json
-RUN cargo chef cook --release --locked --recipe-path recipe.json \
-      -p api -p mcp-server
+RUN cargo chef cook --release --locked --recipe-path recipe.json -p api --bin todo-api
 
-FROM deps AS build-api
+FROM chef AS deps-mcp
+COPY --from=planner /src/recipe.json recipe.json
+RUN cargo chef cook --release --locked --recipe-path recipe.json -p mcp-server --bin todo-mcp
+
+FROM deps-api AS build-api
 COPY . .
 RUN cargo build --release --locked -p api --bin todo-api
 
-FROM deps AS build-mcp
+FROM deps-mcp AS build-mcp
 COPY . .
 RUN cargo build --release --locked -p mcp-server --bin todo-mcp
 
-# The web UI bundle: the wasm build plus wasm-bindgen at exactly the version in
-# Cargo.lock (the CLI must match the crate), the same steps as scripts/build-web.
+# The web UI bundle, made by scripts/build-web exactly as on a developer's machine: the
+# wasm32 build (profile `web`), wasm-bindgen at the version in Cargo.lock (the CLI must
+# match the crate), and web/bundle.mjs on Node.js, into web/dist.
 FROM chef AS build-web
-RUN rustup target add wasm32-unknown-unknown
+RUN rustup target add wasm32-unknown-unknown \
+ && apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
 COPY Cargo.lock ./
 RUN version="$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)" \
  && test -n "$version" \
  && cargo install wasm-bindgen-cli --version "$version"
 COPY --from=planner /src/recipe.json recipe.json
-RUN cargo chef cook --release --locked --target wasm32-unknown-unknown \
+RUN cargo chef cook --profile web --locked --target wasm32-unknown-unknown \
       --recipe-path recipe.json -p web
 COPY . .
 RUN scripts/build-web

@@ -549,3 +549,21 @@ def test_every_metric_is_documented():
     doc = (REPO / "docs/monitoring.md").read_text()
     for name in declared_metrics():
         assert f"`{name}`" in doc, f"docs/monitoring.md does not list {name}"
+
+
+def test_env_example_lists_every_setting():
+    import re
+
+    example = (REPO / "deploy/env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE))
+    for source in ("api/src/config.rs", "mcp-server/src/config.rs"):
+        declared = set(re.findall(r'env\s*=\s*"([A-Z][A-Z0-9_]+)"', (REPO / source).read_text()))
+        assert declared, source
+        assert declared <= listed, f"{source}: {declared - listed} missing from deploy/env.example"
+    # And every variable the chart sets is a real setting (or a well-known one).
+    docs = render(EVERYTHING)
+    known = listed | {"RUST_LOG"}
+    for _, spec in all_pod_specs(docs):
+        for container in spec["containers"]:
+            for name in env_of(container):
+                assert name in known, f"the chart sets {name}, which nothing reads"

@@ -127,10 +127,11 @@ def test_the_copy_check_can_fail():
 
 def test_dependencies_are_cooked_before_the_sources_are_copied(parsed):
     # The layer cache only helps if the expensive dependency build comes before COPY . .
-    deps = parsed["deps"]["instructions"]
-    assert any(k == "RUN" and "cargo chef cook" in a for k, a in deps)
-    assert not any(k == "COPY" and copy_parts(a)[1] == ["."] for k, a in deps)
-    assert parsed["build-api"]["base"] == "deps" and parsed["build-mcp"]["base"] == "deps"
+    for binary, crate in (("api", "api"), ("mcp", "mcp-server")):
+        deps = parsed[f"deps-{binary}"]["instructions"]
+        assert any(k == "RUN" and "cargo chef cook" in a and f"-p {crate}" in a for k, a in deps)
+        assert not any(k == "COPY" and copy_parts(a)[1] == ["."] for k, a in deps)
+        assert parsed[f"build-{binary}"]["base"] == f"deps-{binary}"
 
 
 def runtime(parsed, name):
