@@ -88,6 +88,10 @@ pub struct ServeArgs {
     #[arg(long, env = "TODO_NOTIFICATION_ARCHIVE_DAYS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub notification_archive_days: u32,
+    /// Serve Prometheus metrics at `/metrics` on this address (a listener of its own,
+    /// kept off the public one); off when not given.
+    #[arg(long, env = "TODO_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     pub dapr: DaprArgs,
 }
@@ -142,6 +146,8 @@ pub struct Settings {
     pub bus: BusSettings,
     pub auth: AuthConfig,
     pub retention: Retention,
+    /// Where `/metrics` is served; `None`: metrics are off.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl DatabaseArgs {
@@ -202,6 +208,7 @@ impl ServeArgs {
         };
         Ok(Settings {
             listen: self.listen,
+            metrics_listen: self.metrics_listen,
             database_url,
             bus,
             retention: Retention {
@@ -296,6 +303,7 @@ mod tests {
             session_ttl_minutes: 60,
             audit_retention_days: 90,
             notification_archive_days: 30,
+            metrics_listen: None,
             dapr: DaprArgs {
                 dapr_pubsub: "pubsub".into(),
                 dapr_app_listen: "127.0.0.1:0".parse().unwrap(),

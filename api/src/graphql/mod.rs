@@ -4,6 +4,7 @@
 mod account;
 mod audit;
 mod error;
+mod metrics;
 mod mutation;
 mod notification;
 mod pagination;
@@ -36,6 +37,7 @@ pub fn build_schema() -> AppSchema {
     Schema::build(Query, Mutation, Subscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
+        .extension(metrics::GraphqlMetrics::default())
         .finish()
 }
 

@@ -3,8 +3,10 @@
 mod auth;
 mod graphql;
 mod health;
+mod metrics;
 mod request_id;
 mod subscriptions;
+mod trace;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -34,6 +36,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::ready))
         // The GraphQL handler enforces the limit itself, with a GraphQL-shaped error.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(request_id::track))
+        .layer(axum::middleware::from_fn(trace::continue_trace))
         .with_state(state)
 }

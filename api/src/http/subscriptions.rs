@@ -24,11 +24,13 @@ pub async fn handle(
         // of an idle subscriber.
         .read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(WRITE_BUFFER_BYTES)
-        .on_upgrade(move |socket| {
+        .on_upgrade(move |socket| async move {
+            let _open = super::metrics::OpenConnection::open();
             let services = state.services.clone();
             GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
                 .on_connection_init(move |payload| authenticate(services, payload))
                 .serve()
+                .await;
         })
 }
 

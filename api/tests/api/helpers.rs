@@ -11,6 +11,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub services: Services,
+    /// `http://host:port` of the metrics listener, when the app has one.
+    pub metrics_address: Option<String>,
     _data_dir: TempDir,
 }
 
@@ -53,6 +55,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(bus: BusSettings) -> TestApp {
+    spawn_configured(bus, false).await
+}
+
+/// An app that also serves `/metrics` on a listener of its own.
+pub async fn spawn_app_with_metrics() -> TestApp {
+    spawn_configured(BusSettings::InProcess, true).await
+}
+
+async fn spawn_configured(bus: BusSettings, metrics: bool) -> TestApp {
     // Quiet by default; TEST_LOG=1 shows the servers' logs.
     if std::env::var_os("TEST_LOG").is_some() {
         api::telemetry::init(api::config::LogFormat::Text);
@@ -70,15 +81,18 @@ pub async fn spawn_app_with(bus: BusSettings) -> TestApp {
             audit: chrono::Duration::days(90),
             notifications: chrono::Duration::days(30),
         },
+        metrics_listen: metrics.then(|| "127.0.0.1:0".parse().unwrap()),
     };
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());
     let services = app.services().clone();
+    let metrics_address = app.metrics_addr().map(|a| format!("http://{a}"));
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         services,
+        metrics_address,
         _data_dir: data_dir,
     }
 }

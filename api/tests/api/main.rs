@@ -11,6 +11,7 @@ mod edge;
 mod helpers;
 mod js_client;
 mod live;
+mod metrics;
 mod preferences;
 mod process;
 mod recurrence;
