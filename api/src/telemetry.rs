@@ -104,10 +104,10 @@ pub fn exporting() -> bool {
 
 /// Sends the spans still buffered. Blocks: call it from a blocking context.
 pub fn flush() {
-    if let Some(provider) = TRACER_PROVIDER.get() {
-        if let Err(error) = provider.force_flush() {
-            tracing::warn!(%error, "cannot flush the trace exporter");
-        }
+    if let Some(provider) = TRACER_PROVIDER.get()
+        && let Err(error) = provider.force_flush()
+    {
+        tracing::warn!(%error, "cannot flush the trace exporter");
     }
 }
 
