@@ -13,6 +13,7 @@ use crate::events::dapr::{Callback, DaprBus};
 use crate::events::{AuditConsumer, Dispatcher, EventBus, InProcessBus, Relay, ReminderConsumer};
 use crate::graphql::{build_introspection_schema, build_schema};
 use crate::http::{AppState, router};
+use crate::metrics;
 use crate::reminders::{Scheduler, Sweep, listen_for_notifications};
 use crate::service::Services;
 use crate::store::Db;
@@ -22,6 +23,7 @@ const RETENTION_INTERVAL: Duration = Duration::from_secs(60 * 60);
 
 pub struct Application {
     listener: TcpListener,
+    metrics_address: Option<std::net::SocketAddr>,
     router: axum::Router,
     services: Services,
     background: JoinSet<()>,
@@ -74,6 +76,10 @@ impl Application {
             Scheduler::new(services.reminders.clone(), services.reminder_wakeup.clone())
                 .run(shutdown.clone()),
         );
+        let metrics_address = match settings.metrics_listen {
+            Some(address) => Some(start_metrics(address, &db, &mut background, &shutdown).await?),
+            None => None,
+        };
         background.spawn(listen_for_notifications(
             db,
             services.notifications.clone(),
@@ -93,6 +99,7 @@ impl Application {
             .with_context(|| format!("TODO_LISTEN: cannot listen on {}", settings.listen))?;
         Ok(Self {
             listener,
+            metrics_address,
             router: crate::http::web::serve(router(state), settings.web_dir.as_deref()),
             services,
             background,
@@ -103,6 +110,11 @@ impl Application {
 
     pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Where `/metrics` is served, when metrics are on.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.metrics_address
     }
 
     /// The use cases, for tests and tools that run the app in-process.
@@ -151,6 +163,28 @@ impl Application {
     pub fn shutdown_token(&self) -> CancellationToken {
         self.shutdown.clone()
     }
+}
+
+/// Installs the recorder, binds the metrics listener and starts serving and sampling;
+/// returns the bound address.
+async fn start_metrics(
+    address: std::net::SocketAddr,
+    db: &Db,
+    background: &mut JoinSet<()>,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<std::net::SocketAddr> {
+    let handle = metrics::install()?;
+    let listener = metrics::bind(address).await?;
+    let bound = listener.local_addr()?;
+    let serving = handle.clone();
+    let stop = shutdown.clone();
+    background.spawn(async move {
+        if let Err(error) = metrics::serve(listener, serving, stop).await {
+            tracing::error!(%error, "the metrics listener stopped");
+        }
+    });
+    background.spawn(metrics::sample(db.clone(), handle, shutdown.clone()));
+    Ok(bound)
 }
 
 async fn retention_job(services: Services, shutdown: CancellationToken) {

@@ -98,6 +98,10 @@ pub struct ServeArgs {
     #[arg(long, env = "TODO_SHUTDOWN_GRACE_SECONDS", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub shutdown_grace_seconds: u64,
+    /// Serve Prometheus metrics at `/metrics` on this address (a listener of its own,
+    /// kept off the public one); off when not given.
+    #[arg(long, env = "TODO_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     pub dapr: DaprArgs,
     /// The built web UI (`scripts/build-web` writes it), served at `/`.
@@ -160,6 +164,8 @@ pub struct Settings {
     pub retention: Retention,
     /// Where the web UI's bundle lives; `None` serves no UI.
     pub web_dir: Option<PathBuf>,
+    /// Where `/metrics` is served; `None`: metrics are off.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl DatabaseArgs {
@@ -220,6 +226,7 @@ impl ServeArgs {
         };
         Ok(Settings {
             listen: self.listen,
+            metrics_listen: self.metrics_listen,
             database_url,
             database_max_connections: self.database_max_connections,
             shutdown_grace: Duration::from_secs(self.shutdown_grace_seconds),
@@ -319,6 +326,7 @@ mod tests {
             notification_archive_days: 30,
             database_max_connections: None,
             shutdown_grace_seconds: 20,
+            metrics_listen: None,
             dapr: DaprArgs {
                 dapr_pubsub: "pubsub".into(),
                 dapr_app_listen: "127.0.0.1:0".parse().unwrap(),

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod reminders;
 pub mod service;
 pub mod store;

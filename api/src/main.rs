@@ -10,7 +10,10 @@ use clap::Parser as _;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     api::telemetry::init(cli.log_format);
-    match run(cli.command).await {
+    let result = run(cli.command).await;
+    // The spans of the last moments (shutdown included) are still buffered.
+    let _ = tokio::task::spawn_blocking(api::telemetry::flush).await;
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // One line, naming the setting or step that failed.

@@ -120,6 +120,8 @@ impl fmt::Debug for ApiClient {
 pub enum ClientSetupError {
     #[error("TODO_API_URL: {0}")]
     InvalidUrl(String),
+    #[error("TODO_API_CA_CERT: {0}")]
+    CaCert(String),
     #[error("cannot build the HTTP client")]
     Http(#[from] reqwest::Error),
 }
@@ -150,13 +152,33 @@ impl ApiClient {
     /// `base_url` is the service's base URL (`http://127.0.0.1:8080`); a URL that already
     /// ends in `/graphql` is accepted as well.
     pub fn new(base_url: &str) -> Result<Self, ClientSetupError> {
+        Self::with_extra_roots(base_url, None)
+    }
+
+    /// Like `new`; for an https URL, the certificates in `extra_roots_pem` (a PEM bundle)
+    /// are trusted besides the system's roots.
+    pub fn with_extra_roots(
+        base_url: &str,
+        extra_roots_pem: Option<&[u8]>,
+    ) -> Result<Self, ClientSetupError> {
         let endpoint = graphql_endpoint(base_url)?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
-            .user_agent(concat!("todo-mcp/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self { http, endpoint })
+            .user_agent(concat!("todo-mcp/", env!("CARGO_PKG_VERSION")));
+        if let Some(pem) = extra_roots_pem {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                ClientSetupError::CaCert(format!("not a PEM certificate bundle ({e})"))
+            })?;
+            if certificates.is_empty() {
+                return Err(ClientSetupError::CaCert("holds no certificate".to_owned()));
+            }
+            builder = builder.tls_certs_merge(certificates);
+        }
+        Ok(Self {
+            http: builder.build()?,
+            endpoint,
+        })
     }
 
     pub fn endpoint(&self) -> &str {
@@ -233,12 +255,9 @@ fn graphql_endpoint(base_url: &str) -> Result<Url, ClientSetupError> {
     let url = Url::parse(&format!("{trimmed}/graphql")).map_err(|error| {
         ClientSetupError::InvalidUrl(format!("{base_url:?} is not a URL ({error})"))
     })?;
-    // The workspace builds reqwest without TLS (enabling it here would change every
-    // reqwest client in the workspace through feature unification), so the API is
-    // reached over plain HTTP: on the same host, or inside the cluster network.
-    if url.scheme() != "http" {
+    if !matches!(url.scheme(), "http" | "https") {
         return Err(ClientSetupError::InvalidUrl(format!(
-            "{base_url:?} must be an http:// URL (reach the API directly, not through TLS)"
+            "{base_url:?} must be an http:// or https:// URL"
         )));
     }
     Ok(url)
@@ -329,7 +348,10 @@ mod tests {
                 .as_str(),
             "http://todo-api:8080/api/graphql"
         );
-        assert!(graphql_endpoint("https://todo.example").is_err());
+        assert_eq!(
+            graphql_endpoint("https://todo.example").unwrap().as_str(),
+            "https://todo.example/graphql"
+        );
         assert!(graphql_endpoint("ftp://todo.example").is_err());
         assert!(graphql_endpoint("not a url").is_err());
     }

@@ -21,6 +21,10 @@ pub struct Cli {
         global = true
     )]
     pub api_url: String,
+    /// A PEM file of CA certificates to trust, besides the system's, for an https API
+    /// URL (a private CA in front of the API).
+    #[arg(long, env = "TODO_API_CA_CERT", global = true)]
+    pub api_ca_cert: Option<std::path::PathBuf>,
     /// Log line format (logs go to stderr; stdout belongs to the stdio transport).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,

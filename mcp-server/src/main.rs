@@ -12,7 +12,15 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.log_format);
-    let api = ApiClient::new(&cli.api_url)?;
+    let extra_roots = cli
+        .api_ca_cert
+        .as_deref()
+        .map(|path| {
+            std::fs::read(path)
+                .with_context(|| format!("TODO_API_CA_CERT: cannot read {}", path.display()))
+        })
+        .transpose()?;
+    let api = ApiClient::with_extra_roots(&cli.api_url, extra_roots.as_deref())?;
 
     match cli.command {
         Command::Stdio(args) => {

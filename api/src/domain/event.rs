@@ -163,6 +163,9 @@ pub struct ReminderDue {
     pub task_id: Uuid,
     pub title: String,
     pub due_at: DateTime<Utc>,
+    /// When the reminder was due; events written before this field existed lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remind_at: Option<DateTime<Utc>>,
 }
 
 impl CloudEvent {

@@ -215,7 +215,7 @@ impl AppCallback for Callback {
         let event = match event_from_request(&request) {
             Ok(event) => event,
             Err(error) => {
-                let dropped = self.dispatcher.count_drop();
+                let dropped = self.dispatcher.count_drop(&request.topic);
                 tracing::error!(topic = %request.topic, id = %request.id, %error, dropped_total = dropped, "malformed event dropped");
                 return Ok(topic_response(TopicEventResponseStatus::Drop));
             }

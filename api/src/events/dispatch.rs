@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
+use tracing::Instrument as _;
 
 use crate::domain::event::{CloudEvent, topic};
 use crate::service::NotificationService;
@@ -51,14 +52,24 @@ impl Dispatcher {
 
     pub async fn dispatch(&self, topic: &str, event: &CloudEvent) -> Outcome {
         for consumer in self.consumers.iter().filter(|c| c.topic() == topic) {
-            match consumer.handle(event).await {
+            let span = tracing::info_span!(
+                "event.consume",
+                otel.name = %format!("consume {topic}"),
+                otel.kind = "consumer",
+                event_id = %event.id,
+                event_type = %event.event_type,
+            );
+            crate::telemetry::continue_trace(&span, event.traceparent.as_deref(), None);
+            match consumer.handle(event).instrument(span).await {
                 Ok(()) => {}
                 Err(ConsumerError::Transient(error)) => {
+                    metrics::counter!(crate::metrics::CONSUMER_RETRIES, "topic" => topic_label(topic))
+                        .increment(1);
                     tracing::warn!(event_id = %event.id, %topic, %error, "event not applied; will retry");
                     return Outcome::Retry;
                 }
                 Err(ConsumerError::Malformed(error)) => {
-                    let dropped = self.count_drop();
+                    let dropped = self.count_drop(topic);
                     tracing::error!(event_id = %event.id, %topic, %error, dropped_total = dropped, "event dropped");
                     return Outcome::Drop;
                 }
@@ -68,13 +79,25 @@ impl Dispatcher {
     }
 
     /// Counts an event dropped as malformed; returns the count since start-up.
-    pub fn count_drop(&self) -> u64 {
+    pub fn count_drop(&self, topic: &str) -> u64 {
+        metrics::counter!(crate::metrics::CONSUMER_DROPS, "topic" => topic_label(topic))
+            .increment(1);
         self.dropped.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// How many events were dropped as malformed since start-up.
     pub fn dropped_total(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+}
+
+/// The topic as a metric label: ours by name, anything a sidecar might deliver besides
+/// under one label.
+fn topic_label(topic: &str) -> &'static str {
+    match topic {
+        topic::AUDIT => topic::AUDIT,
+        topic::REMINDERS => topic::REMINDERS,
+        _ => "other",
     }
 }
 

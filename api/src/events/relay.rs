@@ -126,6 +126,7 @@ impl Relay {
                 }
             };
             if let Err(error) = self.bus.publish(&row.topic, &event).await {
+                metrics::counter!(crate::metrics::OUTBOX_PUBLISH_FAILURES).increment(1);
                 tracing::warn!(seq = row.seq, event_id = %event.id, %error, "publish failed; will retry");
                 let _ =
                     store::outbox::record_failure(self.db.writer(), row.seq, &error.to_string())

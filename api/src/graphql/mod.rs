@@ -5,6 +5,7 @@ mod account;
 mod audit;
 mod error;
 mod live;
+mod metrics;
 mod mutation;
 mod notification;
 mod pagination;
@@ -63,6 +64,7 @@ fn schema_with_depth(max_depth: usize) -> AppSchema {
     )
     .limit_depth(max_depth)
     .limit_complexity(MAX_COMPLEXITY)
+    .extension(metrics::GraphqlMetrics::default())
     .finish()
 }
 

@@ -47,12 +47,16 @@ impl FromRequestParts<AppState> for OptionalActor {
         let origin = Origin {
             source,
             request_id: parts.extensions.get::<RequestId>().map(|id| id.0.clone()),
-            traceparent: parts
-                .headers
-                .get("traceparent")
-                .and_then(|v| v.to_str().ok())
-                .filter(|v| v.len() <= 128)
-                .map(str::to_owned),
+            // With traces exported, the request's own span (which continues the caller's
+            // trace) is the parent its events hand on; otherwise the caller's header.
+            traceparent: crate::telemetry::current_traceparent().or_else(|| {
+                parts
+                    .headers
+                    .get("traceparent")
+                    .and_then(|v| v.to_str().ok())
+                    .filter(|v| v.len() <= 128)
+                    .map(str::to_owned)
+            }),
         };
         match state.services.auth.authenticate(token, origin).await {
             Ok(actor) => Ok(Self(Some(actor))),

@@ -5,8 +5,10 @@ mod detached;
 mod graphiql;
 mod graphql;
 mod health;
+mod metrics;
 mod request_id;
 mod subscriptions;
+mod trace;
 pub mod web;
 
 use axum::Router;
@@ -43,6 +45,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::ready))
         // The GraphQL handler enforces the limit itself, with a GraphQL-shaped error.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(request_id::track))
+        .layer(axum::middleware::from_fn(trace::continue_trace))
         .with_state(state)
 }

@@ -53,7 +53,10 @@ pub async fn handle(
         // of an idle subscriber.
         .read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(WRITE_BUFFER_BYTES)
-        .on_upgrade(move |socket| serve(socket, state, protocol))
+        .on_upgrade(move |socket| async move {
+            let _open = super::metrics::OpenConnection::open();
+            serve(socket, state, protocol).await;
+        })
 }
 
 /// The first GraphQL subprotocol the client offers.

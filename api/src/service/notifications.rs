@@ -94,6 +94,9 @@ impl NotificationService {
             .await?;
         }
         tx.commit().await?;
+        if inserted {
+            record_reminder_sent(&reminder, row.created_at);
+        }
         if inserted && self.db.backend() != DbBackend::Postgres {
             self.hub.publish(row.user_id, row);
         }
@@ -188,5 +191,14 @@ fn to_active(row: &notification::Model) -> notification::ActiveModel {
         read_at: Set(row.read_at),
         created_at: Set(row.created_at),
         archived_at: Set(row.archived_at),
+    }
+}
+
+/// The reminder reached the user: count it, with how late it was against its due time.
+fn record_reminder_sent(reminder: &crate::domain::event::ReminderDue, at: DateTime<Utc>) {
+    metrics::counter!(crate::metrics::REMINDERS_SENT).increment(1);
+    if let Some(remind_at) = reminder.remind_at {
+        let lag = (at - remind_at).num_milliseconds().max(0) as f64 / 1000.0;
+        metrics::histogram!(crate::metrics::REMINDER_LAG).record(lag);
     }
 }

@@ -35,6 +35,7 @@ impl ReminderService {
                     task_id: task.id,
                     title: task.title.clone(),
                     due_at,
+                    remind_at: task.remind_at,
                 };
                 store::outbox::append(&tx, topic::REMINDERS, &CloudEvent::reminder(&reminder, now))
                     .await?;

@@ -189,6 +189,43 @@ impl Db {
     }
 }
 
+/// The state of one connection pool, for the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    pub name: &'static str,
+    /// Connections open (in use or idle).
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+impl Db {
+    /// Every pool of the service: SQLite's reader and writer pools, or PostgreSQL's one.
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        fn stats<DB: sea_orm::sqlx::Database>(
+            name: &'static str,
+            pool: &sea_orm::sqlx::Pool<DB>,
+        ) -> PoolStats {
+            PoolStats {
+                name,
+                size: pool.size(),
+                idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+                max: pool.options().get_max_connections(),
+            }
+        }
+        match self.backend {
+            DbBackend::Postgres => vec![stats(
+                "postgres",
+                self.writer.get_postgres_connection_pool(),
+            )],
+            _ => vec![
+                stats("sqlite_reader", self.reader.get_sqlite_connection_pool()),
+                stats("sqlite_writer", self.writer.get_sqlite_connection_pool()),
+            ],
+        }
+    }
+}
+
 /// The URL with any password replaced, fit for logs and error messages.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

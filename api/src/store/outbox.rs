@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::entities::outbox::{self, Column, Entity as Outbox};
@@ -74,6 +75,21 @@ pub async fn record_failure(
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// How many events wait to be published, and when the oldest of them was written.
+pub async fn backlog(conn: &impl ConnectionTrait) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+    let count = Outbox::find()
+        .filter(Column::PublishedAt.is_null())
+        .count(conn)
+        .await?;
+    let oldest = Outbox::find()
+        .filter(Column::PublishedAt.is_null())
+        .order_by_asc(Column::Seq)
+        .one(conn)
+        .await?
+        .map(|row| row.created_at);
+    Ok((count, oldest))
 }
 
 /// Removes published rows older than `cutoff`; the outbox is a queue, not an archive.

@@ -11,6 +11,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub services: Services,
+    /// `http://host:port` of the metrics listener, when the app has one.
+    pub metrics_address: Option<String>,
     _data_dir: TempDir,
 }
 
@@ -53,11 +55,24 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(bus: BusSettings) -> TestApp {
-    spawn_app_serving(bus, None).await
+    spawn_configured(bus, None, false).await
 }
 
 /// An app that serves the web UI from `web_dir`.
 pub async fn spawn_app_serving(bus: BusSettings, web_dir: Option<std::path::PathBuf>) -> TestApp {
+    spawn_configured(bus, web_dir, false).await
+}
+
+/// An app that also serves `/metrics` on a listener of its own.
+pub async fn spawn_app_with_metrics() -> TestApp {
+    spawn_configured(BusSettings::InProcess, None, true).await
+}
+
+async fn spawn_configured(
+    bus: BusSettings,
+    web_dir: Option<std::path::PathBuf>,
+    metrics: bool,
+) -> TestApp {
     // Quiet by default; TEST_LOG=1 shows the servers' logs.
     if std::env::var_os("TEST_LOG").is_some() {
         api::telemetry::init(api::config::LogFormat::Text);
@@ -78,15 +93,18 @@ pub async fn spawn_app_serving(bus: BusSettings, web_dir: Option<std::path::Path
             notifications: chrono::Duration::days(30),
         },
         web_dir,
+        metrics_listen: metrics.then(|| "127.0.0.1:0".parse().unwrap()),
     };
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());
     let services = app.services().clone();
+    let metrics_address = app.metrics_addr().map(|a| format!("http://{a}"));
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         services,
+        metrics_address,
         _data_dir: data_dir,
     }
 }

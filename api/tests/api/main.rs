@@ -13,6 +13,7 @@ mod faults;
 mod helpers;
 mod js_client;
 mod live;
+mod metrics;
 mod preferences;
 mod preview;
 mod process;

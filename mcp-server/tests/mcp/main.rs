@@ -6,4 +6,5 @@ mod helpers;
 mod http;
 mod scenario;
 mod stdio;
+mod tls;
 mod typescript;

@@ -1,0 +1,158 @@
+{{/* The chart name, overridable. */}}
+{{- define "todo-app.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The release-qualified name every object is named after. */}}
+{{- define "todo-app.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "todo-app.api.fullname" -}}
+{{- printf "%s-api" (include "todo-app.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "todo-app.mcp.fullname" -}}
+{{- printf "%s-mcp" (include "todo-app.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "todo-app.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "todo-app.labels" -}}
+helm.sh/chart: {{ include "todo-app.chart" . }}
+app.kubernetes.io/name: {{ include "todo-app.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: todo
+{{- end -}}
+
+{{/* Selector labels of one component (api, mcp, migrate). */}}
+{{- define "todo-app.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "todo-app.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "todo-app.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "todo-app.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret holding database-url, jwt-secret and token. */}}
+{{- define "todo-app.secretName" -}}
+{{- if .Values.secrets.create -}}
+{{- printf "%s-secrets" (include "todo-app.fullname" .) -}}
+{{- else -}}
+{{- required "secrets.existingSecret is required unless secrets.create is true" .Values.secrets.existingSecret -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "todo-app.api.image" -}}
+{{- printf "%s:%s" .Values.api.image.repository (default .Chart.AppVersion .Values.api.image.tag) -}}
+{{- end -}}
+
+{{- define "todo-app.mcp.image" -}}
+{{- printf "%s:%s" .Values.mcp.image.repository (default .Chart.AppVersion .Values.mcp.image.tag) -}}
+{{- end -}}
+
+{{/* The API inside the cluster, for the MCP server and the smoke check. */}}
+{{- define "todo-app.api.internalUrl" -}}
+{{- printf "http://%s.%s.svc:%v" (include "todo-app.api.fullname" .) .Release.Namespace .Values.service.port -}}
+{{- end -}}
+
+{{/* Spreads a component's pods across nodes and zones. */}}
+{{- define "todo-app.topologySpread" -}}
+{{- if .root.Values.topologySpread.enabled }}
+topologySpreadConstraints:
+  - maxSkew: {{ .root.Values.topologySpread.maxSkew }}
+    topologyKey: kubernetes.io/hostname
+    whenUnsatisfiable: {{ .root.Values.topologySpread.whenUnsatisfiable }}
+    labelSelector:
+      matchLabels:
+        {{- include "todo-app.selectorLabels" . | nindent 8 }}
+  - maxSkew: {{ .root.Values.topologySpread.maxSkew }}
+    topologyKey: topology.kubernetes.io/zone
+    whenUnsatisfiable: ScheduleAnyway
+    labelSelector:
+      matchLabels:
+        {{- include "todo-app.selectorLabels" . | nindent 8 }}
+{{- end }}
+{{- end -}}
+
+{{/* Environment shared by the API and the migration job. */}}
+{{- define "todo-app.databaseEnv" -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "todo-app.secretName" . }}
+      key: database-url
+- name: TODO_DATA_DIR
+  value: /tmp/todo-data
+- name: LOG_FORMAT
+  value: {{ .Values.api.logFormat | quote }}
+- name: RUST_LOG
+  value: {{ .Values.api.rustLog | quote }}
+{{- end -}}
+
+{{/* Egress every component needs: DNS, the Dapr control plane, and the listed ports
+     (database, broker, collector). */}}
+{{- define "todo-app.egressRules" -}}
+- to:
+    - namespaceSelector: {}
+      podSelector:
+        matchLabels:
+          k8s-app: kube-dns
+  ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
+{{- if .Values.dapr.enabled }}
+- to:
+    - namespaceSelector:
+        matchLabels:
+          kubernetes.io/metadata.name: {{ .Values.networkPolicy.daprNamespace }}
+{{- end }}
+- ports:
+    {{- range .Values.networkPolicy.egressPorts }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+{{- end -}}
+
+{{/* Combinations the schema cannot express; rendering fails with the reason. */}}
+{{- define "todo-app.validate" -}}
+{{- $a := .Values.api -}}
+{{- if and $a.autoscaling.enabled (gt (int $a.autoscaling.minReplicas) (int $a.autoscaling.maxReplicas)) -}}
+{{- fail "api.autoscaling.minReplicas must not exceed maxReplicas" -}}
+{{- end -}}
+{{- $replicas := ternary $a.autoscaling.minReplicas $a.replicaCount $a.autoscaling.enabled -}}
+{{- if and $a.pdb.enabled (ge (int $a.pdb.minAvailable) (int $replicas)) -}}
+{{- fail "api.pdb.minAvailable must be below the (minimum) replica count, or no node could ever be drained" -}}
+{{- end -}}
+{{- $ports := list (int $a.port) (int $a.metricsPort) (int .Values.dapr.appPort) -}}
+{{- if ne (len (uniq $ports)) 3 -}}
+{{- fail "api.port, api.metricsPort and dapr.appPort must differ" -}}
+{{- end -}}
+{{- if has (int .Values.dapr.appPort) (list 3500 3501 9090 50001 50002) -}}
+{{- fail "dapr.appPort collides with a port of the Dapr sidecar" -}}
+{{- end -}}
+{{- if and .Values.dapr.tracing.enabled (not .Values.dapr.tracing.otlpEndpoint) -}}
+{{- fail "dapr.tracing.otlpEndpoint is required when dapr.tracing.enabled" -}}
+{{- end -}}
+{{- end -}}
