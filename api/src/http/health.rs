@@ -25,7 +25,9 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             tracing::warn!("not ready: the database did not answer in time");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "reason": "the database did not answer in time" })),
+                Json(
+                    json!({ "status": "unavailable", "reason": "the database did not answer in time" }),
+                ),
             )
         }
         Ok(Err(error)) => {
