@@ -72,27 +72,34 @@ impl tower::Service<http::Request<tonic::body::Body>> for FakeRuntime {
 
 /// Starts the stand-in runtime on `port`; returns what it receives.
 async fn start_runtime(port: u16) -> mpsc::UnboundedReceiver<PublishEventRequest> {
-    start_runtime_until(port, tokio_util::sync::CancellationToken::new()).await
+    start_runtime_until(port, tokio_util::sync::CancellationToken::new())
+        .await
+        .0
 }
 
-/// The stand-in runtime, serving until `stop` is cancelled.
+/// The stand-in runtime, serving until `stop` is cancelled; the handle ends when it
+/// has closed its last connection.
 async fn start_runtime_until(
     port: u16,
     stop: tokio_util::sync::CancellationToken,
-) -> mpsc::UnboundedReceiver<PublishEventRequest> {
+) -> (
+    mpsc::UnboundedReceiver<PublishEventRequest>,
+    tokio::task::JoinHandle<()>,
+) {
     let (published, received) = mpsc::unbounded_channel();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .unwrap();
-    tokio::spawn(
-        tonic::transport::Server::builder()
+    let server = tokio::spawn(async move {
+        let _ = tonic::transport::Server::builder()
             .add_service(FakeRuntime { published })
             .serve_with_incoming_shutdown(
                 tonic::transport::server::TcpIncoming::from(listener),
                 stop.cancelled_owned(),
-            ),
-    );
-    received
+            )
+            .await;
+    });
+    (received, server)
 }
 
 async fn next_publication(
@@ -479,15 +486,17 @@ async fn events_committed_before_a_crash_are_published_after_restart() {
 async fn thirty_seconds_without_the_bus_lose_nothing_and_keep_the_order() {
     let runtime_port = free_port();
     let stop = tokio_util::sync::CancellationToken::new();
-    let mut received = start_runtime_until(runtime_port, stop.clone()).await;
+    let (mut received, runtime) = start_runtime_until(runtime_port, stop.clone()).await;
     let (app, _) = spawn_dapr_app(runtime_port).await;
     let token = app.register("ada@example.com").await;
     app.create_task(&token, json!({ "title": "before" })).await;
     let first: Value = serde_json::from_slice(&next_publication(&mut received).await.data).unwrap();
     assert_eq!(first["type"], "task.created");
 
-    // The bus goes away for 30 s while writes go on.
+    // The bus goes away for 30 s while writes go on (gone for good once the stand-in
+    // has closed its connections).
     stop.cancel();
+    runtime.await.unwrap();
     let mut expected = Vec::new();
     let away_until = tokio::time::Instant::now() + Duration::from_secs(30);
     let mut n = 0;
