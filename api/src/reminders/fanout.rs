@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use sea_orm::DbBackend;
-use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
 use tokio_util::sync::CancellationToken;
 
 use crate::service::audit::TASK_CHANGES_CHANNEL;
@@ -41,7 +41,14 @@ async fn listen_once(
     audit: &AuditService,
     shutdown: &CancellationToken,
 ) -> Result<(), sea_orm::sqlx::Error> {
-    let mut listener = PgListener::connect_with(db.writer().get_postgres_connection_pool()).await?;
+    // The listener keeps its connection for as long as it listens: it gets a pool of its
+    // own, so it never holds a slot the requests need (with a pool of one, it would
+    // hold them all).
+    let shared = db.writer().get_postgres_connection_pool();
+    let own = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_lazy_with((*shared.connect_options()).clone());
+    let mut listener = PgListener::connect_with(&own).await?;
     listener
         .listen_all([FANOUT_CHANNEL, TASK_CHANGES_CHANNEL])
         .await?;
