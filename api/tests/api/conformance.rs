@@ -9,30 +9,16 @@ use serde_json::{Value, json};
 use tokio::process::Command;
 use tokio::sync::OnceCell;
 
-use crate::helpers::{error_code, spawn_app};
+use crate::helpers::{error_code, npm_ci_once, spawn_app};
 
 fn tools_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
 }
 
-/// Installs the npm tools from their lock file, once, from the npm registry only.
+/// Installs the npm tools from their lock file, once.
 async fn install_tools() {
     static INSTALLED: OnceCell<()> = OnceCell::const_new();
-    INSTALLED
-        .get_or_init(|| async {
-            let dir = tools_dir();
-            if dir.join("node_modules/graphql-http/package.json").exists() {
-                return;
-            }
-            let status = Command::new("npm")
-                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-                .current_dir(&dir)
-                .status()
-                .await
-                .expect("npm is needed for the conformance tests (Node.js 18 or newer)");
-            assert!(status.success(), "npm ci failed in {}", dir.display());
-        })
-        .await;
+    npm_ci_once(&INSTALLED, &tools_dir(), "graphql-http/package.json").await;
 }
 
 async fn node(script: &str, graphql_url: &str) -> (i32, String) {

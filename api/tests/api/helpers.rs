@@ -1,3 +1,4 @@
+use std::path::Path;
 use std::time::Duration;
 
 use api::app::Application;
@@ -223,4 +224,24 @@ pub fn error_field(response: &Value) -> &str {
     response["errors"][0]["extensions"]["field"]
         .as_str()
         .unwrap_or_else(|| panic!("no error field in {response}"))
+}
+
+/// Installs the npm packages of a tool directory from its lock file, once per test run
+/// (`installed` is the caller's own cell), from the npm registry only. `probe` is a file
+/// that exists once they are installed.
+pub async fn npm_ci_once(installed: &'static tokio::sync::OnceCell<()>, dir: &Path, probe: &str) {
+    installed
+        .get_or_init(|| async {
+            if dir.join("node_modules").join(probe).exists() {
+                return;
+            }
+            let status = tokio::process::Command::new("npm")
+                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+                .current_dir(dir)
+                .status()
+                .await
+                .expect("npm (Node.js 18 or newer) is needed for the JavaScript tool tests");
+            assert!(status.success(), "npm ci failed in {}", dir.display());
+        })
+        .await;
 }

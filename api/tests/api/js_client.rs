@@ -10,30 +10,16 @@ use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::Command;
 use tokio::sync::OnceCell;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{npm_ci_once, spawn_app};
 
 pub(crate) fn client_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js")
 }
 
-/// Installs the client from its lock file, once, from the npm registry only.
+/// Installs the client from its lock file, once.
 pub(crate) async fn install_client() {
     static INSTALLED: OnceCell<()> = OnceCell::const_new();
-    INSTALLED
-        .get_or_init(|| async {
-            let dir = client_dir();
-            if dir.join("node_modules/graphql-ws/package.json").exists() {
-                return;
-            }
-            let status = Command::new("npm")
-                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-                .current_dir(&dir)
-                .status()
-                .await
-                .expect("npm is needed for the graphql-ws client test (Node.js 18 or newer)");
-            assert!(status.success(), "npm ci failed in {}", dir.display());
-        })
-        .await;
+    npm_ci_once(&INSTALLED, &client_dir(), "graphql-ws/package.json").await;
 }
 
 fn client(ws_url: &str, token: Option<&str>) -> Command {

@@ -21,6 +21,7 @@ mod readme;
 mod recurrence;
 mod reminders;
 mod replicas;
+mod server_process;
 mod task_changes;
 mod tasks;
 mod web;

@@ -2,89 +2,16 @@
 //! cancelled requests, and SIGTERM.
 
 use std::collections::HashSet;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use crate::helpers::{eventually, free_port, fresh_database_url, postgres_url};
+use crate::helpers::{eventually, fresh_database_url, postgres_url};
 use crate::live::Subscriber;
+use crate::server_process::{ServerProcess, graphql, register};
 use crate::task_changes::TASK_CHANGES;
-
-const SECRET: &str = "replica-test-secret-that-is-long-enough";
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start(database_url: &str, data_dir: &Path) -> Server {
-    start_with(database_url, data_dir, &[], Stdio::inherit()).await
-}
-
-/// A server process with extra settings, its stderr going to `stderr`.
-async fn start_with(
-    database_url: &str,
-    data_dir: &Path,
-    env: &[(&str, &str)],
-    stderr: Stdio,
-) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_todo-api"))
-        .arg("serve")
-        .env_clear()
-        .env("DATABASE_URL", database_url)
-        .env("TODO_DATA_DIR", data_dir)
-        .env("TODO_LISTEN", format!("127.0.0.1:{port}"))
-        .env("TODO_JWT_SECRET", SECRET)
-        .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
-        .stderr(stderr)
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let ready = format!("{base}/readyz");
-    eventually(Duration::from_secs(30), || async {
-        reqwest::get(&ready)
-            .await
-            .ok()
-            .filter(|r| r.status() == 200)
-    })
-    .await;
-    Server { child, base }
-}
-
-async fn graphql(base: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(format!("{base}/graphql"))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response: Value = request.send().await.unwrap().json().await.unwrap();
-    assert!(response.get("errors").is_none(), "{response}");
-    response["data"].clone()
-}
-
-async fn register(base: &str) -> String {
-    let data = graphql(
-        base,
-        None,
-        "mutation { register(input: { email: \"ada@example.com\", password: \"correct horse\", displayName: \"Ada\" }) { token } }",
-        json!({}),
-    )
-    .await;
-    data["register"]["token"].as_str().unwrap().to_owned()
-}
 
 async fn notification_count(base: &str, token: &str) -> u64 {
     graphql(
@@ -106,8 +33,8 @@ async fn two_replicas_share_the_reminders_and_push_across() {
     }
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(&data_dir).await;
-    let a = start(&database_url, data_dir.path()).await;
-    let b = start(&database_url, data_dir.path()).await;
+    let a = ServerProcess::start(&database_url, data_dir.path()).await;
+    let b = ServerProcess::start(&database_url, data_dir.path()).await;
     let token = register(&a.base).await;
     let mut on_b = Subscriber::connect(&b.base, Some(&format!("Bearer {token}")))
         .await
@@ -150,7 +77,7 @@ async fn two_replicas_share_the_reminders_and_push_across() {
 async fn reminders_missed_while_down_go_out_once_after_restart() {
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(&data_dir).await;
-    let server = start(&database_url, data_dir.path()).await;
+    let server = ServerProcess::start(&database_url, data_dir.path()).await;
     let token = register(&server.base).await;
     let due = (Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
     graphql(
@@ -163,14 +90,14 @@ async fn reminders_missed_while_down_go_out_once_after_restart() {
     drop(server);
     tokio::time::sleep(Duration::from_secs(3)).await;
 
-    let restarted = start(&database_url, data_dir.path()).await;
+    let restarted = ServerProcess::start(&database_url, data_dir.path()).await;
     eventually(Duration::from_secs(10), || async {
         (notification_count(&restarted.base, &token).await == 1).then_some(())
     })
     .await;
     // Another restart sends nothing more.
     drop(restarted);
-    let again = start(&database_url, data_dir.path()).await;
+    let again = ServerProcess::start(&database_url, data_dir.path()).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(notification_count(&again.base, &token).await, 1);
 }
@@ -196,8 +123,8 @@ async fn login_code(base: &str, password: &str) -> Option<String> {
 async fn replicas_share_one_sign_in_throttle() {
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(&data_dir).await;
-    let a = start(&database_url, data_dir.path()).await;
-    let b = start(&database_url, data_dir.path()).await;
+    let a = ServerProcess::start(&database_url, data_dir.path()).await;
+    let b = ServerProcess::start(&database_url, data_dir.path()).await;
     register(&a.base).await;
 
     // Five failures, spread over both replicas, lock the email on both.
@@ -226,7 +153,7 @@ async fn cancelled_requests_never_leave_a_connection_inside_a_transaction() {
     let log = std::fs::File::create(&log_path).unwrap();
     // One connection: a connection left inside a transaction would be the next
     // request's connection, every time.
-    let server = start_with(
+    let server = ServerProcess::start_with(
         &database_url,
         data_dir.path(),
         &[("DATABASE_MAX_CONNECTIONS", "1"), ("RUST_LOG", "info")],
@@ -264,7 +191,7 @@ async fn cancelled_requests_never_leave_a_connection_inside_a_transaction() {
         .await;
         acknowledged.insert(title);
     }
-    let other = start(&database_url, data_dir.path()).await;
+    let other = ServerProcess::start(&database_url, data_dir.path()).await;
     eventually(Duration::from_secs(10), || async {
         let here = task_titles(&server.base, &token).await;
         let there = task_titles(&other.base, &token).await;
@@ -355,7 +282,7 @@ async fn add_backlog(db: &sea_orm::DatabaseConnection, count: usize) {
 async fn sigterm_exits_in_time_and_leaves_the_backlog_for_the_next_start() {
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(&data_dir).await;
-    let mut server = start_with(
+    let mut server = ServerProcess::start_with(
         &database_url,
         data_dir.path(),
         &[("TODO_SHUTDOWN_GRACE_SECONDS", "10")],
@@ -380,11 +307,7 @@ async fn sigterm_exits_in_time_and_leaves_the_backlog_for_the_next_start() {
     tokio::time::sleep(Duration::from_secs(1)).await;
 
     let signalled = std::time::Instant::now();
-    let status = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    server.signal("-TERM");
     let exit = tokio::task::spawn_blocking(move || {
         let exit = server.child.wait();
         (exit, server)
@@ -403,7 +326,7 @@ async fn sigterm_exits_in_time_and_leaves_the_backlog_for_the_next_start() {
     assert!(left > 0, "the backlog should be left for the next start");
 
     // The next start takes the backlog up where this one left it.
-    let restarted = start(&database_url, data_dir.path()).await;
+    let restarted = ServerProcess::start(&database_url, data_dir.path()).await;
     eventually(Duration::from_secs(60), || async {
         (unpublished_events(&db).await < left).then_some(())
     })
@@ -418,8 +341,8 @@ async fn a_task_changed_through_one_replica_shows_on_the_others_subscribers() {
     }
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(&data_dir).await;
-    let a = start(&database_url, data_dir.path()).await;
-    let b = start(&database_url, data_dir.path()).await;
+    let a = ServerProcess::start(&database_url, data_dir.path()).await;
+    let b = ServerProcess::start(&database_url, data_dir.path()).await;
     let token = register(&a.base).await;
     let mut on_b = Subscriber::subscribe(&b.base, Some(&format!("Bearer {token}")), TASK_CHANGES)
         .await
