@@ -45,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
     let services = Services::new(
         db.clone(),
         AuthConfig {
-            jwt_secret: vec![7; 32],
+            jwt_secret: vec![7; 32].into(),
             session_ttl: Duration::from_secs(3600),
         },
         api::service::Retention {

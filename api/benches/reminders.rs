@@ -323,7 +323,7 @@ async fn sweep_cost(url: &str) -> anyhow::Result<()> {
     let services = api::service::Services::new(
         db.clone(),
         api::service::AuthConfig {
-            jwt_secret: vec![7; 32],
+            jwt_secret: vec![7; 32].into(),
             session_ttl: Duration::from_secs(60),
         },
         api::service::Retention {

@@ -15,7 +15,7 @@ use crate::graphql::{build_introspection_schema, build_schema};
 use crate::http::{AppState, router};
 use crate::metrics;
 use crate::reminders::{Scheduler, Sweep, listen_for_notifications};
-use crate::service::Services;
+use crate::service::{AuthConfig, Retention, Services};
 use crate::store::Db;
 
 /// How often expired audit entries are removed and old notifications archived.
@@ -38,7 +38,17 @@ impl Application {
             .await
             .context("DATABASE_URL")?;
         db.migrate().await.context("applying database migrations")?;
-        let services = Services::new(db.clone(), settings.auth, settings.retention);
+        let services = Services::new(
+            db.clone(),
+            AuthConfig {
+                jwt_secret: settings.jwt_secret,
+                session_ttl: settings.session_ttl,
+            },
+            Retention {
+                audit: settings.audit_retention,
+                notifications: settings.notification_archive,
+            },
+        );
         let dispatcher = Dispatcher::new(vec![
             Arc::new(AuditConsumer::new(services.audit.clone())),
             Arc::new(ReminderConsumer::new(services.notifications.clone())),
@@ -100,7 +110,10 @@ impl Application {
         Ok(Self {
             listener,
             metrics_address,
-            router: crate::http::web::serve(router(state), settings.web_dir.as_deref()),
+            router: crate::http::web::serve(
+                router(state, settings.request_timeout),
+                settings.web_dir.as_deref(),
+            ),
             services,
             background,
             shutdown,
@@ -128,7 +141,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let shutdown = self.shutdown.clone();
         tokio::spawn(async move {
-            shutdown_signal().await;
+            shutdown::requested().await;
             shutdown.cancel();
         });
         self.run_until_cancelled().await
@@ -204,28 +217,4 @@ async fn retention_job(services: Services, shutdown: CancellationToken) {
             () = tokio::time::sleep(RETENTION_INTERVAL) => {}
         }
     }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
 }

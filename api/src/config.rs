@@ -9,7 +9,7 @@ use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rand::RngCore as _;
 
-use crate::service::{AuthConfig, Retention};
+use secrecy::{ExposeSecret as _, SecretSlice, SecretString};
 
 const SECRET_FILE: &str = "jwt-secret";
 const MIN_SECRET_BYTES: usize = 32;
@@ -74,8 +74,8 @@ pub struct ServeArgs {
     pub event_bus: EventBus,
     /// Secret for signing session tokens (at least 32 bytes); generated and kept in the
     /// data directory when not given. Replicas must share one.
-    #[arg(long, env = "TODO_JWT_SECRET", hide_env_values = true)]
-    pub jwt_secret: Option<String>,
+    #[arg(long, env = "TODO_JWT_SECRET", hide_env_values = true, value_parser = secret)]
+    pub jwt_secret: Option<SecretString>,
     /// How long a session token from `login` stays valid.
     #[arg(long, env = "TODO_SESSION_TTL_MINUTES", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=43_200))]
@@ -98,6 +98,11 @@ pub struct ServeArgs {
     #[arg(long, env = "TODO_SHUTDOWN_GRACE_SECONDS", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub shutdown_grace_seconds: u64,
+    /// A request still unanswered after this long gets 503 (work it started runs to its
+    /// end); websocket sessions are not bound by it.
+    #[arg(long, env = "TODO_REQUEST_TIMEOUT_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout_seconds: u64,
     /// Serve Prometheus metrics at `/metrics` on this address (a listener of its own,
     /// kept off the public one); off when not given.
     #[arg(long, env = "TODO_METRICS_LISTEN")]
@@ -120,35 +125,20 @@ pub struct DaprArgs {
     #[arg(long, env = "DAPR_APP_LISTEN", default_value = "127.0.0.1:50051")]
     pub dapr_app_listen: SocketAddr,
     /// The token the sidecar must present on every callback (Dapr's app API token).
-    #[arg(long, env = "APP_API_TOKEN", hide_env_values = true)]
-    pub app_api_token: Option<String>,
+    #[arg(long, env = "APP_API_TOKEN", hide_env_values = true, value_parser = secret)]
+    pub app_api_token: Option<SecretString>,
 }
 
 /// How events travel.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub enum BusSettings {
     InProcess,
     Dapr {
         pubsub: String,
         app_listen: SocketAddr,
-        app_api_token: String,
+        app_api_token: SecretString,
         sidecar: dapr::client::ClientOptions,
     },
-}
-
-impl std::fmt::Debug for BusSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::InProcess => f.write_str("InProcess"),
-            Self::Dapr {
-                pubsub, app_listen, ..
-            } => f
-                .debug_struct("Dapr")
-                .field("pubsub", pubsub)
-                .field("app_listen", app_listen)
-                .finish_non_exhaustive(),
-        }
-    }
 }
 
 /// Everything the service needs to start, resolved and checked.
@@ -159,9 +149,15 @@ pub struct Settings {
     /// `None`: the store's default for the backend.
     pub database_max_connections: Option<u32>,
     pub shutdown_grace: Duration,
+    pub request_timeout: Duration,
     pub bus: BusSettings,
-    pub auth: AuthConfig,
-    pub retention: Retention,
+    /// Signs session tokens.
+    pub jwt_secret: SecretSlice<u8>,
+    pub session_ttl: Duration,
+    /// How long audit entries are kept.
+    pub audit_retention: chrono::Duration,
+    /// How long notifications stay in the notification center.
+    pub notification_archive: chrono::Duration,
     /// Where the web UI's bundle lives; `None` serves no UI.
     pub web_dir: Option<PathBuf>,
     /// Where `/metrics` is served; `None`: metrics are off.
@@ -195,10 +191,10 @@ impl ServeArgs {
     pub fn resolve(&self) -> anyhow::Result<Settings> {
         let database_url = self.database.resolve_url()?;
         let jwt_secret = match &self.jwt_secret {
-            Some(secret) if secret.len() < MIN_SECRET_BYTES => {
+            Some(secret) if secret.expose_secret().len() < MIN_SECRET_BYTES => {
                 bail!("TODO_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long")
             }
-            Some(secret) => secret.clone().into_bytes(),
+            Some(secret) => SecretSlice::from(secret.expose_secret().as_bytes().to_vec()),
             None => {
                 if !database_url.starts_with("sqlite:") {
                     tracing::warn!(
@@ -218,7 +214,7 @@ impl ServeArgs {
                     .dapr
                     .app_api_token
                     .clone()
-                    .filter(|token| !token.is_empty())
+                    .filter(|token| !token.expose_secret().is_empty())
                     .context("APP_API_TOKEN must be set with EVENT_BUS=dapr, so that only the sidecar can call the app")?,
                 sidecar: dapr::client::ClientOptions::from_env()
                     .context("DAPR_GRPC_ENDPOINT / DAPR_CLIENT_TIMEOUT_SECONDS")?,
@@ -230,15 +226,12 @@ impl ServeArgs {
             database_url,
             database_max_connections: self.database_max_connections,
             shutdown_grace: Duration::from_secs(self.shutdown_grace_seconds),
+            request_timeout: Duration::from_secs(self.request_timeout_seconds),
             bus,
-            retention: Retention {
-                audit: chrono::Duration::days(i64::from(self.audit_retention_days)),
-                notifications: chrono::Duration::days(i64::from(self.notification_archive_days)),
-            },
-            auth: AuthConfig {
-                jwt_secret,
-                session_ttl: Duration::from_secs(self.session_ttl_minutes * 60),
-            },
+            audit_retention: chrono::Duration::days(i64::from(self.audit_retention_days)),
+            notification_archive: chrono::Duration::days(i64::from(self.notification_archive_days)),
+            jwt_secret,
+            session_ttl: Duration::from_secs(self.session_ttl_minutes * 60),
             web_dir: Some(self.web_dir.clone()),
         })
     }
@@ -251,7 +244,12 @@ fn ensure_data_dir(dir: &Path) -> anyhow::Result<()> {
 
 /// The signing secret kept in the data directory, created on first start (readable by
 /// the owner only).
-fn load_or_create_secret(dir: &Path) -> anyhow::Result<Vec<u8>> {
+/// A secret from the command line or the environment, kept out of every `Debug`.
+fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value))
+}
+
+fn load_or_create_secret(dir: &Path) -> anyhow::Result<SecretSlice<u8>> {
     ensure_data_dir(dir)?;
     let path = dir.join(SECRET_FILE);
     match std::fs::read_to_string(&path) {
@@ -265,7 +263,7 @@ fn load_or_create_secret(dir: &Path) -> anyhow::Result<Vec<u8>> {
                     path.display()
                 );
             }
-            Ok(secret)
+            Ok(secret.into())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut secret = vec![0u8; MIN_SECRET_BYTES];
@@ -273,7 +271,7 @@ fn load_or_create_secret(dir: &Path) -> anyhow::Result<Vec<u8>> {
             write_private(&path, hex::encode(&secret).as_bytes())
                 .with_context(|| format!("TODO_DATA_DIR: cannot write {}", path.display()))?;
             tracing::info!(path = %path.display(), "generated a signing secret");
-            Ok(secret)
+            Ok(secret.into())
         }
         Err(e) => Err(e).with_context(|| format!("TODO_DATA_DIR: cannot read {}", path.display())),
     }
@@ -305,8 +303,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = load_or_create_secret(dir.path()).unwrap();
         let second = load_or_create_secret(dir.path()).unwrap();
-        assert_eq!(first, second);
-        assert_eq!(first.len(), MIN_SECRET_BYTES);
+        assert_eq!(first.expose_secret(), second.expose_secret());
+        assert_eq!(first.expose_secret().len(), MIN_SECRET_BYTES);
     }
 
     #[test]
@@ -326,6 +324,7 @@ mod tests {
             notification_archive_days: 30,
             database_max_connections: None,
             shutdown_grace_seconds: 20,
+            request_timeout_seconds: 30,
             metrics_listen: None,
             dapr: DaprArgs {
                 dapr_pubsub: "pubsub".into(),

@@ -1,7 +1,16 @@
 //! The task service: domain rules, storage, use cases and the GraphQL/HTTP edge.
 //!
-//! Dependencies point one way: `domain` ← `store` ← `service` ← `graphql` ← `http` ←
-//! `app`.
+//! Dependencies point one way:
+//!
+//! ```text
+//! domain ← store ← service ← graphql ← http ←──────┐
+//!                     ↑                             app (with config)
+//!                     ├── events (bus, relay, consumers) ←─┤
+//!                     └── reminders (scheduler, fan-out) ←─┘
+//! ```
+//!
+//! `events` and `reminders` are background work over the services; `reminders` triggers
+//! through the `events::CronHandler` port, and only `app` wires them to the edge.
 
 pub mod app;
 pub mod config;

@@ -7,7 +7,7 @@
 //! `docs/monitoring.md`.
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
@@ -62,10 +62,13 @@ pub enum MetricsError {
 }
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+/// Held while installing, so that two first uses at once install one recorder.
+static INSTALLING: Mutex<()> = Mutex::new(());
 
 /// Installs the process-wide recorder on first use and returns its handle. Later calls
 /// (tests start several apps in one process) share the first recorder.
 pub fn install() -> Result<PrometheusHandle, MetricsError> {
+    let _installing = INSTALLING.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(handle) = HANDLE.get() {
         return Ok(handle.clone());
     }

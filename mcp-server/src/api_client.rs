@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use reqwest::header::{ACCEPT, HeaderValue};
 use reqwest::{StatusCode, Url};
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -18,8 +19,8 @@ const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// An API token (or session token) of one user. Never printed: `Debug` hides it and
 /// there is no `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiToken(String);
+#[derive(Clone, Debug)]
+pub struct ApiToken(SecretString);
 
 impl ApiToken {
     /// `None` for text that cannot be a bearer token (empty, or with spaces or control
@@ -27,7 +28,7 @@ impl ApiToken {
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
         let valid = !text.is_empty() && text.bytes().all(|b| b.is_ascii_graphic());
-        valid.then(|| Self(text.to_owned()))
+        valid.then(|| Self(text.into()))
     }
 
     /// The token from an `Authorization: Bearer <token>` header value.
@@ -42,19 +43,21 @@ impl ApiToken {
     /// Personal API tokens start with `todo_`; anything else is probably a session token,
     /// which expires within hours.
     pub fn is_personal_api_token(&self) -> bool {
-        self.0.starts_with("todo_")
+        self.0.expose_secret().starts_with("todo_")
     }
 
     fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
 
-impl fmt::Debug for ApiToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiToken(<redacted>)")
+impl PartialEq for ApiToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
     }
 }
+
+impl Eq for ApiToken {}
 
 /// Why an operation failed, classified by the API's `extensions.code`.
 #[derive(Debug, thiserror::Error)]
@@ -277,11 +280,9 @@ fn classify(error: GraphQlError, request_id: Option<String>) -> ApiError {
             message,
             retry_after_seconds: extensions.retry_after_seconds,
         },
-        // The GraphQL engine reports operations that do not match the schema as client
-        // errors; they mean this server and the API disagree, not that the agent erred.
-        Some("BAD_USER_INPUT") | None if is_schema_mismatch(&message) => {
-            ApiError::UnknownField(message)
-        }
+        // The engine refused the operation itself: this server and the API disagree on
+        // the schema; the agent's arguments were checked before they were sent.
+        Some("GRAPHQL_VALIDATION_FAILED") => ApiError::UnknownField(message),
         Some("BAD_USER_INPUT") => ApiError::BadUserInput {
             message,
             field: extensions.field,
@@ -291,12 +292,6 @@ fn classify(error: GraphQlError, request_id: Option<String>) -> ApiError {
             request_id,
         },
     }
-}
-
-fn is_schema_mismatch(message: &str) -> bool {
-    ["Unknown field", "Unknown argument", "Unknown type"]
-        .iter()
-        .any(|prefix| message.starts_with(prefix))
 }
 
 #[cfg(test)]
@@ -389,17 +384,15 @@ mod tests {
     #[test]
     fn queries_the_schema_lacks_are_told_apart_from_bad_arguments() {
         let unknown = error(
-            Some("BAD_USER_INPUT"),
+            Some("GRAPHQL_VALIDATION_FAILED"),
             r#"Unknown field "notifications" on type "Query"."#,
         );
         assert!(matches!(classify(unknown, None), ApiError::UnknownField(_)));
-        let unknown_argument = error(
-            None,
-            r#"Unknown argument "unreadOnly" on field "notifications" of type "Query"."#,
-        );
+        // Told apart by the code, not by the wording.
+        let refused = error(Some("BAD_USER_INPUT"), "Unknown field in the title");
         assert!(matches!(
-            classify(unknown_argument, None),
-            ApiError::UnknownField(_)
+            classify(refused, None),
+            ApiError::BadUserInput { .. }
         ));
     }
 }

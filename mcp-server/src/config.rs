@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::api_client::ApiToken;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "todo-mcp",
@@ -48,8 +50,12 @@ pub enum LogFormat {
 pub struct StdioArgs {
     /// The user's API token (`todo_...`). Prefer the environment variable: command lines
     /// are visible to other local users.
-    #[arg(long, env = "TODO_API_TOKEN", hide_env_values = true)]
-    pub token: String,
+    #[arg(long, env = "TODO_API_TOKEN", hide_env_values = true, value_parser = api_token)]
+    pub token: ApiToken,
+}
+
+fn api_token(text: &str) -> Result<ApiToken, &'static str> {
+    ApiToken::parse(text).ok_or("must be a token without spaces")
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@ use std::io::IsTerminal as _;
 
 use anyhow::Context as _;
 use clap::Parser as _;
-use mcp_server::api_client::{ApiClient, ApiToken};
+use mcp_server::api_client::ApiClient;
 use mcp_server::config::{Cli, Command, LogFormat};
 use mcp_server::{http, stdio};
 use tokio_util::sync::CancellationToken;
@@ -24,9 +24,7 @@ async fn main() -> anyhow::Result<()> {
 
     match cli.command {
         Command::Stdio(args) => {
-            let token = ApiToken::parse(&args.token)
-                .context("TODO_API_TOKEN must be a token without spaces")?;
-            stdio::serve(api, token).await?;
+            stdio::serve(api, args.token).await?;
         }
         Command::Http(args) => {
             let settings = http::HttpSettings::from_args(&args)?;
@@ -57,26 +55,6 @@ fn init_tracing(format: LogFormat) {
 }
 
 async fn cancel_on_signal(shutdown: CancellationToken) {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+    shutdown::requested().await;
     shutdown.cancel();
 }

@@ -2,6 +2,7 @@
 //! to a task as their data.
 
 use chrono::{DateTime, Utc};
+use sea_orm::DeriveValueType;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -16,8 +17,9 @@ pub mod topic {
 }
 
 /// What happened to a task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, DeriveValueType)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(value_type = "String")]
 pub enum AuditAction {
     Create,
     Update,
@@ -66,8 +68,9 @@ impl AuditAction {
 }
 
 /// The channel a change came through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, DeriveValueType)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(value_type = "String")]
 pub enum Source {
     Web,
     #[default]
@@ -93,6 +96,8 @@ impl Source {
         Self::ALL.into_iter().find(|s| s.as_str() == value)
     }
 }
+
+known_by_name!(AuditAction, Source);
 
 /// A CloudEvents 1.0 event in its JSON format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

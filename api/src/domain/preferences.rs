@@ -46,12 +46,12 @@ impl Preferences {
             .unwrap_or(self.reminder_minutes_before);
         if !(MIN_LEAD_MINUTES..=MAX_LEAD_MINUTES).contains(&lead) {
             return Err(ValidationError::new(
-                "input.reminderMinutesBefore",
+                "reminderMinutesBefore",
                 format!("must be between {MIN_LEAD_MINUTES} and {MAX_LEAD_MINUTES} minutes"),
             ));
         }
         let time_zone = match &changes.time_zone {
-            Some(name) => parse_time_zone("input.timeZone", name)?,
+            Some(name) => parse_time_zone("timeZone", name)?,
             None => self.time_zone,
         };
         Ok(Self {
@@ -91,10 +91,7 @@ mod tests {
             base.with(&zone("Europe/Berlin")).unwrap().time_zone,
             chrono_tz::Europe::Berlin
         );
-        assert_eq!(
-            base.with(&zone("Moon/Base")).unwrap_err().field,
-            "input.timeZone"
-        );
+        assert_eq!(base.with(&zone("Moon/Base")).unwrap_err().field, "timeZone");
     }
 
     #[test]

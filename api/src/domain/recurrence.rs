@@ -11,6 +11,7 @@ use chrono::{
 };
 use chrono_tz::Tz;
 use rrule::{Frequency, NWeekday, RRule, RRuleSet, Unvalidated};
+use sea_orm::DeriveValueType;
 
 use super::validation::{ValidationError, in_supported_range};
 
@@ -32,7 +33,8 @@ const SKIP_MARGIN_PERIODS: i64 = 1;
 /// How many earlier grid periods to try when a restart lands in a DST gap.
 const SKIP_ATTEMPTS: usize = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType)]
+#[sea_orm(value_type = "String")]
 pub enum RecurrencePreset {
     Daily,
     Weekdays,
@@ -80,7 +82,8 @@ impl RecurrencePreset {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, DeriveValueType)]
+#[sea_orm(value_type = "String")]
 pub enum RecurrenceMode {
     /// The next occurrence is the first instance of the rule after now.
     #[default]
@@ -103,6 +106,8 @@ impl RecurrenceMode {
             .find(|m| m.as_str() == value)
     }
 }
+
+known_by_name!(RecurrencePreset, RecurrenceMode);
 
 /// A validated recurrence: a preset name, its canonical RRULE body and a mode.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,11 +196,11 @@ impl Recurrence {
     }
 
     /// Rebuilds a recurrence from its stored columns.
-    pub fn from_stored(preset: &str, rule: &str, mode: &str) -> Result<Self, ValidationError> {
-        let preset = RecurrencePreset::parse(preset)
-            .ok_or_else(|| ValidationError::new("recurrence.preset", "unknown preset"))?;
-        let mode = RecurrenceMode::parse(mode)
-            .ok_or_else(|| ValidationError::new("recurrence.mode", "unknown mode"))?;
+    pub fn from_stored(
+        preset: RecurrencePreset,
+        rule: &str,
+        mode: RecurrenceMode,
+    ) -> Result<Self, ValidationError> {
         Ok(Self {
             preset,
             rule: canonical_rule(rule)?,

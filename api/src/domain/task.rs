@@ -54,22 +54,22 @@ pub struct TaskFields;
 
 impl TaskFields {
     pub fn title(value: &str) -> Result<String, ValidationError> {
-        bounded_text("input.title", value, 1, MAX_TITLE_CHARS)
+        bounded_text("title", value, 1, MAX_TITLE_CHARS)
     }
 
     /// Blank descriptions and categories are stored as none.
     pub fn description(value: &str) -> Result<Option<String>, ValidationError> {
-        let text = multiline_text("input.description", value, 0, MAX_DESCRIPTION_CHARS)?;
+        let text = multiline_text("description", value, 0, MAX_DESCRIPTION_CHARS)?;
         Ok(Some(text).filter(|t| !t.is_empty()))
     }
 
     pub fn category(value: &str) -> Result<Option<String>, ValidationError> {
-        let text = bounded_text("input.category", value, 0, MAX_CATEGORY_CHARS)?;
+        let text = bounded_text("category", value, 0, MAX_CATEGORY_CHARS)?;
         Ok(Some(text).filter(|t| !t.is_empty()))
     }
 
     pub fn time_zone(value: &str) -> Result<Tz, ValidationError> {
-        parse_time_zone("input.timeZone", value)
+        parse_time_zone("timeZone", value)
     }
 
     pub fn remind_before_minutes(value: i32) -> Result<i32, ValidationError> {
@@ -77,7 +77,7 @@ impl TaskFields {
             Ok(value)
         } else {
             Err(ValidationError::new(
-                "input.remindBeforeMinutes",
+                "remindBeforeMinutes",
                 format!("must be between 0 and {MAX_REMIND_BEFORE_MINUTES}"),
             ))
         }
@@ -105,7 +105,7 @@ mod tests {
         assert!(TaskFields::title("   ").is_err());
         assert!(TaskFields::title(&"x".repeat(200)).is_ok());
         let error = TaskFields::title(&"x".repeat(201)).unwrap_err();
-        assert_eq!(error.field, "input.title");
+        assert_eq!(error.field, "title");
     }
 
     #[test]
@@ -118,15 +118,15 @@ mod tests {
     #[test]
     fn titles_and_categories_are_single_line_descriptions_may_span_lines() {
         let error = TaskFields::title("Pay\u{8C} rent").unwrap_err();
-        assert_eq!(error.field, "input.title");
+        assert_eq!(error.field, "title");
         let error = TaskFields::category("home\nwork").unwrap_err();
-        assert_eq!(error.field, "input.category");
+        assert_eq!(error.field, "category");
         assert_eq!(
             TaskFields::description("Milk\r\n\tand eggs"),
             Ok(Some("Milk\n\tand eggs".to_owned()))
         );
         let error = TaskFields::description("Milk\u{0}").unwrap_err();
-        assert_eq!(error.field, "input.description");
+        assert_eq!(error.field, "description");
     }
 
     #[test]

@@ -1,6 +1,35 @@
 //! Account rules.
 
+use sea_orm::DeriveValueType;
+
 use super::validation::{ValidationError, bounded_text};
+
+/// What a token lets its bearer do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType)]
+#[sea_orm(value_type = "String")]
+pub enum Scope {
+    Read,
+    Write,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "READ",
+            Self::Write => "WRITE",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "READ" => Some(Self::Read),
+            "WRITE" => Some(Self::Write),
+            _ => None,
+        }
+    }
+}
+
+known_by_name!(Scope);
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 /// argon2 hashes whatever it is given; the cap only stops absurd request bodies.
@@ -19,7 +48,7 @@ pub fn normalize_email(email: &str) -> Result<String, ValidationError> {
         Ok(email)
     } else {
         Err(ValidationError::new(
-            "input.email",
+            "email",
             "is not a valid email address",
         ))
     }
@@ -29,13 +58,13 @@ pub fn validate_password(password: &str) -> Result<(), ValidationError> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_CHARS {
         return Err(ValidationError::new(
-            "input.password",
+            "password",
             format!("must be at least {MIN_PASSWORD_CHARS} characters"),
         ));
     }
     if length > MAX_PASSWORD_CHARS {
         return Err(ValidationError::new(
-            "input.password",
+            "password",
             format!("must be at most {MAX_PASSWORD_CHARS} characters"),
         ));
     }
@@ -43,7 +72,7 @@ pub fn validate_password(password: &str) -> Result<(), ValidationError> {
 }
 
 pub fn validate_display_name(name: &str) -> Result<String, ValidationError> {
-    bounded_text("input.displayName", name, 1, 100)
+    bounded_text("displayName", name, 1, 100)
 }
 
 pub fn validate_token_name(name: &str) -> Result<String, ValidationError> {

@@ -3,8 +3,9 @@ use std::borrow::Cow;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use unicode_normalization::UnicodeNormalization;
 
-/// Input that breaks a rule. `field` names the offending input (a GraphQL argument path
-/// such as `input.title`), so clients can point at it.
+/// Input that breaks a rule. `field` names the offending input relative to the value the
+/// rule checks (`title`, `recurrence.rrule`); the edge puts the argument in front
+/// (`input.title`), so clients can point at it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct ValidationError {
@@ -17,6 +18,16 @@ impl ValidationError {
         Self {
             field: field.into(),
             message: message.into(),
+        }
+    }
+
+    /// The same error, its field named inside `argument`: `title` within `input` is
+    /// `input.title`.
+    #[must_use]
+    pub fn within(self, argument: &str) -> Self {
+        Self {
+            field: format!("{argument}.{}", self.field).into(),
+            message: self.message,
         }
     }
 }
@@ -143,8 +154,8 @@ mod tests {
             "evil\u{202E}txt.exe",
             "a\u{2066}b",
         ] {
-            let error = bounded_text("input.title", bad, 1, 200).unwrap_err();
-            assert_eq!(error.field, "input.title", "{bad:?}");
+            let error = bounded_text("title", bad, 1, 200).unwrap_err();
+            assert_eq!(error.field, "title", "{bad:?}");
             assert!(error.message.contains("U+"), "{error}");
         }
         // Surrounding whitespace, including line breaks, is trimmed rather than refused.
@@ -176,8 +187,8 @@ mod tests {
             Ok("line 1\n\tline 2\nline 3")
         );
         for bad in ["a\u{8C}b", "a\u{0}b", "a\u{B}b", "a\u{C}b", "a\u{2028}b"] {
-            let error = multiline_text("input.description", bad, 0, 100).unwrap_err();
-            assert_eq!(error.field, "input.description", "{bad:?}");
+            let error = multiline_text("description", bad, 0, 100).unwrap_err();
+            assert_eq!(error.field, "description", "{bad:?}");
         }
         assert_eq!(
             multiline_text("d", "e\u{301}", 0, 100).as_deref(),

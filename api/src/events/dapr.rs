@@ -19,11 +19,12 @@ use dapr::dapr::proto::runtime::v1::{
     ListInputBindingsResponse, ListTopicSubscriptionsResponse, TopicEventBulkRequest,
     TopicEventBulkResponse, TopicEventRequest, TopicEventResponse, TopicSubscription,
 };
+use secrecy::{ExposeSecret as _, SecretString};
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
-use super::{BusError, Dispatcher, EventBus, Outcome};
+use super::{BusError, CronHandler, Dispatcher, EventBus, Outcome};
 use crate::domain::event::{CloudEvent, JSON_CONTENT_TYPE, SPEC_VERSION, topic};
 
 /// The input binding that triggers the reminder sweep.
@@ -82,12 +83,6 @@ impl EventBus for DaprBus {
     }
 }
 
-/// Runs when the sidecar delivers the `reminder-cron` binding.
-#[async_trait]
-pub trait CronHandler: Send + Sync {
-    async fn run(&self) -> Result<(), String>;
-}
-
 /// The app side of the Dapr gRPC protocol.
 pub struct Callback {
     pubsub: String,
@@ -113,13 +108,15 @@ impl Callback {
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
-        app_api_token: String,
+        app_api_token: SecretString,
         shutdown: CancellationToken,
     ) -> Result<(), tonic::transport::Error> {
         let address: Option<SocketAddr> = listener.local_addr().ok();
         tracing::info!(?address, "Dapr app callback listening");
         tonic::transport::Server::builder()
-            .layer(dapr::client::AppApiTokenLayer::new(Some(app_api_token)))
+            .layer(dapr::client::AppApiTokenLayer::new(Some(
+                app_api_token.expose_secret().to_owned(),
+            )))
             .add_service(AppCallbackServer::new(self))
             .serve_with_incoming_shutdown(
                 tonic::transport::server::TcpIncoming::from(listener),

@@ -8,8 +8,7 @@ use async_trait::async_trait;
 use tracing::Instrument as _;
 
 use crate::domain::event::{CloudEvent, topic};
-use crate::service::NotificationService;
-use crate::service::audit::{ApplyError, AuditService};
+use crate::service::{ApplyError, AuditService, NotificationService};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConsumerError {

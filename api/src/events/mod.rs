@@ -1,5 +1,6 @@
 //! Events: the bus they travel on (in-process or Dapr pub/sub), the relay that
-//! publishes the outbox, and the consumers that apply them.
+//! publishes the outbox, the consumers that apply them, and the triggers that come in
+//! beside them.
 
 pub mod dapr;
 mod dispatch;
@@ -18,6 +19,12 @@ use crate::domain::event::CloudEvent;
 pub enum BusError {
     #[error("the event bus is unavailable: {0}")]
     Unavailable(String),
+}
+
+/// Work a scheduler outside the process triggers (Dapr's `reminder-cron` binding).
+#[async_trait]
+pub trait CronHandler: Send + Sync {
+    async fn run(&self) -> Result<(), String>;
 }
 
 /// Where the relay publishes events. Delivery is at least once: consumers are

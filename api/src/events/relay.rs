@@ -6,13 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::DbBackend;
-use sea_orm::sqlx::PgConnection;
 use tokio_util::sync::CancellationToken;
 
 use super::EventBus;
 use crate::domain::event::CloudEvent;
 use crate::service::Wakeup;
+use crate::store::signals::Leadership;
 use crate::store::{self, Db};
 
 const BATCH: u64 = 100;
@@ -45,12 +44,22 @@ impl Relay {
 
     pub async fn run(self, shutdown: CancellationToken) {
         let mut backoff = BACKOFF_START;
-        let mut leadership: Option<PgConnection> = None;
+        let mut leadership: Option<Leadership> = None;
         // A batch in flight is finished (a use case must not stop inside its
         // transaction); whatever is still waiting stays in the outbox for the next start.
         while !shutdown.is_cancelled() {
-            if self.db.backend() == DbBackend::Postgres && leadership.is_none() {
-                leadership = self.try_lead().await;
+            if leadership.is_none() {
+                leadership = match self.db.try_lead(LEADER_LOCK_KEY).await {
+                    Ok(Some(taken)) => {
+                        tracing::info!("this replica relays the outbox");
+                        Some(taken)
+                    }
+                    Ok(None) => None,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot ask for the relay leadership");
+                        None
+                    }
+                };
                 if leadership.is_none() {
                     tokio::select! {
                         () = shutdown.cancelled() => return,
@@ -72,11 +81,8 @@ impl Relay {
                     backoff = (backoff * 2).min(BACKOFF_MAX);
                     // The database may be what failed, taking the leader's session
                     // (and with it the lock) along.
-                    if let Some(connection) = leadership.as_mut()
-                        && sea_orm::sqlx::query("SELECT 1")
-                            .execute(&mut *connection)
-                            .await
-                            .is_err()
+                    if let Some(held) = leadership.as_mut()
+                        && !held.is_held().await
                     {
                         leadership = None;
                     }
@@ -147,30 +153,5 @@ impl Relay {
             return Step::Failed;
         }
         step
-    }
-
-    /// Takes the relay leadership on PostgreSQL: a session advisory lock, held for as
-    /// long as this connection lives. The connection leaves the pool, so holding it
-    /// costs the requests no pool slot.
-    async fn try_lead(&self) -> Option<PgConnection> {
-        let mut connection = self
-            .db
-            .writer()
-            .get_postgres_connection_pool()
-            .acquire()
-            .await
-            .ok()?
-            .detach();
-        let (locked,): (bool,) = sea_orm::sqlx::query_as("SELECT pg_try_advisory_lock($1)")
-            .bind(LEADER_LOCK_KEY)
-            .fetch_one(&mut connection)
-            .await
-            .ok()?;
-        if locked {
-            tracing::info!("this replica relays the outbox");
-            Some(connection)
-        } else {
-            None
-        }
     }
 }

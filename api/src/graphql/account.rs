@@ -7,18 +7,10 @@ use crate::service::Scope;
 use crate::store::entities::{api_token, user};
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::service::Scope")]
 pub enum TokenScope {
     Read,
     Write,
-}
-
-impl From<TokenScope> for Scope {
-    fn from(scope: TokenScope) -> Self {
-        match scope {
-            TokenScope::Read => Self::Read,
-            TokenScope::Write => Self::Write,
-        }
-    }
 }
 
 #[derive(InputObject)]
@@ -79,10 +71,9 @@ impl ApiToken {
 
     /// WRITE tokens can read too.
     async fn scopes(&self) -> Vec<TokenScope> {
-        match Scope::parse(&self.0.scope) {
-            Some(Scope::Write) => vec![TokenScope::Read, TokenScope::Write],
-            Some(Scope::Read) => vec![TokenScope::Read],
-            None => vec![],
+        match self.0.scope {
+            Scope::Write => vec![TokenScope::Read, TokenScope::Write],
+            Scope::Read => vec![TokenScope::Read],
         }
     }
 

@@ -1,15 +1,15 @@
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object};
 
-use super::error::{GqlResultExt, to_graphql_error};
-use super::pagination::PageInfo;
+use super::error::GqlResultExt;
+use super::pagination::{self, Listing, listing};
 use super::scalars::DateTime;
 use super::{ContextExt, parse_id};
-use crate::domain::event;
-use crate::service::audit::{AuditPage, AuditQuery};
+use crate::service::audit::{AuditPosition, AuditQuery};
 use crate::store::audit::AuditFilter as StoreFilter;
 use crate::store::entities::audit_entry;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::event::AuditAction")]
 pub enum AuditAction {
     Create,
     Update,
@@ -18,60 +18,15 @@ pub enum AuditAction {
     Delete,
 }
 
-impl From<AuditAction> for event::AuditAction {
-    fn from(action: AuditAction) -> Self {
-        match action {
-            AuditAction::Create => Self::Create,
-            AuditAction::Update => Self::Update,
-            AuditAction::Complete => Self::Complete,
-            AuditAction::Uncomplete => Self::Uncomplete,
-            AuditAction::Delete => Self::Delete,
-        }
-    }
-}
-
-impl From<event::AuditAction> for AuditAction {
-    fn from(action: event::AuditAction) -> Self {
-        match action {
-            event::AuditAction::Create => Self::Create,
-            event::AuditAction::Update => Self::Update,
-            event::AuditAction::Complete => Self::Complete,
-            event::AuditAction::Uncomplete => Self::Uncomplete,
-            event::AuditAction::Delete => Self::Delete,
-        }
-    }
-}
-
 /// The channel a change came through.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::event::Source")]
 pub enum AuditSource {
     Web,
     Graphql,
     Mcp,
     /// Made by the service itself, e.g. the next occurrence of a recurring task.
     System,
-}
-
-impl From<AuditSource> for event::Source {
-    fn from(source: AuditSource) -> Self {
-        match source {
-            AuditSource::Web => Self::Web,
-            AuditSource::Graphql => Self::Graphql,
-            AuditSource::Mcp => Self::Mcp,
-            AuditSource::System => Self::System,
-        }
-    }
-}
-
-impl From<event::Source> for AuditSource {
-    fn from(source: event::Source) -> Self {
-        match source {
-            event::Source::Web => Self::Web,
-            event::Source::Graphql => Self::Graphql,
-            event::Source::Mcp => Self::Mcp,
-            event::Source::System => Self::System,
-        }
-    }
 }
 
 #[derive(InputObject, Default)]
@@ -93,12 +48,8 @@ impl AuditFilter {
                 .as_ref()
                 .map(|id| parse_id("filter.taskId", id))
                 .transpose()?,
-            action: self
-                .action
-                .map(|a| event::AuditAction::from(a).as_str().to_owned()),
-            source: self
-                .source
-                .map(|s| event::Source::from(s).as_str().to_owned()),
+            action: self.action.map(Into::into),
+            source: self.source.map(Into::into),
             from: self.from.map(|d| d.0),
             to: self.to.map(|d| d.0),
         })
@@ -114,15 +65,8 @@ impl AuditEntry {
         ID(self.0.id.to_string())
     }
 
-    async fn action(&self) -> async_graphql::Result<AuditAction> {
-        event::AuditAction::parse(&self.0.action)
-            .map(Into::into)
-            .ok_or_else(|| {
-                to_graphql_error(crate::service::ServiceError::Internal(format!(
-                    "stored action {:?}",
-                    self.0.action
-                )))
-            })
+    async fn action(&self) -> AuditAction {
+        self.0.action.into()
     }
 
     async fn entity_type(&self) -> &str {
@@ -152,15 +96,8 @@ impl AuditEntry {
             .unwrap_or_default()
     }
 
-    async fn source(&self) -> async_graphql::Result<AuditSource> {
-        event::Source::parse(&self.0.source)
-            .map(Into::into)
-            .ok_or_else(|| {
-                to_graphql_error(crate::service::ServiceError::Internal(format!(
-                    "stored source {:?}",
-                    self.0.source
-                )))
-            })
+    async fn source(&self) -> AuditSource {
+        self.0.source.into()
     }
 
     async fn at(&self) -> DateTime {
@@ -173,50 +110,21 @@ impl AuditEntry {
     }
 }
 
-pub struct AuditEntryEdge {
-    cursor: String,
-    node: audit_entry::Model,
-}
-
-#[Object]
-impl AuditEntryEdge {
-    async fn cursor(&self) -> &str {
-        &self.cursor
-    }
-
-    async fn node(&self) -> AuditEntry {
-        AuditEntry(self.node.clone())
-    }
-}
-
-pub struct AuditEntryConnection {
-    page: AuditPage,
+/// What an audit listing shows beside its edges.
+pub struct AuditListingFields {
     filter: StoreFilter,
 }
 
 #[Object]
-impl AuditEntryConnection {
-    async fn edges(&self) -> Vec<AuditEntryEdge> {
-        self.page
-            .edges
-            .iter()
-            .map(|(cursor, node)| AuditEntryEdge {
-                cursor: cursor.clone(),
-                node: node.clone(),
-            })
-            .collect()
-    }
-
-    async fn page_info(&self) -> PageInfo {
-        PageInfo::forward(&self.page.edges, self.page.has_next_page)
-    }
-
+impl AuditListingFields {
     /// All entries matching the filter, across pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let actor = ctx.actor()?;
         ctx.services().audit.count(actor, &self.filter).await.gql()
     }
 }
+
+pub type AuditEntryConnection = Listing<AuditPosition, AuditEntry, AuditListingFields>;
 
 /// The audit log of the signed-in user, newest first; shared by `Query.auditLog` and
 /// `Task.history`.
@@ -230,11 +138,14 @@ pub async fn audit_log(
     let query = AuditQuery {
         filter: filter.unwrap_or_default().into_store()?,
         first,
-        after,
+        after: pagination::after(after.as_deref()).gql()?,
     };
     let page = ctx.services().audit.list(actor, &query).await.gql()?;
-    Ok(AuditEntryConnection {
+    Ok(listing(
         page,
-        filter: query.filter,
-    })
+        AuditListingFields {
+            filter: query.filter,
+        },
+        AuditEntry,
+    ))
 }

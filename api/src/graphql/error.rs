@@ -13,6 +13,9 @@ pub mod code {
     pub const CONFLICT: &str = "CONFLICT";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const INTERNAL: &str = "INTERNAL";
+    /// The engine refused the document before running it: syntax, unknown fields or
+    /// arguments, values of the wrong type, depth and complexity limits.
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 }
 
 pub fn to_graphql_error(error: ServiceError) -> async_graphql::Error {
@@ -26,8 +29,8 @@ pub fn to_graphql_error(error: ServiceError) -> async_graphql::Error {
         ServiceError::NotFound(_) => (code::NOT_FOUND, error.to_string()),
         ServiceError::Conflict(_) => (code::CONFLICT, error.to_string()),
         ServiceError::Database(_) | ServiceError::Internal(_) => {
-            // The details stay in the log; clients get the request id to quote.
-            tracing::error!(error = %error, source = ?std::error::Error::source(&error), "request failed");
+            // Logged here, once, with every cause; clients get the request id to quote.
+            tracing::error!(error = %chain(&error), "request failed");
             (code::INTERNAL, "internal error".to_owned())
         }
     };
@@ -46,27 +49,64 @@ pub fn to_graphql_error(error: ServiceError) -> async_graphql::Error {
     graphql_error
 }
 
+/// An error and its causes, outermost first: "database error: connection refused".
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
+}
+
 /// `result.gql()?` in resolvers.
 pub trait GqlResultExt<T> {
     fn gql(self) -> async_graphql::Result<T>;
+
+    /// For a use case fed from one argument: a refused field is named inside it
+    /// (`input.title`), as clients address it.
+    fn gql_in(self, argument: &str) -> async_graphql::Result<T>;
 }
 
-impl<T> GqlResultExt<T> for Result<T, ServiceError> {
+impl<T, E: Into<ServiceError>> GqlResultExt<T> for Result<T, E> {
     fn gql(self) -> async_graphql::Result<T> {
-        self.map_err(to_graphql_error)
+        self.map_err(|error| to_graphql_error(error.into()))
+    }
+
+    fn gql_in(self, argument: &str) -> async_graphql::Result<T> {
+        self.map_err(|error| {
+            to_graphql_error(match error.into() {
+                ServiceError::Validation(e) => ServiceError::Validation(e.within(argument)),
+                other => other,
+            })
+        })
     }
 }
 
-/// Gives every error a code. Errors raised by the engine itself (syntax, unknown fields,
-/// wrong argument types, depth and complexity limits) are the client's to fix.
+/// The code of an error in a response. Every error this service raises has one; the
+/// rest are the engine's own.
+pub fn code_of(error: &ServerError) -> &str {
+    error
+        .extensions
+        .as_ref()
+        .and_then(|extensions| extensions.get("code"))
+        .and_then(|value| match value {
+            async_graphql::Value::String(code) => Some(code.as_str()),
+            _ => None,
+        })
+        .unwrap_or(code::GRAPHQL_VALIDATION_FAILED)
+}
+
+/// Gives every error a code: the engine's errors get `GRAPHQL_VALIDATION_FAILED`.
 pub fn ensure_codes(errors: &mut [ServerError]) {
     for error in errors {
-        let extensions = error
+        let code = code_of(error).to_owned();
+        error
             .extensions
-            .get_or_insert_with(ErrorExtensionValues::default);
-        if extensions.get("code").is_none() {
-            extensions.set("code", code::BAD_USER_INPUT);
-        }
+            .get_or_insert_with(ErrorExtensionValues::default)
+            .set("code", code);
     }
 }
 

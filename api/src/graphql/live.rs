@@ -82,7 +82,7 @@ impl PreviewQuery {
                 count,
             )
             .await
-            .gql()
+            .gql_in("input")
             .map(RecurrencePreview)
     }
 }

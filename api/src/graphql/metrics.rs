@@ -12,7 +12,7 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerResult, Variables};
 
-use super::error::code;
+use super::error::code_of;
 use crate::metrics::{GRAPHQL_ERRORS, GRAPHQL_OPERATIONS};
 
 const MAX_NAMES: usize = 200;
@@ -124,17 +124,7 @@ impl Extension for PerRequest {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let response = next.run(ctx).await;
         for error in &response.errors {
-            // Errors without a code are the engine's (syntax, validation, limits): the
-            // HTTP layer gives them BAD_USER_INPUT, and so does this count.
-            let code = error
-                .extensions
-                .as_ref()
-                .and_then(|extensions| extensions.get("code"))
-                .and_then(|value| match value {
-                    async_graphql::Value::String(code) => Some(code.clone()),
-                    _ => None,
-                })
-                .unwrap_or_else(|| code::BAD_USER_INPUT.to_owned());
+            let code = code_of(error).to_owned();
             metrics::counter!(GRAPHQL_ERRORS, "code" => code).increment(1);
         }
         response

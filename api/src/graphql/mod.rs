@@ -17,7 +17,7 @@ mod task;
 use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 use uuid::Uuid;
 
-pub use error::{code, ensure_codes, request_error_body};
+pub use error::{code, code_of, ensure_codes, request_error_body};
 
 use crate::domain::ValidationError;
 use crate::service::{Actor, ServiceError, Services};

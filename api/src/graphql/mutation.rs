@@ -1,10 +1,11 @@
 use async_graphql::{Context, ID, Object};
+use secrecy::ExposeSecret as _;
 
 use super::account::{ApiToken, ApiTokenPayload, AuthPayload, RegisterInput, TokenScope, User};
 use super::error::GqlResultExt;
 use super::notification::Notification;
 use super::preferences::{self, Preferences, PreferencesInput};
-use super::task::{CompleteTaskPayload, CreateTaskInput, Task, UpdateTaskInput, invalid_input};
+use super::task::{CompleteTaskPayload, CreateTaskInput, Task, UpdateTaskInput};
 use super::{ContextExt, parse_id};
 use crate::service::Scope;
 use crate::service::auth::NewAccount;
@@ -25,13 +26,13 @@ impl Mutation {
             .auth
             .register(NewAccount {
                 email: input.email,
-                password: input.password,
+                password: input.password.into(),
                 display_name: input.display_name,
             })
             .await
-            .gql()?;
+            .gql_in("input")?;
         Ok(AuthPayload {
-            token: session.token,
+            token: session.token.expose_secret().to_owned(),
             user: User(session.user),
         })
     }
@@ -44,9 +45,14 @@ impl Mutation {
         email: String,
         password: String,
     ) -> async_graphql::Result<AuthPayload> {
-        let session = ctx.services().auth.login(&email, &password).await.gql()?;
+        let session = ctx
+            .services()
+            .auth
+            .login(&email, password.into())
+            .await
+            .gql()?;
         Ok(AuthPayload {
-            token: session.token,
+            token: session.token.expose_secret().to_owned(),
             user: User(session.user),
         })
     }
@@ -68,7 +74,7 @@ impl Mutation {
             .await
             .gql()?;
         Ok(ApiTokenPayload {
-            token: issued.secret,
+            token: issued.secret.expose_secret().to_owned(),
             api_token: ApiToken(issued.token),
         })
     }
@@ -94,7 +100,7 @@ impl Mutation {
             .tasks
             .create(actor, input.into())
             .await
-            .gql()
+            .gql_in("input")
             .map(Task)
     }
 
@@ -107,12 +113,12 @@ impl Mutation {
     ) -> async_graphql::Result<Task> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;
-        let changes = TaskChanges::try_from(input).map_err(invalid_input)?;
+        let changes = TaskChanges::try_from(input).gql_in("input")?;
         ctx.services()
             .tasks
             .update(actor, id, changes)
             .await
-            .gql()
+            .gql_in("input")
             .map(Task)
     }
 

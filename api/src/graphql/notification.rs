@@ -5,14 +5,16 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use super::ContextExt;
 use super::error::GqlResultExt;
-use super::pagination::PageInfo;
+use super::pagination::{Listing, listing};
 use super::scalars::DateTime;
 use super::task::Task;
 use crate::service::ServiceError;
-use crate::service::notifications::NotificationPage;
+use crate::service::notifications::NotificationPosition;
+use crate::service::pagination::Page;
 use crate::store::entities::notification;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::notification::NotificationKind")]
 pub enum NotificationType {
     /// A task is due soon.
     Reminder,
@@ -30,11 +32,7 @@ impl Notification {
 
     #[graphql(name = "type")]
     async fn kind(&self) -> NotificationType {
-        match self.0.kind.as_str() {
-            "REMINDER" => NotificationType::Reminder,
-            "ACTION" => NotificationType::Action,
-            _ => NotificationType::System,
-        }
+        self.0.kind.into()
     }
 
     async fn title(&self) -> &str {
@@ -80,50 +78,13 @@ impl Notification {
     }
 }
 
-pub struct NotificationEdge {
-    cursor: String,
-    node: notification::Model,
-}
-
-#[Object]
-impl NotificationEdge {
-    async fn cursor(&self) -> &str {
-        &self.cursor
-    }
-
-    async fn node(&self) -> Notification {
-        Notification(self.node.clone())
-    }
-}
-
-pub struct NotificationConnection {
-    page: NotificationPage,
+/// What the notification center shows beside its edges.
+pub struct NotificationListingFields {
     unread_only: bool,
 }
 
-impl NotificationConnection {
-    pub fn new(page: NotificationPage, unread_only: bool) -> Self {
-        Self { page, unread_only }
-    }
-}
-
 #[Object]
-impl NotificationConnection {
-    async fn edges(&self) -> Vec<NotificationEdge> {
-        self.page
-            .edges
-            .iter()
-            .map(|(cursor, node)| NotificationEdge {
-                cursor: cursor.clone(),
-                node: node.clone(),
-            })
-            .collect()
-    }
-
-    async fn page_info(&self) -> PageInfo {
-        PageInfo::forward(&self.page.edges, self.page.has_next_page)
-    }
-
+impl NotificationListingFields {
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let actor = ctx.actor()?;
         ctx.services()
@@ -132,6 +93,21 @@ impl NotificationConnection {
             .await
             .gql()
     }
+}
+
+pub type NotificationConnection =
+    Listing<NotificationPosition, Notification, NotificationListingFields>;
+
+/// A page of the notification center as a `NotificationConnection`.
+pub fn notification_connection(
+    page: Page<notification::Model, NotificationPosition>,
+    unread_only: bool,
+) -> NotificationConnection {
+    listing(
+        page,
+        NotificationListingFields { unread_only },
+        Notification,
+    )
 }
 
 pub struct Subscription;

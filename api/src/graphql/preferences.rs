@@ -71,6 +71,6 @@ pub async fn update(
         .preferences
         .update(actor, &input.into())
         .await
-        .gql()
+        .gql_in("input")
         .map(Preferences)
 }

@@ -3,9 +3,10 @@ use async_graphql::{Context, ID, Object};
 use super::account::User;
 use super::audit::{AuditEntryConnection, AuditFilter, audit_log};
 use super::error::GqlResultExt;
-use super::notification::NotificationConnection;
+use super::notification::{NotificationConnection, notification_connection};
+use super::pagination::{self, page_cost};
 use super::preferences::{self, Preferences};
-use super::task::{Task, TaskConnection, TaskFilter, TaskOrder};
+use super::task::{Task, TaskConnection, TaskFilter, TaskOrder, task_connection};
 use super::{ContextExt, parse_id};
 use crate::service::tasks::TaskQuery;
 
@@ -31,7 +32,7 @@ impl Query {
     }
 
     /// The user's tasks. `first` defaults to 50 and is capped at 200.
-    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 200) as usize * child_complexity + 1")]
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn tasks(
         &self,
         ctx: &Context<'_>,
@@ -45,14 +46,14 @@ impl Query {
             filter: filter.unwrap_or_default().into(),
             order: order_by.unwrap_or_default().into(),
             first,
-            after,
+            after: pagination::after(after.as_deref()).gql()?,
         };
         let page = ctx.services().tasks.list(actor, &query).await.gql()?;
-        Ok(TaskConnection::new(page, query.filter))
+        Ok(task_connection(page, query.filter))
     }
 
     /// Every recorded change to the user's tasks, newest first.
-    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 200) as usize * child_complexity + 1")]
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -69,7 +70,7 @@ impl Query {
     }
 
     /// The user's notification center, newest first.
-    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 200) as usize * child_complexity + 1")]
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
@@ -82,10 +83,15 @@ impl Query {
         let page = ctx
             .services()
             .notifications
-            .list(actor, unread_only, first, after.as_deref())
+            .list(
+                actor,
+                unread_only,
+                first,
+                pagination::after(after.as_deref()).gql()?,
+            )
             .await
             .gql()?;
-        Ok(NotificationConnection::new(page, unread_only))
+        Ok(notification_connection(page, unread_only))
     }
 
     /// For the bell.

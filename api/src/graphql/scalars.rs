@@ -1,6 +1,7 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{SecondsFormat, Utc};
 
+use super::error::code;
 use crate::domain::validation::{MAX_YEAR, MIN_YEAR, clamp_to_supported_range, in_supported_range};
 
 /// An instant, as an RFC 3339 string. Output is always UTC with `Z`; input may carry any
@@ -17,7 +18,7 @@ impl ScalarType for DateTime {
         };
         let at = chrono::DateTime::parse_from_rfc3339(text)
             .map_err(|_| {
-                InputValueError::custom(format!(
+                bad_value(format!(
                     "{text:?} is not an RFC 3339 date-time such as \"2027-05-01T09:00:00Z\""
                 ))
             })?
@@ -25,7 +26,7 @@ impl ScalarType for DateTime {
         // An offset can carry 9999-12-31T23:00:00-02:00 into year 10000 (and
         // 0001-01-01T00:00:00+01:00 into year 0), which could not be written back.
         if !in_supported_range(at) {
-            return Err(InputValueError::custom(format!(
+            return Err(bad_value(format!(
                 "{text:?} lies outside the supported years {MIN_YEAR} to {MAX_YEAR} (in UTC)"
             )));
         }
@@ -35,6 +36,12 @@ impl ScalarType for DateTime {
     fn to_value(&self) -> Value {
         Value::String(rfc3339(self.0))
     }
+}
+
+/// A string of the right type whose content is refused: the user's input to fix, like
+/// any other `BAD_USER_INPUT` (a value of the wrong type stays the engine's refusal).
+fn bad_value(message: String) -> InputValueError<DateTime> {
+    InputValueError::custom(message).with_extension("code", code::BAD_USER_INPUT)
 }
 
 /// Writes an instant as RFC 3339. Nothing the service computes leaves years 1 to 9999,

@@ -2,12 +2,14 @@ use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 
 use super::ContextExt;
 use super::audit::{AuditEntryConnection, AuditFilter, audit_log};
-use super::error::{GqlResultExt, to_graphql_error};
-use super::pagination::PageInfo;
+use super::error::GqlResultExt;
+use super::pagination::listing;
+use super::pagination::{Listing, page_cost};
 use super::scalars::DateTime;
 use crate::domain::{self, ValidationError};
+use crate::service::pagination::Page;
 use crate::service::tasks::{
-    self as task_service, Completion, NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPage,
+    self as task_service, Completion, NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPosition,
 };
 use crate::store::entities::task as task_entity;
 use crate::store::tasks::{
@@ -15,6 +17,7 @@ use crate::store::tasks::{
 };
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::Priority")]
 pub enum Priority {
     Low,
     Normal,
@@ -22,29 +25,8 @@ pub enum Priority {
     Urgent,
 }
 
-impl From<Priority> for domain::Priority {
-    fn from(p: Priority) -> Self {
-        match p {
-            Priority::Low => Self::Low,
-            Priority::Normal => Self::Normal,
-            Priority::High => Self::High,
-            Priority::Urgent => Self::Urgent,
-        }
-    }
-}
-
-impl From<domain::Priority> for Priority {
-    fn from(p: domain::Priority) -> Self {
-        match p {
-            domain::Priority::Low => Self::Low,
-            domain::Priority::Normal => Self::Normal,
-            domain::Priority::High => Self::High,
-            domain::Priority::Urgent => Self::Urgent,
-        }
-    }
-}
-
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::RecurrencePreset")]
 pub enum RecurrencePreset {
     Daily,
     Weekdays,
@@ -54,33 +36,8 @@ pub enum RecurrencePreset {
     Custom,
 }
 
-impl From<RecurrencePreset> for domain::RecurrencePreset {
-    fn from(p: RecurrencePreset) -> Self {
-        match p {
-            RecurrencePreset::Daily => Self::Daily,
-            RecurrencePreset::Weekdays => Self::Weekdays,
-            RecurrencePreset::Weekly => Self::Weekly,
-            RecurrencePreset::Monthly => Self::Monthly,
-            RecurrencePreset::Yearly => Self::Yearly,
-            RecurrencePreset::Custom => Self::Custom,
-        }
-    }
-}
-
-impl From<domain::RecurrencePreset> for RecurrencePreset {
-    fn from(p: domain::RecurrencePreset) -> Self {
-        match p {
-            domain::RecurrencePreset::Daily => Self::Daily,
-            domain::RecurrencePreset::Weekdays => Self::Weekdays,
-            domain::RecurrencePreset::Weekly => Self::Weekly,
-            domain::RecurrencePreset::Monthly => Self::Monthly,
-            domain::RecurrencePreset::Yearly => Self::Yearly,
-            domain::RecurrencePreset::Custom => Self::Custom,
-        }
-    }
-}
-
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(remote = "crate::domain::RecurrenceMode")]
 pub enum RecurrenceMode {
     /// The next occurrence is the first instance of the rule after now; missed ones are
     /// skipped.
@@ -90,26 +47,9 @@ pub enum RecurrenceMode {
     FromCompletion,
 }
 
-impl From<RecurrenceMode> for domain::RecurrenceMode {
-    fn from(m: RecurrenceMode) -> Self {
-        match m {
-            RecurrenceMode::FromDueDate => Self::FromDueDate,
-            RecurrenceMode::FromCompletion => Self::FromCompletion,
-        }
-    }
-}
-
-impl From<domain::RecurrenceMode> for RecurrenceMode {
-    fn from(m: domain::RecurrenceMode) -> Self {
-        match m {
-            domain::RecurrenceMode::FromDueDate => Self::FromDueDate,
-            domain::RecurrenceMode::FromCompletion => Self::FromCompletion,
-        }
-    }
-}
-
 /// Why a recurring series has no next occurrence.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::SeriesEnd")]
 pub enum SeriesEnd {
     /// The rule's COUNT occurrences have all happened.
     CountReached,
@@ -117,16 +57,6 @@ pub enum SeriesEnd {
     UntilPassed,
     /// The next occurrence would fall outside the supported years 1 to 9999.
     OutOfRange,
-}
-
-impl From<domain::SeriesEnd> for SeriesEnd {
-    fn from(end: domain::SeriesEnd) -> Self {
-        match end {
-            domain::SeriesEnd::CountReached => Self::CountReached,
-            domain::SeriesEnd::UntilPassed => Self::UntilPassed,
-            domain::SeriesEnd::OutOfRange => Self::OutOfRange,
-        }
-    }
 }
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
@@ -226,7 +156,7 @@ impl TryFrom<UpdateTaskInput> for TaskChanges {
         let title = match input.title {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => {
-                return Err(ValidationError::new("input.title", "a task needs a title"));
+                return Err(ValidationError::new("title", "a task needs a title"));
             }
             MaybeUndefined::Value(title) => Some(title),
         };
@@ -388,7 +318,7 @@ impl Task {
     }
 
     /// Changes to this task, newest first.
-    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 200) as usize * child_complexity + 1")]
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -459,50 +389,13 @@ impl CompleteTaskPayload {
     }
 }
 
-pub struct TaskEdge {
-    cursor: String,
-    node: task_entity::Model,
-}
-
-#[Object]
-impl TaskEdge {
-    async fn cursor(&self) -> &str {
-        &self.cursor
-    }
-
-    async fn node(&self) -> Task {
-        Task(self.node.clone())
-    }
-}
-
-pub struct TaskConnection {
-    page: TaskPage,
+/// What a task listing shows beside its edges.
+pub struct TaskListingFields {
     filter: StoreFilter,
 }
 
-impl TaskConnection {
-    pub fn new(page: TaskPage, filter: StoreFilter) -> Self {
-        Self { page, filter }
-    }
-}
-
 #[Object]
-impl TaskConnection {
-    async fn edges(&self) -> Vec<TaskEdge> {
-        self.page
-            .edges
-            .iter()
-            .map(|(cursor, node)| TaskEdge {
-                cursor: cursor.clone(),
-                node: node.clone(),
-            })
-            .collect()
-    }
-
-    async fn page_info(&self) -> PageInfo {
-        PageInfo::forward(&self.page.edges, self.page.has_next_page)
-    }
-
+impl TaskListingFields {
     /// All tasks matching the filter, across pages. Counted only when asked for.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let actor = ctx.actor()?;
@@ -510,6 +403,12 @@ impl TaskConnection {
     }
 }
 
-pub fn invalid_input(error: ValidationError) -> async_graphql::Error {
-    to_graphql_error(error.into())
+pub type TaskConnection = Listing<TaskPosition, Task, TaskListingFields>;
+
+/// A page of tasks as the `TaskConnection` of `filter`.
+pub fn task_connection(
+    page: Page<task_entity::Model, TaskPosition>,
+    filter: StoreFilter,
+) -> TaskConnection {
+    listing(page, TaskListingFields { filter }, Task)
 }

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::request_id::RequestId;
+use super::request_id;
 use crate::graphql::{code, request_error_body};
 use crate::service::{Actor, Origin, ServiceError, Source};
 
@@ -46,7 +46,7 @@ impl FromRequestParts<AppState> for OptionalActor {
         };
         let origin = Origin {
             source,
-            request_id: parts.extensions.get::<RequestId>().map(|id| id.0.clone()),
+            request_id: request_id::of(parts),
             // With traces exported, the request's own span (which continues the caller's
             // trace) is the parent its events hand on; otherwise the caller's header.
             traceparent: crate::telemetry::current_traceparent().or_else(|| {

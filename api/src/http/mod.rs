@@ -11,16 +11,22 @@ mod subscriptions;
 mod trace;
 pub mod web;
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
 use axum::routing::get;
 use tokio_util::sync::CancellationToken;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::graphql::AppSchema;
 use crate::service::Services;
 
 pub use auth::OptionalActor;
-pub use request_id::RequestId;
 
 /// Larger GraphQL documents than this are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -35,7 +41,10 @@ pub struct AppState {
     pub shutdown: CancellationToken,
 }
 
-pub fn router(state: AppState) -> Router {
+/// The routes and the layers every request passes. A request still unanswered after
+/// `request_timeout` gets 503; GraphQL work it started runs on to its end (see
+/// `detached`), so a timeout never cuts a transaction.
+pub fn router(state: AppState, request_timeout: Duration) -> Router {
     Router::new()
         .route("/graphql", get(graphql::handle).post(graphql::handle))
         .route("/graphql/ws", get(subscriptions::handle))
@@ -45,8 +54,32 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::ready))
         // The GraphQL handler enforces the limit itself, with a GraphQL-shaped error.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(metrics::track))
-        .layer(axum::middleware::from_fn(request_id::track))
-        .layer(axum::middleware::from_fn(trace::continue_trace))
+        .layer(
+            // Outermost first: the id is settled before the request span opens, the
+            // span is open around everything else, and a timed-out request is still
+            // counted.
+            ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(trace::continue_trace))
+                .layer(axum::middleware::map_request(request_id::drop_unacceptable))
+                .layer(SetRequestIdLayer::new(
+                    request_id::X_REQUEST_ID.clone(),
+                    MakeRequestUuid,
+                ))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(request_id::span)
+                        .on_request(())
+                        .on_response(request_id::finished)
+                        .on_failure(()),
+                )
+                .layer(PropagateRequestIdLayer::new(
+                    request_id::X_REQUEST_ID.clone(),
+                ))
+                .layer(axum::middleware::from_fn(metrics::track))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    request_timeout,
+                )),
+        )
         .with_state(state)
 }

@@ -1,49 +1,62 @@
 //! Every request gets an id: the caller's `x-request-id` when it is sane, a new UUID
-//! otherwise. It is returned in the response and attached to every log line of the
-//! request through its tracing span.
+//! otherwise. tower-http sets it, returns it in the response, and the request span made
+//! here carries it into every log line of the request.
 
-use std::time::Instant;
+use std::time::Duration;
 
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
+use axum::http::HeaderName;
 use axum::response::Response;
-use tracing::Instrument as _;
+use tower_http::request_id::RequestId;
+use tracing::Span;
 
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_LEN: usize = 128;
 
-/// The id of the current request, for handlers that record it.
-#[derive(Clone, Debug)]
-pub struct RequestId(pub String);
-
-pub async fn track(mut request: Request, next: Next) -> Response {
-    let id = request
+/// Drops a caller's id that is too long or has characters a log reader would trip on,
+/// so that `SetRequestIdLayer` puts a fresh UUID in its place.
+pub async fn drop_unacceptable(mut request: Request) -> Request {
+    let acceptable = request
         .headers()
         .get(&X_REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| is_acceptable(v))
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
-    request.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!(
+        .map(|value| value.to_str().is_ok_and(is_acceptable));
+    if acceptable == Some(false) {
+        request.headers_mut().remove(&X_REQUEST_ID);
+    }
+    request
+}
+
+/// The id of a request, for handlers that record it.
+pub fn of(request: &axum::http::request::Parts) -> Option<String> {
+    request
+        .extensions
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The span of a request: every log line inside it carries the request id.
+pub fn span(request: &Request) -> Span {
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
         "request",
         request_id = %id,
         method = %request.method(),
         path = %request.uri().path(),
+    )
+}
+
+/// The one line logged when a request is answered.
+pub fn finished(response: &Response, latency: Duration, _span: &Span) {
+    tracing::info!(
+        status = response.status().as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "request finished"
     );
-    let started = Instant::now();
-    let mut response = next.run(request).instrument(span.clone()).await;
-    span.in_scope(|| {
-        tracing::info!(
-            status = response.status().as_u16(),
-            latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "request finished"
-        );
-    });
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(X_REQUEST_ID.clone(), value);
-    }
-    response
 }
 
 fn is_acceptable(id: &str) -> bool {

@@ -1,7 +1,6 @@
 use std::time::Duration;
 
-use sea_orm::DbBackend;
-use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
+use sea_orm::DbErr;
 use tokio_util::sync::CancellationToken;
 
 use crate::service::audit::TASK_CHANGES_CHANNEL;
@@ -18,9 +17,6 @@ pub async fn listen_for_notifications(
     audit: AuditService,
     shutdown: CancellationToken,
 ) {
-    if db.backend() != DbBackend::Postgres {
-        return;
-    }
     loop {
         match listen_once(&db, &notifications, &audit, &shutdown).await {
             Ok(()) => return,
@@ -40,36 +36,28 @@ async fn listen_once(
     notifications: &NotificationService,
     audit: &AuditService,
     shutdown: &CancellationToken,
-) -> Result<(), sea_orm::sqlx::Error> {
-    // The listener keeps its connection for as long as it listens: it gets a pool of its
-    // own, so it never holds a slot the requests need (with a pool of one, it would
-    // hold them all).
-    let shared = db.writer().get_postgres_connection_pool();
-    let own = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_lazy_with((*shared.connect_options()).clone());
-    let mut listener = PgListener::connect_with(&own).await?;
-    listener
-        .listen_all([FANOUT_CHANNEL, TASK_CHANGES_CHANNEL])
-        .await?;
+) -> Result<(), DbErr> {
+    let Some(mut listener) = db.listen(&[FANOUT_CHANNEL, TASK_CHANGES_CHANNEL]).await? else {
+        return Ok(());
+    };
     loop {
-        let message = tokio::select! {
+        let signal = tokio::select! {
             () = shutdown.cancelled() => return Ok(()),
-            message = listener.recv() => message?,
+            signal = listener.recv() => signal?,
         };
-        if message.channel() == TASK_CHANGES_CHANNEL {
-            if let Err(error) = audit.relay_from_fanout(message.payload()) {
+        if signal.channel == TASK_CHANGES_CHANNEL {
+            if let Err(error) = audit.relay_from_fanout(&signal.payload) {
                 tracing::warn!(%error, "unexpected task change payload");
             }
             continue;
         }
-        match message.payload().parse() {
+        match signal.payload.parse() {
             Ok(id) => {
                 if let Err(error) = notifications.relay_from_fanout(id).await {
                     tracing::warn!(%error, "cannot load a fanned-out notification");
                 }
             }
-            Err(_) => tracing::warn!(payload = message.payload(), "unexpected fan-out payload"),
+            Err(_) => tracing::warn!(payload = %signal.payload, "unexpected fan-out payload"),
         }
     }
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use crate::events::dapr::CronHandler;
+use crate::events::CronHandler;
 use crate::service::{ReminderService, Wakeup};
 
 /// The scheduler sleeps at most this long, so reminders armed by another replica are

@@ -5,29 +5,18 @@ use sea_orm::ActiveValue::Set;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::pagination::{decode_cursor, encode_cursor, page_size};
-use super::{Actor, ServiceResult};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use super::pagination::{Cursor, Page, page_size};
+use super::{Actor, ApplyError, ServiceResult};
 
 use super::hub::UserHub;
 use crate::domain::event::{AuditAction, CloudEvent, EventError, Source, changed_fields};
 use crate::store::audit::AuditFilter;
 use crate::store::entities::audit_entry;
-use crate::store::{self, Db, StoreDbError};
+use crate::store::{self, Db};
 
 /// The name this consumer records applied events under.
 const CONSUMER: &str = "audit";
 const ORDERING: &str = "audit:AT:DESC";
-
-#[derive(Debug, thiserror::Error)]
-pub enum ApplyError {
-    /// The event can never be applied; retrying will not help.
-    #[error(transparent)]
-    Malformed(#[from] EventError),
-    /// Storage failed; applying it again later may succeed.
-    #[error("storage failed: {0}")]
-    Storage(#[from] StoreDbError),
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
@@ -40,16 +29,12 @@ pub enum Applied {
 pub struct AuditQuery {
     pub filter: AuditFilter,
     pub first: Option<i32>,
-    pub after: Option<String>,
+    pub after: Option<Cursor<AuditPosition>>,
 }
 
-pub struct AuditPage {
-    pub edges: Vec<(String, audit_entry::Model)>,
-    pub has_next_page: bool,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Position(DateTime<Utc>, Uuid);
+/// Where the audit log resumes: newest first, by time and then id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPosition(DateTime<Utc>, Uuid);
 
 /// PostgreSQL channel on which every replica learns of recorded task changes.
 pub const TASK_CHANGES_CHANNEL: &str = "todo_task_changes";
@@ -104,7 +89,7 @@ impl AuditService {
             _ => None,
         };
         let tx = self.db.begin_write().await?;
-        if !store::audit::mark_processed(&tx, CONSUMER, event.id, Utc::now()).await? {
+        if !store::processed_events::mark_processed(&tx, CONSUMER, event.id, Utc::now()).await? {
             tx.commit().await?;
             return Ok(Applied::Duplicate);
         }
@@ -112,13 +97,13 @@ impl AuditService {
             id: Set(Uuid::now_v7()),
             event_id: Set(event.id),
             user_id: Set(change.user_id),
-            action: Set(action.as_str().to_owned()),
+            action: Set(action),
             entity_type: Set("Task".to_owned()),
             entity_id: Set(change.task_id),
             before: Set(change.before),
             after: Set(change.after),
             changed_fields: Set(changed),
-            source: Set(change.source.as_str().to_owned()),
+            source: Set(change.source),
             request_id: Set(change.request_id),
             at: Set(event.time),
         };
@@ -131,48 +116,43 @@ impl AuditService {
             source: change.source,
             at: event.time,
         };
-        let postgres = self.db.backend() == DbBackend::Postgres;
-        if postgres {
-            // Delivered to every replica's listener when the transaction commits.
-            let payload =
-                serde_json::to_string(&live).map_err(|e| EventError::Malformed(e.to_string()))?;
-            tx.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_notify($1, $2)",
-                [TASK_CHANGES_CHANNEL.into(), payload.into()],
-            ))
-            .await?;
-        }
+        let payload =
+            serde_json::to_string(&live).map_err(|e| EventError::Malformed(e.to_string()))?;
+        let fanned_out = store::signals::notify(&tx, TASK_CHANGES_CHANNEL, &payload).await?;
         tx.commit().await?;
-        if !postgres {
+        if !fanned_out {
             self.changes.publish(live.user_id, live);
         }
         Ok(Applied::Recorded)
     }
 
     /// The actor's entries, newest first. Entries of deleted tasks stay listed.
-    pub async fn list(&self, actor: &Actor, query: &AuditQuery) -> ServiceResult<AuditPage> {
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        query: &AuditQuery,
+    ) -> ServiceResult<Page<audit_entry::Model, AuditPosition>> {
         let limit = page_size(query.first)?;
         let after = query
             .after
-            .as_deref()
-            .map(|cursor| decode_cursor::<Position>(ORDERING, cursor))
+            .clone()
+            .map(|cursor| cursor.position_in(ORDERING))
             .transpose()?
-            .map(|Position(at, id)| (at, id));
+            .map(|AuditPosition(at, id)| (at, id));
         let (rows, has_next_page) =
             store::audit::list(self.db.reader(), actor.user_id, &query.filter, after, limit)
                 .await?;
-        let edges = rows
+        let items = rows
             .into_iter()
             .map(|entry| {
                 (
-                    encode_cursor(ORDERING, &Position(entry.at, entry.id)),
+                    Cursor::new(ORDERING, AuditPosition(entry.at, entry.id)),
                     entry,
                 )
             })
             .collect();
-        Ok(AuditPage {
-            edges,
+        Ok(Page {
+            items,
             has_next_page,
         })
     }
@@ -185,6 +165,7 @@ impl AuditService {
     pub async fn purge_expired(&self, now: DateTime<Utc>) -> ServiceResult<u64> {
         let cutoff = now - self.retention;
         let removed = store::audit::purge_before(self.db.writer(), cutoff).await?;
+        store::processed_events::purge_before(self.db.writer(), cutoff).await?;
         let outbox = store::outbox::purge_published(self.db.writer(), cutoff).await?;
         tracing::info!(removed, outbox_rows_removed = outbox, %cutoff, "audit retention ran");
         Ok(removed)

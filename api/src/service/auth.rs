@@ -15,6 +15,7 @@ use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore as _;
 use sea_orm::ActiveValue::Set;
+use secrecy::{ExposeSecret as _, SecretSlice, SecretString};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -31,19 +32,10 @@ use crate::store::{self, Db};
 const API_TOKEN_PREFIX: &str = "todo_";
 const JWT_ISSUER: &str = "todo-api";
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct AuthConfig {
-    pub jwt_secret: Vec<u8>,
+    pub jwt_secret: SecretSlice<u8>,
     pub session_ttl: Duration,
-}
-
-impl std::fmt::Debug for AuthConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthConfig")
-            .field("jwt_secret", &"<redacted>")
-            .field("session_ttl", &self.session_ttl)
-            .finish()
-    }
 }
 
 #[derive(Clone)]
@@ -73,19 +65,19 @@ struct Claims {
 
 pub struct NewAccount {
     pub email: String,
-    pub password: String,
+    pub password: SecretString,
     pub display_name: String,
 }
 
 /// A session token and the user it belongs to.
 pub struct Session {
-    pub token: String,
+    pub token: SecretString,
     pub user: user::Model,
 }
 
 /// A freshly created API token: the only time its secret is available.
 pub struct IssuedApiToken {
-    pub secret: String,
+    pub secret: SecretString,
     pub token: api_token::Model,
 }
 
@@ -100,8 +92,8 @@ impl AuthService {
         Self {
             inner: Arc::new(Inner {
                 db,
-                encoding_key: EncodingKey::from_secret(&config.jwt_secret),
-                decoding_key: DecodingKey::from_secret(&config.jwt_secret),
+                encoding_key: EncodingKey::from_secret(config.jwt_secret.expose_secret()),
+                decoding_key: DecodingKey::from_secret(config.jwt_secret.expose_secret()),
                 validation,
                 session_ttl: config.session_ttl,
                 throttle,
@@ -112,7 +104,7 @@ impl AuthService {
 
     pub async fn register(&self, account: NewAccount) -> ServiceResult<Session> {
         let email = normalize_email(&account.email)?;
-        validate_password(&account.password)?;
+        validate_password(account.password.expose_secret())?;
         let display_name = validate_display_name(&account.display_name)?;
         let password_hash = hash_blocking(account.password).await?;
         let now = Utc::now();
@@ -140,7 +132,7 @@ impl AuthService {
         })
     }
 
-    pub async fn login(&self, email: &str, password: &str) -> ServiceResult<Session> {
+    pub async fn login(&self, email: &str, password: SecretString) -> ServiceResult<Session> {
         // Unparseable emails get the same answer as unknown ones.
         let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
         let now = chrono::Utc::now();
@@ -150,7 +142,7 @@ impl AuthService {
             || self.inner.decoy_hash.clone(),
             |u| u.password_hash.clone(),
         );
-        let verified = verify_blocking(password.to_owned(), stored_hash).await?;
+        let verified = verify_blocking(password, stored_hash).await?;
         match user {
             Some(user) if verified => {
                 self.inner.throttle.succeeded(&email).await?;
@@ -182,7 +174,7 @@ impl AuthService {
             let token = store::api_tokens::find_active_by_hash(self.inner.db.reader(), &hash)
                 .await?
                 .ok_or(ServiceError::InvalidToken)?;
-            let scope = Scope::parse(&token.scope).ok_or(ServiceError::InvalidToken)?;
+            let scope = token.scope;
             let now = Utc::now();
             if store::api_tokens::is_stale(&token, now) {
                 store::api_tokens::touch(self.inner.db.writer(), token.id, now).await?;
@@ -241,7 +233,7 @@ impl AuthService {
             user_id: Set(actor.user_id),
             name: Set(name),
             token_hash: Set(token_hash(&secret)),
-            scope: Set(scope.as_str().to_owned()),
+            scope: Set(scope),
             created_at: Set(Utc::now()),
             last_used_at: Set(None),
             revoked_at: Set(None),
@@ -249,7 +241,7 @@ impl AuthService {
         let token = store::api_tokens::insert(self.inner.db.writer(), model).await?;
         tracing::info!(user_id = %actor.user_id, token_id = %token.id, "API token created");
         Ok(IssuedApiToken {
-            secret: format!("{API_TOKEN_PREFIX}{secret}"),
+            secret: format!("{API_TOKEN_PREFIX}{secret}").into(),
             token,
         })
     }
@@ -271,7 +263,7 @@ impl AuthService {
         Ok(store::api_tokens::list_for_user(self.inner.db.reader(), actor.user_id).await?)
     }
 
-    fn issue_session(&self, user_id: Uuid) -> ServiceResult<String> {
+    fn issue_session(&self, user_id: Uuid) -> ServiceResult<SecretString> {
         let now = Utc::now().timestamp();
         let ttl = i64::try_from(self.inner.session_ttl.as_secs()).unwrap_or(i64::MAX);
         let claims = Claims {
@@ -285,7 +277,12 @@ impl AuthService {
             &claims,
             &self.inner.encoding_key,
         )
-        .map_err(|e| ServiceError::Internal(format!("cannot sign a session token: {e}")))
+        .map(SecretString::from)
+        .map_err(|e| {
+            anyhow::Error::new(e)
+                .context("cannot sign a session token")
+                .into()
+        })
     }
 }
 
@@ -299,26 +296,30 @@ fn hash_password(password: &str) -> Result<String, ServiceError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|hash| hash.to_string())
-        .map_err(|e| ServiceError::Internal(format!("cannot hash a password: {e}")))
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("cannot hash a password: {e}")))
 }
 
 /// argon2 is deliberately slow; it runs off the async workers.
-async fn hash_blocking(password: String) -> ServiceResult<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
+async fn hash_blocking(password: SecretString) -> ServiceResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(password.expose_secret()))
         .await
-        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .map_err(|e| anyhow::Error::new(e).context("the password hashing task failed"))?
 }
 
-async fn verify_blocking(password: String, stored_hash: String) -> ServiceResult<bool> {
+async fn verify_blocking(password: SecretString, stored_hash: String) -> ServiceResult<bool> {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored_hash)
             .map(|hash| {
                 Argon2::default()
-                    .verify_password(password.as_bytes(), &hash)
+                    .verify_password(password.expose_secret().as_bytes(), &hash)
                     .is_ok()
             })
             .unwrap_or(false)
     })
     .await
-    .map_err(|e| ServiceError::Internal(e.to_string()))
+    .map_err(|e| {
+        anyhow::Error::new(e)
+            .context("the password check task failed")
+            .into()
+    })
 }

@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use crate::domain::ValidationError;
+use crate::domain::event::EventError;
 use crate::store::StoreDbError;
 
 /// Everything a use case can refuse or fail with. The GraphQL edge maps each variant to
@@ -26,8 +27,20 @@ pub enum ServiceError {
     Conflict(&'static str),
     #[error("database error")]
     Database(#[from] StoreDbError),
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// A failure no caller can fix; the cause (with its context) goes to the log.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Why a consumer could not apply an event.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The event can never be applied; retrying will not help.
+    #[error(transparent)]
+    Malformed(#[from] EventError),
+    /// Storage failed; applying it again later may succeed.
+    #[error("storage failed: {0}")]
+    Storage(#[from] StoreDbError),
+}

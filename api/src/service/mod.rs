@@ -19,38 +19,15 @@ use uuid::Uuid;
 
 pub use audit::AuditService;
 pub use auth::{AuthConfig, AuthService};
-pub use error::{ServiceError, ServiceResult};
+pub use error::{ApplyError, ServiceError, ServiceResult};
 pub use notifications::{NotificationHub, NotificationService};
 pub use preferences::PreferencesService;
 pub use reminders::ReminderService;
 pub use tasks::TaskService;
 
 pub use crate::domain::event::Source;
+pub use crate::domain::user::Scope;
 use crate::store::Db;
-
-/// What a token lets its bearer do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Read,
-    Write,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Read => "READ",
-            Self::Write => "WRITE",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "READ" => Some(Self::Read),
-            "WRITE" => Some(Self::Write),
-            _ => None,
-        }
-    }
-}
 
 /// How the actor proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,4 +137,11 @@ impl Services {
             db,
         }
     }
+}
+
+/// The current time at the precision every backend stores (PostgreSQL keeps
+/// microseconds), so that what a use case returns is exactly what was stored.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound as _;
+    chrono::Utc::now().trunc_subsecs(6)
 }

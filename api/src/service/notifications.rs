@@ -3,15 +3,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::audit::ApplyError;
 use super::hub::UserHub;
-use super::pagination::{decode_cursor, encode_cursor, page_size};
-use super::{Actor, ServiceError, ServiceResult};
+use super::pagination::{Cursor, Page, page_size};
+use super::{Actor, ApplyError, ServiceError, ServiceResult};
 use crate::domain::event::CloudEvent;
+use crate::domain::notification::NotificationKind;
 use crate::store::entities::notification;
 use crate::store::{self, Db};
 
@@ -19,18 +18,13 @@ const CONSUMER: &str = "notifications";
 const ORDERING: &str = "notifications:CREATED_AT:DESC";
 /// PostgreSQL channel on which every replica learns of new notifications.
 pub const FANOUT_CHANNEL: &str = "todo_notifications";
-pub const KIND_REMINDER: &str = "REMINDER";
 
 /// Delivers new notifications to the live subscriptions of this process.
 pub type NotificationHub = UserHub<notification::Model>;
 
-#[derive(Serialize, Deserialize)]
-struct Position(DateTime<Utc>, Uuid);
-
-pub struct NotificationPage {
-    pub edges: Vec<(String, notification::Model)>,
-    pub has_next_page: bool,
-}
+/// Where the notification center resumes: newest first, by time and then id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationPosition(DateTime<Utc>, Uuid);
 
 #[derive(Clone)]
 pub struct NotificationService {
@@ -57,7 +51,7 @@ impl NotificationService {
     pub async fn apply_reminder(&self, event: &CloudEvent) -> Result<(), ApplyError> {
         let reminder = event.reminder_data()?;
         let tx = self.db.begin_write().await?;
-        if !store::audit::mark_processed(&tx, CONSUMER, event.id, Utc::now()).await? {
+        if !store::processed_events::mark_processed(&tx, CONSUMER, event.id, Utc::now()).await? {
             tx.commit().await?;
             return Ok(());
         }
@@ -70,7 +64,7 @@ impl NotificationService {
         let row = notification::Model {
             id: Uuid::now_v7(),
             user_id: reminder.user_id,
-            kind: KIND_REMINDER.to_owned(),
+            kind: NotificationKind::Reminder,
             title: format!("Task due soon: {}", reminder.title),
             message: Some(format!(
                 "Due {} ({})",
@@ -83,21 +77,14 @@ impl NotificationService {
             created_at: Utc::now(),
             archived_at: None,
         };
-        let inserted = store::notifications::insert_unique(&tx, to_active(&row)).await?;
-        if inserted && self.db.backend() == DbBackend::Postgres {
-            // Delivered to every replica's listener when the transaction commits.
-            tx.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_notify($1, $2)",
-                [FANOUT_CHANNEL.into(), row.id.to_string().into()],
-            ))
-            .await?;
+        if !store::notifications::insert_unique(&tx, to_active(&row)).await? {
+            tx.commit().await?;
+            return Ok(());
         }
+        let fanned_out = store::signals::notify(&tx, FANOUT_CHANNEL, &row.id.to_string()).await?;
         tx.commit().await?;
-        if inserted {
-            record_reminder_sent(&reminder, row.created_at);
-        }
-        if inserted && self.db.backend() != DbBackend::Postgres {
+        record_reminder_sent(&reminder, row.created_at);
+        if !fanned_out {
             self.hub.publish(row.user_id, row);
         }
         Ok(())
@@ -116,27 +103,27 @@ impl NotificationService {
         actor: &Actor,
         unread_only: bool,
         first: Option<i32>,
-        after: Option<&str>,
-    ) -> ServiceResult<NotificationPage> {
+        after: Option<Cursor<NotificationPosition>>,
+    ) -> ServiceResult<Page<notification::Model, NotificationPosition>> {
         let limit = page_size(first)?;
         let after = after
-            .map(|cursor| decode_cursor::<Position>(ORDERING, cursor))
+            .map(|cursor| cursor.position_in(ORDERING))
             .transpose()?
-            .map(|Position(at, id)| (at, id));
+            .map(|NotificationPosition(at, id)| (at, id));
         let (rows, has_next_page) =
             store::notifications::list(self.db.reader(), actor.user_id, unread_only, after, limit)
                 .await?;
-        let edges = rows
+        let items = rows
             .into_iter()
             .map(|row| {
                 (
-                    encode_cursor(ORDERING, &Position(row.created_at, row.id)),
+                    Cursor::new(ORDERING, NotificationPosition(row.created_at, row.id)),
                     row,
                 )
             })
             .collect();
-        Ok(NotificationPage {
-            edges,
+        Ok(Page {
+            items,
             has_next_page,
         })
     }
@@ -183,7 +170,7 @@ fn to_active(row: &notification::Model) -> notification::ActiveModel {
     notification::ActiveModel {
         id: Set(row.id),
         user_id: Set(row.user_id),
-        kind: Set(row.kind.clone()),
+        kind: Set(row.kind),
         title: Set(row.title.clone()),
         message: Set(row.message.clone()),
         task_id: Set(row.task_id),

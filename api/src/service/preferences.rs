@@ -34,7 +34,7 @@ impl PreferencesService {
             .await?
             .with(changes)?;
         store::preferences::save(&tx, actor.user_id, &updated, Utc::now()).await?;
-        super::tasks::rearm_reminders(&tx, actor.user_id, &updated).await?;
+        super::reminders::rearm_reminders(&tx, actor.user_id, &updated).await?;
         tx.commit().await?;
         self.reminder_wakeup.notify();
         Ok(updated)

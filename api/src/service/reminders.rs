@@ -1,10 +1,29 @@
-//! The reminder sweep: claims the reminders that are due and emits `task.reminder`
-//! events through the outbox, in one transaction.
+//! Reminders: arming them on tasks, and the sweep that claims the due ones and emits
+//! `task.reminder` events through the outbox, in one transaction.
+//!
+//! A reminder passes through these places, in order:
+//! 1. `domain::reminder::remind_at`: when a task's reminder is due (the rule).
+//! 2. `arm_reminder` and `rearm_reminders` here: every task use case and every
+//!    preference change stores that time in `tasks.remind_at`, in its transaction.
+//! 3. `store::tasks::{earliest_reminder, claim_due_reminders}`: the queries.
+//! 4. `reminders::Scheduler` (and the Dapr `reminder-cron` binding through
+//!    `reminders::Sweep`): sleeps until the earliest one, then calls `sweep` here.
+//! 5. `ReminderService::sweep` here: claims what is due and writes the events.
+//! 6. `events::ReminderConsumer` → `NotificationService::apply_reminder`: makes the
+//!    notification, once per task and due date.
+//! 7. `reminders::fanout`: hands it to the live subscribers of every replica.
+//! 8. `graphql::live` (`notifications` subscription): pushes it to the user's pages.
 
 use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{DatabaseTransaction, DbErr, IntoActiveModel};
+use uuid::Uuid;
 
 use super::{ServiceResult, Wakeup};
 use crate::domain::event::{CloudEvent, ReminderDue, topic};
+use crate::domain::preferences::Preferences;
+use crate::domain::reminder::{ReminderState, remind_at};
+use crate::store::entities::task;
 use crate::store::{self, Db};
 
 /// Reminders claimed per transaction.
@@ -55,4 +74,37 @@ impl ReminderService {
     pub async fn next_due(&self) -> ServiceResult<Option<DateTime<Utc>>> {
         Ok(store::tasks::earliest_reminder(self.db.reader()).await?)
     }
+}
+
+/// Sets when the reminder of the task in `model` is due, from its other fields.
+pub(super) fn arm_reminder(
+    model: &mut task::ActiveModel,
+    preferences: &Preferences,
+    now: DateTime<Utc>,
+) {
+    let state = ReminderState {
+        due_at: model.due_at.try_as_ref().copied().flatten(),
+        completed: model.completed.try_as_ref().copied().unwrap_or(false),
+        remind_before_minutes: model.remind_before_minutes.try_as_ref().copied().flatten(),
+        reminded_due_at: model.reminded_due_at.try_as_ref().copied().flatten(),
+    };
+    model.remind_at = Set(remind_at(state, preferences, now));
+}
+
+/// Recomputes the reminders of the user's open tasks after their preferences changed.
+pub(super) async fn rearm_reminders(
+    tx: &DatabaseTransaction,
+    user_id: Uuid,
+    preferences: &Preferences,
+) -> Result<(), DbErr> {
+    let now = super::now();
+    for task in store::tasks::open_with_due_date(tx, user_id).await? {
+        let current = task.remind_at;
+        let mut model = task.into_active_model();
+        arm_reminder(&mut model, preferences, now);
+        if model.remind_at.try_as_ref().copied().flatten() != current {
+            store::tasks::update(tx, model).await?;
+        }
+    }
+    Ok(())
 }

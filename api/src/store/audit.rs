@@ -1,49 +1,26 @@
-//! The audit trail and the record of which events each consumer has applied.
+//! The audit trail.
 
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TryInsertResult,
+    QueryOrder,
 };
 use uuid::Uuid;
 
+use crate::domain::event::{AuditAction, Source};
+
 use super::entities::audit_entry::{self, Column, Entity as AuditEntries};
-use super::entities::processed_event::{self, Entity as ProcessedEvents};
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub entity_id: Option<Uuid>,
-    pub action: Option<String>,
-    pub source: Option<String>,
+    pub action: Option<AuditAction>,
+    pub source: Option<Source>,
     /// Entries at or after this instant.
     pub from: Option<DateTime<Utc>>,
     /// Entries before this instant.
     pub to: Option<DateTime<Utc>>,
-}
-
-/// Records that `consumer` applied `event_id`. False when it had already: the caller
-/// must then not apply the event again.
-pub async fn mark_processed(
-    conn: &impl ConnectionTrait,
-    consumer: &str,
-    event_id: Uuid,
-    at: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let row = processed_event::ActiveModel {
-        consumer: Set(consumer.to_owned()),
-        event_id: Set(event_id),
-        processed_at: Set(at),
-    };
-    let result = ProcessedEvents::insert(row)
-        .on_conflict_do_nothing_on([
-            processed_event::Column::Consumer,
-            processed_event::Column::EventId,
-        ])
-        .exec_without_returning(conn)
-        .await?;
-    Ok(matches!(result, TryInsertResult::Inserted(rows) if rows > 0))
 }
 
 pub async fn insert(
@@ -94,17 +71,13 @@ pub async fn count(
         .await
 }
 
-/// Deletes entries older than `cutoff`, and the consumer records of the same age.
+/// Deletes entries older than `cutoff`.
 pub async fn purge_before(
     conn: &impl ConnectionTrait,
     cutoff: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     let removed = AuditEntries::delete_many()
         .filter(Column::At.lt(cutoff))
-        .exec(conn)
-        .await?;
-    ProcessedEvents::delete_many()
-        .filter(processed_event::Column::ProcessedAt.lt(cutoff))
         .exec(conn)
         .await?;
     Ok(removed.rows_affected)
@@ -116,10 +89,10 @@ fn filter_condition(filter: &AuditFilter) -> Condition {
         condition = condition.add(Column::EntityId.eq(entity_id));
     }
     if let Some(action) = &filter.action {
-        condition = condition.add(Column::Action.eq(action.clone()));
+        condition = condition.add(Column::Action.eq(*action));
     }
     if let Some(source) = &filter.source {
-        condition = condition.add(Column::Source.eq(source.clone()));
+        condition = condition.add(Column::Source.eq(*source));
     }
     if let Some(from) = filter.from {
         condition = condition.add(Column::At.gte(from));

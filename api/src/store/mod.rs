@@ -8,6 +8,8 @@ pub mod login_throttle;
 pub mod notifications;
 pub mod outbox;
 pub mod preferences;
+pub mod processed_events;
+pub mod signals;
 pub mod tasks;
 pub mod users;
 
@@ -149,15 +151,9 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self.backend {
             DbBackend::Postgres => {
-                // A session-level advisory lock, held on a connection taken out of the
-                // pool (so a pool of one still has a connection for the migrator).
-                let mut lock = self
-                    .writer
-                    .get_postgres_connection_pool()
-                    .acquire()
-                    .await
-                    .map_err(sqlx_error)?
-                    .detach();
+                // A session-level advisory lock, held on a connection of its own (so a
+                // pool of one still has a connection for the migrator).
+                let mut lock = self.detached_connection().await?;
                 sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
                     .bind(MIGRATION_LOCK_KEY)
                     .execute(&mut lock)
@@ -174,6 +170,18 @@ impl Db {
             }
             _ => Ok(Migrator::up(&self.writer, None).await?),
         }
+    }
+
+    /// A PostgreSQL connection taken out of the pool for good: for a session lock held
+    /// as long as it lives, without costing the requests a pool slot.
+    async fn detached_connection(&self) -> Result<sea_orm::sqlx::PgConnection, DbErr> {
+        Ok(self
+            .writer
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .map_err(sqlx_error)?
+            .detach())
     }
 
     /// Ready to serve: the database answers and every migration is applied.

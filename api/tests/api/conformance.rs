@@ -131,7 +131,7 @@ async fn failures_before_execution_have_no_data_and_a_clear_status() {
         let (status, response) = post_raw(&app, graphql_media, &body).await;
         assert_eq!(status, 400, "{document}: {response}");
         assert!(response.get("data").is_none(), "{document}: {response}");
-        assert_eq!(error_code(&response), "BAD_USER_INPUT");
+        assert_eq!(error_code(&response), "GRAPHQL_VALIDATION_FAILED");
     }
 
     // An executed request keeps `data`, even when a field failed.

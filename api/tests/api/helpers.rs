@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use api::app::Application;
 use api::config::{BusSettings, Settings};
-use api::service::{AuthConfig, Services};
+use api::service::Services;
 use sea_orm::sqlx::{Connection as _, Executor as _};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -78,21 +78,22 @@ async fn spawn_configured(
     if std::env::var_os("TEST_LOG").is_some() {
         api::telemetry::init(api::config::LogFormat::Text);
     }
+    // One recorder for every app of this test process, from the first one on: an app
+    // started before a later one installed it would miss its increments but not its
+    // decrements, and the shared gauges would drift below zero.
+    api::metrics::install().expect("the metrics recorder installs");
     let data_dir = tempfile::tempdir().unwrap();
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: fresh_database_url(&data_dir).await,
         database_max_connections: None,
         shutdown_grace: Duration::from_secs(5),
+        request_timeout: Duration::from_secs(30),
         bus,
-        auth: AuthConfig {
-            jwt_secret: b"integration-test-secret-of-32-bytes!".to_vec(),
-            session_ttl: Duration::from_secs(3600),
-        },
-        retention: api::service::Retention {
-            audit: chrono::Duration::days(90),
-            notifications: chrono::Duration::days(30),
-        },
+        jwt_secret: b"integration-test-secret-of-32-bytes!".to_vec().into(),
+        session_ttl: Duration::from_secs(3600),
+        audit_retention: chrono::Duration::days(90),
+        notification_archive: chrono::Duration::days(30),
         web_dir,
         metrics_listen: metrics.then(|| "127.0.0.1:0".parse().unwrap()),
     };

@@ -142,7 +142,7 @@ async fn metrics_are_served_on_their_own_listener_and_parse() {
         value(
             &scraped,
             "todo_graphql_errors_total",
-            &[("code", "BAD_USER_INPUT")]
+            &[("code", "GRAPHQL_VALIDATION_FAILED")]
         ) >= 1.0
     );
 

@@ -5,7 +5,10 @@ use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::{free_port, postgres_url};
+use serde_json::{Value, json};
+
+use crate::helpers::{free_port, fresh_database_url, postgres_url};
+use crate::server_process::{JWT_SECRET, ServerProcess, graphql};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_todo-api");
 
@@ -143,4 +146,91 @@ fn schema_prints_the_sdl() {
         String::from_utf8(output.stdout).unwrap(),
         api::graphql::sdl()
     );
+}
+
+/// At debug level the server logs a great deal; never a password, a session or API
+/// token, or the signing secret, whether the request succeeds or fails.
+#[tokio::test]
+async fn no_log_line_at_debug_level_carries_a_password_or_a_token() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&data_dir).await;
+    let log_path = data_dir.path().join("server.log");
+    let server = ServerProcess::start_with(
+        &database_url,
+        data_dir.path(),
+        &[("RUST_LOG", "debug")],
+        Stdio::from(std::fs::File::create(&log_path).unwrap()),
+    )
+    .await;
+    let password = "distinctive password 7f3c";
+    let wrong_password = "wrong password 9d2e";
+    let register = "mutation($password: String!) { register(input: { email: \"ada@example.com\", password: $password, displayName: \"Ada\" }) { token } }";
+    let session = graphql(
+        &server.base,
+        None,
+        register,
+        json!({ "password": password }),
+    )
+    .await["register"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let login = "mutation($password: String!) { login(email: \"ada@example.com\", password: $password) { token } }";
+    let relogin =
+        graphql(&server.base, None, login, json!({ "password": password })).await["login"]["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let api_token = graphql(
+        &server.base,
+        Some(&session),
+        "mutation { createApiToken(name: \"agent\", scopes: [WRITE]) { token } }",
+        json!({}),
+    )
+    .await["createApiToken"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    graphql(&server.base, Some(&api_token), "{ me { id } }", json!({})).await;
+    // Failures log more than successes do.
+    let client = reqwest::Client::new();
+    let refused = [
+        (None, login, json!({ "password": wrong_password })),
+        (None, register, json!({ "password": password })),
+        (
+            Some("todo_unknownTokenValue4411"),
+            "{ me { id } }",
+            json!({}),
+        ),
+        (Some(session.as_str()), "{ me { id nope } }", json!({})),
+    ];
+    for (token, query, variables) in refused {
+        let mut request = client
+            .post(format!("{}/graphql", server.base))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let body: Value = request.send().await.unwrap().json().await.unwrap();
+        assert!(body["errors"].is_array(), "{body}");
+    }
+    drop(server);
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let finished = log.matches("request finished").count();
+    assert!(finished >= 8, "debug logging did not run: {log}");
+    let secrets = [
+        password,
+        wrong_password,
+        &session,
+        &relogin,
+        &api_token,
+        "todo_unknownTokenValue4411",
+        JWT_SECRET,
+    ];
+    for line in log.lines() {
+        for secret in secrets {
+            assert!(!line.contains(secret), "a secret in the log: {line}");
+        }
+    }
 }

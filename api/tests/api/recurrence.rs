@@ -355,23 +355,23 @@ async fn bad_recurrences_are_rejected_and_change_nothing() {
         ),
         (
             json!({ "title": "x", "dueAt": due, "recurrence": { "rrule": "FREQ=FORTNIGHTLY" } }),
-            "recurrence.rrule",
+            "input.recurrence.rrule",
         ),
         (
             json!({ "title": "x", "dueAt": due, "recurrence": { "rrule": "FREQ=MINUTELY" } }),
-            "recurrence.rrule",
+            "input.recurrence.rrule",
         ),
         (
             json!({ "title": "x", "dueAt": due, "recurrence": { "rrule": "FREQ=HOURLY;BYMINUTE=0,30" } }),
-            "recurrence.rrule",
+            "input.recurrence.rrule",
         ),
         (
             json!({ "title": "x", "dueAt": due, "recurrence": { "preset": "CUSTOM" } }),
-            "recurrence.rrule",
+            "input.recurrence.rrule",
         ),
         (
             json!({ "title": "x", "dueAt": due, "recurrence": { "preset": "DAILY", "rrule": "FREQ=DAILY" } }),
-            "recurrence.rrule",
+            "input.recurrence.rrule",
         ),
         (
             json!({ "title": "x", "dueAt": due, "timeZone": "Europe/Atlantis", "recurrence": { "preset": "DAILY" } }),
@@ -496,7 +496,7 @@ async fn count_and_until_say_why_the_series_ended() {
         )
         .await;
     assert_eq!(error_code(&response), "BAD_USER_INPUT");
-    assert_eq!(error_field(&response), "recurrence.rrule");
+    assert_eq!(error_field(&response), "input.recurrence.rrule");
 }
 
 #[tokio::test]

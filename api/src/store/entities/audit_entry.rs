@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::event::{AuditAction, Source};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_entries")]
 pub struct Model {
@@ -8,13 +10,13 @@ pub struct Model {
     #[sea_orm(unique)]
     pub event_id: Uuid,
     pub user_id: Uuid,
-    pub action: String,
+    pub action: AuditAction,
     pub entity_type: String,
     pub entity_id: Uuid,
     pub before: Option<Json>,
     pub after: Option<Json>,
     pub changed_fields: Option<Json>,
-    pub source: String,
+    pub source: Source,
     pub request_id: Option<String>,
     pub at: DateTimeUtc,
 }

@@ -1,13 +1,14 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::notification::NotificationKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "notifications")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
-    /// REMINDER, SYSTEM or ACTION.
-    pub kind: String,
+    pub kind: NotificationKind,
     pub title: String,
     pub message: Option<String>,
     pub task_id: Option<Uuid>,

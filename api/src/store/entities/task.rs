@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::{RecurrenceMode, RecurrencePreset};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "tasks")]
 pub struct Model {
@@ -14,8 +16,8 @@ pub struct Model {
     pub due_at: Option<DateTimeUtc>,
     pub time_zone: String,
     pub rrule: Option<String>,
-    pub recurrence_preset: Option<String>,
-    pub recurrence_mode: Option<String>,
+    pub recurrence_preset: Option<RecurrencePreset>,
+    pub recurrence_mode: Option<RecurrenceMode>,
     pub recurrence_anchor: Option<DateTimeUtc>,
     pub occurrence_number: i32,
     pub remind_before_minutes: Option<i32>,

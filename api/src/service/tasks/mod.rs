@@ -1,106 +1,30 @@
 //! Task use cases: create, update, complete (with the next occurrence of a recurring
-//! task), uncomplete, delete, and listing.
+//! task), uncomplete, delete, and listing. What they take is in `input`; how a stored
+//! task is read back and recorded in the audit trail is in `stored`; reminder arming is
+//! `service::reminders`.
 
-use chrono::{DateTime, SubsecRound, Utc};
-use chrono_tz::Tz;
+mod input;
+mod stored;
+
+use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{DatabaseTransaction, DbErr, IntoActiveModel};
-use serde_json::json;
+use sea_orm::{DatabaseTransaction, IntoActiveModel};
 use uuid::Uuid;
 
-use super::pagination::{decode_cursor, encode_cursor, page_size};
+use self::input::{Draft, Schedule, resolve_text, to_whole_seconds};
+pub use self::input::{NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPosition, TaskQuery};
+use self::stored::{Change, record};
+pub use self::stored::{snapshot, stored_recurrence, stored_time_zone};
+use super::pagination::{Cursor, Page, page_size};
 use super::preview::RecurrencePreview;
-use super::{Actor, ServiceError, ServiceResult, Source, Wakeup};
-use crate::domain::event::{AuditAction, CloudEvent, TaskChange, topic};
+use super::reminders::arm_reminder;
+use super::{Actor, ServiceError, ServiceResult, Source, Wakeup, now};
+use crate::domain::event::AuditAction;
 use crate::domain::preferences::Preferences;
-use crate::domain::reminder::{ReminderState, remind_at};
-use crate::domain::task::parse_time_zone;
-use crate::domain::{
-    Priority, Recurrence, RecurrenceMode, RecurrencePreset, SeriesEnd, SeriesPosition, TaskFields,
-    ValidationError,
-};
+use crate::domain::{Priority, SeriesEnd, SeriesPosition, TaskFields};
 use crate::store::entities::task;
-use crate::store::tasks::{Keyset, SortValue, TaskFilter, TaskOrder, TaskOrderField};
+use crate::store::tasks::{Keyset, TaskFilter, TaskOrder, TaskOrderField};
 use crate::store::{self, Db};
-
-/// Stored tasks whose time zone cannot be read any more fall back to UTC.
-const FALLBACK_TIME_ZONE: Tz = Tz::UTC;
-
-/// A change to one optional field: leave it, clear it, or set it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum Patch<T> {
-    #[default]
-    Keep,
-    Clear,
-    Set(T),
-}
-
-impl<T> Patch<T> {
-    fn resolve(self, current: Option<T>) -> Option<T> {
-        match self {
-            Self::Keep => current,
-            Self::Clear => None,
-            Self::Set(value) => Some(value),
-        }
-    }
-
-    fn is_keep(&self) -> bool {
-        matches!(self, Self::Keep)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecurrenceSpec {
-    pub preset: Option<RecurrencePreset>,
-    pub rrule: Option<String>,
-    pub mode: RecurrenceMode,
-}
-
-impl RecurrenceSpec {
-    fn resolve(&self) -> Result<Recurrence, ValidationError> {
-        Recurrence::from_input(self.preset, self.rrule.as_deref(), self.mode)
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct NewTask {
-    pub title: String,
-    pub description: Option<String>,
-    pub priority: Option<Priority>,
-    pub category: Option<String>,
-    pub due_at: Option<DateTime<Utc>>,
-    pub time_zone: Option<String>,
-    pub recurrence: Option<RecurrenceSpec>,
-    pub remind_before_minutes: Option<i32>,
-}
-
-/// Changes to a task; `Patch::Clear` clears a field. The title cannot be cleared.
-#[derive(Debug, Clone, Default)]
-pub struct TaskChanges {
-    pub title: Option<String>,
-    pub description: Patch<String>,
-    pub priority: Patch<Priority>,
-    pub category: Patch<String>,
-    pub due_at: Patch<DateTime<Utc>>,
-    /// Clearing the time zone returns the task to the default.
-    pub time_zone: Patch<String>,
-    /// Clearing the recurrence makes the task one-time.
-    pub recurrence: Patch<RecurrenceSpec>,
-    pub remind_before_minutes: Patch<i32>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct TaskQuery {
-    pub filter: TaskFilter,
-    pub order: TaskOrder,
-    pub first: Option<i32>,
-    pub after: Option<String>,
-}
-
-pub struct TaskPage {
-    pub edges: Vec<(String, task::Model)>,
-    pub has_next_page: bool,
-}
 
 pub struct Completion {
     pub task: task::Model,
@@ -108,97 +32,6 @@ pub struct Completion {
     /// Why the task's recurring series has no next occurrence; `None` when it has one or
     /// the task is one-time.
     pub series_end: Option<SeriesEnd>,
-}
-
-/// The editable fields of a task after merging input with what is stored, validated
-/// together because they constrain each other (a recurrence needs a due date).
-struct Draft {
-    title: String,
-    description: Option<String>,
-    priority: Option<Priority>,
-    category: Option<String>,
-    due_at: Option<DateTime<Utc>>,
-    time_zone: Tz,
-    recurrence: Option<Recurrence>,
-    remind_before_minutes: Option<i32>,
-}
-
-impl Draft {
-    /// Checks the fields against each other; `anchor` is the start of the series.
-    fn validate(&self, anchor: Option<DateTime<Utc>>) -> Result<(), ValidationError> {
-        check_schedule(
-            self.recurrence.as_ref(),
-            anchor.or(self.due_at),
-            self.time_zone,
-        )
-    }
-
-    fn write_to(self, model: &mut task::ActiveModel) {
-        model.title = Set(self.title);
-        model.description = Set(self.description);
-        model.priority = Set(self.priority.map(Priority::rank));
-        model.category = Set(self.category);
-        model.due_at = Set(self.due_at);
-        model.time_zone = Set(self.time_zone.name().to_owned());
-        model.rrule = Set(self.recurrence.as_ref().map(|r| r.rule().to_owned()));
-        model.recurrence_preset = Set(self
-            .recurrence
-            .as_ref()
-            .map(|r| r.preset().as_str().to_owned()));
-        model.recurrence_mode = Set(self
-            .recurrence
-            .as_ref()
-            .map(|r| r.mode().as_str().to_owned()));
-        model.remind_before_minutes = Set(self.remind_before_minutes);
-    }
-}
-
-/// When a new task happens: its due date, time zone and recurrence, checked together.
-/// `createTask` and `recurrencePreview` both go through here, so they accept and refuse
-/// the same input with the same errors.
-pub(super) struct Schedule {
-    pub due_at: Option<DateTime<Utc>>,
-    pub time_zone: Tz,
-    pub recurrence: Option<Recurrence>,
-}
-
-impl Schedule {
-    pub(super) fn resolve(
-        due_at: Option<DateTime<Utc>>,
-        time_zone: Option<&str>,
-        recurrence: Option<&RecurrenceSpec>,
-        default_zone: Tz,
-    ) -> Result<Self, ValidationError> {
-        let schedule = Self {
-            due_at: due_at.map(to_whole_seconds),
-            time_zone: match time_zone {
-                Some(name) => TaskFields::time_zone(name)?,
-                None => default_zone,
-            },
-            recurrence: recurrence.map(RecurrenceSpec::resolve).transpose()?,
-        };
-        check_schedule(
-            schedule.recurrence.as_ref(),
-            schedule.due_at,
-            schedule.time_zone,
-        )?;
-        Ok(schedule)
-    }
-}
-
-/// A recurrence needs a start (`anchor`, the first due date) and must fit it.
-fn check_schedule(
-    recurrence: Option<&Recurrence>,
-    anchor: Option<DateTime<Utc>>,
-    time_zone: Tz,
-) -> Result<(), ValidationError> {
-    if let Some(recurrence) = recurrence {
-        let anchor = anchor.ok_or_else(|| {
-            ValidationError::new("input.dueAt", "a recurring task needs a due date")
-        })?;
-        recurrence.validate_schedule(anchor, time_zone)?;
-    }
-    Ok(())
 }
 
 #[derive(Clone)]
@@ -223,13 +56,17 @@ impl TaskService {
             .ok_or(ServiceError::NotFound("task"))
     }
 
-    pub async fn list(&self, actor: &Actor, query: &TaskQuery) -> ServiceResult<TaskPage> {
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        query: &TaskQuery,
+    ) -> ServiceResult<Page<task::Model, TaskPosition>> {
         let limit = page_size(query.first)?;
         let ordering = ordering_tag(query.order);
         let after = query
             .after
-            .as_deref()
-            .map(|cursor| decode_cursor::<(SortValue, Uuid)>(&ordering, cursor))
+            .clone()
+            .map(|cursor| cursor.position_in(&ordering))
             .transpose()?
             .map(|(value, id)| Keyset { value, id });
         let (rows, has_next_page) = store::tasks::list(
@@ -242,16 +79,15 @@ impl TaskService {
             Utc::now(),
         )
         .await?;
-        let edges = rows
+        let items = rows
             .into_iter()
             .map(|task| {
-                let cursor =
-                    encode_cursor(&ordering, &(query.order.field.value_of(&task), task.id));
-                (cursor, task)
+                let position = (query.order.field.value_of(&task), task.id);
+                (Cursor::new(ordering.clone(), position), task)
             })
             .collect();
-        Ok(TaskPage {
-            edges,
+        Ok(Page {
+            items,
             has_next_page,
         })
     }
@@ -317,10 +153,12 @@ impl TaskService {
         record(
             &tx,
             actor,
-            AuditAction::Create,
-            actor.origin.source,
-            None,
-            Some(&task),
+            Change {
+                action: AuditAction::Create,
+                source: actor.origin.source,
+                before: None,
+                after: Some(&task),
+            },
         )
         .await?;
         self.commit(tx).await?;
@@ -385,23 +223,8 @@ impl TaskService {
         if recurring && current.series_id.is_none() {
             model.series_id = Set(Some(current.id));
         }
-        model.updated_at = Set(now());
         draft.write_to(&mut model);
-        arm_reminder(
-            &mut model,
-            &store::preferences::get(&tx, actor.user_id).await?,
-            now(),
-        );
-        let task = store::tasks::update(&tx, model).await?;
-        record(
-            &tx,
-            actor,
-            AuditAction::Update,
-            actor.origin.source,
-            Some(&current),
-            Some(&task),
-        )
-        .await?;
+        let task = save_edit(&tx, actor, AuditAction::Update, &current, model).await?;
         self.commit(tx).await?;
         Ok(task)
     }
@@ -440,10 +263,12 @@ impl TaskService {
             record(
                 &tx,
                 actor,
-                AuditAction::Complete,
-                actor.origin.source,
-                Some(&before),
-                Some(&task),
+                Change {
+                    action: AuditAction::Complete,
+                    source: actor.origin.source,
+                    before: Some(&before),
+                    after: Some(&task),
+                },
             )
             .await?;
         }
@@ -452,10 +277,12 @@ impl TaskService {
             record(
                 &tx,
                 actor,
-                AuditAction::Create,
-                Source::System,
-                None,
-                Some(successor),
+                Change {
+                    action: AuditAction::Create,
+                    source: Source::System,
+                    before: None,
+                    after: Some(successor),
+                },
             )
             .await?;
         }
@@ -476,26 +303,10 @@ impl TaskService {
             tx.commit().await?;
             return Ok(task);
         }
-        let before = task.clone();
-        let mut model = task.into_active_model();
+        let mut model = task.clone().into_active_model();
         model.completed = Set(false);
         model.completed_at = Set(None);
-        model.updated_at = Set(now());
-        arm_reminder(
-            &mut model,
-            &store::preferences::get(&tx, actor.user_id).await?,
-            now(),
-        );
-        let task = store::tasks::update(&tx, model).await?;
-        record(
-            &tx,
-            actor,
-            AuditAction::Uncomplete,
-            actor.origin.source,
-            Some(&before),
-            Some(&task),
-        )
-        .await?;
+        let task = save_edit(&tx, actor, AuditAction::Uncomplete, &task, model).await?;
         self.commit(tx).await?;
         Ok(task)
     }
@@ -510,18 +321,18 @@ impl TaskService {
         record(
             &tx,
             actor,
-            AuditAction::Delete,
-            actor.origin.source,
-            Some(&task),
-            None,
+            Change {
+                action: AuditAction::Delete,
+                source: actor.origin.source,
+                before: Some(&task),
+                after: None,
+            },
         )
         .await?;
         self.commit(tx).await?;
         Ok(())
     }
 
-    /// The user's preferences: the time zone tasks that name none take, and the
-    /// reminder settings.
     /// The rule's text and the first `count` due dates of the series that `create` would
     /// start from this schedule, refused with the same errors `create` gives.
     pub async fn preview_recurrence(
@@ -543,12 +354,12 @@ impl TaskService {
                 count,
             )),
             // `resolve` refuses a recurrence without a due date.
-            _ => Err(ServiceError::Internal(
-                "a resolved schedule lost its recurrence".into(),
-            )),
+            _ => Err(anyhow::anyhow!("a resolved schedule lost its recurrence").into()),
         }
     }
 
+    /// The user's preferences: the time zone tasks that name none take, and the
+    /// reminder settings.
     async fn preferences(&self, actor: &Actor) -> ServiceResult<Preferences> {
         Ok(store::preferences::get(self.db.reader(), actor.user_id).await?)
     }
@@ -575,75 +386,32 @@ impl TaskService {
     }
 }
 
-/// Writes the event of a change to the outbox, in the transaction of the change.
-async fn record(
+/// The end of every edit of a stored task: stamp it, arm its reminder from its new
+/// state, write it, and record the change.
+async fn save_edit(
     tx: &DatabaseTransaction,
     actor: &Actor,
     action: AuditAction,
-    source: Source,
-    before: Option<&task::Model>,
-    after: Option<&task::Model>,
-) -> Result<(), DbErr> {
-    let Some(task_id) = after.or(before).map(|task| task.id) else {
-        return Ok(());
-    };
-    let change = TaskChange {
-        user_id: actor.user_id,
-        task_id,
-        action,
-        source,
-        request_id: actor.origin.request_id.clone(),
-        before: before.map(snapshot),
-        after: after.map(snapshot),
-    };
-    let event = CloudEvent::task_change(&change, Utc::now(), actor.origin.traceparent.clone());
-    store::outbox::append(tx, topic::AUDIT, &event).await
-}
-
-/// A task as the audit trail shows it: the fields of the GraphQL `Task`.
-pub fn snapshot(task: &task::Model) -> serde_json::Value {
-    let recurrence = stored_recurrence(task).map(
-        |r| json!({ "preset": r.preset().as_str(), "rrule": r.rule(), "mode": r.mode().as_str() }),
-    );
-    let priority = task
-        .priority
-        .and_then(Priority::from_rank)
-        .map(|p| p.as_str());
-    json!({
-        "id": task.id,
-        "title": task.title,
-        "description": task.description,
-        "priority": priority,
-        "category": task.category,
-        "dueAt": task.due_at.map(rfc3339),
-        "timeZone": task.time_zone,
-        "recurrence": recurrence,
-        "remindBeforeMinutes": task.remind_before_minutes,
-        "completed": task.completed,
-        "completedAt": task.completed_at.map(rfc3339),
-        "seriesId": task.series_id,
-        "parentTaskId": task.parent_task_id,
-        "occurrenceNumber": task.occurrence_number,
-        "createdAt": rfc3339(task.created_at),
-        "updatedAt": rfc3339(task.updated_at),
-        "nextReminderAt": task.remind_at.map(rfc3339),
-    })
-}
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-}
-
-/// The recurrence stored on a task, if it has a valid one.
-pub fn stored_recurrence(task: &task::Model) -> Option<Recurrence> {
-    match (&task.recurrence_preset, &task.rrule, &task.recurrence_mode) {
-        (Some(preset), Some(rule), Some(mode)) => Recurrence::from_stored(preset, rule, mode).ok(),
-        _ => None,
-    }
-}
-
-pub fn stored_time_zone(task: &task::Model) -> Tz {
-    parse_time_zone("timeZone", &task.time_zone).unwrap_or(FALLBACK_TIME_ZONE)
+    before: &task::Model,
+    mut model: task::ActiveModel,
+) -> ServiceResult<task::Model> {
+    let now = now();
+    model.updated_at = Set(now);
+    let preferences = store::preferences::get(tx, actor.user_id).await?;
+    arm_reminder(&mut model, &preferences, now);
+    let task = store::tasks::update(tx, model).await?;
+    record(
+        tx,
+        actor,
+        Change {
+            action,
+            source: actor.origin.source,
+            before: Some(before),
+            after: Some(&task),
+        },
+    )
+    .await?;
+    Ok(task)
 }
 
 /// The next occurrence of a recurring task completed at `completed_at`, ready to insert;
@@ -672,8 +440,8 @@ fn successor_of(
         due_at: Set(Some(next.due)),
         time_zone: Set(task.time_zone.clone()),
         rrule: Set(task.rrule.clone()),
-        recurrence_preset: Set(task.recurrence_preset.clone()),
-        recurrence_mode: Set(task.recurrence_mode.clone()),
+        recurrence_preset: Set(task.recurrence_preset),
+        recurrence_mode: Set(task.recurrence_mode),
         recurrence_anchor: Set(Some(next.anchor)),
         occurrence_number: Set(i32::try_from(next.occurrence_number).unwrap_or(i32::MAX)),
         remind_before_minutes: Set(task.remind_before_minutes),
@@ -688,46 +456,6 @@ fn successor_of(
     }))
 }
 
-/// Sets when the reminder of the task in `model` is due, from its other fields.
-fn arm_reminder(model: &mut task::ActiveModel, preferences: &Preferences, now: DateTime<Utc>) {
-    let state = ReminderState {
-        due_at: model.due_at.try_as_ref().copied().flatten(),
-        completed: model.completed.try_as_ref().copied().unwrap_or(false),
-        remind_before_minutes: model.remind_before_minutes.try_as_ref().copied().flatten(),
-        reminded_due_at: model.reminded_due_at.try_as_ref().copied().flatten(),
-    };
-    model.remind_at = Set(remind_at(state, preferences, now));
-}
-
-/// Recomputes the reminders of the user's open tasks after their preferences changed.
-pub(super) async fn rearm_reminders(
-    tx: &DatabaseTransaction,
-    user_id: Uuid,
-    preferences: &Preferences,
-) -> Result<(), DbErr> {
-    let now = now();
-    for task in store::tasks::open_with_due_date(tx, user_id).await? {
-        let current = task.remind_at;
-        let mut model = task.into_active_model();
-        arm_reminder(&mut model, preferences, now);
-        if model.remind_at.try_as_ref().copied().flatten() != current {
-            store::tasks::update(tx, model).await?;
-        }
-    }
-    Ok(())
-}
-
-fn resolve_text(
-    patch: Patch<String>,
-    current: Option<String>,
-    rule: fn(&str) -> Result<Option<String>, ValidationError>,
-) -> Result<Option<String>, ValidationError> {
-    match patch {
-        Patch::Set(text) => rule(&text),
-        other => Ok(other.resolve(current)),
-    }
-}
-
 /// A listing's cursors are only valid for the ordering they were issued under.
 fn ordering_tag(order: TaskOrder) -> String {
     let field = match order.field {
@@ -740,20 +468,4 @@ fn ordering_tag(order: TaskOrder) -> String {
         "tasks:{field}:{}",
         if order.descending { "DESC" } else { "ASC" }
     )
-}
-
-/// Due dates are kept to the second: recurrence rules produce whole seconds, and an
-/// instance a fraction before its series start would be lost.
-fn to_whole_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
-    at.trunc_subsecs(0)
-}
-
-/// PostgreSQL keeps microseconds; trimming here makes every backend return exactly
-/// what was stored.
-fn to_stored_precision(at: DateTime<Utc>) -> DateTime<Utc> {
-    at.trunc_subsecs(6)
-}
-
-fn now() -> DateTime<Utc> {
-    to_stored_precision(Utc::now())
 }

@@ -1,0 +1,95 @@
+//! A stored task read back: its recurrence and zone decoded from the row, and the
+//! snapshot of it the audit trail records with each change.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sea_orm::{DatabaseTransaction, DbErr};
+use serde_json::json;
+
+use super::super::{Actor, Source};
+use crate::domain::event::{AuditAction, CloudEvent, TaskChange, topic};
+use crate::domain::task::parse_time_zone;
+use crate::domain::{Priority, Recurrence};
+use crate::store;
+use crate::store::entities::task;
+
+/// Stored tasks whose time zone cannot be read any more fall back to UTC.
+const FALLBACK_TIME_ZONE: Tz = Tz::UTC;
+
+/// One change to one task, as the audit trail records it.
+pub(super) struct Change<'a> {
+    pub action: AuditAction,
+    /// The channel it came through: the actor's, or `System` for what the service did
+    /// on the user's behalf.
+    pub source: Source,
+    pub before: Option<&'a task::Model>,
+    pub after: Option<&'a task::Model>,
+}
+
+/// Writes the event of a change to the outbox, in the transaction of the change.
+pub(super) async fn record(
+    tx: &DatabaseTransaction,
+    actor: &Actor,
+    change: Change<'_>,
+) -> Result<(), DbErr> {
+    let Some(task_id) = change.after.or(change.before).map(|task| task.id) else {
+        return Ok(());
+    };
+    let change = TaskChange {
+        user_id: actor.user_id,
+        task_id,
+        action: change.action,
+        source: change.source,
+        request_id: actor.origin.request_id.clone(),
+        before: change.before.map(snapshot),
+        after: change.after.map(snapshot),
+    };
+    let event = CloudEvent::task_change(&change, Utc::now(), actor.origin.traceparent.clone());
+    store::outbox::append(tx, topic::AUDIT, &event).await
+}
+
+/// A task as the audit trail shows it: the fields of the GraphQL `Task`.
+pub fn snapshot(task: &task::Model) -> serde_json::Value {
+    let recurrence = stored_recurrence(task).map(
+        |r| json!({ "preset": r.preset().as_str(), "rrule": r.rule(), "mode": r.mode().as_str() }),
+    );
+    let priority = task
+        .priority
+        .and_then(Priority::from_rank)
+        .map(|p| p.as_str());
+    json!({
+        "id": task.id,
+        "title": task.title,
+        "description": task.description,
+        "priority": priority,
+        "category": task.category,
+        "dueAt": task.due_at.map(rfc3339),
+        "timeZone": task.time_zone,
+        "recurrence": recurrence,
+        "remindBeforeMinutes": task.remind_before_minutes,
+        "completed": task.completed,
+        "completedAt": task.completed_at.map(rfc3339),
+        "seriesId": task.series_id,
+        "parentTaskId": task.parent_task_id,
+        "occurrenceNumber": task.occurrence_number,
+        "createdAt": rfc3339(task.created_at),
+        "updatedAt": rfc3339(task.updated_at),
+        "nextReminderAt": task.remind_at.map(rfc3339),
+    })
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// The recurrence stored on a task, if it has a valid one.
+pub fn stored_recurrence(task: &task::Model) -> Option<Recurrence> {
+    match (task.recurrence_preset, &task.rrule, task.recurrence_mode) {
+        (Some(preset), Some(rule), Some(mode)) => Recurrence::from_stored(preset, rule, mode).ok(),
+        _ => None,
+    }
+}
+
+pub fn stored_time_zone(task: &task::Model) -> Tz {
+    parse_time_zone("timeZone", &task.time_zone).unwrap_or(FALLBACK_TIME_ZONE)
+}

@@ -1,0 +1,106 @@
+//! What replicas tell each other through the database: on PostgreSQL, NOTIFY and LISTEN
+//! for live pushes, and a session advisory lock for the one replica that relays the
+//! outbox. On SQLite there is one process, so there is no one to tell and nothing to
+//! share.
+
+use sea_orm::sqlx::PgConnection;
+use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
+
+use super::{Db, sqlx_error};
+
+/// Queues `payload` on `channel` for every replica's listener (this one included),
+/// delivered if and when `tx` commits. False on SQLite, where the caller delivers to
+/// its own process itself after the commit.
+pub async fn notify(tx: &DatabaseTransaction, channel: &str, payload: &str) -> Result<bool, DbErr> {
+    if tx.get_database_backend() != DbBackend::Postgres {
+        return Ok(false);
+    }
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [channel.into(), payload.into()],
+    ))
+    .await?;
+    Ok(true)
+}
+
+/// One message a replica sent with `notify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signal {
+    pub channel: String,
+    pub payload: String,
+}
+
+/// Receives what every replica sends on some channels.
+pub struct Listener(PgListener);
+
+impl Listener {
+    /// The next message. An error means the connection is gone: listen again, and
+    /// expect to have missed what was sent meanwhile.
+    pub async fn recv(&mut self) -> Result<Signal, DbErr> {
+        let message = self.0.recv().await.map_err(sqlx_error)?;
+        Ok(Signal {
+            channel: message.channel().to_owned(),
+            payload: message.payload().to_owned(),
+        })
+    }
+}
+
+/// Leadership among replicas: held while its value lives.
+pub enum Leadership {
+    /// SQLite: the only process leads.
+    Sole,
+    /// PostgreSQL: a session advisory lock on a connection of its own.
+    Session(PgConnection),
+}
+
+impl Leadership {
+    /// Whether the lock is still held: on PostgreSQL a lost connection (a database
+    /// restart, say) took the lock with it.
+    pub async fn is_held(&mut self) -> bool {
+        match self {
+            Self::Sole => true,
+            Self::Session(connection) => sea_orm::sqlx::query("SELECT 1")
+                .execute(&mut *connection)
+                .await
+                .is_ok(),
+        }
+    }
+}
+
+impl Db {
+    /// Listens on `channels`; `None` on SQLite, where nothing is ever sent.
+    pub async fn listen(&self, channels: &[&str]) -> Result<Option<Listener>, DbErr> {
+        if self.backend() != DbBackend::Postgres {
+            return Ok(None);
+        }
+        // The listener keeps its connection for as long as it listens: it gets a pool
+        // of its own, so it never holds a slot the requests need (with a pool of one,
+        // it would hold them all).
+        let shared = self.writer().get_postgres_connection_pool();
+        let own = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with((*shared.connect_options()).clone());
+        let mut listener = PgListener::connect_with(&own).await.map_err(sqlx_error)?;
+        listener
+            .listen_all(channels.iter().copied())
+            .await
+            .map_err(sqlx_error)?;
+        Ok(Some(Listener(listener)))
+    }
+
+    /// Takes the leadership named `key` unless another replica holds it.
+    pub async fn try_lead(&self, key: i64) -> Result<Option<Leadership>, DbErr> {
+        if self.backend() != DbBackend::Postgres {
+            return Ok(Some(Leadership::Sole));
+        }
+        let mut connection = self.detached_connection().await?;
+        let (locked,): (bool,) = sea_orm::sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+            .bind(key)
+            .fetch_one(&mut connection)
+            .await
+            .map_err(sqlx_error)?;
+        Ok(locked.then_some(Leadership::Session(connection)))
+    }
+}
