@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use axum::extract::Request;
-use axum::http::HeaderName;
+use axum::http::{Extensions, HeaderName};
 use axum::response::Response;
 use tower_http::request_id::RequestId;
 use tracing::Span;
@@ -26,22 +26,21 @@ pub async fn drop_unacceptable(mut request: Request) -> Request {
     request
 }
 
-/// The id of a request, for handlers that record it.
-pub fn of(request: &axum::http::request::Parts) -> Option<String> {
-    request
-        .extensions
+/// The id `SetRequestIdLayer` gave a request.
+fn id_in(extensions: &Extensions) -> Option<&str> {
+    extensions
         .get::<RequestId>()
         .and_then(|id| id.header_value().to_str().ok())
-        .map(str::to_owned)
+}
+
+/// The id of a request, for handlers that record it.
+pub fn of(request: &axum::http::request::Parts) -> Option<String> {
+    id_in(&request.extensions).map(str::to_owned)
 }
 
 /// The span of a request: every log line inside it carries the request id.
 pub fn span(request: &Request) -> Span {
-    let id = request
-        .extensions()
-        .get::<RequestId>()
-        .and_then(|id| id.header_value().to_str().ok())
-        .unwrap_or_default();
+    let id = id_in(request.extensions()).unwrap_or_default();
     tracing::info_span!(
         "request",
         request_id = %id,

@@ -141,7 +141,7 @@ impl Services {
 
 /// The current time at the precision every backend stores (PostgreSQL keeps
 /// microseconds), so that what a use case returns is exactly what was stored.
-pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::SubsecRound as _;
     chrono::Utc::now().trunc_subsecs(6)
 }
