@@ -319,6 +319,10 @@ pub struct UncompleteTask {
 #[cynic(graphql_type = "Mutation", variables = "IdVars")]
 pub struct DeleteTask {
     #[arguments(id: $id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
     pub delete_task: bool,
 }
 
@@ -540,6 +544,10 @@ pub struct CreateApiToken {
 #[cynic(graphql_type = "Mutation", variables = "IdVars")]
 pub struct RevokeApiToken {
     #[arguments(id: $id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
     pub revoke_api_token: bool,
 }
 
@@ -585,12 +593,20 @@ pub struct MarkNotificationRead {
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "Mutation")]
 pub struct MarkAllNotificationsRead {
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
     pub mark_all_notifications_read: i32,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "Mutation")]
 pub struct ClearNotifications {
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
     pub clear_notifications: i32,
 }
 

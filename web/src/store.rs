@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::api::{
-    AuditAction, DateTime, OrderDirection, Task, TaskChange, TaskConnection, TaskFilter, TaskOrder,
+    AuditAction, OrderDirection, Task, TaskChange, TaskConnection, TaskFilter, TaskOrder,
     TaskOrderField, id_of,
 };
 
@@ -168,12 +168,12 @@ pub fn matches(filter: &TaskFilter, task: &Task) -> bool {
         return false;
     }
     if let Some(before) = &filter.due_before
-        && !task.due_at.as_ref().is_some_and(|due| due < before)
+        && task.due_at.as_ref().is_none_or(|due| due >= before)
     {
         return false;
     }
     if let Some(after) = &filter.due_after
-        && !task.due_at.as_ref().is_some_and(|due| due >= after)
+        && task.due_at.as_ref().is_none_or(|due| due < after)
     {
         return false;
     }
@@ -227,7 +227,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
-    use crate::api::{AuditSource, Id, PageInfo, Priority, TaskEdge};
+    use crate::api::{AuditSource, DateTime, Id, PageInfo, Priority, TaskEdge};
 
     fn task(id: &str, created: &str) -> Task {
         Task {

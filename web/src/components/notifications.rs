@@ -15,6 +15,7 @@ use crate::time;
 pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
     let notifications = NOTIFICATIONS.read().clone();
     let unread = *UNREAD.read();
+    let empty = notifications.is_empty();
     rsx! {
         Dialog { id: "notification-center", title: "Notifications", onclose: move |_| onclose.call(()),
             div { class: "panel-actions",
@@ -40,7 +41,7 @@ pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
                 button {
                     class: "button button-quiet",
                     r#type: "button",
-                    disabled: notifications.is_empty(),
+                    disabled: empty,
                     onclick: move |_| {
                         spawn(async move {
                             match run(ClearNotifications::build(())).await {
@@ -55,7 +56,7 @@ pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
                     "Clear all"
                 }
             }
-            if notifications.is_empty() {
+            if empty {
                 div { class: "empty",
                     p { class: "empty-title", "You're all caught up" }
                     p { "Reminders for tasks with a due date show up here." }

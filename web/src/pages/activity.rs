@@ -116,7 +116,7 @@ pub fn Activity() -> Element {
             known.push((id, title));
         }
     }
-    known.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    known.sort_by_key(|(_, title)| title.to_lowercase());
     let f = filters();
     let zone = user_zone();
     let count = match total() {
