@@ -44,7 +44,7 @@ const pages = [
   { name: 'activity', path: '/activity', ready: (p) => p.locator('.history-entry').first() },
   { name: 'settings', path: '/settings', ready: (p) => p.getByLabel('Lead time (minutes)') },
   { name: 'notifications', path: '/', ready: async (p) => {
-    await p.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor({ timeout: 15_000 });
+    await p.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
     await p.getByRole('button', { name: /Notifications/ }).click();
     return p.getByRole('dialog', { name: 'Notifications' }).getByText('Task due soon: Reminder soon');
   } },
@@ -59,9 +59,10 @@ for (const [width, height] of [[360, 740], [1280, 800]]) {
         const path = typeof spec.path === 'function' ? spec.path() : spec.path;
         if (spec.signedIn === false) await page.goto(`${api.base}${path}`);
         else await openSignedIn(page, api, token, path);
-        await (await spec.ready(page)).waitFor({ timeout: 15_000 });
-        // Toasts come and go; the page is judged without them.
-        await page.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
+        await (await spec.ready(page)).waitFor();
+        // Toasts come and go; the page is judged without them (hidden, not removed: the
+        // app owns those nodes).
+        await page.addStyleTag({ content: '.toasts { display: none !important; }' });
         await shot(page, `${spec.name}-${width}x${height}-${colorScheme}`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (overflow > 0) failures.push(`${spec.name}: ${overflow}px wider than the viewport`);
