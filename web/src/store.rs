@@ -56,6 +56,18 @@ impl Store {
         self.loaded = false;
     }
 
+    /// Every category among the tasks known, sorted: suggestions for the filter.
+    pub fn categories(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .tasks
+            .values()
+            .filter_map(|t| t.category.clone())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
     /// A page of the current query: the first replaces the list, later ones extend it.
     pub fn receive_page(&mut self, page: TaskConnection, first: bool) {
         if first {
@@ -159,11 +171,9 @@ pub fn matches(filter: &TaskFilter, task: &Task) -> bool {
     if filter.priority.is_some_and(|p| task.priority != Some(p)) {
         return false;
     }
+    // Exact, as the server compares it: a live change must land where a refetch would.
     if let Some(category) = &filter.category
-        && !task
-            .category
-            .as_deref()
-            .is_some_and(|c| c.eq_ignore_ascii_case(category))
+        && task.category.as_deref() != Some(category.as_str())
     {
         return false;
     }
@@ -312,6 +322,27 @@ mod tests {
         store.upsert(done);
         assert_eq!(store.list, ["b", "a"]);
         assert_eq!(store.total, 2);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_category_filter_is_exact_like_the_servers() {
+        let mut admin = task("a", "2027-01-01T00:00:00Z");
+        admin.category = Some("Admin".into());
+        let filter = |c: &str| TaskFilter {
+            category: Some(c.into()),
+            ..ListQuery::default().filter
+        };
+        assert!(matches(&filter("Admin"), &admin));
+        assert!(!matches(&filter("admin"), &admin));
+        assert!(!matches(
+            &filter("Admin"),
+            &task("b", "2027-01-01T00:00:00Z")
+        ));
+        let mut store = loaded(vec![admin, task("b", "2027-01-02T00:00:00Z")], false);
+        let mut home = task("c", "2027-01-03T00:00:00Z");
+        home.category = Some("Home".into());
+        store.upsert(home);
+        assert_eq!(store.categories(), ["Admin", "Home"]);
     }
 
     #[wasm_bindgen_test]

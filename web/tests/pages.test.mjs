@@ -21,7 +21,7 @@ before(async () => {
   taskId = task.id;
   await api.gql(token, 'mutation($id: ID!) { updateTask(id: $id, input: { priority: URGENT }) { id } }', { id: taskId });
   await api.createTask(token, { title: 'File the tax return', priority: 'URGENT', category: 'Admin', dueAt: new Date(Date.now() - 5 * hour).toISOString() });
-  await api.createTask(token, { title: 'Call the plumber about the kitchen sink', dueAt: new Date(Date.now() + 10 * 60_000).toISOString() });
+  await api.createTask(token, { title: 'Call the plumber about the kitchen sink', dueAt: new Date(Date.now() + 10 * 60_000).toISOString(), remindBeforeMinutes: 5 });
   await api.createTask(token, { title: 'Stand-up', priority: 'NORMAL', dueAt: '2027-02-01T09:30:00+01:00', recurrence: { preset: 'WEEKDAYS' } });
   await api.createTask(token, { title: 'Read “The Mythical Man-Month”', priority: 'LOW' });
   await api.createTask(token, { title: 'Reminder soon', dueAt: new Date(Date.now() + 1_000).toISOString(), remindBeforeMinutes: 0 });

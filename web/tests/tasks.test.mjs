@@ -48,7 +48,7 @@ test('quick add, empty states, overdue and today, filters and search', async () 
   await page.getByLabel('Search').fill('nothing like this');
   await page.getByText('No tasks match these filters').waitFor();
   await page.getByLabel('Search').fill('');
-  await page.getByLabel('Category').fill('admin');
+  await page.getByLabel('Category').fill('Admin');
   await page.getByText('1 task', { exact: true }).waitFor();
   await page.getByLabel('Category').fill('');
 

@@ -1,5 +1,6 @@
 //! The notification center: the bell's panel.
 
+use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
 
 use super::Dialog;
@@ -113,7 +114,7 @@ fn NotificationItem(notification: Notification, onopen: EventHandler<()>) -> Ele
                         r#type: "button",
                         onclick: move |_| {
                             let id = open_id.clone();
-                            spawn(async move { mark_read(id).await });
+                            spawn_forever(async move { mark_read(id).await });
                             onopen.call(());
                             nav.push(Route::TaskDetail { id: task_id.clone() });
                         },
@@ -126,7 +127,7 @@ fn NotificationItem(notification: Notification, onopen: EventHandler<()>) -> Ele
                         r#type: "button",
                         onclick: move |_| {
                             let id = id.clone();
-                            spawn(async move { mark_read(id).await });
+                            spawn_forever(async move { mark_read(id).await });
                         },
                         "Mark read"
                     }

@@ -1,5 +1,6 @@
 //! A task's detail: its fields, its recurrence and next dates, and its history.
 
+use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
 
 use crate::Route;
@@ -139,7 +140,7 @@ pub fn TaskDetail(id: ReadSignal<String>) -> Element {
                             r#type: "button",
                             onclick: move |_| {
                                 let task = toggle_task.clone();
-                                spawn(async move { task_row_toggle(task).await });
+                                spawn_forever(async move { task_row_toggle(task).await });
                             },
                             if task.completed { "Reopen" } else { "Complete" }
                         }

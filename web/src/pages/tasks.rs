@@ -197,76 +197,85 @@ attach();"#,
             }
             QuickAdd {}
             section { class: "filters", "aria-label": "Filters",
-                div { class: "segments", role: "group", "aria-label": "Show",
-                    {status_button(Status::Open, "Open")}
-                    {status_button(Status::Done, "Done")}
-                    {status_button(Status::All, "All")}
-                }
-                div { class: "filter-field filter-search",
-                    label { r#for: "search", "Search" }
-                    input {
-                        id: "search",
-                        r#type: "search",
-                        placeholder: "Title or description",
-                        "aria-keyshortcuts": "/",
-                        value: "{f.search}",
-                        oninput: move |e| filters.write().search = e.value(),
+                div { class: "filters-main",
+                    div { class: "segments", role: "group", "aria-label": "Show",
+                        {status_button(Status::Open, "Open")}
+                        {status_button(Status::Done, "Done")}
+                        {status_button(Status::All, "All")}
                     }
-                }
-                div { class: "filter-field",
-                    label { r#for: "filter-priority", "Priority" }
-                    select {
-                        id: "filter-priority",
-                        onchange: move |e| filters.write().priority = Priority::from_key(&e.value()),
-                        option { value: "", "Any" }
-                        for p in Priority::ALL {
-                            option { value: "{p.key()}", selected: f.priority == Some(p), "{p.label()}" }
+                    div { class: "filter-field filter-search",
+                        label { r#for: "search", "Search" }
+                        input {
+                            id: "search",
+                            r#type: "search",
+                            placeholder: "Title or description",
+                            "aria-keyshortcuts": "/",
+                            value: "{f.search}",
+                            oninput: move |e| filters.write().search = e.value(),
+                        }
+                    }
+                    div { class: "filter-field",
+                        label { r#for: "order", "Order" }
+                        select {
+                            id: "order",
+                            onchange: move |e| {
+                                filters.write().order = match e.value().as_str() {
+                                    "due" => "due",
+                                    "priority" => "priority",
+                                    "title" => "title",
+                                    "oldest" => "oldest",
+                                    _ => "newest",
+                                };
+                            },
+                            option { value: "newest", selected: f.order == "newest", "Newest first" }
+                            option { value: "oldest", selected: f.order == "oldest", "Oldest first" }
+                            option { value: "due", selected: f.order == "due", "Due date" }
+                            option { value: "priority", selected: f.order == "priority", "Priority" }
+                            option { value: "title", selected: f.order == "title", "Title" }
                         }
                     }
                 }
-                div { class: "filter-field",
-                    label { r#for: "filter-category", "Category" }
-                    input {
-                        id: "filter-category",
-                        r#type: "text",
-                        value: "{f.category}",
-                        oninput: move |e| filters.write().category = e.value(),
+                div { class: "filters-more",
+                    div { class: "filter-field",
+                        label { r#for: "filter-priority", "Priority" }
+                        select {
+                            id: "filter-priority",
+                            onchange: move |e| filters.write().priority = Priority::from_key(&e.value()),
+                            option { value: "", "Any" }
+                            for p in Priority::ALL {
+                                option { value: "{p.key()}", selected: f.priority == Some(p), "{p.label()}" }
+                            }
+                        }
                     }
-                }
-                div { class: "filter-field",
-                    label { r#for: "filter-from", "Due from" }
-                    input { id: "filter-from", r#type: "date", value: "{f.due_from}",
-                        oninput: move |e| filters.write().due_from = e.value() }
-                }
-                div { class: "filter-field",
-                    label { r#for: "filter-to", "Due until" }
-                    input { id: "filter-to", r#type: "date", value: "{f.due_to}",
-                        oninput: move |e| filters.write().due_to = e.value() }
-                }
-                div { class: "filter-field",
-                    label { r#for: "order", "Order" }
-                    select {
-                        id: "order",
-                        onchange: move |e| {
-                            filters.write().order = match e.value().as_str() {
-                                "due" => "due",
-                                "priority" => "priority",
-                                "title" => "title",
-                                "oldest" => "oldest",
-                                _ => "newest",
-                            };
-                        },
-                        option { value: "newest", selected: f.order == "newest", "Newest first" }
-                        option { value: "oldest", selected: f.order == "oldest", "Oldest first" }
-                        option { value: "due", selected: f.order == "due", "Due date" }
-                        option { value: "priority", selected: f.order == "priority", "Priority" }
-                        option { value: "title", selected: f.order == "title", "Title" }
+                    div { class: "filter-field",
+                        label { r#for: "filter-category", "Category" }
+                        input {
+                            id: "filter-category",
+                            r#type: "text",
+                            list: "known-categories",
+                            autocomplete: "off",
+                            value: "{f.category}",
+                            oninput: move |e| filters.write().category = e.value(),
+                        }
+                        datalist { id: "known-categories",
+                            for c in STORE.read().categories() { option { value: "{c}" } }
+                        }
                     }
-                }
-                label { class: "check-field",
-                    input { r#type: "checkbox", checked: f.recurring,
-                        onchange: move |e| filters.write().recurring = e.checked() }
-                    "Recurring only"
+                    div { class: "filter-field",
+                        label { r#for: "filter-from", "Due from" }
+                        input { id: "filter-from", r#type: "date", value: "{f.due_from}",
+                            oninput: move |e| filters.write().due_from = e.value() }
+                    }
+                    div { class: "filter-field",
+                        label { r#for: "filter-to", "Due until" }
+                        input { id: "filter-to", r#type: "date", value: "{f.due_to}",
+                            oninput: move |e| filters.write().due_to = e.value() }
+                    }
+                    label { class: "check-field",
+                        input { r#type: "checkbox", checked: f.recurring,
+                            onchange: move |e| filters.write().recurring = e.checked() }
+                        "Recurring only"
+                    }
                 }
             }
             p { class: "list-count muted", role: "status",
