@@ -134,6 +134,17 @@ impl AuditSource {
             Self::System => "System",
         }
     }
+
+    /// Who acted, in the history's words: the service itself, or the user through a
+    /// channel (an agent acts with the user's token).
+    pub fn actor(self) -> &'static str {
+        match self {
+            Self::Web => "by you on the web",
+            Self::Graphql => "by you via GraphQL",
+            Self::Mcp => "by an AI agent (MCP) for you",
+            Self::System => "by the service",
+        }
+    }
 }
 
 #[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]

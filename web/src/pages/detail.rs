@@ -130,6 +130,7 @@ pub fn TaskDetail(id: ReadSignal<String>) -> Element {
             nav { class: "breadcrumb", "aria-label": "Breadcrumb",
                 Link { to: Route::Tasks {}, "Tasks" }
                 span { "aria-hidden": "true", " / " }
+                span { "aria-current": "page", "{task.title}" }
             }
             article { class: "detail-card",
                 div { class: "detail-head",
@@ -259,6 +260,15 @@ fn field_name(key: &str) -> String {
     }
 }
 
+fn sentence_case(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 fn show_value(value: Option<&serde_json::Value>) -> String {
     match value {
         None | Some(serde_json::Value::Null) => "—".into(),
@@ -302,6 +312,8 @@ pub fn HistoryEntry(entry: AuditEntry, zone: String, show_task: bool) -> Element
                     Some(at) if matches!(field.as_str(), "dueAt" | "completedAt") => {
                         time::full_text(&zone, &crate::api::DateTime(at.to_owned()))
                     }
+                    // Stored as the schema's enum value ("HIGH"); shown as the list shows it.
+                    Some(word) if field == "priority" => sentence_case(word),
                     _ => show_value(value),
                 };
                 (field_name(field), shown(before), shown(after))
@@ -312,7 +324,7 @@ pub fn HistoryEntry(entry: AuditEntry, zone: String, show_task: bool) -> Element
     };
     let task_id = id_of(&entry.entity_id);
     let action = entry.action.label();
-    let source = entry.source.label();
+    let actor = entry.source.actor();
     let at = entry.at.0.clone();
     rsx! {
         li { class: "history-entry",
@@ -325,7 +337,7 @@ pub fn HistoryEntry(entry: AuditEntry, zone: String, show_task: bool) -> Element
                         Link { class: "history-task", to: Route::TaskDetail { id: task_id }, "{title}" }
                     }
                 }
-                span { class: "muted", "via {source}" }
+                span { class: "muted", "{actor}" }
                 time { class: "muted history-time", datetime: "{at}", "{when}" }
             }
             if !changes.is_empty() {

@@ -73,12 +73,21 @@ impl Filters {
     }
 
     fn narrowed(&self) -> bool {
-        self.priority.is_some()
-            || !self.category.trim().is_empty()
-            || !self.due_from.is_empty()
-            || !self.due_to.is_empty()
-            || self.recurring
-            || !self.search.trim().is_empty()
+        self.refinements() > 0 || !self.search.trim().is_empty()
+    }
+
+    /// How many of the second row's filters are set (shown on its toggle on phones).
+    fn refinements(&self) -> usize {
+        [
+            self.priority.is_some(),
+            !self.category.trim().is_empty(),
+            !self.due_from.is_empty(),
+            !self.due_to.is_empty(),
+            self.recurring,
+        ]
+        .into_iter()
+        .filter(|set| *set)
+        .count()
     }
 }
 
@@ -108,6 +117,7 @@ async fn load(query: ListQuery, after: Option<String>) {
 
 #[component]
 pub fn Tasks() -> Element {
+    let mut more_open = use_signal(|| false);
     let mut filters = use_signal(|| Filters {
         status: Status::Open,
         priority: None,
@@ -171,6 +181,7 @@ attach();"#,
     let has_next = store.has_next;
     drop(store);
     let f = filters();
+    let refinements = f.refinements();
     let status_button = |status: Status, label: &'static str| {
         rsx! {
             button {
@@ -235,7 +246,17 @@ attach();"#,
                         }
                     }
                 }
-                div { class: "filters-more",
+                // On a phone the refinements fold away behind this; on wider screens it is
+                // hidden and they always show.
+                button {
+                    class: "button button-quiet filters-toggle",
+                    r#type: "button",
+                    "aria-expanded": "{more_open}",
+                    "aria-controls": "filters-more",
+                    onclick: move |_| more_open.toggle(),
+                    if refinements > 0 { "More filters ({refinements})" } else { "More filters" }
+                }
+                div { id: "filters-more", class: if more_open() { "filters-more open" } else { "filters-more" },
                     div { class: "filter-field",
                         label { r#for: "filter-priority", "Priority" }
                         select {
