@@ -141,9 +141,9 @@ export async function openSignedIn(page, api, token, path = '/') {
   await page.goto(`${api.base}${path}`);
 }
 
-export function shot(page, name) {
+export function shot(page, name, { fullPage = true } = {}) {
   mkdirSync(screenshots, { recursive: true });
-  return page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  return page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
 }
 
 const axeSource = readFileSync(join(root, 'web', 'tests', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');

@@ -38,7 +38,7 @@ pub fn DueBadge(task: Task) -> Element {
     };
     rsx! {
         span { class: "{class}",
-            if label.overdue { strong { "Overdue · " } }
+            if label.overdue { strong { "Overdue" } span { "aria-hidden": "true", "·" } }
             time { datetime: "{due.0}", "{label.text}" }
         }
     }

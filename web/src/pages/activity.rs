@@ -128,7 +128,7 @@ pub fn Activity() -> Element {
         document::Title { "Activity · Todo" }
         div { class: "page",
             div { class: "page-head", h1 { "Activity" } }
-            section { class: "filters", "aria-label": "Filters",
+            section { class: "filters filters-grid", "aria-label": "Filters",
                 div { class: "filter-field",
                     label { r#for: "activity-task", "Task" }
                     select { id: "activity-task", onchange: move |e| filters.write().task = e.value(),

@@ -249,7 +249,7 @@ attach();"#,
                 // On a phone the refinements fold away behind this; on wider screens it is
                 // hidden and they always show.
                 button {
-                    class: "button button-quiet filters-toggle",
+                    class: "button button-small filters-toggle",
                     r#type: "button",
                     "aria-expanded": "{more_open}",
                     "aria-controls": "filters-more",
