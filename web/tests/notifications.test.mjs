@@ -16,9 +16,10 @@ after(async () => {
   await api?.close();
 });
 
-/** Stops the page's clock where it is: from here on, only `runFor` moves its timers. */
+/** Stops the page's clock (a moment ahead, since it cannot go back): from here on, only
+ * `runFor` moves its timers. */
 async function pauseClock(page) {
-  await page.clock.pauseAt(await page.evaluate(() => Date.now()));
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1_000));
 }
 
 test('a reminder toast is announced and leaves after 5 s', async () => {
