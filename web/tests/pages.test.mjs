@@ -8,11 +8,13 @@ import { Api, launchBrowser, newPage, openSignedIn, seriousViolations, shot, uni
 let api;
 let browser;
 let token;
+let emptyToken;
 let taskId;
 before(async () => {
   api = await Api.start();
   browser = await launchBrowser();
   token = await api.register(uniqueEmail('pages'));
+  emptyToken = await api.register(uniqueEmail('pages-empty'));
   const hour = 3_600_000;
   const task = await api.createTask(token, {
     title: 'Pay rent', description: 'Standing order, check the amount.', priority: 'HIGH', category: 'Home',
@@ -35,6 +37,7 @@ const pages = [
   { name: 'signin', path: '/signin', signedIn: false, ready: (p) => p.getByRole('heading', { name: 'Sign in' }) },
   { name: 'signup', path: '/signup', signedIn: false, ready: (p) => p.getByRole('heading', { name: 'Create your account' }) },
   { name: 'tasks', path: '/', ready: (p) => p.locator('.task-row', { hasText: 'Pay rent' }) },
+  { name: 'tasks-empty', path: '/', empty: true, ready: (p) => p.getByText('Nothing to do') },
   { name: 'task-form', path: '/', dialog: true, ready: async (p) => {
     await p.locator('.task-row', { hasText: 'Pay rent' }).waitFor();
     await p.getByRole('button', { name: 'Edit “Pay rent”' }).click();
@@ -58,7 +61,7 @@ for (const [width, height] of [[360, 740], [1280, 800]]) {
         const page = await newPage(browser, { width, height, colorScheme });
         const path = typeof spec.path === 'function' ? spec.path() : spec.path;
         if (spec.signedIn === false) await page.goto(`${api.base}${path}`);
-        else await openSignedIn(page, api, token, path);
+        else await openSignedIn(page, api, spec.empty ? emptyToken : token, path);
         await (await spec.ready(page)).waitFor();
         // Toasts come and go; the page is judged without them (hidden, not removed: the
         // app owns those nodes).
