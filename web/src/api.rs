@@ -595,6 +595,12 @@ pub struct NotificationsQuery {
 }
 
 #[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct UnreadCountQuery {
+    pub unread_notification_count: i32,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "Mutation", variables = "IdVars")]
 pub struct MarkNotificationRead {
     #[arguments(id: $id)]

@@ -15,7 +15,7 @@ use ws_stream_wasm::WsMeta;
 
 use crate::api::{
     Notification, NotificationType, NotificationsQuery, NotificationsSubscription,
-    QueryBuilder as _, SubscriptionBuilder as _, TaskChangesSubscription, run,
+    QueryBuilder as _, SubscriptionBuilder as _, TaskChangesSubscription, UnreadCountQuery, run,
 };
 use crate::session;
 use crate::state::{
@@ -24,6 +24,8 @@ use crate::state::{
 use crate::time;
 
 const FIRST_RETRY: Duration = Duration::from_millis(500);
+/// Quiet time after the last notification before the unread count is asked again.
+const COUNT_SETTLE: Duration = Duration::from_millis(500);
 const MAX_RETRY: Duration = Duration::from_secs(8);
 
 /// Runs for as long as the signed-in shell is mounted.
@@ -121,6 +123,33 @@ fn receive_notification(notification: Notification) {
     }
     list.retain(|n| n.id != notification.id);
     list.insert(0, notification);
+    drop(list);
+    settle_count();
+}
+
+thread_local! {
+    static COUNT_ROUND: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The stream and the catch-up query can overlap by a few notifications, and the center
+/// holds only the newest page, so counting locally can drift during a burst. Once the
+/// stream has been quiet for a moment, the server's count replaces the local one.
+fn settle_count() {
+    let round = COUNT_ROUND.with(|r| {
+        r.set(r.get() + 1);
+        r.get()
+    });
+    wasm_bindgen_futures::spawn_local(async move {
+        sleep(COUNT_SETTLE).await;
+        if COUNT_ROUND.with(std::cell::Cell::get) != round {
+            return;
+        }
+        if let Ok(data) = run(UnreadCountQuery::build(())).await
+            && COUNT_ROUND.with(std::cell::Cell::get) == round
+        {
+            *UNREAD.write() = data.unread_notification_count;
+        }
+    });
 }
 
 /// The notification center after a catch-up query: the server's newest page and count,
