@@ -113,7 +113,8 @@ test('keyboard only: create, complete and undo', async () => {
   await page.keyboard.press('n');
   const dialog = page.getByRole('dialog', { name: 'New task' });
   await dialog.waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'task-title');
+  // Focus moves on the next frame: wait for it, then type.
+  await page.waitForFunction(() => document.activeElement?.id === 'task-title');
   await page.keyboard.type('Water the plants');
   await page.keyboard.press('Enter');
   await dialog.waitFor({ state: 'detached' });
@@ -143,6 +144,8 @@ test('keyboard only: create, complete and undo', async () => {
   await page.keyboard.press('Enter');
   await row.waitFor();
   await page.keyboard.press('/');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'search');
+  await page.waitForFunction(() => document.activeElement?.id === 'search');
+  await page.keyboard.type('plants');
+  assert.equal(await page.getByLabel('Search').inputValue(), 'plants');
   await page.context().close();
 });
