@@ -634,6 +634,7 @@ pub struct TaskChange {
     pub action: AuditAction,
     pub task_id: Id,
     pub source: AuditSource,
+    pub at: DateTime,
     pub task: Option<Task>,
 }
 

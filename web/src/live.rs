@@ -19,7 +19,7 @@ use crate::api::{
 };
 use crate::session;
 use crate::state::{
-    LIVE, Live, NOTIFICATIONS, PREFERENCES, RESYNC, STORE, ToastAction, UNREAD, toast,
+    LIVE, Live, NOTIFICATIONS, PREFERENCES, RESYNC, STORE, TASK_CHANGED, ToastAction, UNREAD, toast,
 };
 use crate::time;
 
@@ -88,7 +88,10 @@ async fn connect(token: &str) -> Result<(), String> {
             }
             Either::Right((Some(Ok(response)), _)) => {
                 if let Some(data) = response.data {
-                    STORE.write().apply_change(data.task_changes);
+                    let change = data.task_changes;
+                    *TASK_CHANGED.write() =
+                        Some((crate::api::id_of(&change.task_id), change.at.clone()));
+                    STORE.write().apply_change(change);
                 }
             }
             Either::Left((Some(Err(_)), _)) | Either::Right((Some(Err(_)), _)) => {}

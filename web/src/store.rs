@@ -288,6 +288,7 @@ mod tests {
             action: AuditAction::Create,
             task_id: Id::new("c"),
             source: AuditSource::Mcp,
+            at: DateTime("2027-01-02T00:00:00Z".into()),
             task: Some(task("c", "2027-01-02T00:00:00Z")),
         };
         store.apply_change(change);
@@ -352,6 +353,7 @@ mod tests {
             action: AuditAction::Delete,
             task_id: Id::new("a"),
             source: AuditSource::Web,
+            at: DateTime("2027-01-03T00:00:00Z".into()),
             task: None,
         });
         assert!(store.list.is_empty());

@@ -1,7 +1,10 @@
 //! A task's detail: its fields, its recurrence and next dates, and its history.
 
+use std::time::Duration;
+
 use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
+use gloo_timers::future::sleep;
 
 use crate::Route;
 use crate::api::{
@@ -11,8 +14,11 @@ use crate::api::{
 };
 use crate::components::task_row_toggle;
 use crate::components::{Dialog, DueBadge, PriorityBadge, RecurrenceBadge, TaskFormDialog};
-use crate::state::{RESYNC, STORE, error_toast, toast, user_zone};
+use crate::state::{RESYNC, STORE, TASK_CHANGED, error_toast, toast, user_zone};
 use crate::time;
+
+const HISTORY_RETRY: Duration = Duration::from_millis(200);
+const HISTORY_TRIES: u32 = 10;
 
 #[component]
 pub fn TaskDetail(id: ReadSignal<String>) -> Element {
@@ -27,10 +33,38 @@ pub fn TaskDetail(id: ReadSignal<String>) -> Element {
             .get(&id())
             .map(|t| (t.updated_at.clone(), t.completed))
     });
+    // A change to this task seen on the live connection, e.g. this page's own save.
+    let seen_change = use_memo(move || {
+        TASK_CHANGED
+            .read()
+            .as_ref()
+            .filter(|(task, _)| *task == id())
+            .map(|(_, at)| time::parse_ms(at))
+    });
     let detail = use_resource(move || async move {
         let _ = version();
         let _ = RESYNC.read();
-        run(TaskDetailQuery::build(IdVars { id: Id::new(id()) })).await
+        let seen = seen_change();
+        let mut tries = 0;
+        loop {
+            let answer = run(TaskDetailQuery::build(IdVars { id: Id::new(id()) })).await;
+            // The audit trail records a change a moment after the change itself, so a
+            // refetch can come too early; ask again (briefly) until the history has it.
+            let behind = match (&answer, seen) {
+                (Ok(data), Some(at)) => data.task.as_ref().is_some_and(|t| {
+                    t.history
+                        .edges
+                        .first()
+                        .is_none_or(|e| time::parse_ms(&e.node.at) < at)
+                }),
+                _ => false,
+            };
+            if !behind || tries >= HISTORY_TRIES {
+                return answer;
+            }
+            tries += 1;
+            sleep(HISTORY_RETRY).await;
+        }
     });
     use_effect(move || {
         if let Some(Ok(data)) = &*detail.read()
