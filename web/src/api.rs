@@ -134,6 +134,17 @@ impl AuditSource {
             Self::System => "System",
         }
     }
+
+    /// Who acted, in the history's words: the service itself, or the user through a
+    /// channel (an agent acts with the user's token).
+    pub fn actor(self) -> &'static str {
+        match self {
+            Self::Web => "by you on the web",
+            Self::Graphql => "by you via GraphQL",
+            Self::Mcp => "by an AI agent (MCP) for you",
+            Self::System => "by the service",
+        }
+    }
 }
 
 #[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,6 +330,10 @@ pub struct UncompleteTask {
 #[cynic(graphql_type = "Mutation", variables = "IdVars")]
 pub struct DeleteTask {
     #[arguments(id: $id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
     pub delete_task: bool,
 }
 
@@ -540,6 +555,10 @@ pub struct CreateApiToken {
 #[cynic(graphql_type = "Mutation", variables = "IdVars")]
 pub struct RevokeApiToken {
     #[arguments(id: $id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
     pub revoke_api_token: bool,
 }
 
@@ -576,6 +595,12 @@ pub struct NotificationsQuery {
 }
 
 #[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct UnreadCountQuery {
+    pub unread_notification_count: i32,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "Mutation", variables = "IdVars")]
 pub struct MarkNotificationRead {
     #[arguments(id: $id)]
@@ -585,12 +610,20 @@ pub struct MarkNotificationRead {
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "Mutation")]
 pub struct MarkAllNotificationsRead {
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
     pub mark_all_notifications_read: i32,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "Mutation")]
 pub struct ClearNotifications {
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
     pub clear_notifications: i32,
 }
 
@@ -601,6 +634,7 @@ pub struct TaskChange {
     pub action: AuditAction,
     pub task_id: Id,
     pub source: AuditSource,
+    pub at: DateTime,
     pub task: Option<Task>,
 }
 

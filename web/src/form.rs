@@ -93,19 +93,12 @@ pub enum Ends {
 }
 
 impl Ends {
-    pub fn key(self) -> &'static str {
+    /// The word after "Ends" in the picker: "Ends never", "Ends after 3 times", "Ends on …".
+    pub fn label(self) -> &'static str {
         match self {
             Self::Never => "never",
-            Self::AfterCount => "count",
-            Self::OnDate => "until",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Self {
-        match key {
-            "count" => Self::AfterCount,
-            "until" => Self::OnDate,
-            _ => Self::Never,
+            Self::AfterCount => "after",
+            Self::OnDate => "on",
         }
     }
 }

@@ -14,15 +14,18 @@ use graphql_ws_client::Client;
 use ws_stream_wasm::WsMeta;
 
 use crate::api::{
-    NotificationType, NotificationsQuery, NotificationsSubscription, QueryBuilder as _,
-    SubscriptionBuilder as _, TaskChangesSubscription, run,
+    Notification, NotificationType, NotificationsQuery, NotificationsSubscription,
+    QueryBuilder as _, SubscriptionBuilder as _, TaskChangesSubscription, UnreadCountQuery, run,
 };
 use crate::session;
 use crate::state::{
-    LIVE, Live, NOTIFICATIONS, PREFERENCES, RESYNC, STORE, ToastAction, UNREAD, toast,
+    LIVE, Live, NOTIFICATIONS, PREFERENCES, RESYNC, STORE, TASK_CHANGED, ToastAction, UNREAD, toast,
 };
+use crate::time;
 
 const FIRST_RETRY: Duration = Duration::from_millis(500);
+/// Quiet time after the last notification before the unread count is asked again.
+const COUNT_SETTLE: Duration = Duration::from_millis(500);
 const MAX_RETRY: Duration = Duration::from_secs(8);
 
 /// Runs for as long as the signed-in shell is mounted.
@@ -85,7 +88,10 @@ async fn connect(token: &str) -> Result<(), String> {
             }
             Either::Right((Some(Ok(response)), _)) => {
                 if let Some(data) = response.data {
-                    STORE.write().apply_change(data.task_changes);
+                    let change = data.task_changes;
+                    *TASK_CHANGED.write() =
+                        Some((crate::api::id_of(&change.task_id), change.at.clone()));
+                    STORE.write().apply_change(change);
                 }
             }
             Either::Left((Some(Err(_)), _)) | Either::Right((Some(Err(_)), _)) => {}
@@ -94,7 +100,7 @@ async fn connect(token: &str) -> Result<(), String> {
     }
 }
 
-fn receive_notification(notification: crate::api::Notification) {
+fn receive_notification(notification: Notification) {
     let toasts_on = PREFERENCES
         .peek()
         .as_ref()
@@ -112,24 +118,131 @@ fn receive_notification(notification: crate::api::Notification) {
             action,
         );
     }
-    if !notification.read {
+    let mut list = NOTIFICATIONS.write();
+    // A notification the catch-up query already counted can arrive again on the stream.
+    let counted = list.iter().any(|n| n.id == notification.id && !n.read);
+    if !notification.read && !counted {
         *UNREAD.write() += 1;
     }
-    let mut list = NOTIFICATIONS.write();
     list.retain(|n| n.id != notification.id);
     list.insert(0, notification);
+    drop(list);
+    settle_count();
+}
+
+thread_local! {
+    static COUNT_ROUND: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The stream and the catch-up query can overlap by a few notifications, and the center
+/// holds only the newest page, so counting locally can drift during a burst. Once the
+/// stream has been quiet for a moment, the server's count replaces the local one.
+fn settle_count() {
+    let round = COUNT_ROUND.with(|r| {
+        r.set(r.get() + 1);
+        r.get()
+    });
+    wasm_bindgen_futures::spawn_local(async move {
+        sleep(COUNT_SETTLE).await;
+        if COUNT_ROUND.with(std::cell::Cell::get) != round {
+            return;
+        }
+        if let Ok(data) = run(UnreadCountQuery::build(())).await
+            && COUNT_ROUND.with(std::cell::Cell::get) == round
+        {
+            *UNREAD.write() = data.unread_notification_count;
+        }
+    });
+}
+
+/// The notification center after a catch-up query: the server's newest page and count,
+/// plus what the stream delivered after the query's snapshot (newer than anything in
+/// it), which the server's answer cannot include yet.
+fn merge_fetched(
+    current: &[Notification],
+    fetched: Vec<Notification>,
+    server_unread: i32,
+) -> (Vec<Notification>, i32) {
+    let newest = fetched
+        .iter()
+        .map(|n| time::parse_ms(&n.created_at))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let later: Vec<Notification> = current
+        .iter()
+        .filter(|n| time::parse_ms(&n.created_at) > newest && !fetched.iter().any(|f| f.id == n.id))
+        .cloned()
+        .collect();
+    let unread = server_unread + later.iter().filter(|n| !n.read).count() as i32;
+    (later.into_iter().chain(fetched).collect(), unread)
 }
 
 /// Catches up after (re)connecting: the notification center, and the open pages.
 async fn resync() {
     if let Ok(data) = run(NotificationsQuery::build(())).await {
-        *NOTIFICATIONS.write() = data
+        let fetched = data
             .notifications
             .edges
             .into_iter()
             .map(|e| e.node)
             .collect();
-        *UNREAD.write() = data.unread_notification_count;
+        let (list, unread) = merge_fetched(
+            &NOTIFICATIONS.peek(),
+            fetched,
+            data.unread_notification_count,
+        );
+        *NOTIFICATIONS.write() = list;
+        *UNREAD.write() = unread;
     }
     *RESYNC.write() += 1;
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+    use crate::api::{DateTime, Id};
+
+    fn note(id: &str, at: &str, read: bool) -> Notification {
+        Notification {
+            id: Id::new(id),
+            kind: NotificationType::Reminder,
+            title: format!("Reminder {id}"),
+            message: None,
+            task_id: None,
+            read,
+            created_at: DateTime(at.into()),
+        }
+    }
+
+    fn ids(list: &[Notification]) -> Vec<String> {
+        list.iter().map(|n| crate::api::id_of(&n.id)).collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn catch_up_keeps_what_arrived_after_the_snapshot_and_counts_it_once() {
+        let fetched = vec![
+            note("b", "2027-01-01T10:00:01Z", false),
+            note("a", "2027-01-01T10:00:00Z", true),
+        ];
+        // "b" came on the stream before the answer; "c" after the snapshot; "old" fell off
+        // the server's first page.
+        let current = vec![
+            note("c", "2027-01-01T10:00:02Z", false),
+            note("b", "2027-01-01T10:00:01Z", false),
+            note("old", "2026-12-31T10:00:00Z", false),
+        ];
+        let (list, unread) = merge_fetched(&current, fetched, 1);
+        assert_eq!(ids(&list), ["c", "b", "a"]);
+        assert_eq!(unread, 2);
+    }
+
+    #[wasm_bindgen_test]
+    fn catch_up_with_nothing_new_is_the_servers_answer() {
+        let fetched = vec![note("a", "2027-01-01T10:00:00Z", false)];
+        let (list, unread) = merge_fetched(&[], fetched.clone(), 7);
+        assert_eq!(list, fetched);
+        assert_eq!(unread, 7);
+    }
 }

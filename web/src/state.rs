@@ -3,7 +3,7 @@
 
 use dioxus::prelude::*;
 
-use crate::api::{Notification, Preferences};
+use crate::api::{DateTime, Notification, Preferences};
 use crate::store::Store;
 
 pub static STORE: GlobalSignal<Store> = Signal::global(Store::default);
@@ -15,6 +15,9 @@ pub static TOASTS: GlobalSignal<Vec<Toast>> = Signal::global(Vec::new);
 /// nothing that happened while it was away is missed.
 pub static RESYNC: GlobalSignal<u64> = Signal::global(|| 0);
 pub static LIVE: GlobalSignal<Live> = Signal::global(|| Live::Connecting);
+/// The latest task change the live connection delivered: the task's id and when. The
+/// detail page waits for its history to include it.
+pub static TASK_CHANGED: GlobalSignal<Option<(String, DateTime)>> = Signal::global(|| None);
 /// The new-task dialog, opened by the `n` key or the button.
 pub static NEW_TASK_OPEN: GlobalSignal<bool> = Signal::global(|| false);
 /// The page to return to after signing in.

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::api::{
-    AuditAction, DateTime, OrderDirection, Task, TaskChange, TaskConnection, TaskFilter, TaskOrder,
+    AuditAction, OrderDirection, Task, TaskChange, TaskConnection, TaskFilter, TaskOrder,
     TaskOrderField, id_of,
 };
 
@@ -54,6 +54,18 @@ impl Store {
         self.has_next = false;
         self.end_cursor = None;
         self.loaded = false;
+    }
+
+    /// Every category among the tasks known, sorted: suggestions for the filter.
+    pub fn categories(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .tasks
+            .values()
+            .filter_map(|t| t.category.clone())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
     }
 
     /// A page of the current query: the first replaces the list, later ones extend it.
@@ -159,21 +171,19 @@ pub fn matches(filter: &TaskFilter, task: &Task) -> bool {
     if filter.priority.is_some_and(|p| task.priority != Some(p)) {
         return false;
     }
+    // Exact, as the server compares it: a live change must land where a refetch would.
     if let Some(category) = &filter.category
-        && !task
-            .category
-            .as_deref()
-            .is_some_and(|c| c.eq_ignore_ascii_case(category))
+        && task.category.as_deref() != Some(category.as_str())
     {
         return false;
     }
     if let Some(before) = &filter.due_before
-        && !task.due_at.as_ref().is_some_and(|due| due < before)
+        && task.due_at.as_ref().is_none_or(|due| due >= before)
     {
         return false;
     }
     if let Some(after) = &filter.due_after
-        && !task.due_at.as_ref().is_some_and(|due| due >= after)
+        && task.due_at.as_ref().is_none_or(|due| due < after)
     {
         return false;
     }
@@ -227,7 +237,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
-    use crate::api::{AuditSource, Id, PageInfo, Priority, TaskEdge};
+    use crate::api::{AuditSource, DateTime, Id, PageInfo, Priority, TaskEdge};
 
     fn task(id: &str, created: &str) -> Task {
         Task {
@@ -278,6 +288,7 @@ mod tests {
             action: AuditAction::Create,
             task_id: Id::new("c"),
             source: AuditSource::Mcp,
+            at: DateTime("2027-01-02T00:00:00Z".into()),
             task: Some(task("c", "2027-01-02T00:00:00Z")),
         };
         store.apply_change(change);
@@ -315,12 +326,34 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn the_category_filter_is_exact_like_the_servers() {
+        let mut admin = task("a", "2027-01-01T00:00:00Z");
+        admin.category = Some("Admin".into());
+        let filter = |c: &str| TaskFilter {
+            category: Some(c.into()),
+            ..ListQuery::default().filter
+        };
+        assert!(matches(&filter("Admin"), &admin));
+        assert!(!matches(&filter("admin"), &admin));
+        assert!(!matches(
+            &filter("Admin"),
+            &task("b", "2027-01-01T00:00:00Z")
+        ));
+        let mut store = loaded(vec![admin, task("b", "2027-01-02T00:00:00Z")], false);
+        let mut home = task("c", "2027-01-03T00:00:00Z");
+        home.category = Some("Home".into());
+        store.upsert(home);
+        assert_eq!(store.categories(), ["Admin", "Home"]);
+    }
+
+    #[wasm_bindgen_test]
     fn a_deleted_task_leaves_every_view() {
         let mut store = loaded(vec![task("a", "2027-01-01T00:00:00Z")], false);
         store.apply_change(TaskChange {
             action: AuditAction::Delete,
             task_id: Id::new("a"),
             source: AuditSource::Web,
+            at: DateTime("2027-01-03T00:00:00Z".into()),
             task: None,
         });
         assert!(store.list.is_empty());

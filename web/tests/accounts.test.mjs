@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Api, launchBrowser, newPage, uniqueEmail } from './harness.mjs';
+import { Api, launchBrowser, newPage, uniqueEmail, ZONE } from './harness.mjs';
 
 let api;
 let browser;
@@ -27,6 +27,9 @@ test('sign up, reload, sign out and sign in again', async () => {
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.getByRole('heading', { name: 'Tasks' }).waitFor();
+  // A new account takes the browser's zone.
+  const { token } = await page.evaluate(() => JSON.parse(localStorage.getItem('todo.session')));
+  assert.equal((await api.gql(token, '{ preferences { timeZone } }')).preferences.timeZone, ZONE);
 
   await page.reload();
   await page.getByRole('heading', { name: 'Tasks' }).waitFor();

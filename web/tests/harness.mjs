@@ -14,6 +14,8 @@ const bin = process.env.TODO_BIN_DIR ?? join(root, 'target', 'debug');
 export const webDir = process.env.TODO_WEB_DIR ?? join(root, 'web', 'dist');
 export const screenshots = join(root, 'target', 'ui');
 export const SECRET = 'browser-tests-secret-that-is-long-enough';
+/** The browsers' time zone in every test. */
+export const ZONE = 'Europe/Berlin';
 
 const freePort = () => new Promise((done, fail) => {
   const server = createServer();
@@ -88,12 +90,15 @@ export class Api {
     return body.data;
   }
 
-  /** A new account; returns its session token. */
+  /** A new account in the browsers' zone (as signing up in the UI sets it); returns its
+   * session token. */
   async register(email, name = 'Ada Lovelace') {
     const data = await this.gql(null,
       'mutation($input: RegisterInput!) { register(input: $input) { token } }',
       { input: { email, password: 'correct horse battery', displayName: name } });
-    return data.register.token;
+    const token = data.register.token;
+    await this.gql(token, `mutation { updatePreferences(input: { timeZone: "${ZONE}" }) { timeZone } }`);
+    return token;
   }
 
   async createTask(token, input) {
@@ -121,7 +126,7 @@ export async function newPage(browser, { width = 1280, height = 800, colorScheme
     viewport: { width, height },
     colorScheme,
     locale: 'en-GB',
-    timezoneId: 'Europe/Berlin',
+    timezoneId: ZONE,
   });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error));
@@ -136,9 +141,9 @@ export async function openSignedIn(page, api, token, path = '/') {
   await page.goto(`${api.base}${path}`);
 }
 
-export function shot(page, name) {
+export function shot(page, name, { fullPage = true } = {}) {
   mkdirSync(screenshots, { recursive: true });
-  return page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  return page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
 }
 
 const axeSource = readFileSync(join(root, 'web', 'tests', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');

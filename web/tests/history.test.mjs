@@ -31,13 +31,14 @@ test('a task shows who changed what, when and through which channel', async () =
   const history = page.locator('.history-list');
   const update = history.locator('.history-entry', { hasText: 'Updated' });
   await update.waitFor();
-  await update.getByText('via Web').waitFor();
+  await update.getByText('by you on the web').waitFor();
   const title = update.getByRole('row', { name: /Title/ });
   assert.equal(await title.locator('.before').textContent(), 'Draft the report');
   assert.equal(await title.locator('.after').textContent(), 'Write the report');
   const priority = update.getByRole('row', { name: /Priority/ });
-  assert.equal(await priority.locator('.after').textContent(), 'HIGH');
-  await history.locator('.history-entry', { hasText: 'Created' }).getByText('via GraphQL').waitFor();
+  assert.equal(await priority.locator('.before').textContent(), 'Low');
+  assert.equal(await priority.locator('.after').textContent(), 'High');
+  await history.locator('.history-entry', { hasText: 'Created' }).getByText('by you via GraphQL').waitFor();
   await page.context().close();
 });
 

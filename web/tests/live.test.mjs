@@ -55,12 +55,14 @@ test('after a server restart the page reconnects and catches up', async () => {
   await page.waitForFunction(() => !document.querySelector('.live-status'));
 
   // A reminder falls due while the server is down; it goes out on restart.
-  await api.createTask(token, { title: 'While away', dueAt: new Date(Date.now() + 2_000).toISOString(), remindBeforeMinutes: 0 });
+  const due = Date.now() + 2_000;
+  await api.createTask(token, { title: 'While away', dueAt: new Date(due).toISOString(), remindBeforeMinutes: 0 });
   await api.stop();
   await page.getByText('Reconnecting…').waitFor();
-  await new Promise((done) => setTimeout(done, 2_500));
+  // Stay down until the reminder is due, so it can only arrive after the restart.
+  await new Promise((done) => setTimeout(done, Math.max(0, due - Date.now()) + 200));
   await api.launch();
-  await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
   await page.locator('.task-row', { hasText: 'While away' }).waitFor();
   await page.context().close();
 });

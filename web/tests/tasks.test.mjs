@@ -48,7 +48,7 @@ test('quick add, empty states, overdue and today, filters and search', async () 
   await page.getByLabel('Search').fill('nothing like this');
   await page.getByText('No tasks match these filters').waitFor();
   await page.getByLabel('Search').fill('');
-  await page.getByLabel('Category').fill('admin');
+  await page.getByLabel('Category').fill('Admin');
   await page.getByText('1 task', { exact: true }).waitFor();
   await page.getByLabel('Category').fill('');
 
@@ -113,7 +113,8 @@ test('keyboard only: create, complete and undo', async () => {
   await page.keyboard.press('n');
   const dialog = page.getByRole('dialog', { name: 'New task' });
   await dialog.waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'task-title');
+  // Focus moves on the next frame: wait for it, then type.
+  await page.waitForFunction(() => document.activeElement?.id === 'task-title');
   await page.keyboard.type('Water the plants');
   await page.keyboard.press('Enter');
   await dialog.waitFor({ state: 'detached' });
@@ -143,6 +144,8 @@ test('keyboard only: create, complete and undo', async () => {
   await page.keyboard.press('Enter');
   await row.waitFor();
   await page.keyboard.press('/');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'search');
+  await page.waitForFunction(() => document.activeElement?.id === 'search');
+  await page.keyboard.type('plants');
+  assert.equal(await page.getByLabel('Search').inputValue(), 'plants');
   await page.context().close();
 });

@@ -14,6 +14,16 @@ pub fn Dialog(id: String, title: String, onclose: EventHandler<()>, children: El
             r#"(() => {{
   window.__todoFocus = window.__todoFocus || [];
   window.__todoFocus.push(document.activeElement);
+  // Focus can leave a dialog without the user moving it (the button it was on becomes
+  // disabled, say); Esc still closes the topmost dialog then, through its Close button.
+  if (!window.__todoEscape) {{
+    window.__todoEscape = true;
+    document.addEventListener('keydown', e => {{
+      if (e.key !== 'Escape' || e.target.closest?.('[role=dialog]')) return;
+      const open = document.querySelectorAll('[role=dialog]');
+      open[open.length - 1]?.querySelector('.dialog-head [aria-label=Close]')?.click();
+    }});
+  }}
   requestAnimationFrame(() => {{
     const d = document.getElementById({id});
     if (!d) return;

@@ -1,5 +1,6 @@
 //! The notification center: the bell's panel.
 
+use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
 
 use super::Dialog;
@@ -15,6 +16,7 @@ use crate::time;
 pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
     let notifications = NOTIFICATIONS.read().clone();
     let unread = *UNREAD.read();
+    let empty = notifications.is_empty();
     rsx! {
         Dialog { id: "notification-center", title: "Notifications", onclose: move |_| onclose.call(()),
             div { class: "panel-actions",
@@ -40,7 +42,7 @@ pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
                 button {
                     class: "button button-quiet",
                     r#type: "button",
-                    disabled: notifications.is_empty(),
+                    disabled: empty,
                     onclick: move |_| {
                         spawn(async move {
                             match run(ClearNotifications::build(())).await {
@@ -55,7 +57,7 @@ pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
                     "Clear all"
                 }
             }
-            if notifications.is_empty() {
+            if empty {
                 div { class: "empty",
                     p { class: "empty-title", "You're all caught up" }
                     p { "Reminders for tasks with a due date show up here." }
@@ -112,7 +114,7 @@ fn NotificationItem(notification: Notification, onopen: EventHandler<()>) -> Ele
                         r#type: "button",
                         onclick: move |_| {
                             let id = open_id.clone();
-                            spawn(async move { mark_read(id).await });
+                            spawn_forever(async move { mark_read(id).await });
                             onopen.call(());
                             nav.push(Route::TaskDetail { id: task_id.clone() });
                         },
@@ -125,7 +127,7 @@ fn NotificationItem(notification: Notification, onopen: EventHandler<()>) -> Ele
                         r#type: "button",
                         onclick: move |_| {
                             let id = id.clone();
-                            spawn(async move { mark_read(id).await });
+                            spawn_forever(async move { mark_read(id).await });
                         },
                         "Mark read"
                     }

@@ -98,7 +98,7 @@ fn SignedIn() -> Element {
         a { class: "skip-link", href: "#content", "Skip to content" }
         header { class: "app-header",
             div { class: "header-inner",
-                Link { class: "brand", to: Route::Tasks {}, span { class: "brand-mark", "aria-hidden": "true", "✓" } "Todo" }
+                Link { class: "brand", to: Route::Tasks {}, span { class: "brand-mark", "aria-hidden": "true", "✓" } span { class: "brand-text", "Todo" } }
                 nav { class: "main-nav", "aria-label": "Main",
                     Link { to: Route::Tasks {}, active_class: "active", "Tasks" }
                     Link { to: Route::Activity {}, active_class: "active", "Activity" }

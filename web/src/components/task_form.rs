@@ -237,7 +237,7 @@ pub fn TaskFormDialog(task_id: Option<String>, onclose: EventHandler<()>) -> Ele
                                     label { class: "choice",
                                         input { r#type: "radio", name: "ends", checked: f.ends == ends,
                                             onchange: move |_| form.write().ends = ends }
-                                        {ends_word(ends)}
+                                        {ends.label()}
                                     }
                                 }
                                 if f.ends == Ends::AfterCount {
@@ -267,14 +267,6 @@ pub fn TaskFormDialog(task_id: Option<String>, onclose: EventHandler<()>) -> Ele
     }
 }
 
-fn ends_word(ends: Ends) -> &'static str {
-    match ends {
-        Ends::Never => "never",
-        Ends::AfterCount => "after",
-        Ends::OnDate => "on",
-    }
-}
-
 #[component]
 fn Field(
     id: String,
@@ -287,7 +279,7 @@ fn Field(
             label { r#for: "{id}", "{label}" }
             {children}
             p { id: "{id}-error", class: "field-error", "aria-live": "polite",
-                if let Some(error) = error { "{error}" }
+                if let Some(error) = &error { "{error}" }
             }
         }
     }

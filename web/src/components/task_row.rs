@@ -1,5 +1,6 @@
 //! One task in a list, and the badges that show its state.
 
+use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
 
 use crate::Route;
@@ -37,7 +38,7 @@ pub fn DueBadge(task: Task) -> Element {
     };
     rsx! {
         span { class: "{class}",
-            if label.overdue { strong { "Overdue · " } }
+            if label.overdue { strong { "Overdue" } span { "aria-hidden": "true", "·" } }
             time { datetime: "{due.0}", "{label.text}" }
         }
     }
@@ -58,7 +59,9 @@ pub fn RecurrenceBadge(task: Task) -> Element {
 }
 
 /// Completes or reopens a task at once, then asks the server; a refusal puts it back
-/// and says why.
+/// and says why. Callers spawn it with `spawn_forever`: completing takes the row out of
+/// an open list, and a task spawned in the row's scope would be cancelled with it,
+/// losing the answer (the "Next: …" toast, or the rollback).
 pub async fn toggle_complete(task: Task) {
     let id = id_of(&task.id);
     let mut optimistic = task.clone();
@@ -128,7 +131,7 @@ pub fn TaskRow(id: String, onedit: EventHandler<String>) -> Element {
                 "aria-label": "{toggle_label}",
                 onclick: move |_| {
                     let task = toggle_task.clone();
-                    spawn(async move { toggle_complete(task).await });
+                    spawn_forever(async move { toggle_complete(task).await });
                 },
                 if completed { "✓" }
             }

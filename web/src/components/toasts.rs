@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
 use gloo_timers::future::sleep;
 
@@ -67,7 +68,8 @@ fn ToastCard(toast: Toast) -> Element {
                         onclick: move |_| {
                             let task_id = task_id.clone();
                             dismiss_toast(id);
-                            spawn(async move {
+                            // Outlives this card, which the dismissal unmounts.
+                            spawn_forever(async move {
                                 match run(UncompleteTask::build(IdVars { id: Id::new(task_id) })).await {
                                     Ok(data) => STORE.write().upsert(data.uncomplete_task),
                                     Err(error) => error_toast(format!("Could not undo: {error}")),

@@ -45,17 +45,25 @@ pub fn Activity() -> Element {
     let mut cursor = use_signal(|| None::<String>);
     let mut total = use_signal(|| None::<i32>);
     let mut error = use_signal(|| None::<String>);
+    // Each filter change (or reconnect) starts a new round; an answer from an older round
+    // arrives late and would show the wrong filter's entries.
+    let mut round = use_signal(|| 0_u64);
 
     use_effect(move || {
         let filter = filters.read().to_filter();
         let _ = RESYNC.read();
+        let this = *round.peek() + 1;
+        round.set(this);
         spawn(async move {
-            match run(AuditLogQuery::build(AuditVars {
+            let answer = run(AuditLogQuery::build(AuditVars {
                 filter: Some(filter),
                 after: None,
             }))
-            .await
-            {
+            .await;
+            if *round.peek() != this {
+                return;
+            }
+            match answer {
                 Ok(data) => {
                     let log = data.audit_log;
                     entries.set(log.edges.into_iter().map(|e| e.node).collect());
@@ -75,12 +83,14 @@ pub fn Activity() -> Element {
     let more = move |_| {
         let filter = filters.read().to_filter();
         let after = cursor();
+        let this = *round.peek();
         spawn(async move {
             if let Ok(data) = run(AuditLogQuery::build(AuditVars {
                 filter: Some(filter),
                 after,
             }))
             .await
+                && *round.peek() == this
             {
                 let log = data.audit_log;
                 entries
@@ -116,7 +126,7 @@ pub fn Activity() -> Element {
             known.push((id, title));
         }
     }
-    known.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    known.sort_by_key(|(_, title)| title.to_lowercase());
     let f = filters();
     let zone = user_zone();
     let count = match total() {
@@ -128,7 +138,7 @@ pub fn Activity() -> Element {
         document::Title { "Activity · Todo" }
         div { class: "page",
             div { class: "page-head", h1 { "Activity" } }
-            section { class: "filters", "aria-label": "Filters",
+            section { class: "filters filters-grid", "aria-label": "Filters",
                 div { class: "filter-field",
                     label { r#for: "activity-task", "Task" }
                     select { id: "activity-task", onchange: move |e| filters.write().task = e.value(),

@@ -4,10 +4,12 @@ use dioxus::prelude::*;
 
 use crate::Route;
 use crate::api::{
-    Login, LoginVars, MutationBuilder as _, Register, RegisterInput, RegisterVars, run,
+    Login, LoginVars, MutationBuilder as _, PreferencesInput, PreferencesVars, Register,
+    RegisterInput, RegisterVars, UpdatePreferences, run,
 };
 use crate::session::{self, NOTICE, SESSION, Session};
-use crate::state::RETURN_TO;
+use crate::state::{RETURN_TO, error_toast};
+use crate::time;
 
 fn after_sign_in() -> Route {
     RETURN_TO
@@ -16,6 +18,20 @@ fn after_sign_in() -> Route {
         .and_then(|path| path.parse::<Route>().ok())
         .filter(|route| !matches!(route, Route::SignIn {} | Route::SignUp {}))
         .unwrap_or(Route::Tasks {})
+}
+
+/// A new account's zone is the server's default (UTC); dates should read in the zone the
+/// person is in, so sign-up starts from the browser's (settings can change it).
+async fn adopt_browser_zone() {
+    let input = PreferencesInput {
+        reminders_enabled: None,
+        reminder_minutes_before: None,
+        toast_notifications: None,
+        time_zone: Some(time::browser_zone()),
+    };
+    if let Err(error) = run(UpdatePreferences::build(PreferencesVars { input })).await {
+        error_toast(format!("Could not set your time zone: {error}"));
+    }
 }
 
 #[component]
@@ -73,6 +89,9 @@ fn AuthForm(signing_up: bool) -> Element {
                         email: payload.user.email,
                         display_name: payload.user.display_name,
                     });
+                    if signing_up {
+                        adopt_browser_zone().await;
+                    }
                     nav.replace(target);
                 }
                 Err(e) => error.set(Some((e.field.clone(), e.message))),

@@ -1,6 +1,10 @@
 //! A task's detail: its fields, its recurrence and next dates, and its history.
 
+use std::time::Duration;
+
+use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
+use gloo_timers::future::sleep;
 
 use crate::Route;
 use crate::api::{
@@ -10,8 +14,11 @@ use crate::api::{
 };
 use crate::components::task_row_toggle;
 use crate::components::{Dialog, DueBadge, PriorityBadge, RecurrenceBadge, TaskFormDialog};
-use crate::state::{RESYNC, STORE, error_toast, toast, user_zone};
+use crate::state::{RESYNC, STORE, TASK_CHANGED, error_toast, toast, user_zone};
 use crate::time;
+
+const HISTORY_RETRY: Duration = Duration::from_millis(200);
+const HISTORY_TRIES: u32 = 10;
 
 #[component]
 pub fn TaskDetail(id: ReadSignal<String>) -> Element {
@@ -26,10 +33,38 @@ pub fn TaskDetail(id: ReadSignal<String>) -> Element {
             .get(&id())
             .map(|t| (t.updated_at.clone(), t.completed))
     });
+    // A change to this task seen on the live connection, e.g. this page's own save.
+    let seen_change = use_memo(move || {
+        TASK_CHANGED
+            .read()
+            .as_ref()
+            .filter(|(task, _)| *task == id())
+            .map(|(_, at)| time::parse_ms(at))
+    });
     let detail = use_resource(move || async move {
         let _ = version();
         let _ = RESYNC.read();
-        run(TaskDetailQuery::build(IdVars { id: Id::new(id()) })).await
+        let seen = seen_change();
+        let mut tries = 0;
+        loop {
+            let answer = run(TaskDetailQuery::build(IdVars { id: Id::new(id()) })).await;
+            // The audit trail records a change a moment after the change itself, so a
+            // refetch can come too early; ask again (briefly) until the history has it.
+            let behind = match (&answer, seen) {
+                (Ok(data), Some(at)) => data.task.as_ref().is_some_and(|t| {
+                    t.history
+                        .edges
+                        .first()
+                        .is_none_or(|e| time::parse_ms(&e.node.at) < at)
+                }),
+                _ => false,
+            };
+            if !behind || tries >= HISTORY_TRIES {
+                return answer;
+            }
+            tries += 1;
+            sleep(HISTORY_RETRY).await;
+        }
     });
     use_effect(move || {
         if let Some(Ok(data)) = &*detail.read()
@@ -129,6 +164,7 @@ pub fn TaskDetail(id: ReadSignal<String>) -> Element {
             nav { class: "breadcrumb", "aria-label": "Breadcrumb",
                 Link { to: Route::Tasks {}, "Tasks" }
                 span { "aria-hidden": "true", " / " }
+                span { "aria-current": "page", "{task.title}" }
             }
             article { class: "detail-card",
                 div { class: "detail-head",
@@ -139,7 +175,7 @@ pub fn TaskDetail(id: ReadSignal<String>) -> Element {
                             r#type: "button",
                             onclick: move |_| {
                                 let task = toggle_task.clone();
-                                spawn(async move { task_row_toggle(task).await });
+                                spawn_forever(async move { task_row_toggle(task).await });
                             },
                             if task.completed { "Reopen" } else { "Complete" }
                         }
@@ -258,6 +294,15 @@ fn field_name(key: &str) -> String {
     }
 }
 
+fn sentence_case(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 fn show_value(value: Option<&serde_json::Value>) -> String {
     match value {
         None | Some(serde_json::Value::Null) => "—".into(),
@@ -301,6 +346,8 @@ pub fn HistoryEntry(entry: AuditEntry, zone: String, show_task: bool) -> Element
                     Some(at) if matches!(field.as_str(), "dueAt" | "completedAt") => {
                         time::full_text(&zone, &crate::api::DateTime(at.to_owned()))
                     }
+                    // Stored as the schema's enum value ("HIGH"); shown as the list shows it.
+                    Some(word) if field == "priority" => sentence_case(word),
                     _ => show_value(value),
                 };
                 (field_name(field), shown(before), shown(after))
@@ -311,7 +358,7 @@ pub fn HistoryEntry(entry: AuditEntry, zone: String, show_task: bool) -> Element
     };
     let task_id = id_of(&entry.entity_id);
     let action = entry.action.label();
-    let source = entry.source.label();
+    let actor = entry.source.actor();
     let at = entry.at.0.clone();
     rsx! {
         li { class: "history-entry",
@@ -324,7 +371,7 @@ pub fn HistoryEntry(entry: AuditEntry, zone: String, show_task: bool) -> Element
                         Link { class: "history-task", to: Route::TaskDetail { id: task_id }, "{title}" }
                     }
                 }
-                span { class: "muted", "via {source}" }
+                span { class: "muted", "{actor}" }
                 time { class: "muted history-time", datetime: "{at}", "{when}" }
             }
             if !changes.is_empty() {

@@ -82,7 +82,7 @@ fn PreferencesForm(prefs: crate::api::Preferences) -> Element {
     rsx! {
         section { class: "card", "aria-labelledby": "prefs-title",
             h2 { id: "prefs-title", "Reminders and time" }
-            form { class: "settings-form", onsubmit: submit,
+            form { class: "settings-form", novalidate: true, onsubmit: submit,
                 if let Some(message) = error_for("form") { p { class: "form-error", role: "alert", "{message}" } }
                 label { class: "check-field",
                     input { r#type: "checkbox", checked: reminders(), onchange: move |e| reminders.set(e.checked()) }

@@ -73,12 +73,21 @@ impl Filters {
     }
 
     fn narrowed(&self) -> bool {
-        self.priority.is_some()
-            || !self.category.trim().is_empty()
-            || !self.due_from.is_empty()
-            || !self.due_to.is_empty()
-            || self.recurring
-            || !self.search.trim().is_empty()
+        self.refinements() > 0 || !self.search.trim().is_empty()
+    }
+
+    /// How many of the second row's filters are set (shown on its toggle on phones).
+    fn refinements(&self) -> usize {
+        [
+            self.priority.is_some(),
+            !self.category.trim().is_empty(),
+            !self.due_from.is_empty(),
+            !self.due_to.is_empty(),
+            self.recurring,
+        ]
+        .into_iter()
+        .filter(|set| *set)
+        .count()
     }
 }
 
@@ -108,6 +117,7 @@ async fn load(query: ListQuery, after: Option<String>) {
 
 #[component]
 pub fn Tasks() -> Element {
+    let mut more_open = use_signal(|| false);
     let mut filters = use_signal(|| Filters {
         status: Status::Open,
         priority: None,
@@ -171,6 +181,7 @@ attach();"#,
     let has_next = store.has_next;
     drop(store);
     let f = filters();
+    let refinements = f.refinements();
     let status_button = |status: Status, label: &'static str| {
         rsx! {
             button {
@@ -197,76 +208,95 @@ attach();"#,
             }
             QuickAdd {}
             section { class: "filters", "aria-label": "Filters",
-                div { class: "segments", role: "group", "aria-label": "Show",
-                    {status_button(Status::Open, "Open")}
-                    {status_button(Status::Done, "Done")}
-                    {status_button(Status::All, "All")}
-                }
-                div { class: "filter-field filter-search",
-                    label { r#for: "search", "Search" }
-                    input {
-                        id: "search",
-                        r#type: "search",
-                        placeholder: "Title or description",
-                        "aria-keyshortcuts": "/",
-                        value: "{f.search}",
-                        oninput: move |e| filters.write().search = e.value(),
+                div { class: "filters-main",
+                    div { class: "segments", role: "group", "aria-label": "Show",
+                        {status_button(Status::Open, "Open")}
+                        {status_button(Status::Done, "Done")}
+                        {status_button(Status::All, "All")}
                     }
-                }
-                div { class: "filter-field",
-                    label { r#for: "filter-priority", "Priority" }
-                    select {
-                        id: "filter-priority",
-                        onchange: move |e| filters.write().priority = Priority::from_key(&e.value()),
-                        option { value: "", "Any" }
-                        for p in Priority::ALL {
-                            option { value: "{p.key()}", selected: f.priority == Some(p), "{p.label()}" }
+                    div { class: "filter-field filter-search",
+                        label { r#for: "search", "Search" }
+                        input {
+                            id: "search",
+                            r#type: "search",
+                            placeholder: "Title or description",
+                            "aria-keyshortcuts": "/",
+                            value: "{f.search}",
+                            oninput: move |e| filters.write().search = e.value(),
+                        }
+                    }
+                    div { class: "filter-field",
+                        label { r#for: "order", "Order" }
+                        select {
+                            id: "order",
+                            onchange: move |e| {
+                                filters.write().order = match e.value().as_str() {
+                                    "due" => "due",
+                                    "priority" => "priority",
+                                    "title" => "title",
+                                    "oldest" => "oldest",
+                                    _ => "newest",
+                                };
+                            },
+                            option { value: "newest", selected: f.order == "newest", "Newest first" }
+                            option { value: "oldest", selected: f.order == "oldest", "Oldest first" }
+                            option { value: "due", selected: f.order == "due", "Due date" }
+                            option { value: "priority", selected: f.order == "priority", "Priority" }
+                            option { value: "title", selected: f.order == "title", "Title" }
                         }
                     }
                 }
-                div { class: "filter-field",
-                    label { r#for: "filter-category", "Category" }
-                    input {
-                        id: "filter-category",
-                        r#type: "text",
-                        value: "{f.category}",
-                        oninput: move |e| filters.write().category = e.value(),
+                // On a phone the refinements fold away behind this; on wider screens it is
+                // hidden and they always show.
+                button {
+                    class: "button button-small filters-toggle",
+                    r#type: "button",
+                    "aria-expanded": "{more_open}",
+                    "aria-controls": "filters-more",
+                    onclick: move |_| more_open.toggle(),
+                    if refinements > 0 { "More filters ({refinements})" } else { "More filters" }
+                }
+                div { id: "filters-more", class: if more_open() { "filters-more open" } else { "filters-more" },
+                    div { class: "filter-field",
+                        label { r#for: "filter-priority", "Priority" }
+                        select {
+                            id: "filter-priority",
+                            onchange: move |e| filters.write().priority = Priority::from_key(&e.value()),
+                            option { value: "", "Any" }
+                            for p in Priority::ALL {
+                                option { value: "{p.key()}", selected: f.priority == Some(p), "{p.label()}" }
+                            }
+                        }
                     }
-                }
-                div { class: "filter-field",
-                    label { r#for: "filter-from", "Due from" }
-                    input { id: "filter-from", r#type: "date", value: "{f.due_from}",
-                        oninput: move |e| filters.write().due_from = e.value() }
-                }
-                div { class: "filter-field",
-                    label { r#for: "filter-to", "Due until" }
-                    input { id: "filter-to", r#type: "date", value: "{f.due_to}",
-                        oninput: move |e| filters.write().due_to = e.value() }
-                }
-                div { class: "filter-field",
-                    label { r#for: "order", "Order" }
-                    select {
-                        id: "order",
-                        onchange: move |e| {
-                            filters.write().order = match e.value().as_str() {
-                                "due" => "due",
-                                "priority" => "priority",
-                                "title" => "title",
-                                "oldest" => "oldest",
-                                _ => "newest",
-                            };
-                        },
-                        option { value: "newest", selected: f.order == "newest", "Newest first" }
-                        option { value: "oldest", selected: f.order == "oldest", "Oldest first" }
-                        option { value: "due", selected: f.order == "due", "Due date" }
-                        option { value: "priority", selected: f.order == "priority", "Priority" }
-                        option { value: "title", selected: f.order == "title", "Title" }
+                    div { class: "filter-field",
+                        label { r#for: "filter-category", "Category" }
+                        input {
+                            id: "filter-category",
+                            r#type: "text",
+                            list: "known-categories",
+                            autocomplete: "off",
+                            value: "{f.category}",
+                            oninput: move |e| filters.write().category = e.value(),
+                        }
+                        datalist { id: "known-categories",
+                            for c in STORE.read().categories() { option { value: "{c}" } }
+                        }
                     }
-                }
-                label { class: "check-field",
-                    input { r#type: "checkbox", checked: f.recurring,
-                        onchange: move |e| filters.write().recurring = e.checked() }
-                    "Recurring only"
+                    div { class: "filter-field",
+                        label { r#for: "filter-from", "Due from" }
+                        input { id: "filter-from", r#type: "date", value: "{f.due_from}",
+                            oninput: move |e| filters.write().due_from = e.value() }
+                    }
+                    div { class: "filter-field",
+                        label { r#for: "filter-to", "Due until" }
+                        input { id: "filter-to", r#type: "date", value: "{f.due_to}",
+                            oninput: move |e| filters.write().due_to = e.value() }
+                    }
+                    label { class: "check-field",
+                        input { r#type: "checkbox", checked: f.recurring,
+                            onchange: move |e| filters.write().recurring = e.checked() }
+                        "Recurring only"
+                    }
                 }
             }
             p { class: "list-count muted", role: "status",
