@@ -14,7 +14,7 @@ use crate::events::{AuditConsumer, Dispatcher, EventBus, InProcessBus, Relay, Re
 use crate::graphql::{build_introspection_schema, build_schema};
 use crate::http::{AppState, router};
 use crate::metrics;
-use crate::reminders::{Scheduler, Sweep, listen_for_notifications};
+use crate::reminders::{Fanout, Scheduler, Sweep};
 use crate::service::{AuthConfig, Retention, Services};
 use crate::store::Db;
 
@@ -90,12 +90,10 @@ impl Application {
             Some(address) => Some(start_metrics(address, &db, &mut background, &shutdown).await?),
             None => None,
         };
-        background.spawn(listen_for_notifications(
-            db,
-            services.notifications.clone(),
-            services.audit.clone(),
-            shutdown.clone(),
-        ));
+        let fanout = Fanout::listen(db, services.notifications.clone(), services.audit.clone())
+            .await
+            .context("listening for what other replicas announce")?;
+        background.spawn(fanout.run(shutdown.clone()));
         background.spawn(retention_job(services.clone(), shutdown.clone()));
 
         let state = AppState {

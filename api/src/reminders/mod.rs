@@ -4,5 +4,5 @@
 mod fanout;
 mod scheduler;
 
-pub use fanout::listen_for_notifications;
+pub use fanout::Fanout;
 pub use scheduler::{Scheduler, Sweep};
