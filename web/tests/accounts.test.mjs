@@ -3,18 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Api, launchBrowser, newPage, uniqueEmail, ZONE } from './harness.mjs';
+import { ZONE, closeApiAndBrowser, newPage, startApiAndBrowser, uniqueEmail } from './harness.mjs';
 
 let api;
 let browser;
-before(async () => {
-  api = await Api.start();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await api?.close();
-});
+before(async () => ({ api, browser } = await startApiAndBrowser()));
+after(() => closeApiAndBrowser(api, browser));
 
 test('sign up, reload, sign out and sign in again', async () => {
   const page = await newPage(browser);

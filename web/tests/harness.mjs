@@ -120,6 +120,18 @@ export async function launchBrowser() {
   });
 }
 
+/** The API server and the browser a test file shares: started before its first test. */
+export async function startApiAndBrowser() {
+  const api = await Api.start();
+  return { api, browser: await launchBrowser() };
+}
+
+/** Closes what `startApiAndBrowser` started; either may be missing if start-up failed. */
+export async function closeApiAndBrowser(api, browser) {
+  await browser?.close();
+  await api?.close();
+}
+
 /** A page in a fresh context, in a fixed locale and zone so dates read the same. */
 export async function newPage(browser, { width = 1280, height = 800, colorScheme = 'light' } = {}) {
   const context = await browser.newContext({

@@ -2,18 +2,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Api, launchBrowser, newPage, openSignedIn, uniqueEmail } from './harness.mjs';
+import {
+  closeApiAndBrowser,
+  newPage,
+  openSignedIn,
+  startApiAndBrowser,
+  uniqueEmail,
+} from './harness.mjs';
 
 let api;
 let browser;
-before(async () => {
-  api = await Api.start();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await api?.close();
-});
+before(async () => ({ api, browser } = await startApiAndBrowser()));
+after(() => closeApiAndBrowser(api, browser));
 
 test('a task shows who changed what, when and through which channel', async () => {
   const token = await api.register(uniqueEmail('history'));

@@ -4,18 +4,19 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Api, McpClient, launchBrowser, newPage, openSignedIn, uniqueEmail } from './harness.mjs';
+import {
+  McpClient,
+  closeApiAndBrowser,
+  newPage,
+  openSignedIn,
+  startApiAndBrowser,
+  uniqueEmail,
+} from './harness.mjs';
 
 let api;
 let browser;
-before(async () => {
-  api = await Api.start();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await api?.close();
-});
+before(async () => ({ api, browser } = await startApiAndBrowser()));
+after(() => closeApiAndBrowser(api, browser));
 
 const apiToken = async (token, scope) => (await api.gql(token,
   'mutation($scopes: [TokenScope!]!) { createApiToken(name: "agent", scopes: $scopes) { token } }',

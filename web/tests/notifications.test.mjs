@@ -3,18 +3,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Api, launchBrowser, newPage, openSignedIn, uniqueEmail } from './harness.mjs';
+import {
+  closeApiAndBrowser,
+  newPage,
+  openSignedIn,
+  startApiAndBrowser,
+  uniqueEmail,
+} from './harness.mjs';
 
 let api;
 let browser;
-before(async () => {
-  api = await Api.start();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await api?.close();
-});
+before(async () => ({ api, browser } = await startApiAndBrowser()));
+after(() => closeApiAndBrowser(api, browser));
 
 /** Stops the page's clock (a moment ahead, since it cannot go back): from here on, only
  * `runFor` moves its timers. */

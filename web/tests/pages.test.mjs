@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Api, launchBrowser, newPage, openSignedIn, seriousViolations, shot, uniqueEmail } from './harness.mjs';
+import {
+  closeApiAndBrowser,
+  newPage,
+  openSignedIn,
+  seriousViolations,
+  shot,
+  startApiAndBrowser,
+  uniqueEmail,
+} from './harness.mjs';
 
 let api;
 let browser;
@@ -11,8 +19,7 @@ let token;
 let emptyToken;
 let taskId;
 before(async () => {
-  api = await Api.start();
-  browser = await launchBrowser();
+  ({ api, browser } = await startApiAndBrowser());
   token = await api.register(uniqueEmail('pages'));
   emptyToken = await api.register(uniqueEmail('pages-empty'));
   const hour = 3_600_000;
@@ -28,10 +35,7 @@ before(async () => {
   await api.createTask(token, { title: 'Read “The Mythical Man-Month”', priority: 'LOW' });
   await api.createTask(token, { title: 'Reminder soon', dueAt: new Date(Date.now() + 1_000).toISOString(), remindBeforeMinutes: 0 });
 });
-after(async () => {
-  await browser?.close();
-  await api?.close();
-});
+after(() => closeApiAndBrowser(api, browser));
 
 const pages = [
   { name: 'signin', path: '/signin', signedIn: false, ready: (p) => p.getByRole('heading', { name: 'Sign in' }) },

@@ -4,18 +4,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Api, launchBrowser, newPage, openSignedIn, uniqueEmail } from './harness.mjs';
+import {
+  closeApiAndBrowser,
+  newPage,
+  openSignedIn,
+  startApiAndBrowser,
+  uniqueEmail,
+} from './harness.mjs';
 
 let api;
 let browser;
-before(async () => {
-  api = await Api.start();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await api?.close();
-});
+before(async () => ({ api, browser } = await startApiAndBrowser()));
+after(() => closeApiAndBrowser(api, browser));
 
 test('a monthly task on the 31st, completed twice, lands on the last day of shorter months', async () => {
   const token = await api.register(uniqueEmail('monthly'));
