@@ -1,41 +1,63 @@
-//! Load benchmark for `todo-api`: starts the server on a fresh database, seeds an
-//! account, then drives `createTask`, `tasks(first: 50)` and `completeTask` on recurring
-//! tasks at a set concurrency over HTTP, printing throughput, latency and the server's
-//! peak memory. It reports numbers only; nothing is asserted.
+//! Load benchmark for `todo-api`: starts the real server binary on a fresh database and
+//! drives it over HTTP and websockets, printing throughput, latency, memory and start-up
+//! time. It reports numbers only; nothing is asserted against a target.
+//!
+//! Modes:
+//! - (none): every scenario at one concurrency, plus the server's footprint;
+//! - `sustained`: `createTask` for a minute while the outbox backlog is sampled;
+//! - `sweep`: a read and a write at concurrency 1 to 64, for the scale curves;
+//! - `subscribers`: reminder latency against 100 to 10,000 idle websocket subscribers.
+//!
+//! `--json PATH` writes what a mode measured, for `scripts/bench-charts`.
 
+mod backlog;
+mod footprint;
 mod graphql;
+mod measure;
+mod notifications;
 mod postgres;
 mod procfs;
+mod report;
 mod scenario;
 mod server;
+mod standard;
+mod subscribers;
+mod sustained;
+mod sweep;
 mod workload;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{bail, ensure};
-use clap::{Parser, ValueEnum};
+use anyhow::{Context as _, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use graphql::Api;
+use measure::Plan;
 use postgres::ScratchDatabase;
-use procfs::Memory;
-use scenario::{Operation, Outcome};
-use server::Server;
-use workload::{CompleteSeries, CreateTask, ListTasks};
+use server::{Launcher, Server};
 
-/// Targets from the issue, for 16 concurrent clients on 2 cores; printed for context.
-const TARGET_READS_PER_SECOND: u64 = 5_000;
-const TARGET_WRITES_PER_SECOND: u64 = 1_000;
-const TARGET_P99_MS: u64 = 20;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const LOG_LINES_SHOWN: usize = 10;
 
-/// Starts todo-api on a fresh database and measures createTask, tasks(first: 50) and
-/// completeTask over HTTP at a set concurrency.
+/// Starts todo-api on a fresh database and measures it over HTTP and websockets.
+/// Without a subcommand: createTask, tasks(first: 50), notifications(first: 50),
+/// unreadNotificationCount and completeTask at one concurrency, and the footprint.
 #[derive(Debug, Parser)]
-#[command(name = "loadbench")]
-struct Args {
+#[command(name = "loadbench", args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    scenarios: ScenarioArgs,
+    #[command(subcommand)]
+    mode: Option<Mode>,
+}
+
+/// Options every mode takes (after the subcommand, if any).
+#[derive(Debug, Args)]
+struct Common {
     /// The `todo-api` binary to start.
     #[arg(long, default_value = "target/release/todo-api")]
     server_bin: PathBuf,
@@ -52,6 +74,13 @@ struct Args {
         default_value = "postgres://postgres@127.0.0.1:5432/test"
     )]
     admin_url: String,
+    /// Also write the figures to this JSON file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ScenarioArgs {
     /// Concurrent clients, each with one request in flight.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     concurrency: u16,
@@ -61,6 +90,63 @@ struct Args {
     /// Tasks on the account that the reads scenario lists.
     #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(50..))]
     seed_tasks: u32,
+    /// Notifications, created through the reminder path, on the account whose
+    /// notification center is read.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(50..))]
+    seed_notifications: u32,
+}
+
+#[derive(Debug, Subcommand)]
+enum Mode {
+    /// createTask as fast as the server takes it, sampling the outbox backlog (rows and
+    /// age of the oldest) every second, then the time to drain it.
+    Sustained(SustainedArgs),
+    /// createTask and tasks(first: 50) at each concurrency: the scale curves.
+    Sweep(SweepArgs),
+    /// Reminder latency against the number of idle websocket subscribers.
+    Subscribers(SubscribersArgs),
+}
+
+#[derive(Debug, Args)]
+struct SustainedArgs {
+    #[command(flatten)]
+    common: Common,
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
+    /// How long the load runs; the drain is measured after it.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    duration_secs: u64,
+}
+
+#[derive(Debug, Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Concurrencies to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = sweep::DEFAULT_LEVELS,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    levels: Vec<u16>,
+    /// How long each point runs.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    duration_secs: u64,
+    /// Tasks on the account that the reads list.
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(50..))]
+    seed_tasks: u32,
+}
+
+#[derive(Debug, Args)]
+struct SubscribersArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Idle subscribers at each level, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = subscribers::DEFAULT_LEVELS)]
+    levels: Vec<usize>,
+    /// Reminders sent to the probe subscribers at each level.
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(10..))]
+    reminders: u32,
+    /// The reminders fall due evenly over this many seconds.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    spread_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,24 +171,9 @@ impl Backend {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Kind {
-    Read,
-    Write,
-}
-
-impl Kind {
-    fn target_per_second(self) -> u64 {
-        match self {
-            Self::Read => TARGET_READS_PER_SECOND,
-            Self::Write => TARGET_WRITES_PER_SECOND,
-        }
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run(Args::parse()).await {
+    match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -111,162 +182,152 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Args) -> anyhow::Result<()> {
-    if let Some(url) = &args.database_url
-        && !args.backend.accepts(url)
-    {
-        bail!(
-            "--database-url does not match --backend {}",
-            args.backend.name()
-        );
-    }
-    // Declared before the server so it is dropped after the server has stopped.
-    let scratch = match (args.backend, &args.database_url) {
-        (Backend::Postgres, None) => Some(ScratchDatabase::create(&args.admin_url)?),
-        _ => None,
-    };
-    let database_url = args
-        .database_url
-        .as_deref()
-        .or(scratch.as_ref().map(ScratchDatabase::url));
-
-    let mut server = Server::spawn(&args.server_bin, database_url)?;
-    let client = reqwest::Client::builder()
-        .timeout(REQUEST_TIMEOUT)
-        .build()?;
-    server.wait_ready(&client).await?;
-    let api = Api::new(client, server.base_url());
-
-    let result = run_scenarios(&args, &api, server.pid()).await;
-    if result.is_ok() {
-        print_memory(args.backend, &procfs::memory(&server.pid())?);
-    }
-    print_server_log(&server.log());
-    result
+/// The database and data directory a run's servers use. The scratch database is
+/// dropped with it, so it must outlive every server started from the launcher.
+struct Setup {
+    launcher: Launcher,
+    _scratch: Option<ScratchDatabase>,
+    client: reqwest::Client,
 }
 
-async fn run_scenarios(args: &Args, api: &Api, server_pid: String) -> anyhow::Result<()> {
-    let plan = Plan {
-        backend: args.backend.name(),
-        server_pid,
-        concurrency: usize::from(args.concurrency),
-        duration: Duration::from_secs(args.duration_secs),
-    };
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    println!(
-        "{}: concurrency {}, {} s per scenario, {cores} cores shared by server and bench; \
-         targets at c=16 on 2 cores: reads >= {TARGET_READS_PER_SECOND} req/s, \
-         writes >= {TARGET_WRITES_PER_SECOND} req/s, p99 < {TARGET_P99_MS} ms",
-        plan.backend, plan.concurrency, args.duration_secs
-    );
+impl Setup {
+    fn new(common: &Common) -> anyhow::Result<Self> {
+        if let Some(url) = &common.database_url
+            && !common.backend.accepts(url)
+        {
+            bail!(
+                "--database-url does not match --backend {}",
+                common.backend.name()
+            );
+        }
+        let scratch = match (common.backend, &common.database_url) {
+            (Backend::Postgres, None) => Some(ScratchDatabase::create(&common.admin_url)?),
+            _ => None,
+        };
+        let database_url = common
+            .database_url
+            .as_deref()
+            .or(scratch.as_ref().map(ScratchDatabase::url));
+        let launcher = Launcher::new(&common.server_bin, database_url)?;
+        let client = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .context("building the HTTP client")?;
+        Ok(Self {
+            launcher,
+            _scratch: scratch,
+            client,
+        })
+    }
 
-    // One account per scenario, so the writes do not grow the account the reads list.
-    let writer = workload::register(api, "writer").await?;
-    let reader = workload::register(api, "reader").await?;
-    let completer = workload::register(api, "completer").await?;
-    seed(&reader, args.seed_tasks as usize, plan.concurrency).await?;
+    async fn start(&self) -> anyhow::Result<(Server, Duration)> {
+        let mut server = self.launcher.start()?;
+        let ready = server.wait_ready(&self.client).await?;
+        Ok((server, ready))
+    }
 
-    let creators = plan.workers(|_| CreateTask::new(writer.clone()));
-    plan.measure("createTask", Kind::Write, creators).await?;
+    fn api(&self, server: &Server) -> Api {
+        Api::new(self.client.clone(), server.base_url())
+    }
+}
 
-    let listers = plan.workers(|_| ListTasks::new(reader.clone()));
-    plan.measure("tasks(first: 50)", Kind::Read, listers)
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.mode {
+        None => {
+            let setup = Setup::new(&cli.common)?;
+            standard::run(&setup, &cli.common, &cli.scenarios).await
+        }
+        Some(Mode::Sustained(args)) => sustained_mode(&args).await,
+        Some(Mode::Sweep(args)) => sweep_mode(&args).await,
+        Some(Mode::Subscribers(args)) => subscribers_mode(&args).await,
+    }
+}
+
+async fn sustained_mode(args: &SustainedArgs) -> anyhow::Result<()> {
+    let common = &args.common;
+    let backend = common.backend.name();
+    let setup = Setup::new(common)?;
+    let (server, _) = setup.start().await?;
+    let outcome = async {
+        let writer = sustained::writer(&setup.api(&server)).await?;
+        let outbox = backlog::Outbox::connect(setup.launcher.database_url()).await?;
+        let plan = plan(backend, &server, args.duration_secs);
+        let concurrency = usize::from(args.concurrency);
+        let result = sustained::run(plan, writer, concurrency, &outbox).await;
+        outbox.close().await;
+        write_json(common, "sustained", &result?)
+    }
+    .await;
+    finish(&server, outcome)
+}
+
+async fn sweep_mode(args: &SweepArgs) -> anyhow::Result<()> {
+    let common = &args.common;
+    let setup = Setup::new(common)?;
+    let (server, _) = setup.start().await?;
+    let outcome = async {
+        let plan = plan(common.backend.name(), &server, args.duration_secs);
+        let seed_tasks = args.seed_tasks as usize;
+        let result = sweep::run(&plan, &setup.api(&server), &args.levels, seed_tasks).await?;
+        write_json(common, "sweep", &result)
+    }
+    .await;
+    finish(&server, outcome)
+}
+
+async fn subscribers_mode(args: &SubscribersArgs) -> anyhow::Result<()> {
+    let common = &args.common;
+    let setup = Setup::new(common)?;
+    let (server, _) = setup.start().await?;
+    let outcome = async {
+        let settings = subscribers::Settings {
+            levels: args.levels.clone(),
+            reminders: args.reminders as usize,
+            spread: Duration::from_secs(args.spread_secs),
+        };
+        let result = subscribers::run(
+            common.backend.name(),
+            &setup.api(&server),
+            server.base_url(),
+            &server.pid(),
+            &settings,
+        )
         .await?;
-
-    let mut series = Vec::with_capacity(plan.concurrency);
-    for n in 0..plan.concurrency {
-        series.push(CompleteSeries::start(completer.clone(), n).await?);
+        write_json(common, "subscribers", &result)
     }
-    plan.measure("completeTask", Kind::Write, series).await
+    .await;
+    finish(&server, outcome)
 }
 
-async fn seed(reader: &Api, tasks: usize, concurrency: usize) -> anyhow::Result<()> {
-    let started = Instant::now();
-    workload::seed_tasks(reader, tasks, concurrency).await?;
-    let listed = workload::count_tasks(reader).await?;
-    ensure!(
-        listed == tasks,
-        "seeded {tasks} tasks but the account lists {listed}"
-    );
-    println!(
-        "seeded {tasks} tasks in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-struct Plan {
-    backend: &'static str,
-    server_pid: String,
-    concurrency: usize,
-    duration: Duration,
-}
-
-impl Plan {
-    fn workers<O>(&self, make: impl FnMut(usize) -> O) -> Vec<O> {
-        (0..self.concurrency).map(make).collect()
-    }
-
-    async fn measure<O: Operation>(
-        &self,
-        name: &str,
-        kind: Kind,
-        workers: Vec<O>,
-    ) -> anyhow::Result<()> {
-        let server_cpu = procfs::cpu_time(&self.server_pid)?;
-        let bench_cpu = procfs::cpu_time("self")?;
-        let outcome = scenario::run(workers, self.duration).await?;
-        // Client and server share the cores, so how they split them matters.
-        let cores = |before: Duration, after: Duration| {
-            after.saturating_sub(before).as_secs_f64() / outcome.elapsed.as_secs_f64()
-        };
-        let cpu = Cpu {
-            server_cores: cores(server_cpu, procfs::cpu_time(&self.server_pid)?),
-            bench_cores: cores(bench_cpu, procfs::cpu_time("self")?),
-        };
-        print_row(self, name, kind, &outcome, &cpu);
-        Ok(())
+fn plan(backend: &'static str, server: &Server, duration_secs: u64) -> Plan {
+    Plan {
+        backend,
+        server_pid: server.pid(),
+        duration: Duration::from_secs(duration_secs),
     }
 }
 
-/// CPU used during a scenario, in cores (CPU seconds per wall-clock second).
-struct Cpu {
-    server_cores: f64,
-    bench_cores: f64,
+fn write_json<T: serde::Serialize>(
+    common: &Common,
+    mode: &'static str,
+    body: &T,
+) -> anyhow::Result<()> {
+    let Some(path) = &common.json else {
+        return Ok(());
+    };
+    let meta = report::Meta {
+        mode,
+        backend: common.backend.name(),
+        server_bin: &common.server_bin,
+    };
+    report::write(path, &meta, body)
 }
 
-fn print_row(plan: &Plan, name: &str, kind: Kind, outcome: &Outcome, cpu: &Cpu) {
-    let ms = |micros: u64| micros as f64 / 1_000.0;
-    let latency = &outcome.latency;
-    println!(
-        "{:<9} {name:<17} c={:<3} {:>7} req {:>8.1} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  \
-         max {:>7.2} ms  errors {:<5} cpu: server {:.2} bench {:.2}  \
-         [target >= {} req/s, p99 < {TARGET_P99_MS} ms]",
-        plan.backend,
-        plan.concurrency,
-        outcome.successes() + outcome.errors,
-        outcome.per_second(),
-        ms(latency.value_at_quantile(0.50)),
-        ms(latency.value_at_quantile(0.99)),
-        ms(latency.max()),
-        outcome.errors,
-        cpu.server_cores,
-        cpu.bench_cores,
-        kind.target_per_second(),
-    );
-    if let Some(error) = &outcome.first_error {
-        println!("{:<9} first error: {error}", plan.backend);
-    }
-}
-
-fn print_memory(backend: Backend, memory: &Memory) {
-    let mib = |kib: u64| kib as f64 / 1024.0;
-    println!(
-        "{:<9} server memory: peak RSS (VmHWM) {:.1} MiB, RSS at end {:.1} MiB",
-        backend.name(),
-        mib(memory.peak_kib),
-        mib(memory.current_kib)
-    );
+/// Shows what the server logged, whether or not the run succeeded, and passes the
+/// outcome on.
+fn finish(server: &Server, outcome: anyhow::Result<()>) -> anyhow::Result<()> {
+    print_server_log(&server.log());
+    outcome
 }
 
 /// The server runs with RUST_LOG=warn, so anything it logged deserves a look.

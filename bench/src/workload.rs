@@ -70,6 +70,12 @@ struct Completion {
 
 /// Registers a fresh account and returns the API signed in as it.
 pub async fn register(api: &Api, role: &str) -> anyhow::Result<Api> {
+    Ok(register_with_token(api, role).await?.0)
+}
+
+/// Registers a fresh account; returns the API signed in as it and its session token
+/// (which websockets present in `connection_init`).
+pub async fn register_with_token(api: &Api, role: &str) -> anyhow::Result<(Api, String)> {
     let email = format!(
         "loadbench-{role}-{}-{}@example.com",
         std::process::id(),
@@ -84,7 +90,8 @@ pub async fn register(api: &Api, role: &str) -> anyhow::Result<Api> {
         .call(REGISTER, json!({ "input": input }))
         .await
         .with_context(|| format!("registering the {role} account"))?;
-    Ok(api.signed_in(&data.register.token))
+    let token = data.register.token;
+    Ok((api.signed_in(&token), token))
 }
 
 /// Creates `count` tasks on `concurrency` parallel connections.

@@ -1,0 +1,139 @@
+//! One measured scenario: run the workers, note the CPU both processes used, print one
+//! row and hand the figures back for the JSON report.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::procfs;
+use crate::scenario::{self, Operation, Outcome};
+
+/// Targets from the issue, for 16 concurrent clients on 2 cores; printed for context.
+pub const TARGET_READS_PER_SECOND: u64 = 5_000;
+pub const TARGET_WRITES_PER_SECOND: u64 = 1_000;
+pub const TARGET_P99_MS: u64 = 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Read,
+    Write,
+}
+
+impl Kind {
+    fn target_per_second(self) -> u64 {
+        match self {
+            Self::Read => TARGET_READS_PER_SECOND,
+            Self::Write => TARGET_WRITES_PER_SECOND,
+        }
+    }
+}
+
+/// The figures of one scenario at one concurrency, as printed and as written to JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct Measurement {
+    pub backend: &'static str,
+    pub scenario: String,
+    pub kind: Kind,
+    pub concurrency: usize,
+    pub seconds: f64,
+    pub requests: u64,
+    pub req_per_s: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub errors: u64,
+    pub first_error: Option<String>,
+    /// CPU used during the scenario, in cores (CPU seconds per wall-clock second):
+    /// client and server share the cores, so how they split them matters.
+    pub server_cores: f64,
+    pub bench_cores: f64,
+}
+
+pub struct Plan {
+    pub backend: &'static str,
+    pub server_pid: String,
+    pub duration: Duration,
+}
+
+impl Plan {
+    pub async fn measure<O: Operation>(
+        &self,
+        name: &str,
+        kind: Kind,
+        workers: Vec<O>,
+    ) -> anyhow::Result<Measurement> {
+        let concurrency = workers.len();
+        let server_cpu = procfs::cpu_time(&self.server_pid)?;
+        let bench_cpu = procfs::cpu_time("self")?;
+        let outcome = scenario::run(workers, self.duration).await?;
+        let cores = |before: Duration, after: Duration| {
+            after.saturating_sub(before).as_secs_f64() / outcome.elapsed.as_secs_f64()
+        };
+        let server_cores = cores(server_cpu, procfs::cpu_time(&self.server_pid)?);
+        let bench_cores = cores(bench_cpu, procfs::cpu_time("self")?);
+        let measurement = summarise(
+            self.backend,
+            name,
+            kind,
+            concurrency,
+            &outcome,
+            server_cores,
+            bench_cores,
+        );
+        print_row(&measurement);
+        Ok(measurement)
+    }
+}
+
+fn summarise(
+    backend: &'static str,
+    name: &str,
+    kind: Kind,
+    concurrency: usize,
+    outcome: &Outcome,
+    server_cores: f64,
+    bench_cores: f64,
+) -> Measurement {
+    let ms = |micros: u64| micros as f64 / 1_000.0;
+    let latency = &outcome.latency;
+    Measurement {
+        backend,
+        scenario: name.to_owned(),
+        kind,
+        concurrency,
+        seconds: outcome.elapsed.as_secs_f64(),
+        requests: outcome.successes() + outcome.errors,
+        req_per_s: outcome.per_second(),
+        p50_ms: ms(latency.value_at_quantile(0.50)),
+        p99_ms: ms(latency.value_at_quantile(0.99)),
+        max_ms: ms(latency.max()),
+        errors: outcome.errors,
+        first_error: outcome.first_error.clone(),
+        server_cores,
+        bench_cores,
+    }
+}
+
+fn print_row(m: &Measurement) {
+    println!(
+        "{:<9} {:<25} c={:<3} {:>7} req {:>8.1} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  \
+         max {:>7.2} ms  errors {:<5} cpu: server {:.2} bench {:.2}  \
+         [target >= {} req/s, p99 < {TARGET_P99_MS} ms]",
+        m.backend,
+        m.scenario,
+        m.concurrency,
+        m.requests,
+        m.req_per_s,
+        m.p50_ms,
+        m.p99_ms,
+        m.max_ms,
+        m.errors,
+        m.server_cores,
+        m.bench_cores,
+        m.kind.target_per_second(),
+    );
+    if let Some(error) = &m.first_error {
+        println!("{:<9} first error: {error}", m.backend);
+    }
+}
