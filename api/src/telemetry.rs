@@ -3,6 +3,7 @@ use std::io::IsTerminal as _;
 use std::sync::OnceLock;
 
 use opentelemetry::propagation::TextMapPropagator as _;
+use opentelemetry::trace::TraceContextExt as _;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithExportConfig as _;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
@@ -125,6 +126,25 @@ pub fn continue_trace(span: &tracing::Span, traceparent: Option<&str>, tracestat
     }
     let context = TraceContextPropagator::new().extract(&carrier);
     let _ = span.set_parent(context);
+}
+
+/// Makes `span`, which handles a batch of events, part of their traces: a child of the
+/// first event's trace and linked to every other event's, as OpenTelemetry's messaging
+/// conventions do for batch consumers.
+pub fn continue_traces<'a>(span: &tracing::Span, traceparents: impl IntoIterator<Item = &'a str>) {
+    let mut traceparents = traceparents.into_iter();
+    let Some(first) = traceparents.next() else {
+        return;
+    };
+    continue_trace(span, Some(first), None);
+    for traceparent in traceparents {
+        let carrier = HashMap::from([("traceparent".to_owned(), traceparent.to_owned())]);
+        let context = TraceContextPropagator::new().extract(&carrier);
+        let linked = context.span().span_context().clone();
+        if linked.is_valid() {
+            span.add_link(linked);
+        }
+    }
 }
 
 /// The W3C `traceparent` of the current span, when spans are exported; events carry it

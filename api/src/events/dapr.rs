@@ -13,23 +13,30 @@ use chrono::{DateTime, Utc};
 use dapr::client::{ClientOptions, TonicClientWithAuth};
 use dapr::dapr::proto::common::v1::{InvokeRequest, InvokeResponse};
 use dapr::dapr::proto::runtime::v1::app_callback_server::{AppCallback, AppCallbackServer};
+use dapr::dapr::proto::runtime::v1::topic_event_bulk_request_entry::Event as BulkEvent;
 use dapr::dapr::proto::runtime::v1::topic_event_response::TopicEventResponseStatus;
 use dapr::dapr::proto::runtime::v1::{
-    BindingEventRequest, BindingEventResponse, JobEventRequest, JobEventResponse,
-    ListInputBindingsResponse, ListTopicSubscriptionsResponse, TopicEventBulkRequest,
-    TopicEventBulkResponse, TopicEventRequest, TopicEventResponse, TopicSubscription,
+    BindingEventRequest, BindingEventResponse, BulkSubscribeConfig, JobEventRequest,
+    JobEventResponse, ListInputBindingsResponse, ListTopicSubscriptionsResponse,
+    TopicEventBulkRequest, TopicEventBulkRequestEntry, TopicEventBulkResponse,
+    TopicEventBulkResponseEntry, TopicEventCeRequest, TopicEventRequest, TopicEventResponse,
+    TopicSubscription,
 };
 use secrecy::{ExposeSecret as _, SecretString};
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
-use super::{BusError, CronHandler, Dispatcher, EventBus, Outcome};
+use super::{BatchOutcome, BusError, CronHandler, Dispatcher, EventBus, Outcome};
 use crate::domain::event::{CloudEvent, JSON_CONTENT_TYPE, SPEC_VERSION, topic};
 
 /// The input binding that triggers the reminder sweep.
 pub const REMINDER_CRON_BINDING: &str = "reminder-cron";
 const CLOUDEVENTS_CONTENT_TYPE: &str = "application/cloudevents+json";
+/// A bulk delivery holds at most this many events, and the sidecar waits at most this
+/// long to fill one: the consumers' batch, traded against a little latency.
+const BULK_MAX_EVENTS: i32 = 100;
+const BULK_MAX_AWAIT_MS: i32 = 50;
 
 /// Publishes to Dapr pub/sub through the sidecar. Connects on first use and again after
 /// a failure, so the service starts (and keeps its outbox) while the sidecar is away.
@@ -51,7 +58,16 @@ impl DaprBus {
 
 #[async_trait]
 impl EventBus for DaprBus {
-    async fn publish(&self, topic: &str, event: &CloudEvent) -> Result<(), BusError> {
+    async fn publish(&self, topic: &str, events: &[CloudEvent]) -> Result<(), BusError> {
+        for event in events {
+            self.publish_one(topic, event).await?;
+        }
+        Ok(())
+    }
+}
+
+impl DaprBus {
+    async fn publish_one(&self, topic: &str, event: &CloudEvent) -> Result<(), BusError> {
         let body = serde_json::to_vec(event).map_err(|e| BusError::Unavailable(e.to_string()))?;
         let mut slot = self.client.lock().await;
         if slot.is_none() {
@@ -128,6 +144,30 @@ impl Callback {
 
 /// Rebuilds the CloudEvent that the sidecar delivers field by field.
 fn event_from_request(request: &TopicEventRequest) -> Result<CloudEvent, String> {
+    event_from_fields(&TopicEventCeRequest {
+        id: request.id.clone(),
+        source: request.source.clone(),
+        r#type: request.r#type.clone(),
+        spec_version: request.spec_version.clone(),
+        data_content_type: request.data_content_type.clone(),
+        data: request.data.clone(),
+        extensions: request.extensions.clone(),
+    })
+}
+
+/// One entry of a bulk delivery: a CloudEvent field by field, or the structured
+/// CloudEvent's JSON as the relay published it.
+fn event_from_bulk_entry(entry: &TopicEventBulkRequestEntry) -> Result<CloudEvent, String> {
+    match &entry.event {
+        Some(BulkEvent::CloudEvent(fields)) => event_from_fields(fields),
+        Some(BulkEvent::Bytes(json)) => {
+            serde_json::from_slice(json).map_err(|e| format!("not a CloudEvent: {e}"))
+        }
+        None => Err("the entry carries no event".to_owned()),
+    }
+}
+
+fn event_from_fields(request: &TopicEventCeRequest) -> Result<CloudEvent, String> {
     let id = request
         .id
         .parse()
@@ -169,6 +209,13 @@ fn event_from_request(request: &TopicEventRequest) -> Result<CloudEvent, String>
     })
 }
 
+fn bulk_status(entry_id: &str, status: TopicEventResponseStatus) -> TopicEventBulkResponseEntry {
+    TopicEventBulkResponseEntry {
+        entry_id: entry_id.to_owned(),
+        status: status.into(),
+    }
+}
+
 fn topic_response(status: TopicEventResponseStatus) -> Response<TopicEventResponse> {
     Response::new(TopicEventResponse {
         status: status.into(),
@@ -196,6 +243,13 @@ impl AppCallback for Callback {
                 pubsub_name: self.pubsub.clone(),
                 topic: topic.to_owned(),
                 metadata: HashMap::new(),
+                // The sidecar hands events over in batches, which the consumers apply
+                // in one transaction each.
+                bulk_subscribe: Some(BulkSubscribeConfig {
+                    enabled: true,
+                    max_messages_count: BULK_MAX_EVENTS,
+                    max_await_duration_ms: BULK_MAX_AWAIT_MS,
+                }),
                 ..Default::default()
             })
             .collect();
@@ -254,9 +308,37 @@ impl AppCallback for Callback {
 
     async fn on_bulk_topic_event(
         &self,
-        _request: Request<TopicEventBulkRequest>,
+        request: Request<TopicEventBulkRequest>,
     ) -> Result<Response<TopicEventBulkResponse>, Status> {
-        Err(Status::unimplemented("bulk subscriptions are not used"))
+        let request = request.into_inner();
+        let mut statuses = Vec::with_capacity(request.entries.len());
+        let mut delivered = Vec::with_capacity(request.entries.len());
+        for entry in &request.entries {
+            match event_from_bulk_entry(entry) {
+                Ok(event) => delivered.push((entry.entry_id.clone(), event)),
+                Err(error) => {
+                    let dropped = self.dispatcher.count_drop(&request.topic);
+                    tracing::error!(topic = %request.topic, entry_id = %entry.entry_id, %error, dropped_total = dropped, "malformed event dropped");
+                    statuses.push(bulk_status(&entry.entry_id, TopicEventResponseStatus::Drop));
+                }
+            }
+        }
+        let events: Vec<CloudEvent> = delivered.iter().map(|(_, event)| event.clone()).collect();
+        let outcome = self
+            .dispatcher
+            .dispatch_batch(&request.topic, &events)
+            .await;
+        statuses.extend(delivered.iter().map(|(entry_id, event)| {
+            let status = match &outcome {
+                BatchOutcome::Retry => TopicEventResponseStatus::Retry,
+                BatchOutcome::Applied { dropped } if dropped.contains(&event.id) => {
+                    TopicEventResponseStatus::Drop
+                }
+                BatchOutcome::Applied { .. } => TopicEventResponseStatus::Success,
+            };
+            bulk_status(entry_id, status)
+        }));
+        Ok(Response::new(TopicEventBulkResponse { statuses }))
     }
 
     async fn on_job_event(

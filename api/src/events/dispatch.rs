@@ -6,33 +6,48 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use tracing::Instrument as _;
+use uuid::Uuid;
 
-use crate::domain::event::{CloudEvent, topic};
-use crate::service::{ApplyError, AuditService, NotificationService};
+use crate::domain::event::{CloudEvent, EventError, topic};
+use crate::service::{AuditService, NotificationService};
+use crate::store::StoreDbError;
 
+/// A consumer could not apply a batch; none of it was applied, and all of it may be
+/// delivered again.
 #[derive(Debug, thiserror::Error)]
-pub enum ConsumerError {
-    /// Worth retrying: storage or a dependency failed.
-    #[error("transient failure: {0}")]
-    Transient(String),
-    /// Never applicable: retrying cannot help.
-    #[error("malformed event: {0}")]
-    Malformed(String),
+#[error("transient failure: {0}")]
+pub struct ConsumerError(#[from] StoreDbError);
+
+/// An event a consumer can never apply: retrying cannot help, so it is dropped.
+#[derive(Debug)]
+pub struct Rejected {
+    pub event_id: Uuid,
+    pub reason: EventError,
 }
 
 #[async_trait]
 pub trait Consumer: Send + Sync {
     fn topic(&self) -> &'static str;
-    /// Applies the event. Must be idempotent by event id.
-    async fn handle(&self, event: &CloudEvent) -> Result<(), ConsumerError>;
+    /// Applies a batch of events in order, in one transaction, each at most once (by
+    /// event id, so a batch delivered again changes nothing). Returns the events it
+    /// rejected; every other event of the batch is applied. On error nothing is.
+    async fn handle(&self, events: &[CloudEvent]) -> Result<Vec<Rejected>, ConsumerError>;
 }
 
-/// What became of a delivered event; maps onto Dapr's SUCCESS, RETRY and DROP.
+/// What became of one delivered event; maps onto Dapr's SUCCESS, RETRY and DROP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Success,
     Retry,
     Drop,
+}
+
+/// What became of a batch: applied (except the events dropped as malformed), or to be
+/// delivered again as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchOutcome {
+    Applied { dropped: Vec<Uuid> },
+    Retry,
 }
 
 #[derive(Clone, Default)]
@@ -49,32 +64,56 @@ impl Dispatcher {
         }
     }
 
+    /// Hands one event to the consumers of its topic.
     pub async fn dispatch(&self, topic: &str, event: &CloudEvent) -> Outcome {
+        match self
+            .dispatch_batch(topic, std::slice::from_ref(event))
+            .await
+        {
+            BatchOutcome::Applied { dropped } if dropped.is_empty() => Outcome::Success,
+            BatchOutcome::Applied { .. } => Outcome::Drop,
+            BatchOutcome::Retry => Outcome::Retry,
+        }
+    }
+
+    /// Hands a batch of events of one topic, in order, to the consumers of that topic.
+    pub async fn dispatch_batch(&self, topic: &str, events: &[CloudEvent]) -> BatchOutcome {
+        let mut dropped = Vec::new();
+        if events.is_empty() {
+            return BatchOutcome::Applied { dropped };
+        }
         for consumer in self.consumers.iter().filter(|c| c.topic() == topic) {
             let span = tracing::info_span!(
                 "event.consume",
                 otel.name = %format!("consume {topic}"),
                 otel.kind = "consumer",
-                event_id = %event.id,
-                event_type = %event.event_type,
+                events = events.len(),
+                event_id = tracing::field::Empty,
             );
-            crate::telemetry::continue_trace(&span, event.traceparent.as_deref(), None);
-            match consumer.handle(event).instrument(span).await {
-                Ok(()) => {}
-                Err(ConsumerError::Transient(error)) => {
+            if let [event] = events {
+                span.record("event_id", tracing::field::display(event.id));
+            }
+            crate::telemetry::continue_traces(
+                &span,
+                events.iter().filter_map(|e| e.traceparent.as_deref()),
+            );
+            match consumer.handle(events).instrument(span).await {
+                Ok(rejected) => {
+                    for Rejected { event_id, reason } in rejected {
+                        let total = self.count_drop(topic);
+                        tracing::error!(%event_id, %topic, error = %reason, dropped_total = total, "event dropped");
+                        dropped.push(event_id);
+                    }
+                }
+                Err(error) => {
                     metrics::counter!(crate::metrics::CONSUMER_RETRIES, "topic" => topic_label(topic))
                         .increment(1);
-                    tracing::warn!(event_id = %event.id, %topic, %error, "event not applied; will retry");
-                    return Outcome::Retry;
-                }
-                Err(ConsumerError::Malformed(error)) => {
-                    let dropped = self.count_drop(topic);
-                    tracing::error!(event_id = %event.id, %topic, %error, dropped_total = dropped, "event dropped");
-                    return Outcome::Drop;
+                    tracing::warn!(events = events.len(), first_event_id = ?events.first().map(|e| e.id), %topic, %error, "events not applied; will retry");
+                    return BatchOutcome::Retry;
                 }
             }
         }
-        Outcome::Success
+        BatchOutcome::Applied { dropped }
     }
 
     /// Counts an event dropped as malformed; returns the count since start-up.
@@ -117,12 +156,8 @@ impl Consumer for AuditConsumer {
         topic::AUDIT
     }
 
-    async fn handle(&self, event: &CloudEvent) -> Result<(), ConsumerError> {
-        self.audit
-            .apply(event)
-            .await
-            .map(|_| ())
-            .map_err(apply_error)
+    async fn handle(&self, events: &[CloudEvent]) -> Result<Vec<Rejected>, ConsumerError> {
+        Ok(rejected(events, self.audit.apply_batch(events).await?))
     }
 }
 
@@ -143,17 +178,24 @@ impl Consumer for ReminderConsumer {
         topic::REMINDERS
     }
 
-    async fn handle(&self, event: &CloudEvent) -> Result<(), ConsumerError> {
-        self.notifications
-            .apply_reminder(event)
-            .await
-            .map_err(apply_error)
+    async fn handle(&self, events: &[CloudEvent]) -> Result<Vec<Rejected>, ConsumerError> {
+        Ok(rejected(
+            events,
+            self.notifications.apply_reminders(events).await?,
+        ))
     }
 }
 
-fn apply_error(error: ApplyError) -> ConsumerError {
-    match error {
-        ApplyError::Malformed(e) => ConsumerError::Malformed(e.to_string()),
-        ApplyError::Storage(e) => ConsumerError::Transient(e.to_string()),
-    }
+/// The events whose outcome was an error, beside the error.
+fn rejected<T>(events: &[CloudEvent], outcomes: Vec<Result<T, EventError>>) -> Vec<Rejected> {
+    events
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(event, outcome)| {
+            outcome.err().map(|reason| Rejected {
+                event_id: event.id,
+                reason,
+            })
+        })
+        .collect()
 }

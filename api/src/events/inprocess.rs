@@ -1,9 +1,10 @@
 use async_trait::async_trait;
 
-use super::{BusError, Dispatcher, EventBus, Outcome};
+use super::{BatchOutcome, BusError, Dispatcher, EventBus};
 use crate::domain::event::CloudEvent;
 
-/// Delivers events to the consumers inside this process.
+/// Delivers events to the consumers inside this process, a batch at a time, so that a
+/// consumer applies a whole batch in one transaction.
 pub struct InProcessBus {
     dispatcher: Dispatcher,
 }
@@ -16,12 +17,12 @@ impl InProcessBus {
 
 #[async_trait]
 impl EventBus for InProcessBus {
-    async fn publish(&self, topic: &str, event: &CloudEvent) -> Result<(), BusError> {
-        match self.dispatcher.dispatch(topic, event).await {
+    async fn publish(&self, topic: &str, events: &[CloudEvent]) -> Result<(), BusError> {
+        match self.dispatcher.dispatch_batch(topic, events).await {
             // A dropped event is logged and counted by the dispatcher; retrying it would
             // only block the events behind it.
-            Outcome::Success | Outcome::Drop => Ok(()),
-            Outcome::Retry => Err(BusError::Unavailable(
+            BatchOutcome::Applied { .. } => Ok(()),
+            BatchOutcome::Retry => Err(BusError::Unavailable(
                 "a consumer asked to retry".to_owned(),
             )),
         }

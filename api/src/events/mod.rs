@@ -9,7 +9,10 @@ mod relay;
 
 use async_trait::async_trait;
 
-pub use dispatch::{AuditConsumer, Consumer, ConsumerError, Dispatcher, Outcome, ReminderConsumer};
+pub use dispatch::{
+    AuditConsumer, BatchOutcome, Consumer, ConsumerError, Dispatcher, Outcome, Rejected,
+    ReminderConsumer,
+};
 pub use inprocess::InProcessBus;
 pub use relay::Relay;
 
@@ -31,5 +34,7 @@ pub trait CronHandler: Send + Sync {
 /// idempotent by event id.
 #[async_trait]
 pub trait EventBus: Send + Sync {
-    async fn publish(&self, topic: &str, event: &CloudEvent) -> Result<(), BusError>;
+    /// Publishes events of one topic in order. On error any of them may have gone out;
+    /// the relay publishes them all again.
+    async fn publish(&self, topic: &str, events: &[CloudEvent]) -> Result<(), BusError>;
 }

@@ -108,13 +108,13 @@ impl Relay {
         if rows.is_empty() {
             return Step::Drained;
         }
-        let full = rows.len() as u64 == BATCH;
-        let mut published = Vec::with_capacity(rows.len());
-        let mut step = if full {
+        let mut step = if rows.len() as u64 == BATCH {
             Step::Progressed
         } else {
             Step::Drained
         };
+        let mut published = Vec::with_capacity(rows.len());
+        let mut run = Run::default();
         for row in rows {
             let event: CloudEvent = match serde_json::from_str(&row.payload) {
                 Ok(event) => event,
@@ -131,18 +131,16 @@ impl Relay {
                     continue;
                 }
             };
-            if let Err(error) = self.bus.publish(&row.topic, &event).await {
-                metrics::counter!(crate::metrics::OUTBOX_PUBLISH_FAILURES).increment(1);
-                tracing::warn!(seq = row.seq, event_id = %event.id, %error, "publish failed; will retry");
-                let _ =
-                    store::outbox::record_failure(self.db.writer(), row.seq, &error.to_string())
-                        .await;
-                // Stop here: the rows behind this one must not overtake it.
+            if run.topic.as_deref().is_some_and(|topic| topic != row.topic)
+                && !self.publish_run(&mut run, &mut published).await
+            {
                 step = Step::Failed;
                 break;
             }
-            tracing::debug!(seq = row.seq, event_id = %event.id, topic = %row.topic, "event published");
-            published.push(row.seq);
+            run.push(row.topic, row.seq, event);
+        }
+        if !matches!(step, Step::Failed) && !self.publish_run(&mut run, &mut published).await {
+            step = Step::Failed;
         }
         // Marked once per batch: a crash before this line publishes the batch again,
         // which idempotent consumers absorb, and a commit per event would halve the rate.
@@ -153,5 +151,44 @@ impl Relay {
             return Step::Failed;
         }
         step
+    }
+
+    /// Publishes a run of events of one topic as one batch and empties it; false when
+    /// the bus refused it, after which the rows behind it must not overtake it.
+    async fn publish_run(&self, run: &mut Run, published: &mut Vec<i64>) -> bool {
+        let Some(topic) = run.topic.take() else {
+            return true;
+        };
+        let seqs = std::mem::take(&mut run.seqs);
+        let events = std::mem::take(&mut run.events);
+        let (Some(&first_seq), Some(first_event)) = (seqs.first(), events.first()) else {
+            return true;
+        };
+        if let Err(error) = self.bus.publish(&topic, &events).await {
+            metrics::counter!(crate::metrics::OUTBOX_PUBLISH_FAILURES).increment(1);
+            tracing::warn!(seq = first_seq, event_id = %first_event.id, events = events.len(), %error, "publish failed; will retry");
+            let _ = store::outbox::record_failure(self.db.writer(), first_seq, &error.to_string())
+                .await;
+            return false;
+        }
+        tracing::debug!(%topic, events = events.len(), first_seq, "events published");
+        published.extend(seqs);
+        true
+    }
+}
+
+/// Consecutive outbox rows of one topic, published together.
+#[derive(Default)]
+struct Run {
+    topic: Option<String>,
+    seqs: Vec<i64>,
+    events: Vec<CloudEvent>,
+}
+
+impl Run {
+    fn push(&mut self, topic: String, seq: i64, event: CloudEvent) {
+        self.topic.get_or_insert(topic);
+        self.seqs.push(seq);
+        self.events.push(event);
     }
 }

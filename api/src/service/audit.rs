@@ -12,7 +12,7 @@ use super::hub::UserHub;
 use crate::domain::event::{AuditAction, CloudEvent, EventError, Source, changed_fields};
 use crate::store::audit::AuditFilter;
 use crate::store::entities::audit_entry;
-use crate::store::{self, Db};
+use crate::store::{self, Db, StoreDbError};
 
 /// The name this consumer records applied events under.
 const CONSUMER: &str = "audit";
@@ -80,50 +80,54 @@ impl AuditService {
 
     /// Records the change an event describes, at most once per event.
     pub async fn apply(&self, event: &CloudEvent) -> Result<Applied, ApplyError> {
-        let change = event.task_change_data()?;
-        let action = change.action;
-        let changed = match (action, &change.before, &change.after) {
-            (AuditAction::Update, Some(before), Some(after)) => {
-                Some(serde_json::json!(changed_fields(before, after)))
-            }
-            _ => None,
-        };
+        let mut outcomes = self.apply_batch(std::slice::from_ref(event)).await?;
+        Ok(outcomes.pop().unwrap_or(Ok(Applied::Duplicate))?)
+    }
+
+    /// Records the changes a batch of events describes, in one transaction and at most
+    /// once per event; returns what became of each event, in order. On error nothing is
+    /// recorded.
+    pub async fn apply_batch(
+        &self,
+        events: &[CloudEvent],
+    ) -> Result<Vec<Result<Applied, EventError>>, StoreDbError> {
+        let records: Vec<Result<Record, EventError>> = events.iter().map(Record::of).collect();
+        let ids: Vec<Uuid> = records
+            .iter()
+            .filter_map(|record| record.as_ref().ok().map(|r| r.event_id))
+            .collect();
         let tx = self.db.begin_write().await?;
-        if !store::processed_events::mark_processed(&tx, CONSUMER, event.id, Utc::now()).await? {
-            tx.commit().await?;
-            return Ok(Applied::Duplicate);
-        }
-        let entry = audit_entry::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            event_id: Set(event.id),
-            user_id: Set(change.user_id),
-            action: Set(action),
-            entity_type: Set("Task".to_owned()),
-            entity_id: Set(change.task_id),
-            before: Set(change.before),
-            after: Set(change.after),
-            changed_fields: Set(changed),
-            source: Set(change.source),
-            request_id: Set(change.request_id),
-            at: Set(event.time),
-        };
-        store::audit::insert(&tx, entry).await?;
-        // The same event that makes the audit entry tells open pages about the change.
-        let live = TaskChanged {
-            user_id: change.user_id,
-            task_id: change.task_id,
-            action,
-            source: change.source,
-            at: event.time,
-        };
-        let payload =
-            serde_json::to_string(&live).map_err(|e| EventError::Malformed(e.to_string()))?;
-        let fanned_out = store::signals::notify(&tx, TASK_CHANGES_CHANNEL, &payload).await?;
+        let mut unapplied =
+            store::processed_events::mark_processed(&tx, CONSUMER, &ids, Utc::now()).await?;
+        let mut entries = Vec::new();
+        let mut changes = Vec::new();
+        let outcomes = records
+            .into_iter()
+            .map(|record| {
+                let record = record?;
+                // `remove`, so that an event twice in one batch is recorded once.
+                if !unapplied.remove(&record.event_id) {
+                    return Ok(Applied::Duplicate);
+                }
+                entries.push(record.entry);
+                changes.push((record.live, record.payload));
+                Ok(Applied::Recorded)
+            })
+            .collect();
+        store::audit::insert_many(&tx, entries).await?;
+        // The same events that make the audit entries tell open pages about the changes.
+        let payloads: Vec<&str> = changes
+            .iter()
+            .map(|(_, payload)| payload.as_str())
+            .collect();
+        let fanned_out = store::signals::notify_all(&tx, TASK_CHANGES_CHANNEL, &payloads).await?;
         tx.commit().await?;
         if !fanned_out {
-            self.changes.publish(live.user_id, live);
+            for (live, _) in changes {
+                self.changes.publish(live.user_id, live);
+            }
         }
-        Ok(Applied::Recorded)
+        Ok(outcomes)
     }
 
     /// The actor's entries, newest first. Entries of deleted tasks stay listed.
@@ -173,5 +177,55 @@ impl AuditService {
 
     pub fn retention(&self) -> Duration {
         self.retention
+    }
+}
+
+/// What one event records: its audit entry, and the live change it announces.
+struct Record {
+    event_id: Uuid,
+    entry: audit_entry::ActiveModel,
+    live: TaskChanged,
+    payload: String,
+}
+
+impl Record {
+    fn of(event: &CloudEvent) -> Result<Self, EventError> {
+        let change = event.task_change_data()?;
+        let action = change.action;
+        let changed = match (action, &change.before, &change.after) {
+            (AuditAction::Update, Some(before), Some(after)) => {
+                Some(serde_json::json!(changed_fields(before, after)))
+            }
+            _ => None,
+        };
+        let live = TaskChanged {
+            user_id: change.user_id,
+            task_id: change.task_id,
+            action,
+            source: change.source,
+            at: event.time,
+        };
+        let payload =
+            serde_json::to_string(&live).map_err(|e| EventError::Malformed(e.to_string()))?;
+        let entry = audit_entry::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            event_id: Set(event.id),
+            user_id: Set(change.user_id),
+            action: Set(action),
+            entity_type: Set("Task".to_owned()),
+            entity_id: Set(change.task_id),
+            before: Set(change.before),
+            after: Set(change.after),
+            changed_fields: Set(changed),
+            source: Set(change.source),
+            request_id: Set(change.request_id),
+            at: Set(event.time),
+        };
+        Ok(Self {
+            event_id: event.id,
+            entry,
+            live,
+            payload,
+        })
     }
 }

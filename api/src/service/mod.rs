@@ -17,7 +17,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-pub use audit::AuditService;
+pub use audit::{Applied, AuditService};
 pub use auth::{AuthConfig, AuthService};
 pub use error::{ApplyError, ServiceError, ServiceResult};
 pub use notifications::{NotificationHub, NotificationService};

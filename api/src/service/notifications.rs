@@ -1,6 +1,9 @@
 //! Notifications: made from reminder events, listed in the notification center, and
 //! pushed live to the user's open subscriptions.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ActiveValue::Set;
 use serde::{Deserialize, Serialize};
@@ -8,11 +11,12 @@ use uuid::Uuid;
 
 use super::hub::UserHub;
 use super::pagination::{Cursor, Page, page_size};
-use super::{Actor, ApplyError, ServiceError, ServiceResult};
-use crate::domain::event::CloudEvent;
+use super::{Actor, ServiceError, ServiceResult};
+use crate::domain::event::{CloudEvent, EventError, ReminderDue};
 use crate::domain::notification::NotificationKind;
+use crate::domain::preferences::Preferences;
 use crate::store::entities::notification;
-use crate::store::{self, Db};
+use crate::store::{self, Db, StoreDbError};
 
 const CONSUMER: &str = "notifications";
 const ORDERING: &str = "notifications:CREATED_AT:DESC";
@@ -46,48 +50,57 @@ impl NotificationService {
         &self.hub
     }
 
-    /// Turns a reminder event into a REMINDER notification: once per task and due date,
-    /// and not at all when the user turned reminders off.
-    pub async fn apply_reminder(&self, event: &CloudEvent) -> Result<(), ApplyError> {
-        let reminder = event.reminder_data()?;
+    /// Turns reminder events into REMINDER notifications, in one transaction: once per
+    /// task and due date, and not at all for users who turned reminders off. Returns
+    /// what became of each event, in order; on error nothing is applied.
+    pub async fn apply_reminders(
+        &self,
+        events: &[CloudEvent],
+    ) -> Result<Vec<Result<(), EventError>>, StoreDbError> {
+        let reminders: Vec<Result<ReminderDue, EventError>> =
+            events.iter().map(CloudEvent::reminder_data).collect();
+        let ids: Vec<Uuid> = events
+            .iter()
+            .zip(&reminders)
+            .filter(|(_, reminder)| reminder.is_ok())
+            .map(|(event, _)| event.id)
+            .collect();
         let tx = self.db.begin_write().await?;
-        if !store::processed_events::mark_processed(&tx, CONSUMER, event.id, Utc::now()).await? {
-            tx.commit().await?;
-            return Ok(());
+        let mut unapplied =
+            store::processed_events::mark_processed(&tx, CONSUMER, &ids, Utc::now()).await?;
+        let mut preferences: HashMap<Uuid, Preferences> = HashMap::new();
+        let mut created = Vec::new();
+        for (event, reminder) in events.iter().zip(&reminders) {
+            let Ok(reminder) = reminder else { continue };
+            // `remove`, so that an event twice in one batch is applied once.
+            if !unapplied.remove(&event.id) {
+                continue;
+            }
+            let preferences = match preferences.entry(reminder.user_id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    slot.insert(store::preferences::get(&tx, reminder.user_id).await?)
+                }
+            };
+            if !preferences.reminders_enabled {
+                continue;
+            }
+            let row = reminder_notification(reminder, preferences);
+            if store::notifications::insert_unique(&tx, to_active(&row)).await? {
+                created.push((row, reminder));
+            }
         }
-        let preferences = store::preferences::get(&tx, reminder.user_id).await?;
-        if !preferences.reminders_enabled {
-            tx.commit().await?;
-            return Ok(());
-        }
-        let local_due = reminder.due_at.with_timezone(&preferences.time_zone);
-        let row = notification::Model {
-            id: Uuid::now_v7(),
-            user_id: reminder.user_id,
-            kind: NotificationKind::Reminder,
-            title: format!("Task due soon: {}", reminder.title),
-            message: Some(format!(
-                "Due {} ({})",
-                local_due.format("%a %-d %b %Y, %H:%M"),
-                preferences.time_zone.name()
-            )),
-            task_id: Some(reminder.task_id),
-            due_at: Some(reminder.due_at),
-            read_at: None,
-            created_at: Utc::now(),
-            archived_at: None,
-        };
-        if !store::notifications::insert_unique(&tx, to_active(&row)).await? {
-            tx.commit().await?;
-            return Ok(());
-        }
-        let fanned_out = store::signals::notify(&tx, FANOUT_CHANNEL, &row.id.to_string()).await?;
+        let ids: Vec<String> = created.iter().map(|(row, _)| row.id.to_string()).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let fanned_out = store::signals::notify_all(&tx, FANOUT_CHANNEL, &ids).await?;
         tx.commit().await?;
-        record_reminder_sent(&reminder, row.created_at);
-        if !fanned_out {
-            self.hub.publish(row.user_id, row);
+        for (row, reminder) in created {
+            record_reminder_sent(reminder, row.created_at);
+            if !fanned_out {
+                self.hub.publish(row.user_id, row);
+            }
         }
-        Ok(())
+        Ok(reminders.into_iter().map(|r| r.map(|_| ())).collect())
     }
 
     /// Publishes a notification that another replica created (from the fan-out).
@@ -166,6 +179,27 @@ impl NotificationService {
     }
 }
 
+/// The notification a reminder makes, its due time shown in the user's time zone.
+fn reminder_notification(reminder: &ReminderDue, preferences: &Preferences) -> notification::Model {
+    let local_due = reminder.due_at.with_timezone(&preferences.time_zone);
+    notification::Model {
+        id: Uuid::now_v7(),
+        user_id: reminder.user_id,
+        kind: NotificationKind::Reminder,
+        title: format!("Task due soon: {}", reminder.title),
+        message: Some(format!(
+            "Due {} ({})",
+            local_due.format("%a %-d %b %Y, %H:%M"),
+            preferences.time_zone.name()
+        )),
+        task_id: Some(reminder.task_id),
+        due_at: Some(reminder.due_at),
+        read_at: None,
+        created_at: Utc::now(),
+        archived_at: None,
+    }
+}
+
 fn to_active(row: &notification::Model) -> notification::ActiveModel {
     notification::ActiveModel {
         id: Set(row.id),
@@ -182,7 +216,7 @@ fn to_active(row: &notification::Model) -> notification::ActiveModel {
 }
 
 /// The reminder reached the user: count it, with how late it was against its due time.
-fn record_reminder_sent(reminder: &crate::domain::event::ReminderDue, at: DateTime<Utc>) {
+fn record_reminder_sent(reminder: &ReminderDue, at: DateTime<Utc>) {
     metrics::counter!(crate::metrics::REMINDERS_SENT).increment(1);
     if let Some(remind_at) = reminder.remind_at {
         let lag = (at - remind_at).num_milliseconds().max(0) as f64 / 1000.0;

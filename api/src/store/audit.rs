@@ -23,11 +23,15 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-pub async fn insert(
+/// Inserts entries in one statement; an entry whose event already has one is skipped.
+pub async fn insert_many(
     conn: &impl ConnectionTrait,
-    entry: audit_entry::ActiveModel,
+    entries: Vec<audit_entry::ActiveModel>,
 ) -> Result<(), DbErr> {
-    AuditEntries::insert(entry)
+    if entries.is_empty() {
+        return Ok(());
+    }
+    AuditEntries::insert_many(entries)
         .on_conflict_do_nothing_on([Column::EventId])
         .exec_without_returning(conn)
         .await?;

@@ -5,7 +5,7 @@
 
 use sea_orm::sqlx::PgConnection;
 use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement, Value};
 
 use super::{Db, sqlx_error};
 
@@ -13,15 +13,33 @@ use super::{Db, sqlx_error};
 /// delivered if and when `tx` commits. False on SQLite, where the caller delivers to
 /// its own process itself after the commit.
 pub async fn notify(tx: &DatabaseTransaction, channel: &str, payload: &str) -> Result<bool, DbErr> {
+    notify_all(tx, channel, &[payload]).await
+}
+
+/// `notify` for several payloads, in one round trip.
+pub async fn notify_all(
+    tx: &DatabaseTransaction,
+    channel: &str,
+    payloads: &[&str],
+) -> Result<bool, DbErr> {
     if tx.get_database_backend() != DbBackend::Postgres {
         return Ok(false);
     }
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT pg_notify($1, $2)",
-        [channel.into(), payload.into()],
-    ))
-    .await?;
+    // A select list holds at most 1,664 entries.
+    for chunk in payloads.chunks(1_000) {
+        let calls: Vec<String> = (0..chunk.len())
+            .map(|n| format!("pg_notify($1, ${})", n + 2))
+            .collect();
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() + 1);
+        values.push(channel.into());
+        values.extend(chunk.iter().map(|&payload| Value::from(payload)));
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!("SELECT {}", calls.join(", ")),
+            values,
+        ))
+        .await?;
+    }
     Ok(true)
 }
 

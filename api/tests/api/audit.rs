@@ -262,3 +262,60 @@ async fn an_event_applied_ten_times_is_recorded_once() {
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0]["source"], "WEB");
 }
+
+#[tokio::test]
+async fn a_batch_records_each_event_once_and_rejects_only_its_malformed_events() {
+    use api::domain::event::{AuditAction, CloudEvent, EventError, Source, TaskChange};
+    use api::service::Applied;
+
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    let task = app.create_task(&token, json!({ "title": "batched" })).await;
+    wait_for_entries(&app, &token, json!({}), 1).await;
+    let user_id = app.ok(Some(&token), "{ me { id } }", json!({})).await["me"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let update = |title: &str| {
+        let change = TaskChange {
+            user_id,
+            task_id: task["id"].as_str().unwrap().parse().unwrap(),
+            action: AuditAction::Update,
+            source: Source::Mcp,
+            request_id: None,
+            before: Some(json!({ "title": "batched" })),
+            after: Some(json!({ "title": title })),
+        };
+        CloudEvent::task_change(&change, chrono::Utc::now(), None)
+    };
+    let (applied_before, first, second) = (update("a"), update("b"), update("c"));
+    app.services.audit.apply(&applied_before).await.unwrap();
+    let mut malformed = update("d");
+    malformed.event_type = "task.exploded".into();
+
+    let batch = [first.clone(), applied_before, malformed, first, second];
+    let outcomes = app.services.audit.apply_batch(&batch).await.unwrap();
+    assert_eq!(outcomes.len(), 5);
+    assert_eq!(outcomes[0], Ok(Applied::Recorded));
+    assert_eq!(outcomes[1], Ok(Applied::Duplicate));
+    assert!(
+        matches!(outcomes[2], Err(EventError::UnknownType(_))),
+        "{:?}",
+        outcomes[2]
+    );
+    assert_eq!(outcomes[3], Ok(Applied::Duplicate));
+    assert_eq!(outcomes[4], Ok(Applied::Recorded));
+    // The created entry, the one applied before, and the batch's two new ones.
+    assert_eq!(audit_log(&app, &token, json!({})).await.len(), 4);
+
+    // Delivered again, the whole batch changes nothing.
+    let again = app.services.audit.apply_batch(&batch).await.unwrap();
+    assert!(
+        again
+            .iter()
+            .all(|o| o.is_err() || *o == Ok(Applied::Duplicate)),
+        "{again:?}"
+    );
+    assert_eq!(audit_log(&app, &token, json!({})).await.len(), 4);
+}

@@ -11,8 +11,12 @@ use std::time::Duration;
 use api::config::BusSettings;
 use axum::http;
 use dapr::dapr::proto::runtime::v1::app_callback_client::AppCallbackClient;
+use dapr::dapr::proto::runtime::v1::topic_event_bulk_request_entry::Event as BulkEvent;
 use dapr::dapr::proto::runtime::v1::topic_event_response::TopicEventResponseStatus;
-use dapr::dapr::proto::runtime::v1::{BindingEventRequest, PublishEventRequest, TopicEventRequest};
+use dapr::dapr::proto::runtime::v1::{
+    BindingEventRequest, PublishEventRequest, TopicEventBulkRequest, TopicEventBulkRequestEntry,
+    TopicEventCeRequest, TopicEventRequest,
+};
 use sea_orm::ConnectionTrait as _;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -174,6 +178,27 @@ fn delivery_of(published: &PublishEventRequest) -> TopicEventRequest {
     }
 }
 
+fn fields_of(delivery: &TopicEventRequest) -> TopicEventCeRequest {
+    TopicEventCeRequest {
+        id: delivery.id.clone(),
+        source: delivery.source.clone(),
+        r#type: delivery.r#type.clone(),
+        spec_version: delivery.spec_version.clone(),
+        data_content_type: delivery.data_content_type.clone(),
+        data: delivery.data.clone(),
+        extensions: delivery.extensions.clone(),
+    }
+}
+
+fn bulk_entry(entry_id: &str, event: BulkEvent) -> TopicEventBulkRequestEntry {
+    TopicEventBulkRequestEntry {
+        entry_id: entry_id.into(),
+        content_type: "application/cloudevents+json".into(),
+        event: Some(event),
+        ..Default::default()
+    }
+}
+
 async fn deliver(
     client: &mut AppCallbackClient<Channel>,
     event: TopicEventRequest,
@@ -291,6 +316,12 @@ async fn the_callback_speaks_dapr_and_checks_the_app_token() {
         .unwrap()
         .into_inner()
         .subscriptions;
+    assert!(
+        subscriptions
+            .iter()
+            .all(|s| s.bulk_subscribe.is_some_and(|bulk| bulk.enabled)),
+        "{subscriptions:?}"
+    );
     let mut topics: Vec<(String, String)> = subscriptions
         .iter()
         .map(|s| (s.pubsub_name.clone(), s.topic.clone()))
@@ -370,7 +401,58 @@ async fn the_callback_speaks_dapr_and_checks_the_app_token() {
     );
     assert_eq!(audit_count(&app, &token).await, 0);
 
+    // Bulk delivery: each entry gets its own status, and the good events of a bulk are
+    // applied once, even when the bulk carries one twice.
+    let good = delivery_of(&published);
+    let structured = BulkEvent::Bytes(published.data.clone());
+    let mut unreadable = structured.clone();
+    if let BulkEvent::Bytes(json) = &mut unreadable {
+        json.truncate(10);
+    }
+    let bulk = TopicEventBulkRequest {
+        id: "bulk-1".into(),
+        topic: published.topic.clone(),
+        pubsub_name: published.pubsub_name.clone(),
+        entries: vec![
+            bulk_entry("a", BulkEvent::CloudEvent(fields_of(&good))),
+            bulk_entry("b", unreadable),
+            bulk_entry("c", structured),
+        ],
+        ..Default::default()
+    };
+    let statuses = client
+        .on_bulk_topic_event(with_token(bulk.clone()))
+        .await
+        .unwrap()
+        .into_inner()
+        .statuses;
+    let statuses: Vec<(String, TopicEventResponseStatus)> = statuses
+        .into_iter()
+        .map(|s| {
+            (
+                s.entry_id,
+                TopicEventResponseStatus::try_from(s.status).unwrap(),
+            )
+        })
+        .collect();
+    let mut statuses = statuses;
+    statuses.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        statuses,
+        [
+            ("a".to_owned(), TopicEventResponseStatus::Success),
+            ("b".to_owned(), TopicEventResponseStatus::Drop),
+            ("c".to_owned(), TopicEventResponseStatus::Success),
+        ]
+    );
+    assert_eq!(audit_count(&app, &token).await, 1);
+    // Delivered again, the bulk changes nothing.
+    client.on_bulk_topic_event(with_token(bulk)).await.unwrap();
+    assert_eq!(audit_count(&app, &token).await, 1);
+
     // A consumer that cannot store the event asks for a retry.
+    app.create_task(&token, json!({ "title": "u" })).await;
+    let unapplied = next_publication(&mut received).await;
     app.services
         .db
         .writer()
@@ -378,7 +460,7 @@ async fn the_callback_speaks_dapr_and_checks_the_app_token() {
         .await
         .unwrap();
     assert_eq!(
-        deliver(&mut client, delivery_of(&published)).await,
+        deliver(&mut client, delivery_of(&unapplied)).await,
         TopicEventResponseStatus::Retry
     );
 }
