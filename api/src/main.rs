@@ -6,6 +6,13 @@ use api::config::{Cli, Command};
 use api::store::Db;
 use clap::Parser as _;
 
+/// jemalloc, with its background thread returning freed pages to the system. With
+/// glibc's allocator each thread's arena kept what it had freed (argon2's 19 MiB hash
+/// buffers among it), and a tenth of a listing's CPU time went to `malloc` and `free`;
+/// docs/performance.md has the measurements.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -24,7 +24,8 @@ use sea_orm::sqlx::sqlite::{
 };
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
-    QuerySelect, Select, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    QuerySelect, QueryTrait, Select, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
 
 pub use sea_orm::DbErr as StoreDbError;
@@ -76,6 +77,9 @@ impl Db {
             url: redact_url(url),
             source,
         };
+        // The pools lend connections without pinging them first: sqlx already pings each
+        // one as it comes back, and a second ping per query is a round trip (on SQLite, a
+        // hand-off to the connection's thread and back) that reads never needed.
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(connect_error)?
@@ -88,12 +92,14 @@ impl Db {
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
+                .test_before_acquire(false)
                 .connect_with(options.clone())
                 .await
                 .map_err(connect_error)?;
             let reader = SqlitePoolOptions::new()
                 .max_connections(max_connections.unwrap_or(SQLITE_READERS))
                 .acquire_timeout(ACQUIRE_TIMEOUT)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .map_err(connect_error)?;
@@ -109,6 +115,7 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections.unwrap_or(POSTGRES_CONNECTIONS))
                 .acquire_timeout(ACQUIRE_TIMEOUT)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .map_err(connect_error)?;
@@ -259,10 +266,38 @@ pub async fn fetch_page<E: EntityTrait>(
     query: Select<E>,
     limit: u64,
 ) -> Result<(Vec<E::Model>, bool), DbErr> {
-    let mut rows = query.limit(limit + 1).all(conn).await?;
+    let backend = conn.get_database_backend();
+    let statement = with_literal_limit(query.limit(limit + 1).build(backend));
+    let mut rows = E::find().from_raw_sql(statement).all(conn).await?;
     let has_more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok((rows, has_more))
+}
+
+/// The statement with its trailing `LIMIT ?` written as a number, on SQLite.
+///
+/// SQLite plans a LIMIT with the value bound to it, so a statement whose LIMIT is a
+/// parameter is parsed and planned again each time it runs (`sqlite3Reprepare`: 8 % of
+/// a listing's CPU time in docs/performance.md). Page sizes are few, so each gets its own cached
+/// statement instead. A statement of another shape is returned as it is.
+fn with_literal_limit(mut statement: Statement) -> Statement {
+    const BOUND_LIMIT: &str = " LIMIT ?";
+    if statement.db_backend != DbBackend::Sqlite || !statement.sql.ends_with(BOUND_LIMIT) {
+        return statement;
+    }
+    let Some(values) = statement.values.as_mut() else {
+        return statement;
+    };
+    let limit = match values.0.last() {
+        Some(sea_orm::Value::BigUnsigned(Some(limit))) => *limit,
+        _ => return statement,
+    };
+    values.0.pop();
+    statement
+        .sql
+        .truncate(statement.sql.len() - BOUND_LIMIT.len());
+    statement.sql.push_str(&format!(" LIMIT {limit}"));
+    statement
 }
 
 /// True when `error` is a unique-constraint violation.
@@ -275,7 +310,21 @@ pub fn is_unique_violation(error: &DbErr) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_url;
+    use super::{redact_url, with_literal_limit};
+    use sea_orm::{DbBackend, EntityTrait as _, QuerySelect as _, QueryTrait as _};
+
+    #[test]
+    fn sqlite_listings_carry_their_limit_as_a_number() {
+        use crate::store::entities::task::Entity as Tasks;
+        let statement = Tasks::find().limit(51).build(DbBackend::Sqlite);
+        let values = statement.values.as_ref().map_or(0, |v| v.0.len());
+        let literal = with_literal_limit(statement);
+        assert!(literal.sql.ends_with(" LIMIT 51"), "{}", literal.sql);
+        assert_eq!(literal.values.as_ref().map_or(0, |v| v.0.len()), values - 1);
+        // PostgreSQL plans a bound LIMIT once; its statements stay as they are.
+        let postgres = Tasks::find().limit(51).build(DbBackend::Postgres);
+        assert_eq!(with_literal_limit(postgres.clone()).sql, postgres.sql);
+    }
 
     #[test]
     fn passwords_never_reach_messages() {
