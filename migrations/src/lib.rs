@@ -14,6 +14,7 @@ mod m20261126_000007_create_preferences;
 mod m20261126_000008_add_task_reminders;
 mod m20261126_000009_create_notifications;
 mod m20261126_000010_create_login_throttle;
+mod m20261127_000011_index_unpublished_outbox;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_add_task_reminders::Migration),
             Box::new(m20261126_000009_create_notifications::Migration),
             Box::new(m20261126_000010_create_login_throttle::Migration),
+            Box::new(m20261127_000011_index_unpublished_outbox::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ use crate::service::Wakeup;
 use crate::store::signals::Leadership;
 use crate::store::{self, Db};
 
-const BATCH: u64 = 100;
+const BATCH: u64 = 500;
 /// The relay also polls, so rows committed by another replica are not left waiting.
 const POLL: Duration = Duration::from_secs(1);
 const BACKOFF_START: Duration = Duration::from_millis(100);

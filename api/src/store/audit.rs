@@ -23,19 +23,32 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Inserts entries in one statement; an entry whose event already has one is skipped.
+/// Inserts entries in as few statements as `statement_chunks` allows; an entry whose
+/// event already has one is skipped.
 pub async fn insert_many(
     conn: &impl ConnectionTrait,
     entries: Vec<audit_entry::ActiveModel>,
 ) -> Result<(), DbErr> {
-    if entries.is_empty() {
-        return Ok(());
+    let sizes: Vec<usize> = entries.iter().map(approximate_size).collect();
+    let mut entries = entries.into_iter();
+    for chunk in super::statement_chunks(&sizes) {
+        AuditEntries::insert_many(entries.by_ref().take(chunk))
+            .on_conflict_do_nothing_on([Column::EventId])
+            .exec_without_returning(conn)
+            .await?;
     }
-    AuditEntries::insert_many(entries)
-        .on_conflict_do_nothing_on([Column::EventId])
-        .exec_without_returning(conn)
-        .await?;
     Ok(())
+}
+
+/// About how many bytes an entry adds to an INSERT: its snapshots and a bit for the rest.
+fn approximate_size(entry: &audit_entry::ActiveModel) -> usize {
+    let json = |value: &sea_orm::ActiveValue<Option<serde_json::Value>>| match value {
+        sea_orm::ActiveValue::Set(Some(json)) | sea_orm::ActiveValue::Unchanged(Some(json)) => {
+            json.to_string().len()
+        }
+        _ => 0,
+    };
+    256 + json(&entry.before) + json(&entry.after) + json(&entry.changed_fields)
 }
 
 /// One page of a user's entries, newest first, after the `(at, id)` of the last entry

@@ -300,6 +300,40 @@ fn with_literal_limit(mut statement: Statement) -> Statement {
     statement
 }
 
+/// Splits items of the given sizes into runs of one statement each, in order. A run
+/// holds 64, 16, 4 or 1 items (the largest that fits in `MAX_STATEMENT_BYTES`, or one
+/// item however large), for two reasons of sqlx 0.9.0 on PostgreSQL:
+///
+/// - A statement of a shape it has not prepared on that connection yet costs a Parse
+///   round trip, which sqlx writes in two parts; with Nagle's algorithm left on (sqlx
+///   issue 4335, fixed upstream after that release) the second part waits for the
+///   delayed ACK of the first, 40 ms on Linux. Four shapes per statement are prepared
+///   once per connection and then stay in its statement cache; one shape per batch
+///   size would have kept missing it.
+/// - A message that spills from one TCP segment into a second waits the same way; on
+///   loopback a segment holds 64 KiB.
+pub fn statement_chunks(sizes: &[usize]) -> Vec<usize> {
+    const MAX_STATEMENT_BYTES: usize = 48 * 1024;
+    const SHAPES: [usize; 4] = [64, 16, 4, 1];
+    let mut chunks = Vec::new();
+    let mut rest = sizes;
+    while !rest.is_empty() {
+        let fits = |n: usize| {
+            rest.get(..n)
+                .is_some_and(|run| n == 1 || run.iter().sum::<usize>() <= MAX_STATEMENT_BYTES)
+        };
+        let take = SHAPES.into_iter().find(|&n| fits(n)).unwrap_or(1);
+        chunks.push(take);
+        rest = rest.get(take..).unwrap_or_default();
+    }
+    chunks
+}
+
+/// `statement_chunks` for items of equal size, such as ids in an `IN` list.
+pub fn id_chunks(count: usize) -> Vec<usize> {
+    statement_chunks(&vec![16; count])
+}
+
 /// True when `error` is a unique-constraint violation.
 pub fn is_unique_violation(error: &DbErr) -> bool {
     matches!(
@@ -312,6 +346,19 @@ pub fn is_unique_violation(error: &DbErr) -> bool {
 mod tests {
     use super::{redact_url, with_literal_limit};
     use sea_orm::{DbBackend, EntityTrait as _, QuerySelect as _, QueryTrait as _};
+
+    #[test]
+    fn statements_take_few_shapes_and_keep_every_item() {
+        assert_eq!(super::statement_chunks(&[]), Vec::<usize>::new());
+        assert_eq!(super::id_chunks(100), [64, 16, 16, 4]);
+        assert_eq!(super::id_chunks(7), [4, 1, 1, 1]);
+        // At most 48 KiB per statement: four 20 KiB items go one by one.
+        assert_eq!(super::statement_chunks(&[20 * 1024; 4]), [1, 1, 1, 1]);
+        assert_eq!(super::statement_chunks(&[10 * 1024; 4]), [4]);
+        // An item too large for any statement still gets one of its own.
+        assert_eq!(super::statement_chunks(&[100 * 1024]), [1]);
+        assert_eq!(super::id_chunks(1_000).iter().sum::<usize>(), 1_000);
+    }
 
     #[test]
     fn sqlite_listings_carry_their_limit_as_a_number() {

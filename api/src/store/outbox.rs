@@ -48,15 +48,17 @@ pub async fn mark_published(
     seqs: &[i64],
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    if seqs.is_empty() {
-        return Ok(());
+    let mut rest = seqs;
+    for length in super::id_chunks(seqs.len()) {
+        let (chunk, tail) = rest.split_at(length.min(rest.len()));
+        rest = tail;
+        Outbox::update_many()
+            .col_expr(Column::PublishedAt, Expr::value(at))
+            .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+            .filter(Column::Seq.is_in(chunk.iter().copied()))
+            .exec(conn)
+            .await?;
     }
-    Outbox::update_many()
-        .col_expr(Column::PublishedAt, Expr::value(at))
-        .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
-        .filter(Column::Seq.is_in(seqs.iter().copied()))
-        .exec(conn)
-        .await?;
     Ok(())
 }
 

@@ -27,16 +27,22 @@ pub async fn mark_processed(
     if event_ids.is_empty() {
         return Ok(HashSet::new());
     }
-    let seen: HashSet<Uuid> = ProcessedEvents::find()
-        .select_only()
-        .column(Column::EventId)
-        .filter(Column::Consumer.eq(consumer))
-        .filter(Column::EventId.is_in(event_ids.iter().copied()))
-        .into_tuple::<Uuid>()
-        .all(conn)
-        .await?
-        .into_iter()
-        .collect();
+    let mut seen: HashSet<Uuid> = HashSet::new();
+    let mut rest = event_ids;
+    for length in super::id_chunks(event_ids.len()) {
+        let (chunk, tail) = rest.split_at(length.min(rest.len()));
+        rest = tail;
+        seen.extend(
+            ProcessedEvents::find()
+                .select_only()
+                .column(Column::EventId)
+                .filter(Column::Consumer.eq(consumer))
+                .filter(Column::EventId.is_in(chunk.iter().copied()))
+                .into_tuple::<Uuid>()
+                .all(conn)
+                .await?,
+        );
+    }
     let fresh: HashSet<Uuid> = event_ids
         .iter()
         .copied()
@@ -45,19 +51,22 @@ pub async fn mark_processed(
     if fresh.is_empty() {
         return Ok(fresh);
     }
-    let rows = fresh.iter().map(|&event_id| processed_event::ActiveModel {
+    let mut rows = fresh.iter().map(|&event_id| processed_event::ActiveModel {
         consumer: Set(consumer.to_owned()),
         event_id: Set(event_id),
         processed_at: Set(at),
     });
-    let result = ProcessedEvents::insert_many(rows)
-        .on_conflict_do_nothing_on([Column::Consumer, Column::EventId])
-        .exec_without_returning(conn)
-        .await?;
-    let inserted = match result {
-        TryInsertResult::Inserted(rows) => rows,
-        TryInsertResult::Empty | TryInsertResult::Conflicted => 0,
-    };
+    let mut inserted = 0;
+    for length in super::id_chunks(fresh.len()) {
+        let result = ProcessedEvents::insert_many(rows.by_ref().take(length))
+            .on_conflict_do_nothing_on([Column::Consumer, Column::EventId])
+            .exec_without_returning(conn)
+            .await?;
+        inserted += match result {
+            TryInsertResult::Inserted(rows) => rows,
+            TryInsertResult::Empty | TryInsertResult::Conflicted => 0,
+        };
+    }
     if inserted != fresh.len() as u64 {
         return Err(DbErr::Custom(format!(
             "{consumer}: another process applied {} of these events meanwhile",

@@ -25,8 +25,11 @@ pub async fn notify_all(
     if tx.get_database_backend() != DbBackend::Postgres {
         return Ok(false);
     }
-    // A select list holds at most 1,664 entries.
-    for chunk in payloads.chunks(1_000) {
+    let sizes: Vec<usize> = payloads.iter().map(|payload| payload.len() + 16).collect();
+    let mut rest = payloads;
+    for length in super::statement_chunks(&sizes) {
+        let (chunk, tail) = rest.split_at(length.min(rest.len()));
+        rest = tail;
         let calls: Vec<String> = (0..chunk.len())
             .map(|n| format!("pg_notify($1, ${})", n + 2))
             .collect();
