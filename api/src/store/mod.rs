@@ -301,17 +301,15 @@ fn with_literal_limit(mut statement: Statement) -> Statement {
 }
 
 /// Splits items of the given sizes into runs of one statement each, in order. A run
-/// holds 64, 16, 4 or 1 items (the largest that fits in `MAX_STATEMENT_BYTES`, or one
-/// item however large), for two reasons of sqlx 0.9.0 on PostgreSQL:
+/// holds 64, 16, 4 or 1 items: the largest that stays within `MAX_STATEMENT_BYTES`, or
+/// one item however large.
 ///
-/// - A statement of a shape it has not prepared on that connection yet costs a Parse
-///   round trip, which sqlx writes in two parts; with Nagle's algorithm left on (sqlx
-///   issue 4335, fixed upstream after that release) the second part waits for the
-///   delayed ACK of the first, 40 ms on Linux. Four shapes per statement are prepared
-///   once per connection and then stay in its statement cache; one shape per batch
-///   size would have kept missing it.
-/// - A message that spills from one TCP segment into a second waits the same way; on
-///   loopback a segment holds 64 KiB.
+/// Four shapes per statement are prepared once per connection and then stay in sqlx's
+/// statement cache; a shape per batch size would keep missing it and pay a Parse round
+/// trip. Before sqlx-core was patched to set `TCP_NODELAY` (vendor/README.md) each such
+/// miss, and each message spilling into a second TCP segment (64 KiB on loopback),
+/// also waited 40 ms for a delayed ACK; the bounds keep that from coming back should the
+/// patch be dropped before sqlx releases the fix.
 pub fn statement_chunks(sizes: &[usize]) -> Vec<usize> {
     const MAX_STATEMENT_BYTES: usize = 48 * 1024;
     const SHAPES: [usize; 4] = [64, 16, 4, 1];

@@ -1,6 +1,9 @@
 use std::time::Duration;
 
+use api::domain::event::{AuditAction, CloudEvent, EventError, Source, TaskChange};
+use api::service::Applied;
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use crate::helpers::{TestApp, eventually, spawn_app};
 
@@ -233,28 +236,39 @@ async fn retention_removes_entries_past_their_time() {
     assert!(audit_log(&app, &token, json!({})).await.is_empty());
 }
 
-#[tokio::test]
-async fn an_event_applied_ten_times_is_recorded_once() {
-    let app = spawn_app().await;
+/// A signed-in user with one task whose creation is already in the audit trail.
+async fn user_with_audited_task(app: &TestApp, title: &str) -> (String, Uuid, Uuid) {
     let token = app.register("ada@example.com").await;
-    let task = app.create_task(&token, json!({ "title": "once" })).await;
-    wait_for_entries(&app, &token, json!({}), 1).await;
+    let task = app.create_task(&token, json!({ "title": title })).await;
+    wait_for_entries(app, &token, json!({}), 1).await;
     let user_id = app.ok(Some(&token), "{ me { id } }", json!({})).await["me"]["id"]
         .as_str()
         .unwrap()
         .parse()
         .unwrap();
+    let task_id = task["id"].as_str().unwrap().parse().unwrap();
+    (token, user_id, task_id)
+}
 
-    let change = api::domain::event::TaskChange {
+/// The event of a retitling from `before` to `after`, made through `source`.
+fn retitled(user_id: Uuid, task_id: Uuid, source: Source, before: &str, after: &str) -> CloudEvent {
+    let change = TaskChange {
         user_id,
-        task_id: task["id"].as_str().unwrap().parse().unwrap(),
-        action: api::domain::event::AuditAction::Update,
-        source: api::domain::event::Source::Web,
+        task_id,
+        action: AuditAction::Update,
+        source,
         request_id: None,
-        before: Some(json!({ "title": "once" })),
-        after: Some(json!({ "title": "twice" })),
+        before: Some(json!({ "title": before })),
+        after: Some(json!({ "title": after })),
     };
-    let event = api::domain::event::CloudEvent::task_change(&change, chrono::Utc::now(), None);
+    CloudEvent::task_change(&change, chrono::Utc::now(), None)
+}
+
+#[tokio::test]
+async fn an_event_applied_ten_times_is_recorded_once() {
+    let app = spawn_app().await;
+    let (token, user_id, task_id) = user_with_audited_task(&app, "once").await;
+    let event = retitled(user_id, task_id, Source::Web, "once", "twice");
     for _ in 0..10 {
         app.services.audit.apply(&event).await.unwrap();
     }
@@ -265,30 +279,9 @@ async fn an_event_applied_ten_times_is_recorded_once() {
 
 #[tokio::test]
 async fn a_batch_records_each_event_once_and_rejects_only_its_malformed_events() {
-    use api::domain::event::{AuditAction, CloudEvent, EventError, Source, TaskChange};
-    use api::service::Applied;
-
     let app = spawn_app().await;
-    let token = app.register("ada@example.com").await;
-    let task = app.create_task(&token, json!({ "title": "batched" })).await;
-    wait_for_entries(&app, &token, json!({}), 1).await;
-    let user_id = app.ok(Some(&token), "{ me { id } }", json!({})).await["me"]["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let update = |title: &str| {
-        let change = TaskChange {
-            user_id,
-            task_id: task["id"].as_str().unwrap().parse().unwrap(),
-            action: AuditAction::Update,
-            source: Source::Mcp,
-            request_id: None,
-            before: Some(json!({ "title": "batched" })),
-            after: Some(json!({ "title": title })),
-        };
-        CloudEvent::task_change(&change, chrono::Utc::now(), None)
-    };
+    let (token, user_id, task_id) = user_with_audited_task(&app, "batched").await;
+    let update = |title: &str| retitled(user_id, task_id, Source::Mcp, "batched", title);
     let (applied_before, first, second) = (update("a"), update("b"), update("c"));
     app.services.audit.apply(&applied_before).await.unwrap();
     let mut malformed = update("d");
