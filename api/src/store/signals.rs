@@ -9,14 +9,10 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement,
 
 use super::{Db, sqlx_error};
 
-/// Queues `payload` on `channel` for every replica's listener (this one included),
-/// delivered if and when `tx` commits. False on SQLite, where the caller delivers to
-/// its own process itself after the commit.
-pub async fn notify(tx: &DatabaseTransaction, channel: &str, payload: &str) -> Result<bool, DbErr> {
-    notify_all(tx, channel, &[payload]).await
-}
-
-/// `notify` for several payloads, in one round trip.
+/// Queues `payloads` on `channel` for every replica's listener (this one included), in
+/// as few statements as `statement_chunks` allows, delivered if and when `tx` commits.
+/// False on SQLite, where the caller delivers to its own process itself after the
+/// commit.
 pub async fn notify_all(
     tx: &DatabaseTransaction,
     channel: &str,
@@ -46,7 +42,7 @@ pub async fn notify_all(
     Ok(true)
 }
 
-/// One message a replica sent with `notify`.
+/// One message a replica sent with `notify_all`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signal {
     pub channel: String,
