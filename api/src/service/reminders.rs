@@ -9,8 +9,8 @@
 //! 4. `reminders::Scheduler` (and the Dapr `reminder-cron` binding through
 //!    `reminders::Sweep`): sleeps until the earliest one, then calls `sweep` here.
 //! 5. `ReminderService::sweep` here: claims what is due and writes the events.
-//! 6. `events::ReminderConsumer` → `NotificationService::apply_reminder`: makes the
-//!    notification, once per task and due date.
+//! 6. `events::ReminderConsumer` → `NotificationService::apply_reminders`: makes the
+//!    notifications of a batch of events, once per task and due date.
 //! 7. `reminders::fanout`: hands it to the live subscribers of every replica.
 //! 8. `graphql::live` (`notifications` subscription): pushes it to the user's pages.
 
