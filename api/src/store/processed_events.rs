@@ -5,9 +5,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, TryInsertResult,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TryInsertResult};
 use uuid::Uuid;
 
 use super::entities::processed_event::{self, Column, Entity as ProcessedEvents};
@@ -15,63 +13,37 @@ use super::entities::processed_event::{self, Column, Entity as ProcessedEvents};
 /// Records that `consumer` applies `event_ids` in the caller's transaction, and returns
 /// the ids it had not applied before: only those may be applied now.
 ///
-/// A replica that marks the same events concurrently makes this fail (rather than
-/// report them as new), so that the caller's transaction rolls back and the batch is
-/// delivered again, when they read as applied.
+/// One `INSERT … ON CONFLICT DO NOTHING RETURNING` per chunk both marks the events and
+/// tells which were new. The unique key decides, so the lookup can never fall back to
+/// scanning the ledger: a separate `SELECT … IN (…)`, prepared while the table was
+/// still small, kept PostgreSQL's generic plan that filters every row of the consumer,
+/// and slowed each batch as the ledger grew (docs/performance.md). A replica marking
+/// the same events at the same moment waits for the other's transaction; once that
+/// commits, the events read as applied here and are skipped.
 pub async fn mark_processed(
     conn: &impl ConnectionTrait,
     consumer: &str,
     event_ids: &[Uuid],
     at: DateTime<Utc>,
 ) -> Result<HashSet<Uuid>, DbErr> {
-    if event_ids.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let mut seen: HashSet<Uuid> = HashSet::new();
-    let mut rest = event_ids;
-    for length in super::id_chunks(event_ids.len()) {
-        let (chunk, tail) = rest.split_at(length.min(rest.len()));
-        rest = tail;
-        seen.extend(
-            ProcessedEvents::find()
-                .select_only()
-                .column(Column::EventId)
-                .filter(Column::Consumer.eq(consumer))
-                .filter(Column::EventId.is_in(chunk.iter().copied()))
-                .into_tuple::<Uuid>()
-                .all(conn)
-                .await?,
-        );
-    }
-    let fresh: HashSet<Uuid> = event_ids
-        .iter()
-        .copied()
-        .filter(|id| !seen.contains(id))
-        .collect();
-    if fresh.is_empty() {
-        return Ok(fresh);
-    }
-    let mut rows = fresh.iter().map(|&event_id| processed_event::ActiveModel {
+    // In one order everywhere, so that two batches sharing events cannot deadlock.
+    let mut unique = event_ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let mut rows = unique.iter().map(|&event_id| processed_event::ActiveModel {
         consumer: Set(consumer.to_owned()),
         event_id: Set(event_id),
         processed_at: Set(at),
     });
-    let mut inserted = 0;
-    for length in super::id_chunks(fresh.len()) {
-        let result = ProcessedEvents::insert_many(rows.by_ref().take(length))
+    let mut fresh = HashSet::with_capacity(unique.len());
+    for length in super::id_chunks(unique.len()) {
+        let inserted = ProcessedEvents::insert_many(rows.by_ref().take(length))
             .on_conflict_do_nothing_on([Column::Consumer, Column::EventId])
-            .exec_without_returning(conn)
+            .exec_with_returning_keys(conn)
             .await?;
-        inserted += match result {
-            TryInsertResult::Inserted(rows) => rows,
-            TryInsertResult::Empty | TryInsertResult::Conflicted => 0,
-        };
-    }
-    if inserted != fresh.len() as u64 {
-        return Err(DbErr::Custom(format!(
-            "{consumer}: another process applied {} of these events meanwhile",
-            fresh.len() as u64 - inserted.min(fresh.len() as u64)
-        )));
+        if let TryInsertResult::Inserted(keys) = inserted {
+            fresh.extend(keys.into_iter().map(|(_, event_id)| event_id));
+        }
     }
     Ok(fresh)
 }

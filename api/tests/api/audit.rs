@@ -312,3 +312,40 @@ async fn a_batch_records_each_event_once_and_rejects_only_its_malformed_events()
     );
     assert_eq!(audit_log(&app, &token, json!({})).await.len(), 4);
 }
+
+#[tokio::test]
+async fn one_batch_delivered_twice_at_once_is_recorded_once() {
+    let app = spawn_app().await;
+    let (token, user_id, task_id) = user_with_audited_task(&app, "raced").await;
+    let batch: Vec<CloudEvent> = (0..40)
+        .map(|n| {
+            retitled(
+                user_id,
+                task_id,
+                Source::Graphql,
+                "raced",
+                &format!("raced {n}"),
+            )
+        })
+        .collect();
+
+    // On PostgreSQL the second transaction waits on the first one's ledger rows, then
+    // reads them as applied; neither delivery fails.
+    let (left, right) = tokio::join!(
+        app.services.audit.apply_batch(&batch),
+        app.services.audit.apply_batch(&batch)
+    );
+    let (left, right) = (left.unwrap(), right.unwrap());
+    for (left, right) in left.iter().zip(&right) {
+        assert!(
+            matches!(
+                (left, right),
+                (Ok(Applied::Recorded), Ok(Applied::Duplicate))
+                    | (Ok(Applied::Duplicate), Ok(Applied::Recorded))
+            ),
+            "{left:?} / {right:?}"
+        );
+    }
+    // The created entry and one per event of the batch.
+    assert_eq!(audit_log(&app, &token, json!({})).await.len(), 41);
+}
