@@ -2,17 +2,21 @@
 //!
 //! Operation names come from clients, so the label is bounded: names that are not plain
 //! GraphQL names, and every name after the first `MAX_NAMES` seen, count as `other`.
+//!
+//! The counting wraps the executor rather than being a schema extension: with any
+//! extension registered, async-graphql takes a slower path for every field it resolves
+//! (a registry lookup and a boxed future per field, two strings per list item), which
+//! cost a 50-task listing more than the counting itself (docs/performance.md).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
-};
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use async_graphql::{Request, Response, ServerResult, Variables};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Data, Executor, Request, Response, ServerError};
+use futures_util::stream::{BoxStream, StreamExt as _};
 
 use super::error::code_of;
+use super::operation::selected_operation;
 use crate::metrics::{GRAPHQL_ERRORS, GRAPHQL_OPERATIONS};
 
 const MAX_NAMES: usize = 200;
@@ -20,28 +24,44 @@ const MAX_NAME_LEN: usize = 64;
 const ANONYMOUS: &str = "anonymous";
 const OTHER: &str = "other";
 
-/// Added to the schema with `.extension(GraphqlMetrics::default())`.
+/// The operation names seen so far, shared by every executor it meters.
 #[derive(Clone, Default)]
 pub struct GraphqlMetrics {
     names: Arc<Mutex<HashSet<String>>>,
 }
 
-impl ExtensionFactory for GraphqlMetrics {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(PerRequest {
-            names: self.names.clone(),
-            operation_name: Mutex::new(None),
-        })
+impl GraphqlMetrics {
+    /// `executor`, with what it runs counted here.
+    pub fn meter<E: Executor>(&self, executor: E) -> Metered<E> {
+        Metered {
+            executor,
+            metrics: self.clone(),
+        }
     }
-}
 
-struct PerRequest {
-    names: Arc<Mutex<HashSet<String>>>,
-    /// The `operationName` the client asked for, if any.
-    operation_name: Mutex<Option<String>>,
-}
+    /// Counts the operation `request` runs. Its document is parsed here, once: the
+    /// executor runs this parse. A document that does not parse is not counted; the
+    /// executor reports it.
+    fn count_operation(&self, request: &mut Request) {
+        let requested = request.operation_name.clone();
+        let Ok(document) = request.parsed_query() else {
+            return;
+        };
+        let Some((name, operation)) = selected_operation(document, requested.as_deref()) else {
+            return;
+        };
+        let name = name
+            .map(|name| name.as_str())
+            .or(requested.as_deref())
+            .map_or_else(|| ANONYMOUS.to_owned(), |name| self.label(name));
+        metrics::counter!(
+            GRAPHQL_OPERATIONS,
+            "operation" => name,
+            "type" => type_label(operation.node.ty)
+        )
+        .increment(1);
+    }
 
-impl PerRequest {
     /// The name as a label: known names pass, new ones while there is room.
     fn label(&self, name: &str) -> String {
         let plain = name.len() <= MAX_NAME_LEN
@@ -62,23 +82,10 @@ impl PerRequest {
     }
 }
 
-/// The operation that will run, by the requested name or as the only one.
-fn chosen_operation(
-    document: &ExecutableDocument,
-    requested: Option<&str>,
-) -> Option<(Option<String>, OperationType)> {
-    match (&document.operations, requested) {
-        (DocumentOperations::Single(op), requested) => {
-            Some((requested.map(str::to_owned), op.node.ty))
-        }
-        (DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.get(name).map(|op| (Some(name.to_owned()), op.node.ty))
-        }
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops
-            .iter()
-            .next()
-            .map(|(name, op)| (Some(name.to_string()), op.node.ty)),
-        (DocumentOperations::Multiple(_), None) => None,
+fn count_errors(errors: &[ServerError]) {
+    for error in errors {
+        let code = code_of(error).to_owned();
+        metrics::counter!(GRAPHQL_ERRORS, "code" => code).increment(1);
     }
 }
 
@@ -90,44 +97,31 @@ fn type_label(ty: OperationType) -> &'static str {
     }
 }
 
-#[async_trait::async_trait]
-impl Extension for PerRequest {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        if let Ok(mut slot) = self.operation_name.lock() {
-            slot.clone_from(&request.operation_name);
-        }
-        next.run(ctx, request).await
-    }
+/// An executor whose operations and errors are counted.
+#[derive(Clone)]
+pub struct Metered<E> {
+    executor: E,
+    metrics: GraphqlMetrics,
+}
 
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let requested = self.operation_name.lock().ok().and_then(|n| n.clone());
-        if let Some((name, ty)) = chosen_operation(&document, requested.as_deref()) {
-            let name = name.map_or_else(|| ANONYMOUS.to_owned(), |n| self.label(&n));
-            metrics::counter!(GRAPHQL_OPERATIONS, "operation" => name, "type" => type_label(ty))
-                .increment(1);
-        }
-        Ok(document)
-    }
-
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let response = next.run(ctx).await;
-        for error in &response.errors {
-            let code = code_of(error).to_owned();
-            metrics::counter!(GRAPHQL_ERRORS, "code" => code).increment(1);
-        }
+impl<E: Executor> Executor for Metered<E> {
+    async fn execute(&self, mut request: Request) -> Response {
+        self.metrics.count_operation(&mut request);
+        let response = self.executor.execute(request).await;
+        count_errors(&response.errors);
         response
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        self.metrics.count_operation(&mut request);
+        self.executor
+            .execute_stream(request, session_data)
+            .inspect(|response| count_errors(&response.errors))
+            .boxed()
     }
 }
 
@@ -137,33 +131,14 @@ mod tests {
 
     #[test]
     fn names_are_bounded() {
-        let extension = PerRequest {
-            names: Arc::default(),
-            operation_name: Mutex::new(None),
-        };
-        assert_eq!(extension.label("ListTasks"), "ListTasks");
-        assert_eq!(extension.label("not a name"), OTHER);
-        assert_eq!(extension.label(&"x".repeat(MAX_NAME_LEN + 1)), OTHER);
+        let metrics = GraphqlMetrics::default();
+        assert_eq!(metrics.label("ListTasks"), "ListTasks");
+        assert_eq!(metrics.label("not a name"), OTHER);
+        assert_eq!(metrics.label(&"x".repeat(MAX_NAME_LEN + 1)), OTHER);
         for i in 0..MAX_NAMES {
-            extension.label(&format!("Op{i}"));
+            metrics.label(&format!("Op{i}"));
         }
-        assert_eq!(extension.label("OneTooMany"), OTHER);
-        assert_eq!(extension.label("ListTasks"), "ListTasks");
-    }
-
-    #[test]
-    fn the_operation_that_runs_is_the_one_counted() {
-        let document = async_graphql::parser::parse_query(
-            "query A { me { id } } mutation B { clearNotifications }",
-        )
-        .unwrap();
-        let (name, ty) = chosen_operation(&document, Some("B")).unwrap();
-        assert_eq!((name.as_deref(), ty), (Some("B"), OperationType::Mutation));
-        assert!(chosen_operation(&document, None).is_none());
-        let single = async_graphql::parser::parse_query("{ me { id } }").unwrap();
-        assert_eq!(
-            chosen_operation(&single, None),
-            Some((None, OperationType::Query))
-        );
+        assert_eq!(metrics.label("OneTooMany"), OTHER);
+        assert_eq!(metrics.label("ListTasks"), "ListTasks");
     }
 }

@@ -5,9 +5,10 @@ mod account;
 mod audit;
 mod error;
 mod live;
-mod metrics;
+pub mod metrics;
 mod mutation;
 mod notification;
+pub mod operation;
 mod pagination;
 mod preferences;
 mod query;
@@ -64,7 +65,6 @@ fn schema_with_depth(max_depth: usize) -> AppSchema {
     )
     .limit_depth(max_depth)
     .limit_complexity(MAX_COMPLEXITY)
-    .extension(metrics::GraphqlMetrics::default())
     .finish()
 }
 

@@ -8,12 +8,11 @@
 
 use std::sync::Arc;
 
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType,
-};
-use async_graphql::{Data, Executor, Positioned, Request, Response, ServerError};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Data, Executor, Request, Response, ServerError};
 use futures_util::stream::{BoxStream, StreamExt as _};
 
+use crate::graphql::operation::operation_type;
 use crate::graphql::{AppSchema, code};
 
 #[derive(Clone)]
@@ -29,11 +28,11 @@ impl Executor for DetachedExecutor {
 
     fn execute_stream(
         &self,
-        request: Request,
+        mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         // Subscriptions only read, and must stop with their connection.
-        if operation_type(&request) == Some(OperationType::Subscription) {
+        if operation_type(&mut request) == Some(OperationType::Subscription) {
             return Executor::execute_stream(&self.0, request, session_data);
         }
         let schema = self.0.clone();
@@ -60,25 +59,4 @@ fn internal_error(error: &tokio::task::JoinError) -> Response {
         .get_or_insert_with(Default::default)
         .set("code", code::INTERNAL);
     Response::from_errors(vec![error])
-}
-
-/// The operation a request runs: the only one, or the one it names.
-pub fn selected_operation<'a>(
-    document: &'a ExecutableDocument,
-    name: Option<&str>,
-) -> Option<&'a Positioned<OperationDefinition>> {
-    match (&document.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-        // A lone named operation runs without being named.
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-        (DocumentOperations::Multiple(_), None) => None,
-    }
-}
-
-/// The type of the operation a request runs; `None` when its document does not parse
-/// or names no operation it has (the executor reports those).
-pub fn operation_type(request: &Request) -> Option<OperationType> {
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    selected_operation(&document, request.operation_name.as_deref()).map(|op| op.node.ty)
 }

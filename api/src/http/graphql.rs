@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::auth::OptionalActor;
-use super::detached::{DetachedExecutor, operation_type, selected_operation};
+use super::detached::DetachedExecutor;
+use crate::graphql::operation::{operation_type, selected_operation};
 use crate::graphql::{code, ensure_codes, request_error_body};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -28,12 +29,12 @@ pub async fn handle(
     } else {
         parse_post(&headers, body)
     };
-    let request = match parsed {
+    let mut request = match parsed {
         Ok(request) => request,
         Err(error) => return error.into_response(),
     };
 
-    let introspection_only = is_introspection_only(&request);
+    let introspection_only = is_introspection_only(&mut request);
     let mut request = request.data(state.services.clone());
     if let Some(actor) = actor {
         request = request.data(actor);
@@ -47,7 +48,11 @@ pub async fn handle(
     } else {
         state.schema.clone()
     };
-    let mut response = DetachedExecutor(schema).execute(request).await;
+    let mut response = state
+        .graphql_metrics
+        .meter(DetachedExecutor(schema))
+        .execute(request)
+        .await;
     ensure_codes(&mut response.errors);
 
     let wants_graphql_media = accepts(&headers, GRAPHQL_RESPONSE_JSON);
@@ -105,14 +110,15 @@ struct Envelope<'a> {
 
 /// True when every root field of the operation is `__schema`, `__type` or
 /// `__typename`. Only documents that mention introspection are parsed for this.
-fn is_introspection_only(request: &async_graphql::Request) -> bool {
+fn is_introspection_only(request: &mut async_graphql::Request) -> bool {
     if !request.query.contains("__schema") && !request.query.contains("__type") {
         return false;
     }
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+    let requested = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
         return false;
     };
-    let Some(operation) = selected_operation(&document, request.operation_name.as_deref()) else {
+    let Some((_, operation)) = selected_operation(document, requested.as_deref()) else {
         return false;
     };
     operation.node.ty == OperationType::Query
@@ -198,10 +204,10 @@ fn parse_get(query: &str) -> Result<async_graphql::Request, RequestError> {
             format!("invalid GraphQL query parameters: {error}"),
         )
     })?;
-    let request = require_query(request)?;
+    let mut request = require_query(request)?;
     // GET must not change state; mutations go by POST. Documents that do not parse are
     // left to the executor, which reports them in the usual shape.
-    if operation_type(&request) == Some(OperationType::Mutation) {
+    if operation_type(&mut request) == Some(OperationType::Mutation) {
         return Err(RequestError {
             allow: Some("POST"),
             ..RequestError::new(

@@ -24,6 +24,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::graphql::AppSchema;
+use crate::graphql::metrics::GraphqlMetrics;
 use crate::service::Services;
 
 pub use auth::OptionalActor;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub schema: AppSchema,
     /// Serves introspection-only requests; see `graphql::build_introspection_schema`.
     pub introspection_schema: AppSchema,
+    /// Counts the operations both schemas run, over HTTP and websockets.
+    pub graphql_metrics: GraphqlMetrics,
     /// Cancelled when the server begins to shut down; open websockets close on it.
     pub shutdown: CancellationToken,
 }
