@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod preferences;
 pub mod processed_events;
+mod rows;
 pub mod signals;
 pub mod tasks;
 pub mod users;
@@ -27,6 +28,8 @@ use sea_orm::{
     QuerySelect, QueryTrait, Select, SqliteTransactionMode, Statement, TransactionOptions,
     TransactionTrait,
 };
+
+use rows::FromRowByPosition;
 
 pub use sea_orm::DbErr as StoreDbError;
 
@@ -265,10 +268,18 @@ pub async fn fetch_page<E: EntityTrait>(
     conn: &impl ConnectionTrait,
     query: Select<E>,
     limit: u64,
-) -> Result<(Vec<E::Model>, bool), DbErr> {
+) -> Result<(Vec<E::Model>, bool), DbErr>
+where
+    E::Model: FromRowByPosition,
+{
     let backend = conn.get_database_backend();
     let statement = with_literal_limit(query.limit(limit + 1).build(backend));
-    let mut rows = E::find().from_raw_sql(statement).all(conn).await?;
+    let mut rows = conn
+        .query_all_raw(statement)
+        .await?
+        .iter()
+        .map(E::Model::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     let has_more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok((rows, has_more))
