@@ -25,12 +25,15 @@ RUN cargo chef prepare --recipe-path recipe.json
 # would not match either build) and cached until Cargo.lock changes.
 FROM chef AS deps-api
 COPY --from=planner /src/recipe.json recipe.json
-# The patched crates of [patch.crates-io] are dependencies, not in the recipe.
+# The patched crates of [patch.crates-io] are dependencies, not in the recipe; the build
+# settings of .cargo/config.toml (how the bundled SQLite is compiled) apply to the cook.
+COPY .cargo .cargo
 COPY vendor vendor
 RUN cargo chef cook --release --locked --recipe-path recipe.json -p api --bin todo-api
 
 FROM chef AS deps-mcp
 COPY --from=planner /src/recipe.json recipe.json
+COPY .cargo .cargo
 COPY vendor vendor
 RUN cargo chef cook --release --locked --recipe-path recipe.json -p mcp-server --bin todo-mcp
 
@@ -55,6 +58,7 @@ RUN version="$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}
  && test -n "$version" \
  && cargo install wasm-bindgen-cli --version "$version"
 COPY --from=planner /src/recipe.json recipe.json
+COPY .cargo .cargo
 COPY vendor vendor
 RUN cargo chef cook --profile web --locked --target wasm32-unknown-unknown \
       --recipe-path recipe.json -p web
