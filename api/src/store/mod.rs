@@ -63,6 +63,10 @@ pub struct Db {
 }
 
 const SQLITE_READERS: u32 = 4;
+/// Rows a SQLite connection's thread may send ahead of the reader: more than the largest
+/// page (200, plus the one that tells whether more follow), so that a listing is sent in
+/// one go instead of the thread stopping for the reader after 50 rows (sqlx's default).
+const SQLITE_ROWS_IN_FLIGHT: usize = 256;
 const POSTGRES_CONNECTIONS: u32 = 16;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Serialises migrations between replicas starting at the same time.
@@ -91,6 +95,7 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                .row_buffer_size(SQLITE_ROWS_IN_FLIGHT)
                 .disable_statement_logging();
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
