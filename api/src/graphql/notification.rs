@@ -81,11 +81,16 @@ impl Notification {
 /// What the notification center shows beside its edges.
 pub struct NotificationListingFields {
     unread_only: bool,
+    /// Counted with the page when the request selected it.
+    total: Option<u64>,
 }
 
 #[Object]
 impl NotificationListingFields {
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        if let Some(total) = self.total {
+            return Ok(total);
+        }
         let actor = ctx.actor()?;
         ctx.services()
             .notifications
@@ -103,11 +108,11 @@ pub fn notification_connection(
     page: Page<notification::Model, NotificationPosition>,
     unread_only: bool,
 ) -> NotificationConnection {
-    listing(
-        page,
-        NotificationListingFields { unread_only },
-        Notification,
-    )
+    let fields = NotificationListingFields {
+        unread_only,
+        total: page.total_count,
+    };
+    listing(page, fields, Notification)
 }
 
 pub struct Subscription;

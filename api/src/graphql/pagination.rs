@@ -6,7 +6,7 @@ use async_graphql::connection::{
     Connection, CursorType as _, DefaultConnectionName, DefaultEdgeName, DisableNodesField, Edge,
     EmptyFields, OpaqueCursor,
 };
-use async_graphql::{ObjectType, OutputType};
+use async_graphql::{Context, ObjectType, OutputType};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -53,6 +53,12 @@ where
             .map(|(cursor, item)| Edge::new(OpaqueCursor(cursor), node(item))),
     );
     connection
+}
+
+/// Whether the listing being resolved selects `totalCount`, so that the service counts
+/// with the page instead of in a query of its own.
+pub fn wants_total_count(ctx: &Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
 }
 
 /// What a page costs against the complexity limit: the number of items it can hold (as

@@ -8,6 +8,7 @@ use super::pagination::{self, page_cost};
 use super::preferences::{self, Preferences};
 use super::task::{Task, TaskConnection, TaskFilter, TaskOrder, task_connection};
 use super::{ContextExt, parse_id};
+use crate::service::notifications::NotificationQuery;
 use crate::service::tasks::TaskQuery;
 
 pub struct Query;
@@ -47,6 +48,7 @@ impl Query {
             order: order_by.unwrap_or_default().into(),
             first,
             after: pagination::after(after.as_deref()).gql()?,
+            count_total: pagination::wants_total_count(ctx),
         };
         let page = ctx.services().tasks.list(actor, &query).await.gql()?;
         Ok(task_connection(page, query.filter))
@@ -79,19 +81,19 @@ impl Query {
         after: Option<String>,
     ) -> async_graphql::Result<NotificationConnection> {
         let actor = ctx.actor()?;
-        let unread_only = unread_only.unwrap_or(false);
+        let query = NotificationQuery {
+            unread_only: unread_only.unwrap_or(false),
+            first,
+            after: pagination::after(after.as_deref()).gql()?,
+            count_total: pagination::wants_total_count(ctx),
+        };
         let page = ctx
             .services()
             .notifications
-            .list(
-                actor,
-                unread_only,
-                first,
-                pagination::after(after.as_deref()).gql()?,
-            )
+            .list(actor, &query)
             .await
             .gql()?;
-        Ok(notification_connection(page, unread_only))
+        Ok(notification_connection(page, query.unread_only))
     }
 
     /// For the bell.

@@ -392,12 +392,17 @@ impl CompleteTaskPayload {
 /// What a task listing shows beside its edges.
 pub struct TaskListingFields {
     filter: StoreFilter,
+    /// Counted with the page when the request selected it.
+    total: Option<u64>,
 }
 
 #[Object]
 impl TaskListingFields {
     /// All tasks matching the filter, across pages. Counted only when asked for.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        if let Some(total) = self.total {
+            return Ok(total);
+        }
         let actor = ctx.actor()?;
         ctx.services().tasks.count(actor, &self.filter).await.gql()
     }
@@ -410,5 +415,9 @@ pub fn task_connection(
     page: Page<task_entity::Model, TaskPosition>,
     filter: StoreFilter,
 ) -> TaskConnection {
-    listing(page, TaskListingFields { filter }, Task)
+    let fields = TaskListingFields {
+        filter,
+        total: page.total_count,
+    };
+    listing(page, fields, Task)
 }

@@ -12,7 +12,7 @@ use super::hub::UserHub;
 use crate::domain::event::{AuditAction, CloudEvent, EventError, Source, changed_fields};
 use crate::store::audit::AuditFilter;
 use crate::store::entities::audit_entry;
-use crate::store::{self, Db, StoreDbError};
+use crate::store::{self, Db, PageSpec, StoreDbError};
 
 /// The name this consumer records applied events under.
 const CONSUMER: &str = "audit";
@@ -30,6 +30,8 @@ pub struct AuditQuery {
     pub filter: AuditFilter,
     pub first: Option<i32>,
     pub after: Option<Cursor<AuditPosition>>,
+    /// Whether to count every matching entry too, with the page.
+    pub count_total: bool,
 }
 
 /// Where the audit log resumes: newest first, by time and then id.
@@ -143,22 +145,20 @@ impl AuditService {
             .map(|cursor| cursor.position_in(ORDERING))
             .transpose()?
             .map(|AuditPosition(at, id)| (at, id));
-        let (rows, has_next_page) =
-            store::audit::list(self.db.reader(), actor.user_id, &query.filter, after, limit)
-                .await?;
-        let items = rows
-            .into_iter()
-            .map(|entry| {
-                (
-                    Cursor::new(ORDERING, AuditPosition(entry.at, entry.id)),
-                    entry,
-                )
-            })
-            .collect();
-        Ok(Page {
-            items,
-            has_next_page,
-        })
+        let fetched = store::audit::list(
+            self.db.reader(),
+            actor.user_id,
+            &query.filter,
+            after,
+            PageSpec {
+                limit,
+                count_total: query.count_total,
+            },
+        )
+        .await?;
+        Ok(Page::of(fetched, |entry| {
+            Cursor::new(ORDERING, AuditPosition(entry.at, entry.id))
+        }))
     }
 
     pub async fn count(&self, actor: &Actor, filter: &AuditFilter) -> ServiceResult<u64> {

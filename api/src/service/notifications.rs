@@ -16,7 +16,7 @@ use crate::domain::event::{CloudEvent, EventError, ReminderDue};
 use crate::domain::notification::NotificationKind;
 use crate::domain::preferences::Preferences;
 use crate::store::entities::notification;
-use crate::store::{self, Db, StoreDbError};
+use crate::store::{self, Db, PageSpec, StoreDbError};
 
 const CONSUMER: &str = "notifications";
 const ORDERING: &str = "notifications:CREATED_AT:DESC";
@@ -25,6 +25,16 @@ pub const FANOUT_CHANNEL: &str = "todo_notifications";
 
 /// Delivers new notifications to the live subscriptions of this process.
 pub type NotificationHub = UserHub<notification::Model>;
+
+/// A page of the notification center as a client asks for it.
+#[derive(Debug, Clone, Default)]
+pub struct NotificationQuery {
+    pub unread_only: bool,
+    pub first: Option<i32>,
+    pub after: Option<Cursor<NotificationPosition>>,
+    /// Whether to count every notification shown too, with the page.
+    pub count_total: bool,
+}
 
 /// Where the notification center resumes: newest first, by time and then id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,31 +124,29 @@ impl NotificationService {
     pub async fn list(
         &self,
         actor: &Actor,
-        unread_only: bool,
-        first: Option<i32>,
-        after: Option<Cursor<NotificationPosition>>,
+        query: &NotificationQuery,
     ) -> ServiceResult<Page<notification::Model, NotificationPosition>> {
-        let limit = page_size(first)?;
-        let after = after
+        let limit = page_size(query.first)?;
+        let after = query
+            .after
+            .clone()
             .map(|cursor| cursor.position_in(ORDERING))
             .transpose()?
             .map(|NotificationPosition(at, id)| (at, id));
-        let (rows, has_next_page) =
-            store::notifications::list(self.db.reader(), actor.user_id, unread_only, after, limit)
-                .await?;
-        let items = rows
-            .into_iter()
-            .map(|row| {
-                (
-                    Cursor::new(ORDERING, NotificationPosition(row.created_at, row.id)),
-                    row,
-                )
-            })
-            .collect();
-        Ok(Page {
-            items,
-            has_next_page,
-        })
+        let fetched = store::notifications::list(
+            self.db.reader(),
+            actor.user_id,
+            query.unread_only,
+            after,
+            PageSpec {
+                limit,
+                count_total: query.count_total,
+            },
+        )
+        .await?;
+        Ok(Page::of(fetched, |row| {
+            Cursor::new(ORDERING, NotificationPosition(row.created_at, row.id))
+        }))
     }
 
     pub async fn count(&self, actor: &Actor, unread_only: bool) -> ServiceResult<u64> {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::ValidationError;
+use crate::store::FetchedPage;
 
 /// One page of a listing: each item with the cursor that resumes after it, and whether
 /// more follow.
@@ -10,6 +11,23 @@ use crate::domain::ValidationError;
 pub struct Page<T, P> {
     pub items: Vec<(Cursor<P>, T)>,
     pub has_next_page: bool,
+    /// Every item the listing matches, when the request asked for it.
+    pub total_count: Option<u64>,
+}
+
+impl<T, P> Page<T, P> {
+    /// The page of `fetched` rows, each with the cursor that resumes after it.
+    pub fn of(fetched: FetchedPage<T>, cursor: impl Fn(&T) -> Cursor<P>) -> Self {
+        Self {
+            items: fetched
+                .rows
+                .into_iter()
+                .map(|item| (cursor(&item), item))
+                .collect(),
+            has_next_page: fetched.has_more,
+            total_count: fetched.total,
+        }
+    }
 }
 
 pub const DEFAULT_PAGE_SIZE: u64 = 50;

@@ -4,13 +4,14 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, Select,
 };
 use uuid::Uuid;
 
 use crate::domain::event::{AuditAction, Source};
 
 use super::entities::audit_entry::{self, Column, Entity as AuditEntries};
+use super::{FetchedPage, PageSpec};
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
@@ -52,17 +53,16 @@ fn approximate_size(entry: &audit_entry::ActiveModel) -> usize {
 }
 
 /// One page of a user's entries, newest first, after the `(at, id)` of the last entry
-/// of the previous page.
+/// of the previous page; when `page` asks, also how many match in all.
 pub async fn list(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
     filter: &AuditFilter,
     after: Option<(DateTime<Utc>, Uuid)>,
-    limit: u64,
-) -> Result<(Vec<audit_entry::Model>, bool), DbErr> {
-    let mut query = AuditEntries::find()
-        .filter(Column::UserId.eq(user_id))
-        .filter(filter_condition(filter));
+    page: PageSpec,
+) -> Result<FetchedPage<audit_entry::Model>, DbErr> {
+    let matching = matching(user_id, filter);
+    let mut query = matching.clone();
     if let Some((at, id)) = after {
         query = query.filter(
             Condition::any().add(Column::At.lt(at)).add(
@@ -73,7 +73,7 @@ pub async fn list(
         );
     }
     let query = query.order_by_desc(Column::At).order_by_desc(Column::Id);
-    super::fetch_page(conn, query, limit).await
+    super::fetch_page(conn, query, matching, page).await
 }
 
 pub async fn count(
@@ -81,11 +81,14 @@ pub async fn count(
     user_id: Uuid,
     filter: &AuditFilter,
 ) -> Result<u64, DbErr> {
+    matching(user_id, filter).count(conn).await
+}
+
+/// The user's entries that pass the filter.
+fn matching(user_id: Uuid, filter: &AuditFilter) -> Select<AuditEntries> {
     AuditEntries::find()
         .filter(Column::UserId.eq(user_id))
         .filter(filter_condition(filter))
-        .count(conn)
-        .await
 }
 
 /// Deletes entries older than `cutoff`.

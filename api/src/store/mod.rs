@@ -30,6 +30,7 @@ use sea_orm::{
 };
 
 use rows::FromRowByPosition;
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait as _};
 
 pub use sea_orm::DbErr as StoreDbError;
 
@@ -267,27 +268,76 @@ fn sqlx_error(error: sea_orm::sqlx::Error) -> DbErr {
     DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(error)))
 }
 
-/// Runs an ordered listing query for one page: up to `limit` rows, and whether more
-/// follow (it fetches one extra row to know).
+/// How much of a listing to fetch.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSpec {
+    /// Rows in the page at most.
+    pub limit: u64,
+    /// Whether to count every matching row too.
+    pub count_total: bool,
+}
+
+/// One page of a listing.
+#[derive(Debug)]
+pub struct FetchedPage<M> {
+    pub rows: Vec<M>,
+    /// Whether rows follow the page.
+    pub has_more: bool,
+    /// Every matching row, when asked for.
+    pub total: Option<u64>,
+}
+
+/// Runs an ordered listing query (`query`, the `matching` rows after a keyset, in order)
+/// for one page: up to `spec.limit` rows, and whether more follow (it fetches one extra
+/// row to know).
+///
+/// With `spec.count_total` the page also carries how many rows match, as a scalar
+/// subquery of the same statement, which both databases evaluate once: one query instead
+/// of two, and on SQLite one hand-off to the connection's thread instead of two. An
+/// empty page has no row to carry the count, so it is counted on its own.
 pub async fn fetch_page<E: EntityTrait>(
     conn: &impl ConnectionTrait,
     query: Select<E>,
-    limit: u64,
-) -> Result<(Vec<E::Model>, bool), DbErr>
+    matching: Select<E>,
+    spec: PageSpec,
+) -> Result<FetchedPage<E::Model>, DbErr>
 where
     E::Model: FromRowByPosition,
 {
     let backend = conn.get_database_backend();
-    let statement = with_literal_limit(query.limit(limit + 1).build(backend));
-    let mut rows = conn
-        .query_all_raw(statement)
-        .await?
+    let limit = spec.limit;
+    let count = spec.count_total.then(|| {
+        matching
+            .select_only()
+            .expr(Expr::col(Asterisk).count())
+            .into_query()
+    });
+    let mut query = query.limit(limit + 1);
+    if let Some(count) = &count {
+        query = query.expr(Expr::SubQuery(None, Box::new(count.clone().into())));
+    }
+    let results = conn
+        .query_all_raw(with_literal_limit(query.build(backend)))
+        .await?;
+    let total = match (count, results.first()) {
+        (None, _) => None,
+        (Some(_), Some(first)) => Some(first.try_get_by_index::<i64>(E::Model::FIELDS.len())?),
+        (Some(count), None) => match conn.query_one(&count).await? {
+            Some(row) => Some(row.try_get_by_index::<i64>(0)?),
+            None => None,
+        },
+    };
+    let mut rows = results
         .iter()
         .map(E::Model::from_row)
         .collect::<Result<Vec<_>, _>>()?;
     let has_more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    Ok((rows, has_more))
+    Ok(FetchedPage {
+        rows,
+        has_more,
+        total: total.map(|n| u64::try_from(n).unwrap_or(0)),
+    })
 }
 
 /// The statement with its trailing `LIMIT ?` written as a number, on SQLite.

@@ -9,6 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::notification::{self, Column, Entity as Notifications};
+use super::{FetchedPage, PageSpec};
 
 /// Inserts a notification unless one exists for the same task and due date. Returns
 /// whether it was inserted.
@@ -40,15 +41,17 @@ fn visible(user_id: Uuid, unread_only: bool) -> Condition {
     condition
 }
 
-/// A page of the user's notifications, newest first.
+/// A page of the user's notifications, newest first, and when `page` asks, how
+/// many are visible in all.
 pub async fn list(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
     unread_only: bool,
     after: Option<(DateTime<Utc>, Uuid)>,
-    limit: u64,
-) -> Result<(Vec<notification::Model>, bool), DbErr> {
-    let mut query = Notifications::find().filter(visible(user_id, unread_only));
+    page: PageSpec,
+) -> Result<FetchedPage<notification::Model>, DbErr> {
+    let matching = Notifications::find().filter(visible(user_id, unread_only));
+    let mut query = matching.clone();
     if let Some((at, id)) = after {
         query = query.filter(
             Expr::tuple([Expr::col(Column::CreatedAt), Expr::col(Column::Id)])
@@ -58,7 +61,7 @@ pub async fn list(
     let query = query
         .order_by_desc(Column::CreatedAt)
         .order_by_desc(Column::Id);
-    super::fetch_page(conn, query, limit).await
+    super::fetch_page(conn, query, matching, page).await
 }
 
 pub async fn count(

@@ -6,11 +6,13 @@ use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
+    EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    TryInsertResult,
 };
 use uuid::Uuid;
 
 use super::entities::task::{self, Column, Entity as Tasks};
+use super::{FetchedPage, PageSpec};
 
 /// The filters of a task listing; every one that is set must hold.
 #[derive(Debug, Clone, Default)]
@@ -236,26 +238,25 @@ pub async fn delete(conn: &impl ConnectionTrait, user_id: Uuid, id: Uuid) -> Res
     Ok(result.rows_affected == 1)
 }
 
-/// One page of the user's tasks: up to `limit` rows after `after`, plus whether more
-/// follow.
+/// One page of the user's tasks: up to `limit` rows after `after`, whether more follow,
+/// and when `page` asks, how many match in all.
 pub async fn list(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
     filter: &TaskFilter,
     order: TaskOrder,
     after: Option<&Keyset>,
-    limit: u64,
+    page: PageSpec,
     now: DateTime<Utc>,
-) -> Result<(Vec<task::Model>, bool), DbErr> {
+) -> Result<FetchedPage<task::Model>, DbErr> {
     let direction = if order.descending {
         Order::Desc
     } else {
         Order::Asc
     };
     let sort = order.field.sort_expr();
-    let mut query = Tasks::find()
-        .filter(Column::UserId.eq(user_id))
-        .filter(filter_condition(filter, now));
+    let matching = matching(user_id, filter, now);
+    let mut query = matching.clone();
     if let Some(after) = after {
         query = query.filter(keyset_condition(order, after));
     }
@@ -266,7 +267,7 @@ pub async fn list(
     let query = query
         .order_by(sort, direction.clone())
         .order_by(Column::Id, direction);
-    super::fetch_page(conn, query, limit).await
+    super::fetch_page(conn, query, matching, page).await
 }
 
 pub async fn count(
@@ -275,11 +276,14 @@ pub async fn count(
     filter: &TaskFilter,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
+    matching(user_id, filter, now).count(conn).await
+}
+
+/// The user's tasks that pass the filter.
+fn matching(user_id: Uuid, filter: &TaskFilter, now: DateTime<Utc>) -> Select<Tasks> {
     Tasks::find()
         .filter(Column::UserId.eq(user_id))
         .filter(filter_condition(filter, now))
-        .count(conn)
-        .await
 }
 
 fn filter_condition(filter: &TaskFilter, now: DateTime<Utc>) -> Condition {

@@ -607,3 +607,48 @@ async fn page_size_is_capped_and_cursors_are_checked() {
         .await;
     assert_eq!(error_code(&negative), "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn total_count_holds_on_empty_pages_and_however_it_is_selected() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    for i in 0..3 {
+        app.create_task(
+            &token,
+            json!({ "title": format!("high {i}"), "priority": "HIGH" }),
+        )
+        .await;
+    }
+    app.create_task(&token, json!({ "title": "low", "priority": "LOW" }))
+        .await;
+    let listing = "query($filter: TaskFilter, $first: Int, $after: String) { tasks(filter: $filter, first: $first, after: $after) { totalCount edges { node { title } } pageInfo { endCursor } } }";
+    let page = |variables: Value| {
+        let app = &app;
+        let token = &token;
+        async move { app.ok(Some(token), listing, variables).await["tasks"].clone() }
+    };
+    let high = json!({ "priority": "HIGH" });
+
+    let full = page(json!({ "filter": high, "first": 3 })).await;
+    assert_eq!(full["totalCount"], 3);
+    assert_eq!(full["edges"].as_array().unwrap().len(), 3);
+    // Counted on their own: a page past the end, an empty page, and nothing matching.
+    let end = full["pageInfo"]["endCursor"].clone();
+    let past = page(json!({ "filter": high, "first": 3, "after": end })).await;
+    assert_eq!(past["totalCount"], 3);
+    assert!(past["edges"].as_array().unwrap().is_empty());
+    let empty = page(json!({ "filter": high, "first": 0 })).await;
+    assert_eq!(empty["totalCount"], 3);
+    let none = page(json!({ "filter": { "priority": "URGENT" } })).await;
+    assert_eq!(none["totalCount"], 0);
+
+    let selected = app
+        .ok(
+            Some(&token),
+            "query { tasks(first: 1) { ...Counted all: totalCount } } fragment Counted on TaskConnection { totalCount }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(selected["tasks"]["totalCount"], 4);
+    assert_eq!(selected["tasks"]["all"], 4);
+}

@@ -86,6 +86,8 @@ pub struct TaskQuery {
     pub order: TaskOrder,
     pub first: Option<i32>,
     pub after: Option<Cursor<TaskPosition>>,
+    /// Whether to count every matching task too, with the page.
+    pub count_total: bool,
 }
 
 /// The editable fields of a task after merging input with what is stored, validated

@@ -24,7 +24,7 @@ use crate::domain::preferences::Preferences;
 use crate::domain::{Priority, SeriesEnd, SeriesPosition, TaskFields};
 use crate::store::entities::task;
 use crate::store::tasks::{Keyset, TaskFilter, TaskOrder, TaskOrderField};
-use crate::store::{self, Db};
+use crate::store::{self, Db, PageSpec};
 
 pub struct Completion {
     pub task: task::Model,
@@ -69,27 +69,23 @@ impl TaskService {
             .map(|cursor| cursor.position_in(&ordering))
             .transpose()?
             .map(|(value, id)| Keyset { value, id });
-        let (rows, has_next_page) = store::tasks::list(
+        let fetched = store::tasks::list(
             self.db.reader(),
             actor.user_id,
             &query.filter,
             query.order,
             after.as_ref(),
-            limit,
+            PageSpec {
+                limit,
+                count_total: query.count_total,
+            },
             Utc::now(),
         )
         .await?;
-        let items = rows
-            .into_iter()
-            .map(|task| {
-                let position = (query.order.field.value_of(&task), task.id);
-                (Cursor::new(ordering.clone(), position), task)
-            })
-            .collect();
-        Ok(Page {
-            items,
-            has_next_page,
-        })
+        Ok(Page::of(fetched, |task| {
+            let position = (query.order.field.value_of(task), task.id);
+            Cursor::new(ordering.clone(), position)
+        }))
     }
 
     pub async fn count(&self, actor: &Actor, filter: &TaskFilter) -> ServiceResult<u64> {
