@@ -5,14 +5,14 @@ use sea_orm::ActiveValue::Set;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::pagination::{Cursor, Page, page_size};
+use super::pagination::{Cursor, Page, page_spec};
 use super::{Actor, ApplyError, ServiceResult};
 
 use super::hub::UserHub;
 use crate::domain::event::{AuditAction, CloudEvent, EventError, Source, changed_fields};
 use crate::store::audit::AuditFilter;
 use crate::store::entities::audit_entry;
-use crate::store::{self, Db, PageSpec, StoreDbError};
+use crate::store::{self, Db, StoreDbError};
 
 /// The name this consumer records applied events under.
 const CONSUMER: &str = "audit";
@@ -138,24 +138,15 @@ impl AuditService {
         actor: &Actor,
         query: &AuditQuery,
     ) -> ServiceResult<Page<audit_entry::Model, AuditPosition>> {
-        let limit = page_size(query.first)?;
+        let page = page_spec(query.first, query.count_total)?;
         let after = query
             .after
             .clone()
             .map(|cursor| cursor.position_in(ORDERING))
             .transpose()?
             .map(|AuditPosition(at, id)| (at, id));
-        let fetched = store::audit::list(
-            self.db.reader(),
-            actor.user_id,
-            &query.filter,
-            after,
-            PageSpec {
-                limit,
-                count_total: query.count_total,
-            },
-        )
-        .await?;
+        let fetched =
+            store::audit::list(self.db.reader(), actor.user_id, &query.filter, after, page).await?;
         Ok(Page::of(fetched, |entry| {
             Cursor::new(ORDERING, AuditPosition(entry.at, entry.id))
         }))

@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::hub::UserHub;
-use super::pagination::{Cursor, Page, page_size};
+use super::pagination::{Cursor, Page, page_spec};
 use super::{Actor, ServiceError, ServiceResult};
 use crate::domain::event::{CloudEvent, EventError, ReminderDue};
 use crate::domain::notification::NotificationKind;
 use crate::domain::preferences::Preferences;
 use crate::store::entities::notification;
-use crate::store::{self, Db, PageSpec, StoreDbError};
+use crate::store::{self, Db, StoreDbError};
 
 const CONSUMER: &str = "notifications";
 const ORDERING: &str = "notifications:CREATED_AT:DESC";
@@ -126,7 +126,7 @@ impl NotificationService {
         actor: &Actor,
         query: &NotificationQuery,
     ) -> ServiceResult<Page<notification::Model, NotificationPosition>> {
-        let limit = page_size(query.first)?;
+        let page = page_spec(query.first, query.count_total)?;
         let after = query
             .after
             .clone()
@@ -138,10 +138,7 @@ impl NotificationService {
             actor.user_id,
             query.unread_only,
             after,
-            PageSpec {
-                limit,
-                count_total: query.count_total,
-            },
+            page,
         )
         .await?;
         Ok(Page::of(fetched, |row| {

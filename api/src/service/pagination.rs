@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::ValidationError;
-use crate::store::FetchedPage;
+use crate::store::{FetchedPage, PageSpec};
 
 /// One page of a listing: each item with the cursor that resumes after it, and whether
 /// more follow.
@@ -40,6 +40,14 @@ pub fn page_size(first: Option<i32>) -> Result<u64, ValidationError> {
         Some(n) if n < 0 => Err(ValidationError::new("first", "must not be negative")),
         Some(n) => Ok(u64::try_from(n).unwrap_or(0).min(MAX_PAGE_SIZE)),
     }
+}
+
+/// What to fetch for a client's `first`, counting every match too when `count_total`.
+pub fn page_spec(first: Option<i32>, count_total: bool) -> Result<PageSpec, ValidationError> {
+    Ok(PageSpec {
+        limit: page_size(first)?,
+        count_total,
+    })
 }
 
 /// Where a listing resumes: a position in one ordering. A cursor names its ordering, so

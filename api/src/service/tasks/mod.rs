@@ -15,7 +15,7 @@ use self::input::{Draft, Schedule, resolve_text, to_whole_seconds};
 pub use self::input::{NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPosition, TaskQuery};
 use self::stored::{Change, record};
 pub use self::stored::{snapshot, stored_recurrence, stored_time_zone};
-use super::pagination::{Cursor, Page, page_size};
+use super::pagination::{Cursor, Page, page_spec};
 use super::preview::RecurrencePreview;
 use super::reminders::arm_reminder;
 use super::{Actor, ServiceError, ServiceResult, Source, Wakeup, now};
@@ -24,7 +24,7 @@ use crate::domain::preferences::Preferences;
 use crate::domain::{Priority, SeriesEnd, SeriesPosition, TaskFields};
 use crate::store::entities::task;
 use crate::store::tasks::{Keyset, TaskFilter, TaskOrder, TaskOrderField};
-use crate::store::{self, Db, PageSpec};
+use crate::store::{self, Db};
 
 pub struct Completion {
     pub task: task::Model,
@@ -61,7 +61,7 @@ impl TaskService {
         actor: &Actor,
         query: &TaskQuery,
     ) -> ServiceResult<Page<task::Model, TaskPosition>> {
-        let limit = page_size(query.first)?;
+        let page = page_spec(query.first, query.count_total)?;
         let ordering = ordering_tag(query.order);
         let after = query
             .after
@@ -75,10 +75,7 @@ impl TaskService {
             &query.filter,
             query.order,
             after.as_ref(),
-            PageSpec {
-                limit,
-                count_total: query.count_total,
-            },
+            page,
             Utc::now(),
         )
         .await?;
