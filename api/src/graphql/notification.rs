@@ -49,7 +49,8 @@ impl Notification {
             return Ok(None);
         };
         let actor = ctx.actor()?;
-        match ctx.services().tasks.get(actor, task_id).await {
+        // Boxed for the reason `Task::history` is: it would size every field's future.
+        match Box::pin(ctx.services().tasks.get(actor, task_id)).await {
             Ok(task) => Ok(Some(Task(task))),
             Err(ServiceError::NotFound(_)) => Ok(None),
             Err(error) => Err(error).gql(),

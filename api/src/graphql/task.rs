@@ -329,7 +329,10 @@ impl Task {
             task_id: Some(ID(self.0.id.to_string())),
             ..AuditFilter::default()
         };
-        audit_log(ctx, Some(filter), first, after).await
+        // Boxed: async-graphql sizes every field's future of a type by its largest
+        // resolver and copies one per field it resolves, so a query inline here made
+        // each scalar of a page of tasks move some 4 KiB (docs/performance.md).
+        Box::pin(audit_log(ctx, Some(filter), first, after)).await
     }
 }
 
