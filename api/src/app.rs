@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{BusSettings, Settings};
 use crate::events::dapr::{Callback, DaprBus};
 use crate::events::{AuditConsumer, Dispatcher, EventBus, InProcessBus, Relay, ReminderConsumer};
+use crate::graphql::documents::ParsedDocuments;
 use crate::graphql::metrics::GraphqlMetrics;
 use crate::graphql::{build_introspection_schema, build_schema};
 use crate::http::{AppState, router};
@@ -102,6 +103,7 @@ impl Application {
             schema: build_schema(),
             introspection_schema: build_introspection_schema(),
             graphql_metrics: GraphqlMetrics::default(),
+            documents: ParsedDocuments::default(),
             shutdown: shutdown.clone(),
         };
         let listener = TcpListener::bind(settings.listen)

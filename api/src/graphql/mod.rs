@@ -3,6 +3,7 @@
 
 mod account;
 mod audit;
+pub mod documents;
 mod error;
 mod live;
 pub mod metrics;

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::auth::OptionalActor;
 use super::detached::DetachedExecutor;
+use crate::graphql::documents::ParsedDocuments;
 use crate::graphql::operation::{operation_type, selected_operation};
 use crate::graphql::{code, ensure_codes, request_error_body};
 
@@ -25,9 +26,9 @@ pub async fn handle(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let parsed = if method == Method::GET {
-        parse_get(query.as_deref().unwrap_or_default())
+        parse_get(query.as_deref().unwrap_or_default(), &state.documents)
     } else {
-        parse_post(&headers, body)
+        parse_post(&headers, body, &state.documents)
     };
     let mut request = match parsed {
         Ok(request) => request,
@@ -140,6 +141,7 @@ fn is_introspection_only(request: &mut async_graphql::Request) -> bool {
 fn parse_post(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
+    documents: &ParsedDocuments,
 ) -> Result<async_graphql::Request, RequestError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -180,12 +182,16 @@ fn parse_post(
             format!("the body is not a GraphQL request: {error}"),
         )
     })?;
-    require_query(request)
+    require_query(request, documents)
 }
 
-/// The engine would report a missing document as a syntax error; it is a malformed
-/// request, which GraphQL over HTTP answers with 400.
-fn require_query(request: async_graphql::Request) -> Result<async_graphql::Request, RequestError> {
+/// The request, with its document parsed (or reused). The engine would report a missing
+/// document as a syntax error; it is a malformed request, which GraphQL over HTTP answers
+/// with 400.
+fn require_query(
+    mut request: async_graphql::Request,
+    documents: &ParsedDocuments,
+) -> Result<async_graphql::Request, RequestError> {
     if request.query.trim().is_empty() {
         return Err(RequestError::new(
             StatusCode::BAD_REQUEST,
@@ -193,10 +199,14 @@ fn require_query(request: async_graphql::Request) -> Result<async_graphql::Reque
             "the request has no `query`",
         ));
     }
+    documents.parse(&mut request);
     Ok(request)
 }
 
-fn parse_get(query: &str) -> Result<async_graphql::Request, RequestError> {
+fn parse_get(
+    query: &str,
+    documents: &ParsedDocuments,
+) -> Result<async_graphql::Request, RequestError> {
     let request = async_graphql::http::parse_query_string(query).map_err(|error| {
         RequestError::new(
             StatusCode::BAD_REQUEST,
@@ -204,7 +214,7 @@ fn parse_get(query: &str) -> Result<async_graphql::Request, RequestError> {
             format!("invalid GraphQL query parameters: {error}"),
         )
     })?;
-    let mut request = require_query(request)?;
+    let mut request = require_query(request, documents)?;
     // GET must not change state; mutations go by POST. Documents that do not parse are
     // left to the executor, which reports them in the usual shape.
     if operation_type(&mut request) == Some(OperationType::Mutation) {

@@ -24,6 +24,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::graphql::AppSchema;
+use crate::graphql::documents::ParsedDocuments;
 use crate::graphql::metrics::GraphqlMetrics;
 use crate::service::Services;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub introspection_schema: AppSchema,
     /// Counts the operations both schemas run, over HTTP and websockets.
     pub graphql_metrics: GraphqlMetrics,
+    /// Documents parsed lately, reused when a client sends one again.
+    pub documents: ParsedDocuments,
     /// Cancelled when the server begins to shut down; open websockets close on it.
     pub shutdown: CancellationToken,
 }
