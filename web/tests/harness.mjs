@@ -10,7 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 
 export const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = process.env.TODO_BIN_DIR ?? join(root, 'target', 'debug');
+// Where cargo built todo-api: a shared CARGO_TARGET_DIR (relative to the repository,
+// as cargo reads it) or the repository's own target/.
+const bin = process.env.TODO_BIN_DIR
+  ?? join(resolve(root, process.env.CARGO_TARGET_DIR ?? 'target'), 'debug');
 export const webDir = process.env.TODO_WEB_DIR ?? join(root, 'web', 'dist');
 export const screenshots = join(root, 'target', 'ui');
 export const SECRET = 'browser-tests-secret-that-is-long-enough';
