@@ -28,7 +28,8 @@ pub struct ParsedDocuments {
 }
 
 struct Kept {
-    documents: LruCache<Box<str>, ExecutableDocument>,
+    /// Shared, so that a hit is copied after the lock is released.
+    documents: LruCache<Box<str>, Arc<ExecutableDocument>>,
     bytes: usize,
 }
 
@@ -48,15 +49,18 @@ impl ParsedDocuments {
     /// kept. A document that does not parse is left for the executor to report.
     pub fn parse(&self, request: &mut Request) {
         let cacheable = request.query.len() <= MAX_DOCUMENT_BYTES;
-        if cacheable && let Some(document) = self.lock().documents.get(request.query.as_str()) {
-            request.set_parsed_query(document.clone());
+        let kept = cacheable
+            .then(|| self.lock().documents.get(request.query.as_str()).cloned())
+            .flatten();
+        if let Some(document) = kept {
+            request.set_parsed_query(ExecutableDocument::clone(&document));
             return;
         }
         let Ok(document) = request.parsed_query() else {
             return;
         };
         if cacheable {
-            let document = document.clone();
+            let document = Arc::new(document.clone());
             self.lock().insert(request.query.as_str().into(), document);
         }
     }
@@ -82,7 +86,7 @@ impl ParsedDocuments {
 }
 
 impl Kept {
-    fn insert(&mut self, text: Box<str>, document: ExecutableDocument) {
+    fn insert(&mut self, text: Box<str>, document: Arc<ExecutableDocument>) {
         let bytes = text.len();
         // Two requests may parse the same text at once; it is kept once.
         if self.documents.insert(text, document).is_none() {
