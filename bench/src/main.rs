@@ -245,13 +245,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn sustained_mode(args: &SustainedArgs) -> anyhow::Result<()> {
     let common = &args.common;
-    let backend = common.backend.name();
     let setup = Setup::new(common)?;
     let (server, _) = setup.start().await?;
     let outcome = async {
         let writer = sustained::writer(&setup.api(&server)).await?;
         let outbox = backlog::Outbox::connect(setup.launcher.database_url()).await?;
-        let plan = plan(backend, &server, args.duration_secs);
+        let plan = plan(common, &server, args.duration_secs);
         let concurrency = usize::from(args.concurrency);
         let result = sustained::run(plan, writer, concurrency, &outbox).await;
         outbox.close().await;
@@ -266,7 +265,7 @@ async fn sweep_mode(args: &SweepArgs) -> anyhow::Result<()> {
     let setup = Setup::new(common)?;
     let (server, _) = setup.start().await?;
     let outcome = async {
-        let plan = plan(common.backend.name(), &server, args.duration_secs);
+        let plan = plan(common, &server, args.duration_secs);
         let seed_tasks = args.seed_tasks as usize;
         let result = sweep::run(&plan, &setup.api(&server), &args.levels, seed_tasks).await?;
         write_json(common, "sweep", &result)
@@ -299,11 +298,12 @@ async fn subscribers_mode(args: &SubscribersArgs) -> anyhow::Result<()> {
     finish(&server, outcome)
 }
 
-fn plan(backend: &'static str, server: &Server, duration_secs: u64) -> Plan {
+fn plan(common: &Common, server: &Server, duration_secs: u64) -> Plan {
     Plan {
-        backend,
+        backend: common.backend.name(),
         server_pid: server.pid(),
         duration: Duration::from_secs(duration_secs),
+        database_command: (common.backend == Backend::Postgres).then_some("postgres"),
     }
 }
 

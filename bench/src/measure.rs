@@ -44,16 +44,28 @@ pub struct Measurement {
     pub max_ms: f64,
     pub errors: u64,
     pub first_error: Option<String>,
-    /// CPU used during the scenario, in cores (CPU seconds per wall-clock second):
-    /// client and server share the cores, so how they split them matters.
+    #[serde(flatten)]
+    pub cpu: CpuShare,
+}
+
+/// CPU used during a scenario, in cores (CPU seconds per wall-clock second): client,
+/// server and a local database share the cores, so how they split them matters.
+#[derive(Clone, Debug, Serialize)]
+pub struct CpuShare {
     pub server_cores: f64,
     pub bench_cores: f64,
+    /// PostgreSQL's processes on this machine; `None` on SQLite, which runs inside the
+    /// server, or when PostgreSQL runs elsewhere.
+    pub database_cores: Option<f64>,
 }
 
 pub struct Plan {
     pub backend: &'static str,
     pub server_pid: String,
     pub duration: Duration,
+    /// The command name of the database's processes on this machine (`postgres`), whose
+    /// CPU is reported beside the server's.
+    pub database_command: Option<&'static str>,
 }
 
 impl Plan {
@@ -66,23 +78,29 @@ impl Plan {
         let concurrency = workers.len();
         let server_cpu = procfs::cpu_time(&self.server_pid)?;
         let bench_cpu = procfs::cpu_time("self")?;
+        let database_cpu = self.database_cpu()?;
         let outcome = scenario::run(workers, self.duration).await?;
         let cores = |before: Duration, after: Duration| {
             after.saturating_sub(before).as_secs_f64() / outcome.elapsed.as_secs_f64()
         };
-        let server_cores = cores(server_cpu, procfs::cpu_time(&self.server_pid)?);
-        let bench_cores = cores(bench_cpu, procfs::cpu_time("self")?);
-        let measurement = summarise(
-            self.backend,
-            name,
-            kind,
-            concurrency,
-            &outcome,
-            server_cores,
-            bench_cores,
-        );
+        let cpu = CpuShare {
+            server_cores: cores(server_cpu, procfs::cpu_time(&self.server_pid)?),
+            bench_cores: cores(bench_cpu, procfs::cpu_time("self")?),
+            database_cores: match (database_cpu, self.database_cpu()?) {
+                (Some(before), Some(after)) => Some(cores(before, after)),
+                _ => None,
+            },
+        };
+        let measurement = summarise(self.backend, name, kind, concurrency, &outcome, cpu);
         print_row(&measurement);
         Ok(measurement)
+    }
+
+    fn database_cpu(&self) -> anyhow::Result<Option<Duration>> {
+        match self.database_command {
+            Some(command) => procfs::cpu_time_of_command(command),
+            None => Ok(None),
+        }
     }
 }
 
@@ -92,8 +110,7 @@ fn summarise(
     kind: Kind,
     concurrency: usize,
     outcome: &Outcome,
-    server_cores: f64,
-    bench_cores: f64,
+    cpu: CpuShare,
 ) -> Measurement {
     let ms = |micros: u64| micros as f64 / 1_000.0;
     let latency = &outcome.latency;
@@ -110,15 +127,19 @@ fn summarise(
         max_ms: ms(latency.max()),
         errors: outcome.errors,
         first_error: outcome.first_error.clone(),
-        server_cores,
-        bench_cores,
+        cpu,
     }
 }
 
 fn print_row(m: &Measurement) {
+    let database = m
+        .cpu
+        .database_cores
+        .map(|cores| format!(" database {cores:.2}"))
+        .unwrap_or_default();
     println!(
         "{:<9} {:<25} c={:<3} {:>7} req {:>8.1} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  \
-         max {:>7.2} ms  errors {:<5} cpu: server {:.2} bench {:.2}  \
+         max {:>7.2} ms  errors {:<5} cpu: server {:.2} bench {:.2}{database}  \
          [target >= {} req/s, p99 < {TARGET_P99_MS} ms]",
         m.backend,
         m.scenario,
@@ -129,8 +150,8 @@ fn print_row(m: &Measurement) {
         m.p99_ms,
         m.max_ms,
         m.errors,
-        m.server_cores,
-        m.bench_cores,
+        m.cpu.server_cores,
+        m.cpu.bench_cores,
         m.kind.target_per_second(),
     );
     if let Some(error) = &m.first_error {

@@ -29,6 +29,33 @@ pub fn cpu_time(pid: &str) -> anyhow::Result<Duration> {
     Ok(Duration::from_millis(total * 1_000 / TICKS_PER_SECOND))
 }
 
+/// User plus system CPU time of every process on this machine whose command name is
+/// `command` (PostgreSQL's server processes are all `postgres`), or `None` when there is
+/// none. A process that exits while the list is read is left out, and so is the time
+/// of those that exited before.
+pub fn cpu_time_of_command(command: &str) -> anyhow::Result<Option<Duration>> {
+    let mut total = None;
+    for entry in std::fs::read_dir("/proc").context("listing /proc")? {
+        let pid = entry.context("listing /proc")?.file_name();
+        let Some(pid) = pid
+            .to_str()
+            .filter(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let Ok(name) = std::fs::read_to_string(format!("/proc/{pid}/comm")) else {
+            continue;
+        };
+        if name.trim_end() != command {
+            continue;
+        }
+        if let Ok(time) = cpu_time(pid) {
+            total = Some(total.unwrap_or(Duration::ZERO) + time);
+        }
+    }
+    Ok(total)
+}
+
 pub fn memory(pid: &str) -> anyhow::Result<Memory> {
     let path = format!("/proc/{pid}/status");
     let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
@@ -41,4 +68,19 @@ pub fn memory(pid: &str) -> anyhow::Result<Memory> {
 fn status_kib(status: &str, field: &str) -> Option<u64> {
     let line = status.lines().find(|line| line.starts_with(field))?;
     line[field.len()..].split_whitespace().next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_the_processes_of_a_command_and_none_for_an_unknown_one() -> anyhow::Result<()> {
+        let own = std::fs::read_to_string("/proc/self/comm")?;
+        let before = cpu_time("self")?;
+        let counted = cpu_time_of_command(own.trim_end())?;
+        assert!(counted.is_some_and(|time| time >= before), "{counted:?}");
+        assert_eq!(cpu_time_of_command("no such command")?, None);
+        Ok(())
+    }
 }

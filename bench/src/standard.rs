@@ -12,7 +12,7 @@ use crate::measure::{Kind, Measurement, Plan, TARGET_P99_MS};
 use crate::measure::{TARGET_READS_PER_SECOND, TARGET_WRITES_PER_SECOND};
 use crate::notifications::{self, ListNotifications, UnreadCount};
 use crate::workload::{self, CompleteSeries, CreateTask, ListTasks};
-use crate::{Common, ScenarioArgs, Setup, finish, write_json};
+use crate::{Common, ScenarioArgs, Setup, finish, plan, write_json};
 
 #[derive(Serialize)]
 struct Standard {
@@ -34,11 +34,7 @@ pub async fn run(setup: &Setup, common: &Common, args: &ScenarioArgs) -> anyhow:
     let idle_rss_mib = footprint::idle_rss_mib(&server.pid())?;
 
     let outcome = async {
-        let plan = Plan {
-            backend,
-            server_pid: server.pid(),
-            duration: Duration::from_secs(args.duration_secs),
-        };
+        let plan = plan(common, &server, args.duration_secs);
         let scenarios = run_scenarios(&plan, &setup.api(&server), args).await?;
         let footprint = Footprint {
             backend,
@@ -70,10 +66,14 @@ async fn run_scenarios(
     let concurrency = usize::from(args.concurrency);
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     println!(
-        "{}: concurrency {concurrency}, {} s per scenario, {cores} cores shared by server \
-         and bench; targets at c=16 on 2 cores: reads >= {TARGET_READS_PER_SECOND} req/s, \
+        "{}: concurrency {concurrency}, {} s per scenario, {cores} cores shared by server, \
+         bench{}; targets at c=16 on 2 cores: reads >= {TARGET_READS_PER_SECOND} req/s, \
          writes >= {TARGET_WRITES_PER_SECOND} req/s, p99 < {TARGET_P99_MS} ms",
-        plan.backend, args.duration_secs
+        plan.backend,
+        args.duration_secs,
+        plan.database_command
+            .map(|command| format!(" and the local {command} processes"))
+            .unwrap_or_default()
     );
 
     // One account per scenario, so the writes do not grow the accounts the reads list.
