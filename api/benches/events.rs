@@ -124,7 +124,7 @@ async fn outbox_cost(db: &Db, actor: &Actor) -> anyhow::Result<()> {
             store::outbox::append(
                 &tx,
                 topic::AUDIT,
-                &CloudEvent::task_change(&change, Utc::now(), None),
+                &[CloudEvent::task_change(&change, Utc::now(), None)],
             )
             .await?;
         }

@@ -47,18 +47,20 @@ impl ReminderService {
         loop {
             let tx = self.db.begin_write().await?;
             let claimed = store::tasks::claim_due_reminders(&tx, now, BATCH).await?;
-            for task in &claimed {
-                let Some(due_at) = task.due_at else { continue };
-                let reminder = ReminderDue {
-                    user_id: task.user_id,
-                    task_id: task.id,
-                    title: task.title.clone(),
-                    due_at,
-                    remind_at: task.remind_at,
-                };
-                store::outbox::append(&tx, topic::REMINDERS, &CloudEvent::reminder(&reminder, now))
-                    .await?;
-            }
+            let events: Vec<CloudEvent> = claimed
+                .iter()
+                .filter_map(|task| {
+                    let reminder = ReminderDue {
+                        user_id: task.user_id,
+                        task_id: task.id,
+                        title: task.title.clone(),
+                        due_at: task.due_at?,
+                        remind_at: task.remind_at,
+                    };
+                    Some(CloudEvent::reminder(&reminder, now))
+                })
+                .collect();
+            store::outbox::append(&tx, topic::REMINDERS, &events).await?;
             tx.commit().await?;
             total += claimed.len();
             if !claimed.is_empty() {

@@ -367,18 +367,19 @@ fn with_literal_limit(mut statement: Statement) -> Statement {
 }
 
 /// Splits items of the given sizes into runs of one statement each, in order. A run
-/// holds 64, 16, 4 or 1 items: the largest that stays within `MAX_STATEMENT_BYTES`, or
+/// holds 64, 16, 4, 2 or 1 items: the largest that stays within `MAX_STATEMENT_BYTES`, or
 /// one item however large.
 ///
-/// Four shapes per statement are prepared once per connection and then stay in sqlx's
-/// statement cache; a shape per batch size would keep missing it and pay a Parse round
+/// The few shapes per statement are prepared once per connection and then stay in
+/// sqlx's statement cache (2 is among them for the pair of events a recurring task's
+/// completion writes); a shape per batch size would keep missing it and pay a Parse round
 /// trip. Before sqlx-core was patched to set `TCP_NODELAY` (vendor/README.md) each such
 /// miss, and each message spilling into a second TCP segment (64 KiB on loopback),
 /// also waited 40 ms for a delayed ACK; the bounds keep that from coming back should the
 /// patch be dropped before sqlx releases the fix.
 pub fn statement_chunks(sizes: &[usize]) -> Vec<usize> {
     const MAX_STATEMENT_BYTES: usize = 48 * 1024;
-    const SHAPES: [usize; 4] = [64, 16, 4, 1];
+    const SHAPES: [usize; 5] = [64, 16, 4, 2, 1];
     let mut chunks = Vec::new();
     let mut rest = sizes;
     while !rest.is_empty() {
@@ -415,9 +416,10 @@ mod tests {
     fn statements_take_few_shapes_and_keep_every_item() {
         assert_eq!(super::statement_chunks(&[]), Vec::<usize>::new());
         assert_eq!(super::id_chunks(100), [64, 16, 16, 4]);
-        assert_eq!(super::id_chunks(7), [4, 1, 1, 1]);
-        // At most 48 KiB per statement: four 20 KiB items go one by one.
-        assert_eq!(super::statement_chunks(&[20 * 1024; 4]), [1, 1, 1, 1]);
+        assert_eq!(super::id_chunks(7), [4, 2, 1]);
+        // At most 48 KiB per statement: 20 KiB items go in pairs, 30 KiB ones one by one.
+        assert_eq!(super::statement_chunks(&[20 * 1024; 4]), [2, 2]);
+        assert_eq!(super::statement_chunks(&[30 * 1024; 3]), [1, 1, 1]);
         assert_eq!(super::statement_chunks(&[10 * 1024; 4]), [4]);
         // An item too large for any statement still gets one of its own.
         assert_eq!(super::statement_chunks(&[100 * 1024]), [1]);

@@ -12,24 +12,37 @@ use sea_orm::{
 use super::entities::outbox::{self, Column, Entity as Outbox};
 use crate::domain::event::CloudEvent;
 
+/// Writes `events` to the outbox, in publication order and in as few statements as
+/// `statement_chunks` allows.
 pub async fn append(
     conn: &impl ConnectionTrait,
     topic: &str,
-    event: &CloudEvent,
+    events: &[CloudEvent],
 ) -> Result<(), DbErr> {
-    let payload = serde_json::to_string(event)
+    let payloads = events
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| DbErr::Custom(format!("cannot serialise an event: {e}")))?;
-    let row = outbox::ActiveModel {
-        event_id: Set(event.id),
-        topic: Set(topic.to_owned()),
-        payload: Set(payload),
-        created_at: Set(event.time),
-        published_at: Set(None),
-        attempts: Set(0),
-        last_error: Set(None),
-        ..Default::default()
-    };
-    Outbox::insert(row).exec_without_returning(conn).await?;
+    let sizes: Vec<usize> = payloads.iter().map(|payload| payload.len() + 128).collect();
+    let mut rows = events
+        .iter()
+        .zip(payloads)
+        .map(|(event, payload)| outbox::ActiveModel {
+            event_id: Set(event.id),
+            topic: Set(topic.to_owned()),
+            payload: Set(payload),
+            created_at: Set(event.time),
+            published_at: Set(None),
+            attempts: Set(0),
+            last_error: Set(None),
+            ..Default::default()
+        });
+    for chunk in super::statement_chunks(&sizes) {
+        Outbox::insert_many(rows.by_ref().take(chunk))
+            .exec_without_returning(conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -139,29 +139,34 @@ pub async fn update(
 }
 
 /// Inserts the successor of an occurrence unless one exists already; the unique index on
-/// `parent_task_id` decides, so concurrent completions cannot both insert. Returns
-/// whether this call inserted it.
+/// `parent_task_id` decides, so concurrent completions cannot both insert. Returns the
+/// row when this call inserted it.
 pub async fn insert_successor(
     conn: &impl ConnectionTrait,
     model: task::ActiveModel,
-) -> Result<bool, DbErr> {
+) -> Result<Option<task::Model>, DbErr> {
+    // Not `exec_with_returning`: sea-orm 2.0.4 reports the conflict it exists for as an
+    // error (`RecordNotFound`) there; the list form returns no row instead.
     let result = Tasks::insert(model)
         .on_conflict_do_nothing_on([Column::ParentTaskId])
-        .exec_without_returning(conn)
+        .exec_with_returning_many(conn)
         .await?;
-    Ok(matches!(result, TryInsertResult::Inserted(rows) if rows > 0))
+    Ok(match result {
+        TryInsertResult::Inserted(inserted) => inserted.into_iter().next(),
+        TryInsertResult::Empty | TryInsertResult::Conflicted => None,
+    })
 }
 
-/// Marks an open task completed. Returns false when it was already completed (or is not
-/// the user's): the conditional update is what makes concurrent completions of one
-/// occurrence resolve to a single winner.
+/// Marks an open task completed and returns it as it now is. Returns `None` when it was
+/// already completed (or is not the user's): the conditional update is what makes
+/// concurrent completions of one occurrence resolve to a single winner.
 pub async fn mark_completed(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
     id: Uuid,
     at: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let result = Tasks::update_many()
+) -> Result<Option<task::Model>, DbErr> {
+    let completed = Tasks::update_many()
         .col_expr(Column::Completed, Expr::value(true))
         .col_expr(Column::CompletedAt, Expr::value(at))
         .col_expr(Column::RemindAt, Expr::value(Option::<DateTime<Utc>>::None))
@@ -169,9 +174,9 @@ pub async fn mark_completed(
         .filter(Column::Id.eq(id))
         .filter(Column::UserId.eq(user_id))
         .filter(Column::Completed.eq(false))
-        .exec(conn)
+        .exec_with_returning(conn)
         .await?;
-    Ok(result.rows_affected == 1)
+    Ok(completed.into_iter().next())
 }
 
 /// The earliest pending reminder time across all users.

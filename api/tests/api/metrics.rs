@@ -226,7 +226,7 @@ async fn the_outbox_backlog_counts_unpublished_rows_and_their_age() {
         };
         let at = Utc::now() - chrono::Duration::minutes(minutes_ago);
         let event = api::domain::event::CloudEvent::reminder(&reminder, at);
-        outbox::append(db.writer(), "todo.reminders", &event)
+        outbox::append(db.writer(), "todo.reminders", &[event])
             .await
             .unwrap();
     }

@@ -146,12 +146,12 @@ impl TaskService {
         record(
             &tx,
             actor,
-            Change {
+            &[Change {
                 action: AuditAction::Create,
                 source: actor.origin.source,
                 before: None,
                 after: Some(&task),
-            },
+            }],
         )
         .await?;
         self.commit(tx).await?;
@@ -228,57 +228,59 @@ impl TaskService {
     pub async fn complete(&self, actor: &Actor, id: Uuid) -> ServiceResult<Completion> {
         actor.require_write()?;
         let tx = self.db.begin_write().await?;
-        let task = self.owned_task(&tx, actor, id).await?;
+        let before = self.owned_task(&tx, actor, id).await?;
         let completed_at = now();
-        let won = !task.completed
-            && store::tasks::mark_completed(&tx, actor.user_id, id, completed_at).await?;
+        let completed = if before.completed {
+            None
+        } else {
+            store::tasks::mark_completed(&tx, actor.user_id, id, completed_at).await?
+        };
         // A repeated completion reports what the first one decided.
-        let decided_at = match task.completed_at {
-            Some(first) if !won => first,
+        let decided_at = match before.completed_at {
+            Some(first) if completed.is_none() => first,
             _ => completed_at,
         };
-        let (successor, series_end) = match successor_of(&task, decided_at) {
+        let (successor, series_end) = match successor_of(&before, decided_at) {
             Ok(successor) => (successor, None),
             Err(end) => (None, Some(end)),
         };
         let created_successor = match successor {
-            Some(mut successor) if won => {
+            Some(mut successor) if completed.is_some() => {
                 let preferences = store::preferences::get(&tx, actor.user_id).await?;
                 arm_reminder(&mut successor, &preferences, completed_at);
                 store::tasks::insert_successor(&tx, successor).await?
             }
-            _ => false,
+            _ => None,
         };
-        let before = task;
-        let task = self.owned_task(&tx, actor, id).await?;
-        let next_occurrence = store::tasks::find_successor(&tx, id).await?;
+        let won = completed.is_some();
+        let task = match completed {
+            Some(task) => task,
+            // Lost a race, or completed before: report the task as it stands now.
+            None => self.owned_task(&tx, actor, id).await?,
+        };
+        let mut changes = Vec::with_capacity(2);
         if won {
-            record(
-                &tx,
-                actor,
-                Change {
-                    action: AuditAction::Complete,
-                    source: actor.origin.source,
-                    before: Some(&before),
-                    after: Some(&task),
-                },
-            )
-            .await?;
+            changes.push(Change {
+                action: AuditAction::Complete,
+                source: actor.origin.source,
+                before: Some(&before),
+                after: Some(&task),
+            });
         }
-        if let Some(successor) = next_occurrence.as_ref().filter(|_| created_successor) {
+        if let Some(successor) = &created_successor {
             // The next occurrence is the system's doing, on the user's behalf.
-            record(
-                &tx,
-                actor,
-                Change {
-                    action: AuditAction::Create,
-                    source: Source::System,
-                    before: None,
-                    after: Some(successor),
-                },
-            )
-            .await?;
+            changes.push(Change {
+                action: AuditAction::Create,
+                source: Source::System,
+                before: None,
+                after: Some(successor),
+            });
         }
+        record(&tx, actor, &changes).await?;
+        let next_occurrence = match created_successor {
+            Some(successor) => Some(successor),
+            None => store::tasks::find_successor(&tx, id).await?,
+        };
         self.commit(tx).await?;
         let series_end = series_end.filter(|_| next_occurrence.is_none());
         Ok(Completion {
@@ -314,12 +316,12 @@ impl TaskService {
         record(
             &tx,
             actor,
-            Change {
+            &[Change {
                 action: AuditAction::Delete,
                 source: actor.origin.source,
                 before: Some(&task),
                 after: None,
-            },
+            }],
         )
         .await?;
         self.commit(tx).await?;
@@ -396,12 +398,12 @@ async fn save_edit(
     record(
         tx,
         actor,
-        Change {
+        &[Change {
             action,
             source: actor.origin.source,
             before: Some(before),
             after: Some(&task),
-        },
+        }],
     )
     .await?;
     Ok(task)

@@ -26,26 +26,35 @@ pub(super) struct Change<'a> {
     pub after: Option<&'a task::Model>,
 }
 
-/// Writes the event of a change to the outbox, in the transaction of the change.
+/// Writes the events of changes to the outbox, in order and in the transaction of the
+/// changes.
 pub(super) async fn record(
     tx: &DatabaseTransaction,
     actor: &Actor,
-    change: Change<'_>,
+    changes: &[Change<'_>],
 ) -> Result<(), DbErr> {
-    let Some(task_id) = change.after.or(change.before).map(|task| task.id) else {
-        return Ok(());
-    };
-    let change = TaskChange {
-        user_id: actor.user_id,
-        task_id,
-        action: change.action,
-        source: change.source,
-        request_id: actor.origin.request_id.clone(),
-        before: change.before.map(snapshot),
-        after: change.after.map(snapshot),
-    };
-    let event = CloudEvent::task_change(&change, Utc::now(), actor.origin.traceparent.clone());
-    store::outbox::append(tx, topic::AUDIT, &event).await
+    let now = Utc::now();
+    let events: Vec<CloudEvent> = changes
+        .iter()
+        .filter_map(|change| {
+            let task_id = change.after.or(change.before)?.id;
+            let change = TaskChange {
+                user_id: actor.user_id,
+                task_id,
+                action: change.action,
+                source: change.source,
+                request_id: actor.origin.request_id.clone(),
+                before: change.before.map(snapshot),
+                after: change.after.map(snapshot),
+            };
+            Some(CloudEvent::task_change(
+                &change,
+                now,
+                actor.origin.traceparent.clone(),
+            ))
+        })
+        .collect();
+    store::outbox::append(tx, topic::AUDIT, &events).await
 }
 
 /// A task as the audit trail shows it: the fields of the GraphQL `Task`.
