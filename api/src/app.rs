@@ -85,7 +85,7 @@ impl Application {
             Relay::new(db.clone(), bus, services.outbox_wakeup.clone()).run(shutdown.clone()),
         );
         background.spawn(
-            Scheduler::new(services.reminders.clone(), services.reminder_wakeup.clone())
+            Scheduler::new(services.reminders.clone(), services.reminder_alarm.clone())
                 .run(shutdown.clone()),
         );
         let metrics_address = match settings.metrics_listen {

@@ -5,7 +5,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::CronHandler;
-use crate::service::{ReminderService, Wakeup};
+use crate::service::{ReminderAlarm, ReminderService};
 
 /// The scheduler sleeps at most this long, so reminders armed by another replica are
 /// picked up even without a wake-up from this one.
@@ -18,12 +18,12 @@ const MIN_SLEEP: Duration = Duration::from_millis(10);
 /// forward), then sweeps.
 pub struct Scheduler {
     reminders: ReminderService,
-    wakeup: Wakeup,
+    alarm: ReminderAlarm,
 }
 
 impl Scheduler {
-    pub fn new(reminders: ReminderService, wakeup: Wakeup) -> Self {
-        Self { reminders, wakeup }
+    pub fn new(reminders: ReminderService, alarm: ReminderAlarm) -> Self {
+        Self { reminders, alarm }
     }
 
     pub async fn run(self, shutdown: CancellationToken) {
@@ -37,7 +37,7 @@ impl Scheduler {
             };
             tokio::select! {
                 () = shutdown.cancelled() => return,
-                () = self.wakeup.notified() => {}
+                () = self.alarm.rung() => {}
                 () = tokio::time::sleep(pause) => {}
             }
         }
@@ -45,6 +45,7 @@ impl Scheduler {
 
     /// Sweeps what is due; returns how long until the next reminder.
     async fn step(&self) -> Result<Duration, crate::service::ServiceError> {
+        self.alarm.sweeping();
         let sent = self.reminders.sweep(Utc::now()).await?;
         if sent > 0 {
             tracing::info!(sent, "reminders due");
@@ -53,7 +54,10 @@ impl Scheduler {
             Some(next) => (next - Utc::now()).to_std().unwrap_or(Duration::ZERO),
             None => MAX_SLEEP,
         };
-        Ok(pause.clamp(MIN_SLEEP, MAX_SLEEP))
+        let pause = pause.clamp(MIN_SLEEP, MAX_SLEEP);
+        self.alarm
+            .planned(Utc::now() + chrono::TimeDelta::from_std(pause).unwrap_or_default());
+        Ok(pause)
     }
 }
 

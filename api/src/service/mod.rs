@@ -22,7 +22,7 @@ pub use auth::{AuthConfig, AuthService};
 pub use error::{ApplyError, ServiceError, ServiceResult};
 pub use notifications::{NotificationHub, NotificationService};
 pub use preferences::PreferencesService;
-pub use reminders::ReminderService;
+pub use reminders::{ReminderAlarm, ReminderService};
 pub use tasks::TaskService;
 
 pub use crate::domain::event::Source;
@@ -106,8 +106,8 @@ pub struct Services {
     pub notifications: NotificationService,
     /// Rung after commits that wrote outbox events.
     pub outbox_wakeup: Wakeup,
-    /// Rung after changes that may bring a reminder forward.
-    pub reminder_wakeup: Wakeup,
+    /// Rung by changes that bring a reminder forward.
+    pub reminder_alarm: ReminderAlarm,
 }
 
 /// How long things are kept.
@@ -120,12 +120,12 @@ pub struct Retention {
 impl Services {
     pub fn new(db: Db, auth_config: AuthConfig, retention: Retention) -> Self {
         let outbox_wakeup = Wakeup::default();
-        let reminder_wakeup = Wakeup::default();
+        let reminder_alarm = ReminderAlarm::default();
         Self {
             auth: AuthService::new(db.clone(), auth_config),
-            tasks: TaskService::new(db.clone(), outbox_wakeup.clone(), reminder_wakeup.clone()),
+            tasks: TaskService::new(db.clone(), outbox_wakeup.clone(), reminder_alarm.clone()),
             audit: AuditService::new(db.clone(), retention.audit),
-            preferences: PreferencesService::new(db.clone(), reminder_wakeup.clone()),
+            preferences: PreferencesService::new(db.clone(), reminder_alarm.clone()),
             reminders: ReminderService::new(db.clone(), outbox_wakeup.clone()),
             notifications: NotificationService::new(
                 db.clone(),
@@ -133,7 +133,7 @@ impl Services {
                 retention.notifications,
             ),
             outbox_wakeup,
-            reminder_wakeup,
+            reminder_alarm,
             db,
         }
     }

@@ -1,21 +1,18 @@
 use chrono::Utc;
 
-use super::{Actor, ServiceResult, Wakeup};
+use super::{Actor, ReminderAlarm, ServiceResult};
 use crate::domain::preferences::{PreferenceChanges, Preferences};
 use crate::store::{self, Db};
 
 #[derive(Clone)]
 pub struct PreferencesService {
     db: Db,
-    reminder_wakeup: Wakeup,
+    reminder_alarm: ReminderAlarm,
 }
 
 impl PreferencesService {
-    pub fn new(db: Db, reminder_wakeup: Wakeup) -> Self {
-        Self {
-            db,
-            reminder_wakeup,
-        }
+    pub fn new(db: Db, reminder_alarm: ReminderAlarm) -> Self {
+        Self { db, reminder_alarm }
     }
 
     pub async fn get(&self, actor: &Actor) -> ServiceResult<Preferences> {
@@ -36,7 +33,7 @@ impl PreferencesService {
         store::preferences::save(&tx, actor.user_id, &updated, Utc::now()).await?;
         super::reminders::rearm_reminders(&tx, actor.user_id, &updated).await?;
         tx.commit().await?;
-        self.reminder_wakeup.notify();
+        self.reminder_alarm.ring();
         Ok(updated)
     }
 }

@@ -14,6 +14,9 @@
 //! 7. `reminders::fanout`: hands it to the live subscribers of every replica.
 //! 8. `graphql::live` (`notifications` subscription): pushes it to the user's pages.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{DatabaseTransaction, DbErr, IntoActiveModel};
@@ -28,6 +31,62 @@ use crate::store::{self, Db};
 
 /// Reminders claimed per transaction.
 const BATCH: u64 = 500;
+
+/// When this process's scheduler sweeps next, and the way for a change to bring that
+/// forward.
+///
+/// A change wakes the scheduler only when it armed a reminder due before the planned
+/// sweep. Woken by every write, the scheduler swept back to back under a stream of
+/// writes, each sweep a write transaction (on SQLite, a turn of the one writer), though
+/// a reminder due after the next sweep is found by that sweep anyway.
+#[derive(Clone)]
+pub struct ReminderAlarm {
+    wakeup: Wakeup,
+    /// Unix milliseconds of the next planned sweep; `i64::MAX` from the start of a sweep
+    /// until the next is planned, so that whatever is armed meanwhile, which the sweep
+    /// may have missed, wakes the scheduler once more.
+    next_sweep: Arc<AtomicI64>,
+}
+
+impl Default for ReminderAlarm {
+    fn default() -> Self {
+        Self {
+            wakeup: Wakeup::default(),
+            next_sweep: Arc::new(AtomicI64::new(i64::MAX)),
+        }
+    }
+}
+
+impl ReminderAlarm {
+    /// A committed change armed a reminder due at `at` (or none): wakes the scheduler
+    /// if that is before its next sweep.
+    pub fn armed(&self, at: Option<DateTime<Utc>>) {
+        if at.is_some_and(|at| at.timestamp_millis() < self.next_sweep.load(Ordering::SeqCst)) {
+            self.wakeup.notify();
+        }
+    }
+
+    /// Wakes the scheduler whatever it planned: for changes that may have armed many
+    /// reminders at once.
+    pub fn ring(&self) {
+        self.wakeup.notify();
+    }
+
+    /// The scheduler starts a sweep.
+    pub fn sweeping(&self) {
+        self.next_sweep.store(i64::MAX, Ordering::SeqCst);
+    }
+
+    /// The scheduler will sweep next at `at` unless woken.
+    pub fn planned(&self, at: DateTime<Utc>) {
+        self.next_sweep
+            .store(at.timestamp_millis(), Ordering::SeqCst);
+    }
+
+    pub async fn rung(&self) {
+        self.wakeup.notified().await;
+    }
+}
 
 #[derive(Clone)]
 pub struct ReminderService {
@@ -109,4 +168,42 @@ pub(super) async fn rearm_reminders(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeDelta, Utc};
+    use futures_util::FutureExt as _;
+
+    use super::ReminderAlarm;
+
+    /// Whether the scheduler would wake now: `Notify` keeps the permit of a wake-up that
+    /// came while nobody waited.
+    fn woken(alarm: &ReminderAlarm) -> bool {
+        alarm.rung().now_or_never().is_some()
+    }
+
+    #[test]
+    fn only_a_reminder_due_before_the_planned_sweep_wakes_the_scheduler() {
+        let alarm = ReminderAlarm::default();
+        let now = Utc::now();
+        // Before the scheduler has planned anything, whatever is armed wakes it.
+        alarm.armed(Some(now + TimeDelta::days(365)));
+        assert!(woken(&alarm));
+
+        alarm.planned(now + TimeDelta::seconds(1));
+        alarm.armed(Some(now + TimeDelta::seconds(5)));
+        alarm.armed(None);
+        assert!(!woken(&alarm), "the planned sweep finds these anyway");
+        alarm.armed(Some(now));
+        assert!(woken(&alarm));
+
+        // While a sweep runs it may miss what is armed, so anything wakes it again.
+        alarm.sweeping();
+        alarm.armed(Some(now + TimeDelta::days(365)));
+        assert!(woken(&alarm));
+        alarm.planned(now + TimeDelta::seconds(1));
+        alarm.ring();
+        assert!(woken(&alarm), "ringing wakes it whatever it planned");
+    }
 }

@@ -18,7 +18,7 @@ pub use self::stored::{snapshot, stored_recurrence, stored_time_zone};
 use super::pagination::{Cursor, Page, page_spec};
 use super::preview::RecurrencePreview;
 use super::reminders::arm_reminder;
-use super::{Actor, ServiceError, ServiceResult, Source, Wakeup, now};
+use super::{Actor, ReminderAlarm, ServiceError, ServiceResult, Source, Wakeup, now};
 use crate::domain::event::AuditAction;
 use crate::domain::preferences::Preferences;
 use crate::domain::{Priority, SeriesEnd, SeriesPosition, TaskFields};
@@ -38,15 +38,15 @@ pub struct Completion {
 pub struct TaskService {
     db: Db,
     outbox_wakeup: Wakeup,
-    reminder_wakeup: Wakeup,
+    reminder_alarm: ReminderAlarm,
 }
 
 impl TaskService {
-    pub fn new(db: Db, outbox_wakeup: Wakeup, reminder_wakeup: Wakeup) -> Self {
+    pub fn new(db: Db, outbox_wakeup: Wakeup, reminder_alarm: ReminderAlarm) -> Self {
         Self {
             db,
             outbox_wakeup,
-            reminder_wakeup,
+            reminder_alarm,
         }
     }
 
@@ -154,7 +154,7 @@ impl TaskService {
             }],
         )
         .await?;
-        self.commit(tx).await?;
+        self.commit(tx, task.remind_at).await?;
         Ok(task)
     }
 
@@ -218,7 +218,7 @@ impl TaskService {
         }
         draft.write_to(&mut model);
         let task = save_edit(&tx, actor, AuditAction::Update, &current, model).await?;
-        self.commit(tx).await?;
+        self.commit(tx, task.remind_at).await?;
         Ok(task)
     }
 
@@ -281,7 +281,8 @@ impl TaskService {
             Some(successor) => Some(successor),
             None => store::tasks::find_successor(&tx, id).await?,
         };
-        self.commit(tx).await?;
+        let armed = next_occurrence.as_ref().and_then(|next| next.remind_at);
+        self.commit(tx, armed).await?;
         let series_end = series_end.filter(|_| next_occurrence.is_none());
         Ok(Completion {
             task,
@@ -302,7 +303,7 @@ impl TaskService {
         model.completed = Set(false);
         model.completed_at = Set(None);
         let task = save_edit(&tx, actor, AuditAction::Uncomplete, &task, model).await?;
-        self.commit(tx).await?;
+        self.commit(tx, task.remind_at).await?;
         Ok(task)
     }
 
@@ -324,7 +325,7 @@ impl TaskService {
             }],
         )
         .await?;
-        self.commit(tx).await?;
+        self.commit(tx, None).await?;
         Ok(())
     }
 
@@ -359,12 +360,16 @@ impl TaskService {
         Ok(store::preferences::get(self.db.reader(), actor.user_id).await?)
     }
 
-    /// Commits a change: wakes the relay for its events and the scheduler, whose next
-    /// reminder may have moved.
-    async fn commit(&self, tx: DatabaseTransaction) -> ServiceResult<()> {
+    /// Commits a change that armed the reminder `armed` (or none): wakes the relay for
+    /// its events and, if that reminder is due before its next sweep, the scheduler.
+    async fn commit(
+        &self,
+        tx: DatabaseTransaction,
+        armed: Option<DateTime<Utc>>,
+    ) -> ServiceResult<()> {
         tx.commit().await?;
         self.outbox_wakeup.notify();
-        self.reminder_wakeup.notify();
+        self.reminder_alarm.armed(armed);
         Ok(())
     }
 
