@@ -57,6 +57,10 @@ pub struct CpuShare {
     /// PostgreSQL's processes on this machine; `None` on SQLite, which runs inside the
     /// server, or when PostgreSQL runs elsewhere.
     pub database_cores: Option<f64>,
+    /// How often the server's threads blocked, per request: its hand-offs between
+    /// threads and waits on the database. Unlike the figures in seconds, it hardly
+    /// depends on how fast the machine is that day.
+    pub server_waits_per_request: f64,
 }
 
 pub struct Plan {
@@ -77,6 +81,7 @@ impl Plan {
     ) -> anyhow::Result<Measurement> {
         let concurrency = workers.len();
         let server_cpu = procfs::cpu_time(&self.server_pid)?;
+        let server_waits = procfs::blocking_waits(&self.server_pid)?;
         let bench_cpu = procfs::cpu_time("self")?;
         let database_cpu = self.database_cpu()?;
         let outcome = scenario::run(workers, self.duration).await?;
@@ -90,6 +95,9 @@ impl Plan {
                 (Some(before), Some(after)) => Some(cores(before, after)),
                 _ => None,
             },
+            server_waits_per_request: procfs::blocking_waits(&self.server_pid)?
+                .saturating_sub(server_waits) as f64
+                / outcome.successes().max(1) as f64,
         };
         let measurement = summarise(self.backend, name, kind, concurrency, &outcome, cpu);
         print_row(&measurement);
@@ -140,7 +148,7 @@ fn print_row(m: &Measurement) {
     println!(
         "{:<9} {:<25} c={:<3} {:>7} req {:>8.1} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  \
          max {:>7.2} ms  errors {:<5} cpu: server {:.2} bench {:.2}{database}  \
-         [target >= {} req/s, p99 < {TARGET_P99_MS} ms]",
+         waits/req {:.1}  [target >= {} req/s, p99 < {TARGET_P99_MS} ms]",
         m.backend,
         m.scenario,
         m.concurrency,
@@ -152,6 +160,7 @@ fn print_row(m: &Measurement) {
         m.errors,
         m.cpu.server_cores,
         m.cpu.bench_cores,
+        m.cpu.server_waits_per_request,
         m.kind.target_per_second(),
     );
     if let Some(error) = &m.first_error {

@@ -56,16 +56,37 @@ pub fn cpu_time_of_command(command: &str) -> anyhow::Result<Option<Duration>> {
     Ok(total)
 }
 
+/// How many times the threads of `pid` have blocked (voluntary context switches): each
+/// hand-off between threads, such as a statement sent to SQLite's connection thread or a
+/// wait on the network, is one. Threads that have exited are left out.
+pub fn blocking_waits(pid: &str) -> anyhow::Result<u64> {
+    let tasks = format!("/proc/{pid}/task");
+    let mut total = 0;
+    for entry in std::fs::read_dir(&tasks).with_context(|| format!("listing {tasks}"))? {
+        let status = entry
+            .with_context(|| format!("listing {tasks}"))?
+            .path()
+            .join("status");
+        // A thread may exit between the listing and the read.
+        let Ok(status) = std::fs::read_to_string(&status) else {
+            continue;
+        };
+        total += status_number(&status, "voluntary_ctxt_switches:").context("no switch count")?;
+    }
+    Ok(total)
+}
+
 pub fn memory(pid: &str) -> anyhow::Result<Memory> {
     let path = format!("/proc/{pid}/status");
     let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     Ok(Memory {
-        peak_kib: status_kib(&status, "VmHWM:").context("VmHWM")?,
-        current_kib: status_kib(&status, "VmRSS:").context("VmRSS")?,
+        peak_kib: status_number(&status, "VmHWM:").context("VmHWM")?,
+        current_kib: status_number(&status, "VmRSS:").context("VmRSS")?,
     })
 }
 
-fn status_kib(status: &str, field: &str) -> Option<u64> {
+/// The number of a `/proc/.../status` line (for memory, in KiB).
+fn status_number(status: &str, field: &str) -> Option<u64> {
     let line = status.lines().find(|line| line.starts_with(field))?;
     line[field.len()..].split_whitespace().next()?.parse().ok()
 }
@@ -81,6 +102,14 @@ mod tests {
         let counted = cpu_time_of_command(own.trim_end())?;
         assert!(counted.is_some_and(|time| time >= before), "{counted:?}");
         assert_eq!(cpu_time_of_command("no such command")?, None);
+        Ok(())
+    }
+
+    #[test]
+    fn a_thread_that_sleeps_counts_as_blocking() -> anyhow::Result<()> {
+        let before = blocking_waits("self")?;
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        assert!(blocking_waits("self")? > before);
         Ok(())
     }
 }
