@@ -85,9 +85,13 @@ impl Db {
             url: redact_url(url),
             source,
         };
-        // The pools lend connections without pinging them first: sqlx already pings each
-        // one as it comes back, and a second ping per query is a round trip (on SQLite, a
-        // hand-off to the connection's thread and back) that reads never needed.
+        // The pools lend connections without pinging them first: a ping is a round trip
+        // (on SQLite, a hand-off to the connection's thread and back) that reads never
+        // needed. sqlx also pings each connection as it comes back, which catches a
+        // PostgreSQL connection whose server went away; a SQLite connection is a thread
+        // over a local file, so its pools skip that ping too (`test_on_release`, from the
+        // patched sqlx-core in vendor/). On the single writer the ping stood between one
+        // transaction and the next.
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(connect_error)?
@@ -102,6 +106,7 @@ impl Db {
                 .max_connections(1)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
                 .test_before_acquire(false)
+                .test_on_release(false)
                 .connect_with(options.clone())
                 .await
                 .map_err(connect_error)?;
@@ -109,6 +114,7 @@ impl Db {
                 .max_connections(max_connections.unwrap_or(SQLITE_READERS))
                 .acquire_timeout(ACQUIRE_TIMEOUT)
                 .test_before_acquire(false)
+                .test_on_release(false)
                 .connect_with(options)
                 .await
                 .map_err(connect_error)?;
@@ -437,6 +443,46 @@ mod tests {
         // PostgreSQL plans a bound LIMIT once; its statements stay as they are.
         let postgres = Tasks::find().limit(51).build(DbBackend::Postgres);
         assert_eq!(with_literal_limit(postgres.clone()).sql, postgres.sql);
+    }
+
+    /// The SQLite pools release connections without sqlx's ping (`test_on_release`): a
+    /// transaction abandoned mid-way, as a failed request leaves it, must still be rolled
+    /// back before the writer's next transaction, and its rows never seen.
+    #[tokio::test]
+    async fn an_abandoned_sqlite_write_is_rolled_back_before_the_next() -> anyhow::Result<()> {
+        use sea_orm::{ConnectionTrait as _, Statement};
+
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("pool.db").display());
+        let db = super::Db::connect(&url).await?;
+        let count = || async {
+            let row = db
+                .reader()
+                .query_one_raw(Statement::from_string(
+                    DbBackend::Sqlite,
+                    "SELECT COUNT(*) FROM probe",
+                ))
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("COUNT(*) gave no row"))?;
+            anyhow::Ok(row.try_get_by_index::<i64>(0)?)
+        };
+        db.writer()
+            .execute_unprepared("CREATE TABLE probe (n INTEGER NOT NULL)")
+            .await?;
+        for round in 0..3 {
+            let abandoned = db.begin_write().await?;
+            abandoned
+                .execute_unprepared("INSERT INTO probe (n) VALUES (-1)")
+                .await?;
+            drop(abandoned);
+            // BEGIN IMMEDIATE inside a transaction still open would fail here.
+            let next = db.begin_write().await?;
+            next.execute_unprepared(&format!("INSERT INTO probe (n) VALUES ({round})"))
+                .await?;
+            next.commit().await?;
+            assert_eq!(count().await?, round + 1);
+        }
+        Ok(())
     }
 
     #[test]
