@@ -87,11 +87,13 @@ impl Db {
         };
         // The pools lend connections without pinging them first: a ping is a round trip
         // (on SQLite, a hand-off to the connection's thread and back) that reads never
-        // needed. sqlx also pings each connection as it comes back, which catches a
-        // PostgreSQL connection whose server went away; a SQLite connection is a thread
-        // over a local file, so its pools skip that ping too (`test_on_release`, from the
-        // patched sqlx-core in vendor/). On the single writer the ping stood between one
-        // transaction and the next.
+        // needed. sqlx also pings each connection as it comes back, to catch one left
+        // mid-exchange or broken; the pools skip that ping (`test_on_release`, from the
+        // patched sqlx-core in vendor/) for a connection whose last exchange finished,
+        // and still ping one that did not (the patched sqlx-postgres counts a PostgreSQL
+        // connection still owed a ReadyForQuery as such). On SQLite's single writer the
+        // ping stood between one transaction and the next; on PostgreSQL it was a round
+        // trip per request.
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(connect_error)?
@@ -131,6 +133,7 @@ impl Db {
                 .max_connections(max_connections.unwrap_or(POSTGRES_CONNECTIONS))
                 .acquire_timeout(ACQUIRE_TIMEOUT)
                 .test_before_acquire(false)
+                .test_on_release(false)
                 .connect_with(options)
                 .await
                 .map_err(connect_error)?;

@@ -504,3 +504,56 @@ async fn a_postgres_restart_under_load_is_survived_without_losing_acknowledged_w
     let acknowledged = load.finish().await;
     assert_nothing_lost_or_doubled(&server.base, &token, &acknowledged).await;
 }
+
+/// The pools release a PostgreSQL connection without sqlx's ping when its last exchange
+/// finished (vendor/README.md). A connection whose server ended it mid-request, or whose
+/// request was dropped mid-exchange, must still be settled or replaced before anyone
+/// else gets it: with one connection in the pool, the next request gets a sound one and
+/// its own answer.
+#[tokio::test]
+async fn a_postgres_connection_left_broken_or_mid_exchange_is_not_lent_as_it_is() {
+    use sea_orm::{ConnectionTrait as _, DbBackend, Statement};
+
+    if postgres_url().is_none() {
+        return;
+    }
+    let data_dir = tempfile::tempdir().unwrap();
+    let db = api::store::Db::connect_with(&fresh_database_url(&data_dir).await, Some(1))
+        .await
+        .unwrap();
+    let statement = |sql: &str| Statement::from_string(DbBackend::Postgres, sql);
+    let answer = |n: i32| {
+        let db = db.clone();
+        async move {
+            let row = db
+                .reader()
+                .query_one_raw(statement(&format!("SELECT {n}::int4")))
+                .await
+                .expect("the next request gets a sound connection")
+                .expect("SELECT gives a row");
+            row.try_get_by_index::<i32>(0).unwrap()
+        }
+    };
+    for round in 0..3_i32 {
+        let ended = db
+            .reader()
+            .execute_raw(statement("SELECT pg_terminate_backend(pg_backend_pid())"))
+            .await;
+        assert!(
+            ended.is_err(),
+            "round {round}: the server ended the request's connection"
+        );
+        assert_eq!(answer(round).await, round);
+
+        let abandoned = tokio::time::timeout(
+            Duration::from_millis(50),
+            db.reader().execute_raw(statement("SELECT pg_sleep(0.5)")),
+        )
+        .await;
+        assert!(
+            abandoned.is_err(),
+            "round {round}: the request was dropped mid-exchange"
+        );
+        assert_eq!(answer(100 + round).await, 100 + round);
+    }
+}

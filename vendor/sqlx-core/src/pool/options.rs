@@ -326,12 +326,14 @@ impl<DB: Database> PoolOptions<DB> {
 
     /// If true (the default), a connection coming back to the pool is verified by a call
     /// to [`Connection::ping`] before it is released to the next caller. If false, it is
-    /// released as it is, unless it has buffered messages to flush
-    /// ([`Connection::should_flush`]), which are still flushed by a ping.
+    /// released as it is, unless [`Connection::should_flush`] says its last exchange left
+    /// something to settle, which a ping still does.
     ///
-    /// Only for connections that cannot break unnoticed while in use: without the ping, a
-    /// connection whose peer went away is lent out again. (Added in this project's patched
-    /// copy of sqlx-core; see `vendor/README.md`.)
+    /// Only for drivers that cannot lend out a broken connection this way: SQLite's (a
+    /// thread over a local file), and PostgreSQL's as patched here, whose `should_flush`
+    /// reports a connection still owed a reply, as one left by a failed or abandoned
+    /// exchange is. Otherwise a connection whose peer went away is lent out again. (Added in this
+    /// project's patched copy of sqlx-core; see `vendor/README.md`.)
     pub fn test_on_release(mut self, test: bool) -> Self {
         self.test_on_release = test;
         self
