@@ -24,7 +24,8 @@ pub enum NotificationType {
 
 pub struct Notification(pub notification::Model);
 
-#[Object]
+// `serial` for the reason `Task` is: only `task` waits on anything.
+#[Object(serial)]
 impl Notification {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())

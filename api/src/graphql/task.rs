@@ -228,7 +228,11 @@ impl From<TaskOrder> for StoreOrder {
 
 pub struct Task(pub task_entity::Model);
 
-#[Object]
+// `serial`: a task's fields are resolved one after another. Only `history` waits on
+// anything, so resolving them concurrently bought nothing and cost a `FuturesUnordered`
+// per task (an allocation and a waker per field): 5 % of a listing's instructions
+// (docs/performance.md). Tasks in a list are still resolved concurrently.
+#[Object(serial)]
 impl Task {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
