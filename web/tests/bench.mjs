@@ -4,7 +4,16 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Api, McpClient, launchBrowser, newPage, openSignedIn, uniqueEmail, webDir } from './harness.mjs';
+import {
+  Api,
+  McpClient,
+  launchBrowser,
+  newPage,
+  openSignedIn,
+  uniqueEmail,
+  waitForLive,
+  webDir,
+} from './harness.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -53,7 +62,7 @@ try {
   const page = await newPage(browser);
   await openSignedIn(page, api, token);
   await page.waitForFunction(() => document.querySelectorAll('.task-row:not(.skeleton)').length >= 200);
-  await page.waitForFunction(() => !document.querySelector('.live-status'));
+  await waitForLive(page);
   await page.evaluate(() => {
     window.__seen = {};
     new MutationObserver(() => {

@@ -156,6 +156,12 @@ export async function openSignedIn(page, api, token, path = '/') {
   await page.goto(`${api.base}${path}`);
 }
 
+/** Waits until the page's live connection has subscribed, so that what the server
+ * pushes from here on reaches it. */
+export async function waitForLive(page) {
+  await page.locator('[data-live=connected]').waitFor({ state: 'attached' });
+}
+
 export function shot(page, name, { fullPage = true } = {}) {
   mkdirSync(screenshots, { recursive: true });
   return page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });

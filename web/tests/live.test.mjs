@@ -11,6 +11,7 @@ import {
   openSignedIn,
   startApiAndBrowser,
   uniqueEmail,
+  waitForLive,
 } from './harness.mjs';
 
 let api;
@@ -27,7 +28,7 @@ test('a task from GraphQL, from MCP and from another tab appears without a reloa
   const page = await newPage(browser);
   await openSignedIn(page, api, token);
   await page.getByText('Nothing to do').waitFor();
-  await page.waitForFunction(() => !document.querySelector('.live-status'));
+  await waitForLive(page);
 
   await api.createTask(await apiToken(token, 'WRITE'), { title: 'Made by a script' });
   await page.locator('.task-row', { hasText: 'Made by a script' }).waitFor();
@@ -53,7 +54,7 @@ test('after a server restart the page reconnects and catches up', async () => {
   const page = await newPage(browser);
   await openSignedIn(page, api, token);
   await page.getByText('Nothing to do').waitFor();
-  await page.waitForFunction(() => !document.querySelector('.live-status'));
+  await waitForLive(page);
 
   // A reminder falls due while the server is down; it goes out on restart.
   const due = Date.now() + 2_000;

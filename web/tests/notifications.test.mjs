@@ -9,6 +9,7 @@ import {
   openSignedIn,
   startApiAndBrowser,
   uniqueEmail,
+  waitForLive,
 } from './harness.mjs';
 
 let api;
@@ -30,7 +31,7 @@ test('a reminder toast is announced and leaves after 5 s', async () => {
   await page.clock.install();
   await openSignedIn(page, api, token);
   await page.getByText('Nothing to do').waitFor();
-  await page.waitForFunction(() => !document.querySelector('.live-status'));
+  await waitForLive(page);
   await pauseClock(page);
 
   await api.createTask(token, { title: 'Stand-up', dueAt: new Date(Date.now() + 1_000).toISOString(), remindBeforeMinutes: 0 });
@@ -51,7 +52,7 @@ test('a hovered toast stays; with toasts off only the bell counts', async () => 
   await page.clock.install();
   await openSignedIn(page, api, token);
   await page.getByText('Nothing to do').waitFor();
-  await page.waitForFunction(() => !document.querySelector('.live-status'));
+  await waitForLive(page);
   await pauseClock(page);
   await api.createTask(token, { title: 'Hover me', dueAt: new Date(Date.now() + 1_000).toISOString(), remindBeforeMinutes: 0 });
   const toast = page.locator('.toast', { hasText: 'Hover me' });
@@ -66,7 +67,7 @@ test('a hovered toast stays; with toasts off only the bell counts', async () => 
 
   await api.gql(token, 'mutation { updatePreferences(input: { toastNotifications: false }) { toastNotifications } }');
   await page.reload();
-  await page.waitForFunction(() => !document.querySelector('.live-status'));
+  await waitForLive(page);
   await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
   await api.createTask(token, { title: 'Quietly', dueAt: new Date(Date.now() + 1_000).toISOString(), remindBeforeMinutes: 0 });
   await page.getByRole('button', { name: 'Notifications, 2 unread' }).waitFor();

@@ -104,7 +104,9 @@ fn SignedIn() -> Element {
                     Link { to: Route::Activity {}, active_class: "active", "Activity" }
                     Link { to: Route::Settings {}, active_class: "active", "Settings" }
                 }
-                div { class: "header-actions",
+                // `data-live` lets the browser tests wait until the live connection's
+                // subscriptions are in place, which nothing on screen shows.
+                div { class: "header-actions", "data-live": live_state(*LIVE.read()),
                     if *LIVE.read() == Live::Reconnecting {
                         span { class: "live-status", role: "status", "Reconnecting…" }
                     }
@@ -180,4 +182,12 @@ fn SignedIn() -> Element {
 fn route_now() -> Route {
     let path = current_path().unwrap_or_default();
     path.parse::<Route>().unwrap_or(Route::Tasks {})
+}
+
+fn live_state(live: Live) -> &'static str {
+    match live {
+        Live::Connecting => "connecting",
+        Live::Connected => "connected",
+        Live::Reconnecting => "reconnecting",
+    }
 }
