@@ -14,7 +14,7 @@ use crate::events::{AuditConsumer, Dispatcher, EventBus, InProcessBus, Relay, Re
 use crate::graphql::documents::ParsedDocuments;
 use crate::graphql::metrics::GraphqlMetrics;
 use crate::graphql::{build_introspection_schema, build_schema};
-use crate::http::{AppState, router};
+use crate::http::{AppState, AppStateParts, router};
 use crate::metrics;
 use crate::reminders::{Fanout, Scheduler, Sweep};
 use crate::service::{AuthConfig, Retention, Services};
@@ -98,14 +98,14 @@ impl Application {
         background.spawn(fanout.run(shutdown.clone()));
         background.spawn(retention_job(services.clone(), shutdown.clone()));
 
-        let state = AppState {
+        let state = AppState::new(AppStateParts {
             services: services.clone(),
-            schema: build_schema(),
+            schema: build_schema(services.clone()),
             introspection_schema: build_introspection_schema(),
             graphql_metrics: GraphqlMetrics::default(),
             documents: ParsedDocuments::default(),
             shutdown: shutdown.clone(),
-        };
+        });
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("TODO_LISTEN: cannot listen on {}", settings.listen))?;

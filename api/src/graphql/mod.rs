@@ -16,7 +16,7 @@ mod query;
 mod scalars;
 mod task;
 
-use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
+use async_graphql::{Context, MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use uuid::Uuid;
 
 pub use error::{code, code_of, ensure_codes, request_error_body};
@@ -47,18 +47,21 @@ const MAX_INTROSPECTION_DEPTH: usize = 24;
 /// of 200 tasks with every field while refusing nested page explosions.
 const MAX_COMPLEXITY: usize = 10_000;
 
-/// The schema, without per-request data: requests carry `Services` and the `Actor`.
-pub fn build_schema() -> AppSchema {
-    schema_with_depth(MAX_DEPTH)
+/// The schema, holding the `Services` every resolver reaches; a request carries only
+/// its `Actor`. Held by the schema rather than added to each request, they cost a
+/// request nothing (a clone of every service handle and a boxed insert did before).
+pub fn build_schema(services: Services) -> AppSchema {
+    schema_with_depth(MAX_DEPTH).data(services).finish()
 }
 
 /// The same schema with room for introspection documents; requests sent to it must be
-/// marked `only_introspection`, so nothing else resolves through the looser limit.
+/// marked `only_introspection`, so nothing else resolves through the looser limit (and
+/// nothing needs the services).
 pub fn build_introspection_schema() -> AppSchema {
-    schema_with_depth(MAX_INTROSPECTION_DEPTH)
+    schema_with_depth(MAX_INTROSPECTION_DEPTH).finish()
 }
 
-fn schema_with_depth(max_depth: usize) -> AppSchema {
+fn schema_with_depth(max_depth: usize) -> SchemaBuilder<QueryRoot, Mutation, SubscriptionRoot> {
     Schema::build(
         QueryRoot(Query, live::PreviewQuery),
         Mutation,
@@ -66,12 +69,11 @@ fn schema_with_depth(max_depth: usize) -> AppSchema {
     )
     .limit_depth(max_depth)
     .limit_complexity(MAX_COMPLEXITY)
-    .finish()
 }
 
 /// The SDL as checked in at `api/schema.graphql`.
 pub fn sdl() -> String {
-    build_schema().sdl()
+    schema_with_depth(MAX_DEPTH).finish().sdl()
 }
 
 trait ContextExt {
@@ -81,7 +83,7 @@ trait ContextExt {
 
 impl ContextExt for Context<'_> {
     fn services(&self) -> &Services {
-        // Every request is built with Services by the HTTP layer.
+        // The schema that runs resolvers is built with them (`build_schema`).
         self.data_unchecked::<Services>()
     }
 

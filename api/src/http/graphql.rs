@@ -36,7 +36,6 @@ pub async fn handle(
     };
 
     let introspection_only = is_introspection_only(&mut request);
-    let mut request = request.data(state.services.clone());
     if let Some(actor) = actor {
         request = request.data(actor);
     }

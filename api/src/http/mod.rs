@@ -11,6 +11,7 @@ mod subscriptions;
 mod trace;
 pub mod web;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -33,8 +34,26 @@ pub use auth::OptionalActor;
 /// Larger GraphQL documents than this are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// What the handlers share, behind one reference count: axum clones the state for
+/// each extractor and layer that asks for it, several times per request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateParts>);
+
+impl AppState {
+    pub fn new(parts: AppStateParts) -> Self {
+        Self(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateParts;
+
+    fn deref(&self) -> &AppStateParts {
+        &self.0
+    }
+}
+
+pub struct AppStateParts {
     pub services: Services,
     pub schema: AppSchema,
     /// Serves introspection-only requests; see `graphql::build_introspection_schema`.

@@ -287,7 +287,6 @@ async fn authenticate(
         .await
         .map_err(|_| async_graphql::Error::new("invalid or expired token"))?;
     let mut data = Data::default();
-    data.insert(services);
     data.insert(actor);
     Ok(data)
 }
