@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::DeriveValueType;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -154,7 +155,14 @@ impl CloudEvent {
         if AuditAction::from_event_type(&self.event_type).is_none() {
             return Err(EventError::UnknownType(self.event_type.clone()));
         }
-        serde_json::from_value(self.data.clone()).map_err(|e| EventError::Malformed(e.to_string()))
+        self.data_as()
+    }
+
+    /// The event's data read as `T`, from the event rather than from a copy of its data:
+    /// a task event carries two snapshots of the task, and cloning them was the largest
+    /// allocation the audit consumer made, a batch of 500 at a time (docs/performance.md).
+    fn data_as<T: DeserializeOwned>(&self) -> Result<T, EventError> {
+        T::deserialize(&self.data).map_err(|e| EventError::Malformed(e.to_string()))
     }
 }
 
@@ -193,7 +201,7 @@ impl CloudEvent {
         if self.event_type != REMINDER_EVENT_TYPE {
             return Err(EventError::UnknownType(self.event_type.clone()));
         }
-        serde_json::from_value(self.data.clone()).map_err(|e| EventError::Malformed(e.to_string()))
+        self.data_as()
     }
 }
 

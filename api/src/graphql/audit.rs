@@ -1,4 +1,5 @@
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object};
+use serde::Deserialize as _;
 
 use super::error::GqlResultExt;
 use super::pagination::{self, Listing, listing};
@@ -92,7 +93,7 @@ impl AuditEntry {
         self.0
             .changed_fields
             .as_ref()
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .and_then(|v| Vec::<String>::deserialize(v).ok())
             .unwrap_or_default()
     }
 
