@@ -101,7 +101,7 @@ impl Application {
         let state = AppState::new(AppStateParts {
             services: services.clone(),
             schema: build_schema(services.clone()),
-            introspection_schema: build_introspection_schema(),
+            introspection_schema: build_introspection_schema(services.clone()),
             graphql_metrics: GraphqlMetrics::default(),
             documents: ParsedDocuments::default(),
             shutdown: shutdown.clone(),

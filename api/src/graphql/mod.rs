@@ -55,10 +55,12 @@ pub fn build_schema(services: Services) -> AppSchema {
 }
 
 /// The same schema with room for introspection documents; requests sent to it must be
-/// marked `only_introspection`, so nothing else resolves through the looser limit (and
-/// nothing needs the services).
-pub fn build_introspection_schema() -> AppSchema {
-    schema_with_depth(MAX_INTROSPECTION_DEPTH).finish()
+/// marked `only_introspection`, so nothing else resolves through the looser limit. It
+/// holds the services too, so that no resolver could ever find them missing.
+pub fn build_introspection_schema(services: Services) -> AppSchema {
+    schema_with_depth(MAX_INTROSPECTION_DEPTH)
+        .data(services)
+        .finish()
 }
 
 fn schema_with_depth(max_depth: usize) -> SchemaBuilder<QueryRoot, Mutation, SubscriptionRoot> {
