@@ -159,8 +159,8 @@ impl CloudEvent {
     }
 
     /// The event's data read as `T`, from the event rather than from a copy of its data:
-    /// a task event carries two snapshots of the task, and cloning them was the largest
-    /// allocation the audit consumer made, a batch of 500 at a time (docs/performance.md).
+    /// a task event carries two snapshots of the task, and cloning them for every event
+    /// of a batch was the largest allocation the audit consumer made (docs/performance.md).
     fn data_as<T: DeserializeOwned>(&self) -> Result<T, EventError> {
         T::deserialize(&self.data).map_err(|e| EventError::Malformed(e.to_string()))
     }
