@@ -62,12 +62,41 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{/* repository@digest when a digest is set (what CD deploys), else repository:tag. */}}
+{{- define "todo-app.image" -}}
+{{- if .image.digest -}}
+{{- printf "%s@%s" .image.repository .image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .image.repository (default .appVersion .image.tag) -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "todo-app.api.image" -}}
-{{- printf "%s:%s" .Values.api.image.repository (default .Chart.AppVersion .Values.api.image.tag) -}}
+{{- include "todo-app.image" (dict "image" .Values.api.image "appVersion" .Chart.AppVersion) -}}
 {{- end -}}
 
 {{- define "todo-app.mcp.image" -}}
-{{- printf "%s:%s" .Values.mcp.image.repository (default .Chart.AppVersion .Values.mcp.image.tag) -}}
+{{- include "todo-app.image" (dict "image" .Values.mcp.image "appVersion" .Chart.AppVersion) -}}
+{{- end -}}
+
+{{/* The Secret (key `token`) with the app's token for the sidecar's API; empty: none. */}}
+{{- define "todo-app.daprApiTokenSecret" -}}
+{{- if and .Values.secrets.create .Values.secrets.daprApiToken -}}
+{{- printf "%s-dapr-api-token" (include "todo-app.fullname" .) -}}
+{{- else -}}
+{{- .Values.dapr.apiTokenSecret -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Seconds from SIGTERM until the API process has exited at the latest. */}}
+{{- define "todo-app.api.shutdownSeconds" -}}
+{{- add .Values.api.shutdown.drainSeconds .Values.api.shutdown.graceSeconds -}}
+{{- end -}}
+
+{{/* Only when the cluster serves the Prometheus Operator's API (or it is simulated in
+     `helm template --api-versions monitoring.coreos.com/v1`). */}}
+{{- define "todo-app.hasPrometheusOperator" -}}
+{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" -}}true{{- end -}}
 {{- end -}}
 
 {{/* The API inside the cluster, for the MCP server and the smoke check. */}}
@@ -110,7 +139,7 @@ topologySpreadConstraints:
 {{- end -}}
 
 {{/* Egress every component needs: DNS, the Dapr control plane, and the listed ports
-     (database, broker, collector). */}}
+     (networkPolicy.egress: database, broker, collector, https). */}}
 {{- define "todo-app.egressRules" -}}
 - to:
     - namespaceSelector: {}
@@ -128,8 +157,9 @@ topologySpreadConstraints:
         matchLabels:
           kubernetes.io/metadata.name: {{ .Values.networkPolicy.daprNamespace }}
 {{- end }}
+{{- $egress := .Values.networkPolicy.egress }}
 - ports:
-    {{- range .Values.networkPolicy.egressPorts }}
+    {{- range concat $egress.databasePorts $egress.brokerPorts $egress.otherPorts | uniq }}
     - port: {{ . }}
       protocol: TCP
     {{- end }}
@@ -151,6 +181,9 @@ topologySpreadConstraints:
 {{- end -}}
 {{- if has (int .Values.dapr.appPort) (list 3500 3501 9090 50001 50002) -}}
 {{- fail "dapr.appPort collides with a port of the Dapr sidecar" -}}
+{{- end -}}
+{{- if and .Values.secrets.create .Values.secrets.daprApiToken .Values.dapr.apiTokenSecret -}}
+{{- fail "set dapr.apiTokenSecret or secrets.daprApiToken (with secrets.create), not both" -}}
 {{- end -}}
 {{- if and .Values.dapr.tracing.enabled (not .Values.dapr.tracing.otlpEndpoint) -}}
 {{- fail "dapr.tracing.otlpEndpoint is required when dapr.tracing.enabled" -}}
