@@ -11,6 +11,7 @@ import kubernetes_validate
 import promql_parser
 import pytest
 import yaml
+from helm_python import _native
 from helm_python.chart import Chart, lint
 
 from conftest import CHART, REPO, chart_values, load_values, server_default
@@ -28,6 +29,7 @@ EVERYTHING = {
         "databaseUrl": "postgres://todo:pw@db:5432/todo",
         "jwtSecret": "x" * 32,
         "appApiToken": "t" * 24,
+        "daprApiToken": "d" * 24,
     },
     "mcp": {"caCertSecret": "api-ca", "apiUrl": "https://todo.example.com"},
     "dapr": {
@@ -43,10 +45,21 @@ EVERYTHING = {
 }
 
 
-def render(values):
-    manifests = Chart.load(str(CHART)).render(
-        values, name=RELEASE, namespace=NAMESPACE, is_install=True
-    )
+# The API group of the Prometheus Operator's CRDs (ServiceMonitor, PodMonitor,
+# PrometheusRule), as `.Capabilities.APIVersions.Has` sees it.
+PROMETHEUS_OPERATOR = "monitoring.coreos.com/v1"
+
+
+def render(values, api_versions=(PROMETHEUS_OPERATOR,), namespace=NAMESPACE, release=RELEASE):
+    """Renders the chart offline, as on a cluster serving `api_versions` besides the
+    built-in ones (what `helm template --api-versions` does). helm-python-sdk's
+    Chart.render has no parameter for them, but its native render takes them in the
+    same options object as name and namespace."""
+    options = {"name": release, "namespace": namespace, "is_install": True,
+               "api_versions": list(api_versions), "kube_version": f"v{KUBE_VERSION}.0"}
+    chart = Chart.load(str(CHART))
+    manifests = json.loads(_native.call_string(
+        "helm_render", chart._raw(), json.dumps(values), json.dumps(options)))
     docs = []
     for path, text in manifests.items():
         if path.endswith("NOTES.txt"):
@@ -155,6 +168,7 @@ CRD_KINDS = {
     ("dapr.io/v1alpha1", "Resiliency"),
     ("dapr.io/v1alpha1", "Configuration"),
     ("monitoring.coreos.com/v1", "ServiceMonitor"),
+    ("monitoring.coreos.com/v1", "PodMonitor"),
     ("monitoring.coreos.com/v1", "PrometheusRule"),
 }
 
@@ -261,6 +275,12 @@ def crd_check(doc):
         for endpoint in spec["endpoints"]:
             assert set(endpoint) <= {"port", "path", "interval", "scrapeTimeout"}
             assert endpoint["port"] and endpoint["path"].startswith("/")
+    elif kind == "PodMonitor":
+        spec = doc["spec"]
+        assert spec["selector"]["matchLabels"]
+        for endpoint in spec["podMetricsEndpoints"]:
+            assert set(endpoint) <= {"port", "path", "interval", "scrapeTimeout"}
+            assert endpoint["port"] and endpoint["path"].startswith("/")
     elif kind == "PrometheusRule":
         for group in doc["spec"]["groups"]:
             assert group["name"] and group["rules"]
@@ -279,6 +299,8 @@ def test_crd_objects_have_their_expected_fields(rendered):
     assert {"Component", "Resiliency", "Configuration"} <= kinds
     if env in ("staging", "production", "everything"):
         assert {"ServiceMonitor", "PrometheusRule"} <= kinds
+    if env in ("staging", "production"):
+        assert "PodMonitor" in kinds
     for doc in crds:
         crd_check(doc)
 
@@ -430,7 +452,8 @@ def test_migrations_run_before_any_new_pod(rendered):
     assert container["image"] == api["image"]
     assert env_of(container)["DATABASE_URL"] == env_of(api)["DATABASE_URL"]
     # A Secret the chart creates must exist before the hook that reads it.
-    for secret in by_kind(docs, "Secret"):
+    read = {e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"] if "valueFrom" in e}
+    for secret in [s for s in by_kind(docs, "Secret") if s["metadata"]["name"] in read]:
         weight = int(secret["metadata"]["annotations"]["helm.sh/hook-weight"])
         assert weight < int(hooks.get("helm.sh/hook-weight", "0"))
         assert "pre-install" in secret["metadata"]["annotations"]["helm.sh/hook"]
@@ -439,12 +462,26 @@ def test_migrations_run_before_any_new_pod(rendered):
 def test_secrets_come_from_one_place(rendered):
     env, docs = rendered
     secrets = by_kind(docs, "Secret")
-    api = one(docs, "Deployment", "api")["spec"]["template"]["spec"]["containers"][0]
-    names = {e["valueFrom"]["secretKeyRef"]["name"] for e in api["env"] if "valueFrom" in e}
+    deployment = one(docs, "Deployment", "api")
+    api = deployment["spec"]["template"]["spec"]["containers"][0]
+    # The Dapr API token lives in a Secret of its own: Dapr reads the key `token` from
+    # the Secret named in dapr.io/api-token-secret, and the app token already holds it.
+    refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in api["env"] if "valueFrom" in e}
+    api_token = refs.pop("DAPR_API_TOKEN", None)
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    if api_token is None:
+        assert "dapr.io/api-token-secret" not in annotations
+    else:
+        assert api_token == {"name": annotations["dapr.io/api-token-secret"], "key": "token"}
+    names = {ref["name"] for ref in refs.values()}
     assert len(names) == 1
+    if api_token is not None:
+        assert api_token["name"] not in names
     if env == "everything":
-        assert [s["metadata"]["name"] for s in secrets] == list(names)
-        assert set(secrets[0]["data"]) == {"database-url", "jwt-secret", "token"}
+        made = {s["metadata"]["name"]: s for s in secrets}
+        assert set(made) == names | {api_token["name"]}
+        assert set(made[next(iter(names))]["data"]) == {"database-url", "jwt-secret", "token"}
+        assert set(made[api_token["name"]]["data"]) == {"token"}
     else:
         assert secrets == []
         values = chart_values() if env == "default" else load_values(env)
