@@ -561,3 +561,16 @@ def test_the_deployer_may_manage_everything_the_chart_renders():
             assert (group, resource, verb) in allowed, f"{verb} {group}/{resource}"
     # A namespace-scoped deployer: a Role, nothing cluster-wide.
     assert role["kind"] == "Role"
+
+
+def test_the_standalone_kafka_component_is_coherent():
+    # dapr/components/kafka/pubsub.yaml, for `dapr run` against a local Kafka.
+    component = yaml.safe_load((REPO / "dapr/components/kafka/pubsub.yaml").read_text())
+    check_kafka_component(component)
+
+
+def test_env_example_names_the_api_as_the_chart_renders_it():
+    docs = render({}, namespace="todo-production")
+    mcp = pod_template(docs, "mcp")["spec"]["containers"][0]
+    url = env_of(mcp)["TODO_API_URL"]["value"]
+    assert f"TODO_API_URL={url}\n" in (REPO / "deploy/env.example").read_text()
