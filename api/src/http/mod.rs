@@ -62,7 +62,10 @@ pub struct AppStateParts {
     pub graphql_metrics: GraphqlMetrics,
     /// Documents parsed lately, reused when a client sends one again.
     pub documents: ParsedDocuments,
-    /// Cancelled when the server begins to shut down; open websockets close on it.
+    /// Cancelled at the stop request: readiness fails from then on, while everything is
+    /// still served until `shutdown`.
+    pub draining: CancellationToken,
+    /// Cancelled when the server stops taking requests; open websockets close on it.
     pub shutdown: CancellationToken,
 }
 

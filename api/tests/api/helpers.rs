@@ -97,6 +97,7 @@ async fn spawn_configured(
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: fresh_database_url(&data_dir).await,
         database_max_connections: None,
+        shutdown_drain: Duration::ZERO,
         shutdown_grace: Duration::from_secs(5),
         request_timeout: Duration::from_secs(30),
         bus,

@@ -284,7 +284,11 @@ async fn sigterm_exits_in_time_and_leaves_the_backlog_for_the_next_start() {
     let mut server = ServerProcess::start_with(
         &database_url,
         data_dir.path(),
-        &[("TODO_SHUTDOWN_GRACE_SECONDS", "10")],
+        // The stop proper, without the drain before it (process::the_drain_*).
+        &[
+            ("TODO_SHUTDOWN_GRACE_SECONDS", "10"),
+            ("TODO_SHUTDOWN_DRAIN_SECONDS", "0"),
+        ],
         Stdio::inherit(),
     )
     .await;
