@@ -228,6 +228,7 @@ async fn start_metrics(
     shutdown: &CancellationToken,
 ) -> anyhow::Result<std::net::SocketAddr> {
     let handle = metrics::install()?;
+    register_counters();
     let listener = metrics::bind(address).await?;
     let bound = listener.local_addr()?;
     let serving = handle.clone();
@@ -239,6 +240,16 @@ async fn start_metrics(
     });
     background.spawn(metrics::sample(db.clone(), handle, shutdown.clone()));
     Ok(bound)
+}
+
+/// Registers at 0 every counter series the alerts and the dashboard read, each module
+/// with the label values it knows.
+fn register_counters() {
+    metrics::register_counter(metrics::REMINDERS_SENT, Vec::new());
+    metrics::register_counter(metrics::OUTBOX_PUBLISH_FAILURES, Vec::new());
+    crate::events::register_counters();
+    crate::graphql::metrics::register_counters();
+    crate::http::register_counters();
 }
 
 async fn retention_job(services: Services, shutdown: CancellationToken) {

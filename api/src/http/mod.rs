@@ -30,6 +30,10 @@ use crate::graphql::metrics::GraphqlMetrics;
 use crate::service::Services;
 
 pub use auth::OptionalActor;
+pub use metrics::register_counters;
+
+/// Where GraphQL is served over HTTP.
+const GRAPHQL_ROUTE: &str = "/graphql";
 
 /// Larger GraphQL documents than this are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -74,7 +78,7 @@ pub struct AppStateParts {
 /// `detached`), so a timeout never cuts a transaction.
 pub fn router(state: AppState, request_timeout: Duration) -> Router {
     Router::new()
-        .route("/graphql", get(graphql::handle).post(graphql::handle))
+        .route(GRAPHQL_ROUTE, get(graphql::handle).post(graphql::handle))
         .route("/graphql/ws", get(subscriptions::handle))
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/assets/{version}/{name}", get(graphiql::asset))
