@@ -29,7 +29,11 @@ pub struct Application {
     router: axum::Router,
     services: Services,
     background: JoinSet<()>,
+    /// Cancelled at the stop request: from then on the server reports itself unready.
+    draining: CancellationToken,
+    /// Cancelled when the drain is over: the listener closes and the rest stops.
     shutdown: CancellationToken,
+    shutdown_drain: Duration,
     shutdown_grace: Duration,
 }
 
@@ -55,6 +59,7 @@ impl Application {
             Arc::new(AuditConsumer::new(services.audit.clone())),
             Arc::new(ReminderConsumer::new(services.notifications.clone())),
         ]);
+        let draining = CancellationToken::new();
         let shutdown = CancellationToken::new();
         let mut background = JoinSet::new();
 
@@ -104,6 +109,7 @@ impl Application {
             introspection_schema: build_introspection_schema(services.clone()),
             graphql_metrics: GraphqlMetrics::default(),
             documents: ParsedDocuments::default(),
+            draining: draining.clone(),
             shutdown: shutdown.clone(),
         });
         let listener = TcpListener::bind(settings.listen)
@@ -118,7 +124,9 @@ impl Application {
             ),
             services,
             background,
+            draining,
             shutdown,
+            shutdown_drain: settings.shutdown_drain,
             shutdown_grace: settings.shutdown_grace,
         })
     }
@@ -137,20 +145,27 @@ impl Application {
         &self.services
     }
 
-    /// Serves until SIGINT or SIGTERM (or until `stop` is cancelled), then stops taking
-    /// requests, closes websockets, lets requests in flight finish and stops the
-    /// background work, all within the shutdown grace period.
+    /// Serves until SIGINT or SIGTERM (or until `shutdown_token` is cancelled). After the
+    /// signal it drains: `/readyz` answers 503 while everything is still served, for the
+    /// drain period or until a second signal. Then it stops taking requests, closes
+    /// websockets, lets requests in flight finish and stops the background work, all
+    /// within the shutdown grace period.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let draining = self.draining.clone();
         let shutdown = self.shutdown.clone();
+        let drain = self.shutdown_drain;
         tokio::spawn(async move {
-            shutdown::requested().await;
-            shutdown.cancel();
+            tokio::select! {
+                () = shutdown::requested() => {}
+                () = shutdown.cancelled() => return,
+            }
+            drain_then_stop(drain, &draining, &shutdown).await;
         });
         self.run_until_cancelled().await
     }
 
-    /// `run_until_stopped` without listening for signals: tests and embedders stop the
-    /// server through `shutdown_token`.
+    /// `run_until_stopped` without listening for signals and without a drain: tests and
+    /// embedders stop the server through `shutdown_token`.
     pub async fn run_until_cancelled(mut self) -> std::io::Result<()> {
         tracing::info!(address = %self.listener.local_addr()?, "listening");
         let shutdown = self.shutdown.clone();
@@ -174,10 +189,34 @@ impl Application {
         }
     }
 
-    /// Cancelling it shuts the server down as SIGTERM does.
+    /// Cancelling it shuts the server down as SIGTERM does once its drain is over.
     pub fn shutdown_token(&self) -> CancellationToken {
         self.shutdown.clone()
     }
+}
+
+/// Reports the server unready at once, so that load balancers stop sending it requests,
+/// and keeps serving for `drain` (what the balancers need to notice) or until a second
+/// stop request; then starts the shutdown proper.
+async fn drain_then_stop(
+    drain: Duration,
+    draining: &CancellationToken,
+    shutdown: &CancellationToken,
+) {
+    draining.cancel();
+    if !drain.is_zero() {
+        tracing::info!(
+            seconds = drain.as_secs(),
+            "draining: /readyz answers 503, requests are still served (TODO_SHUTDOWN_DRAIN_SECONDS)"
+        );
+        tokio::select! {
+            () = tokio::time::sleep(drain) => {}
+            () = shutdown::requested() => tracing::info!("asked again: the drain ends early"),
+            () = shutdown.cancelled() => {}
+        }
+    }
+    tracing::info!("no longer taking connections; finishing the requests in flight");
+    shutdown.cancel();
 }
 
 /// Installs the recorder, binds the metrics listener and starts serving and sampling;
@@ -189,6 +228,7 @@ async fn start_metrics(
     shutdown: &CancellationToken,
 ) -> anyhow::Result<std::net::SocketAddr> {
     let handle = metrics::install()?;
+    register_counters();
     let listener = metrics::bind(address).await?;
     let bound = listener.local_addr()?;
     let serving = handle.clone();
@@ -200,6 +240,16 @@ async fn start_metrics(
     });
     background.spawn(metrics::sample(db.clone(), handle, shutdown.clone()));
     Ok(bound)
+}
+
+/// Registers at 0 every counter series the alerts and the dashboard read, each module
+/// with the label values it knows.
+fn register_counters() {
+    metrics::register_counter(metrics::REMINDERS_SENT, Vec::new());
+    metrics::register_counter(metrics::OUTBOX_PUBLISH_FAILURES, Vec::new());
+    crate::events::register_counters();
+    crate::graphql::metrics::register_counters();
+    crate::http::register_counters();
 }
 
 async fn retention_job(services: Services, shutdown: CancellationToken) {

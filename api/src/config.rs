@@ -93,8 +93,15 @@ pub struct ServeArgs {
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub database_max_connections: Option<u32>,
-    /// After SIGTERM, how long requests in flight may take to finish before the process
-    /// exits anyway; keep it below Kubernetes' `terminationGracePeriodSeconds`.
+    /// After SIGTERM, how long `/readyz` answers 503 while every request is still
+    /// served, so that load balancers stop sending new ones before the listener closes;
+    /// 0 stops at once. A second signal ends it early.
+    #[arg(long, env = "TODO_SHUTDOWN_DRAIN_SECONDS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub shutdown_drain_seconds: u64,
+    /// Once the drain is over, how long requests in flight may take to finish before the
+    /// process exits anyway; keep drain and grace together below Kubernetes'
+    /// `terminationGracePeriodSeconds`.
     #[arg(long, env = "TODO_SHUTDOWN_GRACE_SECONDS", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub shutdown_grace_seconds: u64,
@@ -148,6 +155,8 @@ pub struct Settings {
     pub database_url: String,
     /// `None`: the store's default for the backend.
     pub database_max_connections: Option<u32>,
+    /// After the stop request, how long the server is unready but still serving.
+    pub shutdown_drain: Duration,
     pub shutdown_grace: Duration,
     pub request_timeout: Duration,
     pub bus: BusSettings,
@@ -225,6 +234,7 @@ impl ServeArgs {
             metrics_listen: self.metrics_listen,
             database_url,
             database_max_connections: self.database_max_connections,
+            shutdown_drain: Duration::from_secs(self.shutdown_drain_seconds),
             shutdown_grace: Duration::from_secs(self.shutdown_grace_seconds),
             request_timeout: Duration::from_secs(self.request_timeout_seconds),
             bus,
@@ -323,6 +333,7 @@ mod tests {
             audit_retention_days: 90,
             notification_archive_days: 30,
             database_max_connections: None,
+            shutdown_drain_seconds: 5,
             shutdown_grace_seconds: 20,
             request_timeout_seconds: 30,
             metrics_listen: None,

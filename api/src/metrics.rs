@@ -15,7 +15,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::Utc;
-use metrics::{Unit, describe_counter, describe_gauge, describe_histogram, gauge};
+use metrics::{IntoLabels, Unit, describe_counter, describe_gauge, describe_histogram, gauge};
 use metrics_exporter_prometheus::{BuildError, Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -124,6 +124,12 @@ fn describe() {
         DB_POOL_WAITING,
         "1 when every connection of the pool is in use, so new queries wait"
     );
+}
+
+/// Creates a counter series at 0, so that its `rate()` is 0 and `absent()` is false
+/// from the start rather than from its first event (alerts and dashboards read them).
+pub fn register_counter(name: &'static str, labels: impl IntoLabels) {
+    metrics::counter!(name, labels).increment(0);
 }
 
 /// Binds the metrics listener; it serves `GET /metrics` until `shutdown`.

@@ -129,13 +129,28 @@ impl Dispatcher {
     }
 }
 
-/// The topic as a metric label: ours by name, anything a sidecar might deliver besides
-/// under one label.
+/// The topics consumed here, each a label value of its own in the consumer metrics.
+const CONSUMED_TOPICS: [&str; 2] = [topic::AUDIT, topic::REMINDERS];
+/// The label of anything else a sidecar might deliver.
+const OTHER_TOPIC: &str = "other";
+
+/// The topic as a metric label: ours by name, anything else under one label.
 fn topic_label(topic: &str) -> &'static str {
-    match topic {
-        topic::AUDIT => topic::AUDIT,
-        topic::REMINDERS => topic::REMINDERS,
-        _ => "other",
+    CONSUMED_TOPICS
+        .into_iter()
+        .find(|consumed| *consumed == topic)
+        .unwrap_or(OTHER_TOPIC)
+}
+
+/// Registers the retry and drop series of every topic label at 0.
+pub fn register_counters() {
+    for topic in CONSUMED_TOPICS.into_iter().chain([OTHER_TOPIC]) {
+        for counter in [
+            crate::metrics::CONSUMER_RETRIES,
+            crate::metrics::CONSUMER_DROPS,
+        ] {
+            crate::metrics::register_counter(counter, &[("topic", topic)]);
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 
 pub use dispatch::{
     AuditConsumer, BatchOutcome, Consumer, ConsumerError, Dispatcher, Outcome, Rejected,
-    ReminderConsumer,
+    ReminderConsumer, register_counters,
 };
 pub use inprocess::InProcessBus;
 pub use relay::Relay;

@@ -6,16 +6,28 @@ use async_graphql::{ErrorExtensionValues, ServerError};
 use crate::service::ServiceError;
 
 pub mod code {
-    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
-    pub const FORBIDDEN: &str = "FORBIDDEN";
-    pub const NOT_FOUND: &str = "NOT_FOUND";
-    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
-    pub const CONFLICT: &str = "CONFLICT";
-    pub const RATE_LIMITED: &str = "RATE_LIMITED";
-    pub const INTERNAL: &str = "INTERNAL";
-    /// The engine refused the document before running it: syntax, unknown fields or
-    /// arguments, values of the wrong type, depth and complexity limits.
-    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+    /// Each code, as a constant named as its value, and `ALL` of them: one list, so that
+    /// a new code has its metric series from the start (`graphql::metrics`).
+    macro_rules! codes {
+        ($($(#[$doc:meta])* $name:ident,)+) => {
+            $($(#[$doc])* pub const $name: &str = stringify!($name);)+
+            /// Every code this service reports.
+            pub const ALL: &[&str] = &[$($name),+];
+        };
+    }
+
+    codes! {
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        NOT_FOUND,
+        BAD_USER_INPUT,
+        CONFLICT,
+        RATE_LIMITED,
+        INTERNAL,
+        /// The engine refused the document before running it: syntax, unknown fields or
+        /// arguments, values of the wrong type, depth and complexity limits.
+        GRAPHQL_VALIDATION_FAILED,
+    }
 }
 
 pub fn to_graphql_error(error: ServiceError) -> async_graphql::Error {

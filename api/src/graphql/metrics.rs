@@ -15,7 +15,7 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use futures_util::stream::{BoxStream, StreamExt as _};
 
-use super::error::code_of;
+use super::error::{code, code_of};
 use super::operation::selected_operation;
 use crate::metrics::{GRAPHQL_ERRORS, GRAPHQL_OPERATIONS};
 
@@ -79,6 +79,13 @@ impl GraphqlMetrics {
         } else {
             OTHER.to_owned()
         }
+    }
+}
+
+/// Registers the error series of every code at 0.
+pub fn register_counters() {
+    for code in code::ALL {
+        crate::metrics::register_counter(GRAPHQL_ERRORS, &[("code", *code)]);
     }
 }
 

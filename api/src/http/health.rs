@@ -16,8 +16,15 @@ pub async fn live() -> Json<Value> {
 /// full acquire timeout, far longer than a probe's.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The database answers and every migration is applied.
+/// The database answers and every migration is applied, and the server has not been
+/// asked to stop.
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    if state.draining.is_cancelled() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "unavailable", "reason": "shutting down" })),
+        );
+    }
     let checked = tokio::time::timeout(READY_TIMEOUT, state.services.db.check_ready()).await;
     match checked {
         Ok(Ok(())) => (StatusCode::OK, Json(json!({ "status": "ready" }))),

@@ -4,13 +4,39 @@
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use metrics::Label;
 
 use crate::metrics::{HTTP_DURATION, HTTP_REQUESTS, WS_CONNECTIONS};
 
 /// The label of requests that matched no route.
 const UNMATCHED: &str = "unmatched";
+
+/// The server errors this service answers with by itself: 500 when a request fails
+/// outside the GraphQL executor, 503 when it runs past the request timeout.
+const SERVER_ERRORS: [StatusCode; 2] = [
+    StatusCode::INTERNAL_SERVER_ERROR,
+    StatusCode::SERVICE_UNAVAILABLE,
+];
+
+/// Registers the GraphQL endpoint's server-error series at 0, for each method it
+/// answers, so that the 5xx ratio is 0 rather than absent before the first failure.
+pub fn register_counters() {
+    for method in [Method::GET, Method::POST] {
+        for status in SERVER_ERRORS {
+            crate::metrics::register_counter(
+                HTTP_REQUESTS,
+                vec![
+                    Label::new("method", method_label(&method)),
+                    Label::new("route", super::GRAPHQL_ROUTE),
+                    Label::new("status", status.as_str().to_owned()),
+                ],
+            );
+        }
+    }
+}
 
 pub async fn track(request: Request, next: Next) -> Response {
     let route = request

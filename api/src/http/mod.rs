@@ -30,6 +30,10 @@ use crate::graphql::metrics::GraphqlMetrics;
 use crate::service::Services;
 
 pub use auth::OptionalActor;
+pub use metrics::register_counters;
+
+/// Where GraphQL is served over HTTP.
+const GRAPHQL_ROUTE: &str = "/graphql";
 
 /// Larger GraphQL documents than this are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -62,7 +66,10 @@ pub struct AppStateParts {
     pub graphql_metrics: GraphqlMetrics,
     /// Documents parsed lately, reused when a client sends one again.
     pub documents: ParsedDocuments,
-    /// Cancelled when the server begins to shut down; open websockets close on it.
+    /// Cancelled at the stop request: readiness fails from then on, while everything is
+    /// still served until `shutdown`.
+    pub draining: CancellationToken,
+    /// Cancelled when the server stops taking requests; open websockets close on it.
     pub shutdown: CancellationToken,
 }
 
@@ -71,7 +78,7 @@ pub struct AppStateParts {
 /// `detached`), so a timeout never cuts a transaction.
 pub fn router(state: AppState, request_timeout: Duration) -> Router {
     Router::new()
-        .route("/graphql", get(graphql::handle).post(graphql::handle))
+        .route(GRAPHQL_ROUTE, get(graphql::handle).post(graphql::handle))
         .route("/graphql/ws", get(subscriptions::handle))
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/assets/{version}/{name}", get(graphiql::asset))

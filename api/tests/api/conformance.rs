@@ -166,34 +166,51 @@ async fn failures_before_execution_have_no_data_and_a_clear_status() {
     );
 }
 
+fn content_type(response: &reqwest::Response) -> &str {
+    response.headers()["content-type"].to_str().unwrap()
+}
+
 #[tokio::test]
 async fn graphiql_is_served_whole_from_the_server() {
     let app = spawn_app().await;
-    let page = app
-        .client
-        .get(app.url("/graphiql"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.client.get(app.url("/graphiql")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(content_type(&page).starts_with("text/html"));
+    let page = page.text().await.unwrap();
     assert!(
         page.contains("Authorization"),
         "the page shows how to send a token"
     );
-    let sources: Vec<&str> = page
-        .split(['"', '\''])
-        .filter(|part| part.ends_with(".js") || part.ends_with(".css"))
+    // The scripts and style sheets the page loads, each with the type it must have.
+    let bundle: Vec<(&str, &str)> = page
+        .split('<')
+        .filter_map(|tag| {
+            let attribute = |name: &str| {
+                let (_, rest) = tag.split_once(&format!("{name}=\""))?;
+                rest.split_once('"').map(|(value, _)| value)
+            };
+            if tag.starts_with("script ") {
+                attribute("src").map(|url| (url, "text/javascript"))
+            } else if tag.starts_with("link ") && attribute("rel") == Some("stylesheet") {
+                attribute("href").map(|url| (url, "text/css"))
+            } else {
+                None
+            }
+        })
         .collect();
-    assert_eq!(sources.len(), 5, "{sources:?}");
-    for source in sources {
+    assert_eq!(bundle.len(), 5, "{bundle:?}");
+    for (source, expected) in bundle {
         assert!(
             source.starts_with("/graphiql/assets/"),
             "{source} is not local"
         );
         let response = app.client.get(app.url(source)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{source}");
+        assert!(
+            content_type(&response).starts_with(expected),
+            "{source}: {}",
+            content_type(&response)
+        );
         // reqwest does not decompress here, so check the gzip magic bytes.
         assert_eq!(response.headers()["content-encoding"], "gzip");
         let bytes = response.bytes().await.unwrap();

@@ -25,6 +25,16 @@ pub fn postgres_url() -> Option<String> {
         .filter(|url| url.starts_with("postgres"))
 }
 
+/// For the tests marked `#[ignore = "needs PostgreSQL (TEST_DATABASE_URL)"]`: the SQLite
+/// run reports them as ignored, and `scripts/test` runs them in its PostgreSQL pass
+/// (`--include-ignored`). Run without PostgreSQL, they fail rather than pass unseen.
+pub fn assert_postgres() {
+    assert!(
+        postgres_url().is_some(),
+        "this test needs PostgreSQL: set TEST_DATABASE_URL"
+    );
+}
+
 /// A fresh, empty database for one test.
 pub async fn fresh_database_url(data_dir: &TempDir) -> String {
     match postgres_url() {
@@ -87,6 +97,7 @@ async fn spawn_configured(
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: fresh_database_url(&data_dir).await,
         database_max_connections: None,
+        shutdown_drain: Duration::ZERO,
         shutdown_grace: Duration::from_secs(5),
         request_timeout: Duration::from_secs(30),
         bus,

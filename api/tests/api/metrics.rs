@@ -4,18 +4,27 @@
 //! The recorder is process-wide and other tests run alongside, so counts of shared
 //! series are lower bounds; series unique to this test (its operation name) are exact.
 
+use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::Utc;
 use prometheus_parse::{Sample, Scrape, Value as Metric};
 use serde_json::json;
 
-use crate::helpers::{TestApp, eventually, spawn_app, spawn_app_with_metrics};
+use crate::helpers::{
+    TestApp, eventually, free_port, fresh_database_url, spawn_app, spawn_app_with_metrics,
+};
 use crate::live::Subscriber;
+use crate::server_process::ServerProcess;
 
 async fn scrape(app: &TestApp) -> Scrape {
-    let url = format!("{}/metrics", app.metrics_address.as_deref().unwrap());
-    let response = app.client.get(url).send().await.unwrap();
+    scrape_at(app.metrics_address.as_deref().unwrap()).await
+}
+
+/// `/metrics` of the listener at `http://host:port`, parsed.
+async fn scrape_at(metrics_address: &str) -> Scrape {
+    let url = format!("{metrics_address}/metrics");
+    let response = reqwest::get(url).await.unwrap();
     assert_eq!(response.status(), 200);
     let content_type = response.headers()["content-type"]
         .to_str()
@@ -196,6 +205,50 @@ async fn metrics_are_served_on_their_own_listener_and_parse() {
     // Described metrics carry their help text.
     assert!(scraped.docs.contains_key("todo_reminder_lag_seconds"));
     drop(subscriber);
+}
+
+/// In a process of its own, so no other test's events are counted.
+#[tokio::test]
+async fn a_fresh_server_exports_the_alerted_counters_at_zero() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&data_dir).await;
+    let metrics_listen = format!("127.0.0.1:{}", free_port());
+    let _server = ServerProcess::start_with(
+        &database_url,
+        data_dir.path(),
+        &[("TODO_METRICS_LISTEN", &metrics_listen)],
+        Stdio::inherit(),
+    )
+    .await;
+    let scraped = scrape_at(&format!("http://{metrics_listen}")).await;
+
+    let mut expected: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("todo_reminders_sent_total", vec![]),
+        ("todo_outbox_publish_failures_total", vec![]),
+    ];
+    for topic in ["todo.audit", "todo.reminders", "other"] {
+        expected.push(("todo_event_consumer_retries_total", vec![("topic", topic)]));
+        expected.push(("todo_event_consumer_drops_total", vec![("topic", topic)]));
+    }
+    assert!(api::graphql::code::ALL.contains(&"INTERNAL"));
+    for code in api::graphql::code::ALL {
+        expected.push(("todo_graphql_errors_total", vec![("code", code)]));
+    }
+    for method in ["GET", "POST"] {
+        for status in ["500", "503"] {
+            expected.push((
+                "todo_http_requests_total",
+                vec![
+                    ("method", method),
+                    ("route", "/graphql"),
+                    ("status", status),
+                ],
+            ));
+        }
+    }
+    for (name, labels) in expected {
+        assert_eq!(value(&scraped, name, &labels), 0.0, "{name}{labels:?}");
+    }
 }
 
 #[tokio::test]

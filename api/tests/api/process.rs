@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{free_port, fresh_database_url, postgres_url};
+use crate::helpers::{free_port, fresh_database_url};
 use crate::server_process::{JWT_SECRET, ServerProcess, graphql};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_todo-api");
@@ -36,10 +36,7 @@ async fn wait_until_ready(url: &str) {
 
 #[tokio::test]
 async fn serve_with_nothing_configured_creates_its_data_dir_and_logs_json() {
-    if postgres_url().is_some() {
-        // The embedded default is SQLite; the PostgreSQL run covers the rest.
-        return;
-    }
+    // The embedded default is SQLite whatever TEST_DATABASE_URL says: both runs run it.
     let root = tempfile::tempdir().unwrap();
     let data_dir = root.path().join("nested/data");
     let port = free_port();
@@ -233,4 +230,101 @@ async fn no_log_line_at_debug_level_carries_a_password_or_a_token() {
             assert!(!line.contains(secret), "a secret in the log: {line}");
         }
     }
+}
+
+/// The log lines that mark the drain's start and the stop proper.
+const DRAINING: &str = "draining: /readyz answers 503";
+const STOPPING: &str = "no longer taking connections";
+
+/// A server whose info-level log goes to a file, with `drain_seconds` of drain.
+async fn server_logging_to_file(
+    data_dir: &tempfile::TempDir,
+    drain_seconds: &str,
+) -> (ServerProcess, std::path::PathBuf) {
+    let database_url = fresh_database_url(data_dir).await;
+    let log_path = data_dir.path().join("server.log");
+    let server = ServerProcess::start_with(
+        &database_url,
+        data_dir.path(),
+        &[
+            ("TODO_SHUTDOWN_DRAIN_SECONDS", drain_seconds),
+            ("RUST_LOG", "warn,api=info,shutdown=info"),
+        ],
+        Stdio::from(std::fs::File::create(&log_path).unwrap()),
+    )
+    .await;
+    (server, log_path)
+}
+
+/// The positions of `first` and `second` in the log; both must be there.
+fn log_positions(log_path: &std::path::Path, first: &str, second: &str) -> (usize, usize) {
+    let log = std::fs::read_to_string(log_path).unwrap();
+    let find = |line: &str| {
+        log.find(line)
+            .unwrap_or_else(|| panic!("no {line:?} in the log: {log}"))
+    };
+    (find(first), find(second))
+}
+
+#[tokio::test]
+async fn the_drain_reports_unready_and_still_serves_until_a_second_signal() {
+    let data_dir = tempfile::tempdir().unwrap();
+    // A drain far longer than the test: only the second signal can end it.
+    let (mut server, log_path) = server_logging_to_file(&data_dir, "3600").await;
+    let token = crate::server_process::register(&server.base).await;
+
+    server.signal("-TERM");
+    let readiness = format!("{}/readyz", server.base);
+    let unready = crate::helpers::eventually(Duration::from_secs(30), || async {
+        let response = reqwest::get(&readiness).await.ok()?;
+        (response.status() == 503).then_some(response)
+    })
+    .await;
+    assert_eq!(
+        unready.json::<Value>().await.unwrap()["reason"],
+        "shutting down"
+    );
+    // Every request is still served, on new connections too, GraphQL included.
+    let data = graphql(&server.base, Some(&token), "{ me { email } }", json!({})).await;
+    assert_eq!(data["me"]["email"], "ada@example.com");
+    let live = reqwest::get(format!("{}/healthz", server.base))
+        .await
+        .unwrap();
+    assert_eq!(live.status(), 200);
+    assert!(server.running());
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains(DRAINING), "{log}");
+    assert!(!log.contains(STOPPING), "stopped during the drain: {log}");
+
+    server.signal("-TERM");
+    let status = server.exit_status(Duration::from_secs(60)).await;
+    assert!(status.success(), "{status}");
+    let (drained, stopped) = log_positions(&log_path, DRAINING, STOPPING);
+    assert!(drained < stopped);
+}
+
+#[tokio::test]
+async fn the_drain_ends_by_itself_and_the_process_exits_cleanly() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let (server, log_path) = server_logging_to_file(&data_dir, "1").await;
+    server.signal("-TERM");
+    let status = server.exit_status(Duration::from_secs(60)).await;
+    assert!(status.success(), "{status}");
+    let (drained, stopped) = log_positions(&log_path, DRAINING, STOPPING);
+    assert!(drained < stopped);
+}
+
+#[tokio::test]
+async fn a_drain_of_zero_stops_at_once() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let (server, log_path) = server_logging_to_file(&data_dir, "0").await;
+    server.signal("-TERM");
+    let status = server.exit_status(Duration::from_secs(60)).await;
+    assert!(status.success(), "{status}");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains(STOPPING), "{log}");
+    assert!(
+        !log.contains(DRAINING),
+        "drained although told not to: {log}"
+    );
 }

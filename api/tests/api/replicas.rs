@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use crate::helpers::{eventually, fresh_database_url, postgres_url};
+use crate::helpers::{assert_postgres, eventually, fresh_database_url};
 use crate::live::Subscriber;
 use crate::server_process::{ServerProcess, graphql, register};
 use crate::task_changes::TASK_CHANGES;
@@ -25,12 +25,11 @@ async fn notification_count(base: &str, token: &str) -> u64 {
         .unwrap()
 }
 
+// Replicas share a PostgreSQL database; the SQLite run has one process.
 #[tokio::test]
+#[ignore = "needs PostgreSQL (TEST_DATABASE_URL)"]
 async fn two_replicas_share_the_reminders_and_push_across() {
-    if postgres_url().is_none() {
-        // Replicas share a PostgreSQL database; the SQLite run has one process.
-        return;
-    }
+    assert_postgres();
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(&data_dir).await;
     let a = ServerProcess::start(&database_url, data_dir.path()).await;
@@ -285,7 +284,11 @@ async fn sigterm_exits_in_time_and_leaves_the_backlog_for_the_next_start() {
     let mut server = ServerProcess::start_with(
         &database_url,
         data_dir.path(),
-        &[("TODO_SHUTDOWN_GRACE_SECONDS", "10")],
+        // The stop proper, without the drain before it (process::the_drain_*).
+        &[
+            ("TODO_SHUTDOWN_GRACE_SECONDS", "10"),
+            ("TODO_SHUTDOWN_DRAIN_SECONDS", "0"),
+        ],
         Stdio::inherit(),
     )
     .await;
@@ -335,10 +338,9 @@ async fn sigterm_exits_in_time_and_leaves_the_backlog_for_the_next_start() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL (TEST_DATABASE_URL)"]
 async fn a_task_changed_through_one_replica_shows_on_the_others_subscribers() {
-    if postgres_url().is_none() {
-        return;
-    }
+    assert_postgres();
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(&data_dir).await;
     let a = ServerProcess::start(&database_url, data_dir.path()).await;

@@ -70,6 +70,25 @@ impl ServerProcess {
         .await;
     }
 
+    /// Waits for the process to exit by itself. `limit` guards against a hung test; it
+    /// measures nothing.
+    pub async fn exit_status(mut self, limit: Duration) -> std::process::ExitStatus {
+        let waited = tokio::task::spawn_blocking(move || {
+            let status = self.child.wait();
+            (status, self)
+        });
+        let (status, _exited) = tokio::time::timeout(limit, waited)
+            .await
+            .unwrap_or_else(|_| panic!("still running after {limit:?}"))
+            .unwrap();
+        status.unwrap()
+    }
+
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
     /// Sends `signal` (e.g. `-TERM`) to the process.
     pub fn signal(&self, signal: &str) {
         let status = Command::new("kill")
