@@ -497,8 +497,7 @@ def test_the_chart_defaults_agree_with_the_binary_defaults():
     grace = re.search(r'env = "TODO_SHUTDOWN_GRACE_SECONDS", default_value_t = (\d+)', source)
     assert grace and int(grace.group(1)) == chart_values()["api"]["shutdown"]["graceSeconds"]
     drain = re.search(r'env = "TODO_SHUTDOWN_DRAIN_SECONDS",\s*default_value_t = (\d+)', source)
-    if drain:  # the binary's drain option (the other half of this change)
-        assert int(drain.group(1)) == chart_values()["api"]["shutdown"]["drainSeconds"]
+    assert drain and int(drain.group(1)) == chart_values()["api"]["shutdown"]["drainSeconds"]
 
 
 # --- item 12: names as the chart renders them ---------------------------------------------
@@ -574,3 +573,16 @@ def test_env_example_names_the_api_as_the_chart_renders_it():
     mcp = pod_template(docs, "mcp")["spec"]["containers"][0]
     url = env_of(mcp)["TODO_API_URL"]["value"]
     assert f"TODO_API_URL={url}\n" in (REPO / "deploy/env.example").read_text()
+
+
+def test_the_5xx_ratio_leaves_the_probes_out():
+    # /readyz answers 503 during every rollout's drain: counted, it would page at each deploy.
+    probes = 'route!~"/(healthz|readyz)"'
+    docs = render(load_values("production"), namespace="todo-production")
+    rule = next(r for g in one(docs, "PrometheusRule")["spec"]["groups"] for r in g["rules"]
+                if r.get("alert") == "TodoHttp5xxRate")
+    ratio = next(t["expr"] for p in dashboard()["panels"] if p["title"] == "5xx ratio"
+                 for t in p["targets"])
+    for expr in (rule["expr"], ratio):
+        selectors = re.findall(r"todo_http_requests_total\{[^}]*\}", expr)
+        assert len(selectors) == 2 and all(probes in s for s in selectors), expr
