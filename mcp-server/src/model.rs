@@ -311,8 +311,28 @@ pub struct HistoryPage {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use strum::VariantArray;
 
     use super::*;
+
+    /// The names the summaries print (strum) are the ones the JSON carries (cynic).
+    #[test]
+    fn display_names_are_the_wire_names() {
+        fn check<T: VariantArray + fmt::Display + Serialize>() {
+            for value in T::VARIANTS {
+                assert_eq!(
+                    json!(value.to_string()),
+                    serde_json::to_value(value).unwrap()
+                );
+            }
+        }
+        check::<Priority>();
+        check::<RecurrencePreset>();
+        check::<RecurrenceMode>();
+        check::<NotificationType>();
+        check::<AuditAction>();
+        check::<AuditSource>();
+    }
 
     #[test]
     fn a_summary_uses_the_wire_names() {
