@@ -132,11 +132,20 @@ fn inline_objects(text: &str) -> Vec<Value> {
     objects
 }
 
-fn assert_all_valid(
-    source: &str,
-    results: Vec<(Value, Result<(), Vec<Violation>>)>,
-    at_least: usize,
-) {
+type Checked = Vec<(Value, Result<(), Vec<Violation>>)>;
+
+/// Each example with the outcome of `check` on it.
+fn checked(examples: Vec<Value>, check: impl Fn(&Value) -> Result<(), Vec<Violation>>) -> Checked {
+    examples
+        .into_iter()
+        .map(|example| {
+            let result = check(&example);
+            (example, result)
+        })
+        .collect()
+}
+
+fn assert_all_valid(source: &str, results: Checked, at_least: usize) {
     assert!(
         results.len() >= at_least,
         "{source}: found {} examples, expected at least {at_least}",
@@ -147,53 +156,35 @@ fn assert_all_valid(
     }
 }
 
+/// The `examples` a schema object declares.
+fn examples_in(schema: &Value) -> Vec<Value> {
+    schema
+        .get("examples")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
 #[test]
 fn the_input_schemas_own_examples_are_accepted() {
     let tools = Tools::new();
     let mut results = Vec::new();
     for tool in &tools.0 {
-        let schema = &tool.input_schema;
-        for example in schema
-            .get("examples")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            results.push((example.clone(), tools.check_call(&tool.name, example)));
+        let schema = Value::Object((*tool.input_schema).clone());
+        results.extend(checked(examples_in(&schema), |example| {
+            tools.check_call(&tool.name, example)
+        }));
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (argument, property) in properties.into_iter().flatten() {
+            results.extend(checked(examples_in(property), |example| {
+                tools.check_argument(&tool.name, argument, example)
+            }));
         }
-        for (argument, property) in schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            for example in property
-                .get("examples")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                results.push((
-                    example.clone(),
-                    tools.check_argument(&tool.name, argument, example),
-                ));
-            }
-        }
-        for definition in schema
-            .get("$defs")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(_, d)| d)
-        {
-            for example in definition
-                .get("examples")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                results.push((example.clone(), tools.check_fragment(example)));
-            }
+        let definitions = schema.get("$defs").and_then(Value::as_object);
+        for definition in definitions.into_iter().flatten().map(|(_, d)| d) {
+            results.extend(checked(examples_in(definition), |example| {
+                tools.check_fragment(example)
+            }));
         }
     }
     assert_all_valid("input schemas", results, 10);
@@ -202,33 +193,22 @@ fn the_input_schemas_own_examples_are_accepted() {
 #[test]
 fn the_tool_descriptions_examples_are_accepted() {
     let tools = Tools::new();
-    let results = tools
-        .0
-        .iter()
-        .flat_map(|tool| {
-            let description = tool.description.as_deref().unwrap_or_default();
-            inline_objects(description)
-                .into_iter()
-                .map(|example| {
-                    let result = tools.check_call(&tool.name, &example);
-                    (example, result)
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let mut results = Vec::new();
+    for tool in &tools.0 {
+        let description = tool.description.as_deref().unwrap_or_default();
+        results.extend(checked(inline_objects(description), |example| {
+            tools.check_call(&tool.name, example)
+        }));
+    }
     assert_all_valid("tool descriptions", results, 2);
 }
 
 #[test]
 fn the_recurrence_guides_examples_are_accepted() {
     let tools = Tools::new();
-    let results = code_span_arguments(RECURRENCE_GUIDE)
-        .into_iter()
-        .map(|example| {
-            let result = tools.check_fragment(&example);
-            (example, result)
-        })
-        .collect();
+    let results = checked(code_span_arguments(RECURRENCE_GUIDE), |example| {
+        tools.check_fragment(example)
+    });
     assert_all_valid("recurrence_guide", results, 20);
 }
 
@@ -237,26 +217,18 @@ fn plan_my_days_list_tasks_calls_are_accepted() {
     let tools = Tools::new();
     let now = "2027-03-28T22:30:00Z".parse().unwrap();
     let plan = DayPlan::resolve(Some("Europe/Berlin"), None, now).unwrap();
-    let results = inline_objects(&plan.prompt())
-        .into_iter()
-        .map(|example| {
-            let result = tools.check_call("list_tasks", &example);
-            (example, result)
-        })
-        .collect();
+    let results = checked(inline_objects(&plan.prompt()), |example| {
+        tools.check_call("list_tasks", example)
+    });
     assert_all_valid("plan_my_day", results, 4);
 }
 
 #[test]
 fn the_docs_examples_are_accepted() {
     let tools = Tools::new();
-    let results = code_span_arguments(DOCS)
-        .into_iter()
-        .map(|example| {
-            let result = tools.check_fragment(&example);
-            (example, result)
-        })
-        .collect();
+    let results = checked(code_span_arguments(DOCS), |example| {
+        tools.check_fragment(example)
+    });
     assert_all_valid("docs/mcp.md", results, 4);
 }
 
