@@ -15,7 +15,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, prompt_handler, tool_handler};
 use crate::api_client::{ApiClient, ApiToken};
 use crate::operations::Operations;
 use crate::response::ToolError;
-use crate::validation::{CheckError, ToolValidators};
+use crate::validation::{CheckError, ToolValidators, integral_floats_as_integers};
 
 const INSTRUCTIONS: &str = "Manages the signed-in user's tasks in their todo service. \
 Tasks have a title, optional description, priority (LOW, NORMAL, HIGH, URGENT), category, \
@@ -92,9 +92,12 @@ impl ServerHandler for TodoServer {
     /// so no tool can accept what its schema rules out.
     async fn call_tool(
         &self,
-        request: CallToolRequestParams,
+        mut request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        if let Some(arguments) = request.arguments.as_mut() {
+            arguments.values_mut().for_each(integral_floats_as_integers);
+        }
         match self
             .validators
             .check(&request.name, request.arguments.as_ref())

@@ -217,6 +217,26 @@ impl ArgumentValidator {
     }
 }
 
+/// Writes whole numbers given as floats (`10.0`) as integers. JSON Schema counts `10.0`
+/// as an integer, so the check passes it, but serde would then refuse it for an integer
+/// argument with a protocol error instead of a message the agent can act on.
+pub fn integral_floats_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            let Some(float) = number.as_f64() else {
+                return;
+            };
+            // Within ±2^53 every whole float is exact, so the cast below loses nothing.
+            if float.fract() == 0.0 && float.abs() <= 9_007_199_254_740_992.0 {
+                *value = Value::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(members) => members.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
+}
+
 /// Every tool's compiled input schema, by tool name.
 pub struct ToolValidators(HashMap<String, Result<ArgumentValidator, Arc<SchemaError>>>);
 
@@ -595,6 +615,17 @@ mod tests {
         let found = violations(schema(), json!({ "title": "x", "nested": { "mode": "C" } }));
         assert_eq!(found[0].argument, "nested.mode");
         assert_eq!(found[0].message, "must be one of \"A\", \"B\", got \"C\"");
+    }
+
+    #[test]
+    fn whole_floats_become_integers() {
+        let mut arguments = json!({ "first": 10.0, "nested": [2.5, -3.0], "title": "1.0" });
+        integral_floats_as_integers(&mut arguments);
+        assert_eq!(
+            arguments,
+            json!({ "first": 10, "nested": [2.5, -3], "title": "1.0" })
+        );
+        assert!(arguments["first"].is_i64());
     }
 
     #[test]
