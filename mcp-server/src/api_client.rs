@@ -5,11 +5,12 @@
 use std::fmt;
 use std::time::Duration;
 
+use cynic::{GraphQlError, GraphQlResponse, Operation};
 use reqwest::header::{ACCEPT, HeaderValue};
 use reqwest::{StatusCode, Url};
 use secrecy::{ExposeSecret as _, SecretString};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Names the channel of every change made through this server, for the audit trail.
@@ -129,20 +130,6 @@ pub enum ClientSetupError {
     Http(#[from] reqwest::Error),
 }
 
-#[derive(Deserialize)]
-struct Envelope {
-    data: Option<Value>,
-    #[serde(default)]
-    errors: Vec<GraphQlError>,
-}
-
-#[derive(Deserialize)]
-struct GraphQlError {
-    message: String,
-    #[serde(default)]
-    extensions: ErrorExtensions,
-}
-
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ErrorExtensions {
@@ -188,20 +175,23 @@ impl ApiClient {
         self.endpoint.as_str()
     }
 
-    /// Runs one GraphQL operation as the token's user and decodes `data` into `T`.
-    pub async fn execute<T: DeserializeOwned>(
+    /// Runs one GraphQL operation as the token's user and decodes its `data`.
+    pub async fn execute<ResponseData, Variables>(
         &self,
         token: &ApiToken,
-        query: &str,
-        variables: Value,
-    ) -> Result<T, ApiError> {
+        operation: Operation<ResponseData, Variables>,
+    ) -> Result<ResponseData, ApiError>
+    where
+        ResponseData: DeserializeOwned,
+        Variables: Serialize,
+    {
         let response = self
             .http
             .post(self.endpoint.clone())
             .bearer_auth(token.expose())
             .header(SOURCE_HEADER, SOURCE)
             .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .json(&serde_json::json!({ "query": query, "variables": variables }))
+            .json(&operation)
             .send()
             .await
             .map_err(|source| self.unreachable(source))?;
@@ -215,7 +205,10 @@ impl ApiClient {
             .bytes()
             .await
             .map_err(|source| self.unreachable(source))?;
-        let envelope: Envelope = match serde_json::from_slice(&body) {
+        // The envelope first, with `data` still raw: the errors decide the outcome even
+        // when the data that came with them does not fit the selection.
+        let envelope: GraphQlResponse<Value, ErrorExtensions> = match serde_json::from_slice(&body)
+        {
             Ok(envelope) => envelope,
             Err(_) if status == StatusCode::UNAUTHORIZED => {
                 return Err(ApiError::Unauthenticated("the token was refused".into()));
@@ -226,7 +219,7 @@ impl ApiClient {
                 )));
             }
         };
-        if let Some(error) = envelope.errors.into_iter().next() {
+        if let Some(error) = envelope.errors.into_iter().flatten().next() {
             return Err(classify(error, request_id));
         }
         let data = envelope
@@ -239,9 +232,7 @@ impl ApiClient {
 
     /// Checks that the API accepts the token.
     pub async fn verify(&self, token: &ApiToken) -> Result<(), ApiError> {
-        self.execute::<serde::de::IgnoredAny>(token, "{ me { id } }", serde_json::json!({}))
-            .await
-            .map(drop)
+        self.execute(token, crate::operations::me()).await.map(drop)
     }
 
     fn unreachable(&self, source: reqwest::Error) -> ApiError {
@@ -266,11 +257,9 @@ fn graphql_endpoint(base_url: &str) -> Result<Url, ClientSetupError> {
     Ok(url)
 }
 
-fn classify(error: GraphQlError, request_id: Option<String>) -> ApiError {
-    let GraphQlError {
-        message,
-        extensions,
-    } = error;
+fn classify(error: GraphQlError<ErrorExtensions>, request_id: Option<String>) -> ApiError {
+    let message = error.message;
+    let extensions = error.extensions.unwrap_or_default();
     match extensions.code.as_deref() {
         Some("UNAUTHENTICATED") => ApiError::Unauthenticated(message),
         Some("FORBIDDEN") => ApiError::Forbidden(message),
@@ -298,15 +287,13 @@ fn classify(error: GraphQlError, request_id: Option<String>) -> ApiError {
 mod tests {
     use super::*;
 
-    fn error(code: Option<&str>, message: &str) -> GraphQlError {
-        GraphQlError {
-            message: message.into(),
-            extensions: ErrorExtensions {
-                code: code.map(str::to_owned),
-                field: Some("input.title".into()),
-                retry_after_seconds: Some(7),
-            },
-        }
+    fn error(code: Option<&str>, message: &str) -> GraphQlError<ErrorExtensions> {
+        let extensions = ErrorExtensions {
+            code: code.map(str::to_owned),
+            field: Some("input.title".into()),
+            retry_after_seconds: Some(7),
+        };
+        GraphQlError::new(message.into(), None, None, Some(extensions))
     }
 
     #[test]

@@ -11,6 +11,8 @@
 pub mod api_client;
 pub mod args;
 pub mod config;
+#[cfg(test)]
+mod examples;
 pub mod http;
 pub mod model;
 pub mod operations;

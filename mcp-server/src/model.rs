@@ -1,17 +1,40 @@
 //! What the tools return: the API's objects in the API's own field names (camelCase),
 //! so an agent can pass a value it read straight back as an argument. These types are
-//! read from GraphQL responses and serialised as structured tool output; their doc
+//! the selections of the GraphQL operations (checked against `api/schema.graphql` by
+//! cynic at compile time) and are serialised as structured tool output; their doc
 //! comments become the output schemas' descriptions.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
+use cynic::Id;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
+use crate::operations::schema;
+
+/// An instant as the API writes it: RFC 3339 in UTC. Its fields declare their output
+/// schema as a string (`with = "String"`), so the schema an agent reads is unchanged.
+#[derive(cynic::Scalar, Debug, Clone, PartialEq, Eq)]
+pub struct DateTime(pub String);
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Any JSON value (an audit entry's snapshot of a task).
+#[derive(cynic::Scalar, Debug, Clone, PartialEq)]
+#[cynic(graphql_type = "JSON")]
+pub struct Json(pub Value);
+
 /// How important a task is. Omitted or null means no priority was set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    cynic::Enum, strum::Display, strum::VariantArray, JsonSchema, Debug, Clone, Copy, PartialEq, Eq,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Priority {
     /// "whenever", "someday", "no rush".
     Low,
@@ -24,8 +47,11 @@ pub enum Priority {
 }
 
 /// A named recurrence rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    cynic::Enum, strum::Display, strum::VariantArray, JsonSchema, Debug, Clone, Copy, PartialEq, Eq,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum RecurrencePreset {
     /// Every day (`FREQ=DAILY`).
     Daily,
@@ -43,8 +69,11 @@ pub enum RecurrencePreset {
 }
 
 /// What the next occurrence is counted from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    cynic::Enum, strum::Display, strum::VariantArray, JsonSchema, Debug, Clone, Copy, PartialEq, Eq,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum RecurrenceMode {
     /// Default. Fixed calendar: the next occurrence is the rule's first instance after
     /// both the current due date and the moment of completion; missed instances are
@@ -57,7 +86,7 @@ pub enum RecurrenceMode {
 }
 
 /// How a task repeats.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(cynic::QueryFragment, Serialize, JsonSchema, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct Recurrence {
     pub preset: RecurrencePreset,
@@ -70,19 +99,20 @@ pub struct Recurrence {
 
 /// A task. One occurrence of a recurring series is one task; completing it creates
 /// the next occurrence as a new task with its own id.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(cynic::QueryFragment, Serialize, JsonSchema, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
     /// The task's id (a UUID): what get_task, update_task, complete_task,
     /// uncomplete_task, delete_task and get_task_history take.
-    pub id: String,
+    #[schemars(with = "String")]
+    pub id: Id,
     pub title: String,
     pub description: Option<String>,
     pub priority: Option<Priority>,
     pub category: Option<String>,
     /// When the task is due, an RFC 3339 instant in UTC (`Z`). Null: no due date.
-    #[schemars(extend("format" = "date-time"))]
-    pub due_at: Option<String>,
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
+    pub due_at: Option<DateTime>,
     /// IANA time zone the recurrence is computed in, e.g. "Europe/Berlin".
     pub time_zone: String,
     /// Null for a one-time task.
@@ -90,24 +120,26 @@ pub struct Task {
     /// Minutes before `dueAt` the reminder fires; null means the user's default.
     pub remind_before_minutes: Option<i32>,
     pub completed: bool,
-    #[schemars(extend("format" = "date-time"))]
-    pub completed_at: Option<String>,
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
+    pub completed_at: Option<DateTime>,
     /// The id of the first task of the recurring series this task belongs to.
-    pub series_id: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub series_id: Option<Id>,
     /// The id of the occurrence whose completion created this one.
-    pub parent_task_id: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub parent_task_id: Option<Id>,
     /// 1 for the first occurrence of a series (and for one-time tasks).
     pub occurrence_number: i32,
-    #[schemars(extend("format" = "date-time"))]
-    pub created_at: String,
-    #[schemars(extend("format" = "date-time"))]
-    pub updated_at: String,
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub created_at: DateTime,
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub updated_at: DateTime,
 }
 
 impl Task {
     /// One line an agent (or a person reading the transcript) can take in at a glance.
     pub fn summary(&self) -> String {
-        let mut line = format!("\"{}\" (id {})", self.title, self.id);
+        let mut line = format!("\"{}\" (id {})", self.title, self.id.inner());
         if self.completed {
             line.push_str(", done");
         }
@@ -118,7 +150,7 @@ impl Task {
             }
         }
         if let Some(priority) = self.priority {
-            let _ = write!(line, ", priority {}", wire_name(&priority));
+            let _ = write!(line, ", priority {priority}");
         }
         if let Some(category) = &self.category {
             let _ = write!(line, ", category {category}");
@@ -127,15 +159,6 @@ impl Task {
             let _ = write!(line, ", repeats: {}", recurrence.description);
         }
         line
-    }
-}
-
-/// An enum value as it appears on the wire (`URGENT`, `FROM_DUE_DATE`), for text
-/// meant to be read next to the JSON.
-pub fn wire_name<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(Value::String(name)) => name,
-        _ => String::new(),
     }
 }
 
@@ -152,7 +175,8 @@ pub struct TaskPage {
 }
 
 /// The completed task and, for a recurring task, the occurrence its completion created.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(cynic::QueryFragment, Serialize, JsonSchema, Debug, Clone)]
+#[cynic(graphql_type = "CompleteTaskPayload")]
 #[serde(rename_all = "camelCase")]
 pub struct Completion {
     pub task: Task,
@@ -170,8 +194,11 @@ pub struct Deletion {
     pub id: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    cynic::Enum, strum::Display, strum::VariantArray, JsonSchema, Debug, Clone, Copy, PartialEq, Eq,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum NotificationType {
     /// A task is due soon.
     Reminder,
@@ -180,21 +207,24 @@ pub enum NotificationType {
 }
 
 /// A notification in the user's notification center.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(cynic::QueryFragment, Serialize, JsonSchema, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
-    pub id: String,
+    #[schemars(with = "String")]
+    pub id: Id,
+    #[cynic(rename = "type")]
     #[serde(rename = "type")]
     pub kind: NotificationType,
     pub title: String,
     pub message: Option<String>,
     /// The task it is about, if any (pass it to get_task).
-    pub task_id: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub task_id: Option<Id>,
     pub read: bool,
-    #[schemars(extend("format" = "date-time"))]
-    pub created_at: String,
-    #[schemars(extend("format" = "date-time"))]
-    pub read_at: Option<String>,
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub created_at: DateTime,
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
+    pub read_at: Option<DateTime>,
 }
 
 /// One page of notifications, newest first.
@@ -208,8 +238,11 @@ pub struct NotificationPage {
     pub end_cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    cynic::Enum, strum::Display, strum::VariantArray, JsonSchema, Debug, Clone, Copy, PartialEq, Eq,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum AuditAction {
     Create,
     Update,
@@ -219,8 +252,11 @@ pub enum AuditAction {
 }
 
 /// The channel a change came through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    cynic::Enum, strum::Display, strum::VariantArray, JsonSchema, Debug, Clone, Copy, PartialEq, Eq,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum AuditSource {
     /// The web UI.
     Web,
@@ -233,24 +269,28 @@ pub enum AuditSource {
 }
 
 /// One recorded change to a task.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(cynic::QueryFragment, Serialize, JsonSchema, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEntry {
-    pub id: String,
+    #[schemars(with = "String")]
+    pub id: Id,
     pub action: AuditAction,
     pub entity_type: String,
-    pub entity_id: String,
+    #[schemars(with = "String")]
+    pub entity_id: Id,
     /// The task's fields before the change (null for a creation).
-    pub before: Option<Value>,
+    #[schemars(with = "Option<Value>")]
+    pub before: Option<Json>,
     /// The task's fields after the change (null for a deletion).
-    pub after: Option<Value>,
+    #[schemars(with = "Option<Value>")]
+    pub after: Option<Json>,
     /// For an update, the fields whose values changed.
     #[serde(default)]
     pub changed_fields: Vec<String>,
     pub source: AuditSource,
     /// When the change happened.
-    #[schemars(extend("format" = "date-time"))]
-    pub at: String,
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub at: DateTime,
     pub request_id: Option<String>,
 }
 
@@ -258,7 +298,8 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryPage {
-    pub task_id: String,
+    #[schemars(with = "String")]
+    pub task_id: Id,
     pub entries: Vec<AuditEntry>,
     pub total_count: u64,
     /// True when older entries follow: call get_task_history again with `after` =
@@ -267,39 +308,31 @@ pub struct HistoryPage {
     pub end_cursor: Option<String>,
 }
 
-/// A Relay connection as the API returns it.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Connection<T> {
-    pub edges: Vec<Edge<T>>,
-    pub page_info: PageInfo,
-    pub total_count: u64,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Edge<T> {
-    pub node: T,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PageInfo {
-    pub has_next_page: bool,
-    pub end_cursor: Option<String>,
-}
-
-impl<T> Connection<T> {
-    pub fn into_nodes(self) -> (Vec<T>, u64, PageInfo) {
-        let nodes = self.edges.into_iter().map(|edge| edge.node).collect();
-        (nodes, self.total_count, self.page_info)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use strum::VariantArray;
 
     use super::*;
+
+    /// The names the summaries print (strum) are the ones the JSON carries (cynic).
+    #[test]
+    fn display_names_are_the_wire_names() {
+        fn check<T: VariantArray + fmt::Display + Serialize>() {
+            for value in T::VARIANTS {
+                assert_eq!(
+                    json!(value.to_string()),
+                    serde_json::to_value(value).unwrap()
+                );
+            }
+        }
+        check::<Priority>();
+        check::<RecurrencePreset>();
+        check::<RecurrenceMode>();
+        check::<NotificationType>();
+        check::<AuditAction>();
+        check::<AuditSource>();
+    }
 
     #[test]
     fn a_summary_uses_the_wire_names() {

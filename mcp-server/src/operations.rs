@@ -1,26 +1,352 @@
-//! The GraphQL operations behind the tools, one typed function each. The documents
-//! follow the API contract (`api/schema.graphql`, API.md); nothing here decides what
-//! is valid, that is the API's job.
+//! The GraphQL operations behind the tools, one typed function each. Every document,
+//! variable and selection is checked against the API's schema (`api/schema.graphql`) by
+//! cynic at compile time, so a schema change breaks this crate's build rather than an
+//! agent's call. Nothing here decides what is valid, that is the API's job.
 
-use serde::Deserialize;
-use serde_json::{Value, json};
+use cynic::{Id, MutationBuilder as _, QueryBuilder as _};
+use serde::{Deserialize, Serialize};
 
 use crate::api_client::{ApiClient, ApiError, ApiToken};
-use crate::args::{AddTaskArgs, ListNotificationsArgs, ListTasksArgs, UpdateTaskArgs};
+use crate::args::{
+    AddTaskArgs, ListNotificationsArgs, ListTasksArgs, OrderDirection, RecurrenceArgs,
+    TaskOrderField, UpdateTaskArgs,
+};
 use crate::model::{
-    AuditEntry, Completion, Connection, HistoryPage, Notification, NotificationPage, Task, TaskPage,
+    AuditEntry, Completion, DateTime, HistoryPage, Notification, NotificationPage, Priority,
+    RecurrenceMode, RecurrencePreset, Task, TaskPage,
 };
 
-const TASK_FIELDS: &str = "id title description priority category dueAt timeZone \
-    recurrence { preset rrule mode description } remindBeforeMinutes completed completedAt \
-    seriesId parentTaskId occurrenceNumber createdAt updatedAt";
+#[cynic::schema("todo")]
+pub mod schema {}
 
-const PAGE_FIELDS: &str = "pageInfo { hasNextPage endCursor } totalCount";
+// ---- Inputs ----
 
-const NOTIFICATION_FIELDS: &str = "id type title message taskId read createdAt readAt";
+/// A nullable input field that may also be left out: `None` around it keeps the
+/// task's value, `Nullable(None)` (sent as null) clears it. cynic types a nullable
+/// field as one `Option`, which cannot tell the two apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Nullable<T>(pub Option<T>);
 
-const AUDIT_FIELDS: &str =
-    "id action entityType entityId before after changedFields source at requestId";
+impl<S, T: cynic::schema::IsScalar<S>> cynic::schema::IsScalar<S> for Nullable<T> {
+    type SchemaType = T::SchemaType;
+}
+
+impl<T: cynic::Enum> cynic::Enum for Nullable<T> {
+    type SchemaType = T::SchemaType;
+}
+
+impl<T: cynic::InputObject> cynic::InputObject for Nullable<T> {
+    type SchemaType = T::SchemaType;
+}
+
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct RecurrenceInput {
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<RecurrencePreset>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub rrule: Option<String>,
+    pub mode: Option<RecurrenceMode>,
+}
+
+impl From<&RecurrenceArgs> for RecurrenceInput {
+    fn from(args: &RecurrenceArgs) -> Self {
+        Self {
+            preset: args.preset,
+            rrule: args.rrule.clone(),
+            mode: args.mode,
+        }
+    }
+}
+
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct CreateTaskInput {
+    pub title: String,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<RecurrenceInput>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub remind_before_minutes: Option<i32>,
+}
+
+impl From<&AddTaskArgs> for CreateTaskInput {
+    fn from(args: &AddTaskArgs) -> Self {
+        Self {
+            title: args.title.clone(),
+            description: args.description.clone(),
+            priority: args.priority,
+            category: args.category.clone(),
+            due_at: args.due_at.clone().map(DateTime),
+            time_zone: args.time_zone.clone(),
+            recurrence: args.recurrence.as_ref().map(RecurrenceInput::from),
+            remind_before_minutes: args.remind_before_minutes,
+        }
+    }
+}
+
+/// Only the fields to change: an absent field is kept, a null one cleared.
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct UpdateTaskInput {
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Nullable<String>>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Nullable<Priority>>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Nullable<String>>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<Nullable<DateTime>>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<Nullable<String>>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<Nullable<RecurrenceInput>>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub remind_before_minutes: Option<Nullable<i32>>,
+}
+
+impl From<&UpdateTaskArgs> for UpdateTaskInput {
+    fn from(args: &UpdateTaskArgs) -> Self {
+        /// Keeps "absent" and "null" apart while converting the value.
+        fn change<A, B>(
+            field: &Option<Option<A>>,
+            convert: impl Fn(&A) -> B,
+        ) -> Option<Nullable<B>> {
+            field
+                .as_ref()
+                .map(|value| Nullable(value.as_ref().map(convert)))
+        }
+        Self {
+            title: args.title.clone(),
+            description: change(&args.description, String::clone),
+            priority: change(&args.priority, |p| *p),
+            category: change(&args.category, String::clone),
+            due_at: change(&args.due_at, |at| DateTime(at.clone())),
+            time_zone: change(&args.time_zone, String::clone),
+            recurrence: change(&args.recurrence, |recurrence| recurrence.into()),
+            remind_before_minutes: change(&args.remind_before_minutes, |m| *m),
+        }
+    }
+}
+
+#[derive(cynic::InputObject, Debug, Clone, Default, PartialEq)]
+pub struct TaskFilter {
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub completed: Option<bool>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub due_before: Option<DateTime>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub due_after: Option<DateTime>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<bool>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub recurring: Option<bool>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+}
+
+/// Both fields have defaults in the schema; a `None` one is left out.
+#[derive(cynic::InputObject, Debug, Clone, Copy, PartialEq)]
+pub struct TaskOrder {
+    pub field: Option<TaskOrderField>,
+    pub direction: Option<OrderDirection>,
+}
+
+// ---- Variables ----
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct IdVars {
+    pub id: Id,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CreateTaskVars {
+    pub input: CreateTaskInput,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct UpdateTaskVars {
+    pub id: Id,
+    pub input: UpdateTaskInput,
+}
+
+#[derive(cynic::QueryVariables, Debug, PartialEq)]
+pub struct TasksVars {
+    pub filter: Option<TaskFilter>,
+    pub order_by: Option<TaskOrder>,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct NotificationsVars {
+    pub unread_only: Option<bool>,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct HistoryVars {
+    pub id: Id,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+}
+
+// ---- Selections ----
+
+#[derive(cynic::QueryFragment, Debug)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+/// One page of a connection: its nodes, the total across pages and where it ends.
+pub struct Page<T> {
+    pub nodes: Vec<T>,
+    pub total_count: u64,
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+/// A Relay connection over `$node` and its edge type, read into a [`Page`].
+macro_rules! connection {
+    ($connection:ident, $edge:ident, $node:ty) => {
+        #[derive(cynic::QueryFragment, Debug)]
+        pub struct $connection {
+            pub edges: Vec<$edge>,
+            pub page_info: PageInfo,
+            pub total_count: i32,
+        }
+
+        #[derive(cynic::QueryFragment, Debug)]
+        pub struct $edge {
+            pub node: $node,
+        }
+
+        impl From<$connection> for Page<$node> {
+            fn from(connection: $connection) -> Self {
+                Self {
+                    nodes: connection.edges.into_iter().map(|edge| edge.node).collect(),
+                    // A count is never negative; the schema's Int is merely signed.
+                    total_count: u64::try_from(connection.total_count).unwrap_or_default(),
+                    has_next_page: connection.page_info.has_next_page,
+                    end_cursor: connection.page_info.end_cursor,
+                }
+            }
+        }
+    };
+}
+
+connection!(TaskConnection, TaskEdge, Task);
+connection!(NotificationConnection, NotificationEdge, Notification);
+connection!(AuditEntryConnection, AuditEntryEdge, AuditEntry);
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "CreateTaskVars")]
+pub struct CreateTask {
+    #[arguments(input: $input)]
+    pub create_task: Task,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "UpdateTaskVars")]
+pub struct UpdateTask {
+    #[arguments(id: $id, input: $input)]
+    pub update_task: Task,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "IdVars")]
+pub struct TaskQuery {
+    #[arguments(id: $id)]
+    pub task: Option<Task>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "TasksVars")]
+pub struct TasksQuery {
+    #[arguments(filter: $filter, orderBy: $order_by, first: $first, after: $after)]
+    pub tasks: TaskConnection,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct CompleteTask {
+    #[arguments(id: $id)]
+    pub complete_task: Completion,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct UncompleteTask {
+    #[arguments(id: $id)]
+    pub uncomplete_task: Task,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct DeleteTask {
+    #[arguments(id: $id)]
+    pub delete_task: bool,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "NotificationsVars")]
+pub struct NotificationsQuery {
+    #[arguments(unreadOnly: $unread_only, first: $first, after: $after)]
+    pub notifications: NotificationConnection,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Task", variables = "HistoryVars")]
+pub struct TaskWithHistory {
+    pub id: Id,
+    #[arguments(first: $first, after: $after)]
+    pub history: AuditEntryConnection,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "HistoryVars")]
+pub struct TaskHistoryQuery {
+    #[arguments(id: $id)]
+    pub task: Option<TaskWithHistory>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "User")]
+pub struct Me {
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; a refused token arrives as an error"
+    )]
+    pub id: Id,
+}
+
+/// The signed-in user, to check a token.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct MeQuery {
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; a refused token arrives as an error"
+    )]
+    pub me: Me,
+}
+
+// ---- Operations ----
 
 /// The typed operations, as one user.
 pub struct Operations<'a> {
@@ -34,128 +360,67 @@ impl<'a> Operations<'a> {
     }
 
     pub async fn create_task(&self, args: &AddTaskArgs) -> Result<Task, ApiError> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Data {
-            create_task: Task,
-        }
-        let query = format!(
-            "mutation($input: CreateTaskInput!) {{ createTask(input: $input) {{ {TASK_FIELDS} }} }}"
-        );
-        let data: Data = self.run(&query, json!({ "input": args })).await?;
-        Ok(data.create_task)
+        let operation = CreateTask::build(CreateTaskVars { input: args.into() });
+        Ok(self.api.execute(self.token, operation).await?.create_task)
     }
 
     pub async fn update_task(&self, args: &UpdateTaskArgs) -> Result<Task, ApiError> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Data {
-            update_task: Task,
-        }
-        let query = format!(
-            "mutation($id: ID!, $input: UpdateTaskInput!) {{ updateTask(id: $id, input: $input) {{ {TASK_FIELDS} }} }}"
-        );
-        // Serialising the arguments keeps the difference between an absent field (keep)
-        // and an explicit null (clear) that the API relies on; the id is skipped.
-        let data: Data = self
-            .run(&query, json!({ "id": args.id, "input": args }))
-            .await?;
-        Ok(data.update_task)
+        let operation = UpdateTask::build(UpdateTaskVars {
+            id: Id::new(&args.id),
+            input: args.into(),
+        });
+        Ok(self.api.execute(self.token, operation).await?.update_task)
     }
 
     /// `None` when the user has no such task.
     pub async fn task(&self, id: &str) -> Result<Option<Task>, ApiError> {
-        #[derive(Deserialize)]
-        struct Data {
-            task: Option<Task>,
-        }
-        let query = format!("query($id: ID!) {{ task(id: $id) {{ {TASK_FIELDS} }} }}");
-        let data: Data = self.run(&query, json!({ "id": id })).await?;
-        Ok(data.task)
+        let operation = TaskQuery::build(IdVars { id: Id::new(id) });
+        Ok(self.api.execute(self.token, operation).await?.task)
     }
 
     pub async fn tasks(&self, args: &ListTasksArgs) -> Result<TaskPage, ApiError> {
-        #[derive(Deserialize)]
-        struct Data {
-            tasks: Connection<Task>,
-        }
-        let query = format!(
-            "query($filter: TaskFilter, $orderBy: TaskOrder, $first: Int, $after: String) {{ \
-             tasks(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {{ \
-             edges {{ node {{ {TASK_FIELDS} }} }} {PAGE_FIELDS} }} }}"
-        );
-        let data: Data = self.run(&query, list_variables(args)).await?;
-        let (tasks, total_count, page) = data.tasks.into_nodes();
+        let operation = TasksQuery::build(list_variables(args));
+        let page = Page::from(self.api.execute(self.token, operation).await?.tasks);
         Ok(TaskPage {
-            tasks,
-            total_count,
+            tasks: page.nodes,
+            total_count: page.total_count,
             has_next_page: page.has_next_page,
             end_cursor: page.end_cursor,
         })
     }
 
     pub async fn complete_task(&self, id: &str) -> Result<Completion, ApiError> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Data {
-            complete_task: Completion,
-        }
-        let query = format!(
-            "mutation($id: ID!) {{ completeTask(id: $id) {{ task {{ {TASK_FIELDS} }} nextOccurrence {{ {TASK_FIELDS} }} }} }}"
-        );
-        let data: Data = self.run(&query, json!({ "id": id })).await?;
-        Ok(data.complete_task)
+        let operation = CompleteTask::build(IdVars { id: Id::new(id) });
+        Ok(self.api.execute(self.token, operation).await?.complete_task)
     }
 
     pub async fn uncomplete_task(&self, id: &str) -> Result<Task, ApiError> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Data {
-            uncomplete_task: Task,
-        }
-        let query = format!("mutation($id: ID!) {{ uncompleteTask(id: $id) {{ {TASK_FIELDS} }} }}");
-        let data: Data = self.run(&query, json!({ "id": id })).await?;
-        Ok(data.uncomplete_task)
+        let operation = UncompleteTask::build(IdVars { id: Id::new(id) });
+        Ok(self
+            .api
+            .execute(self.token, operation)
+            .await?
+            .uncomplete_task)
     }
 
     pub async fn delete_task(&self, id: &str) -> Result<bool, ApiError> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Data {
-            delete_task: bool,
-        }
-        let data: Data = self
-            .run(
-                "mutation($id: ID!) { deleteTask(id: $id) }",
-                json!({ "id": id }),
-            )
-            .await?;
-        Ok(data.delete_task)
+        let operation = DeleteTask::build(IdVars { id: Id::new(id) });
+        Ok(self.api.execute(self.token, operation).await?.delete_task)
     }
 
     pub async fn notifications(
         &self,
         args: &ListNotificationsArgs,
     ) -> Result<NotificationPage, ApiError> {
-        #[derive(Deserialize)]
-        struct Data {
-            notifications: Connection<Notification>,
-        }
-        let query = format!(
-            "query($unreadOnly: Boolean, $first: Int, $after: String) {{ \
-             notifications(unreadOnly: $unreadOnly, first: $first, after: $after) {{ \
-             edges {{ node {{ {NOTIFICATION_FIELDS} }} }} {PAGE_FIELDS} }} }}"
-        );
-        let variables = json!({
-            "unreadOnly": args.unread_only,
-            "first": args.first,
-            "after": args.after,
+        let operation = NotificationsQuery::build(NotificationsVars {
+            unread_only: args.unread_only,
+            first: args.first.map(page_size),
+            after: args.after.clone(),
         });
-        let data: Data = self.run(&query, variables).await?;
-        let (notifications, total_count, page) = data.notifications.into_nodes();
+        let page = Page::from(self.api.execute(self.token, operation).await?.notifications);
         Ok(NotificationPage {
-            notifications,
-            total_count,
+            notifications: page.nodes,
+            total_count: page.total_count,
             has_next_page: page.has_next_page,
             end_cursor: page.end_cursor,
         })
@@ -168,88 +433,63 @@ impl<'a> Operations<'a> {
         first: Option<u32>,
         after: Option<&str>,
     ) -> Result<Option<HistoryPage>, ApiError> {
-        #[derive(Deserialize)]
-        struct Data {
-            task: Option<TaskWithHistory>,
-        }
-        #[derive(Deserialize)]
-        struct TaskWithHistory {
-            id: String,
-            history: Connection<AuditEntry>,
-        }
-        let query = format!(
-            "query($id: ID!, $first: Int, $after: String) {{ task(id: $id) {{ id \
-             history(first: $first, after: $after) {{ \
-             edges {{ node {{ {AUDIT_FIELDS} }} }} {PAGE_FIELDS} }} }} }}"
-        );
-        let variables = json!({ "id": id, "first": first, "after": after });
-        let data: Data = self.run(&query, variables).await?;
-        Ok(data.task.map(|task| {
-            let (entries, total_count, page) = task.history.into_nodes();
+        let operation = TaskHistoryQuery::build(HistoryVars {
+            id: Id::new(id),
+            first: first.map(page_size),
+            after: after.map(str::to_owned),
+        });
+        let task = self.api.execute(self.token, operation).await?.task;
+        Ok(task.map(|task| {
+            let page = Page::from(task.history);
             HistoryPage {
                 task_id: task.id,
-                entries,
-                total_count,
+                entries: page.nodes,
+                total_count: page.total_count,
                 has_next_page: page.has_next_page,
                 end_cursor: page.end_cursor,
             }
         }))
     }
-
-    async fn run<T: serde::de::DeserializeOwned>(
-        &self,
-        query: &str,
-        variables: Value,
-    ) -> Result<T, ApiError> {
-        self.api.execute(self.token, query, variables).await
-    }
 }
 
-fn list_variables(args: &ListTasksArgs) -> Value {
-    let filter = json!({
-        "completed": args.completed,
-        "priority": args.priority,
-        "category": args.category,
-        "dueBefore": args.due_before,
-        "dueAfter": args.due_after,
-        "overdue": args.overdue,
-        "recurring": args.recurring,
-        "search": args.search,
-    });
-    let order = (args.order_by.is_some() || args.direction.is_some()).then(|| {
-        let mut order = serde_json::Map::new();
-        if let Some(field) = args.order_by {
-            order.insert("field".into(), json!(field));
-        }
-        if let Some(direction) = args.direction {
-            order.insert("direction".into(), json!(direction));
-        }
-        Value::Object(order)
-    });
-    json!({
-        "filter": without_nulls(filter),
-        "orderBy": order,
-        "first": args.first,
-        "after": args.after,
-    })
+/// The query that checks a token: it names the user, nothing more.
+pub fn me() -> cynic::Operation<MeQuery, ()> {
+    MeQuery::build(())
 }
 
-/// A filter field given as null would mean "no filter" to the API anyway; leaving it
-/// out keeps the request minimal and the intent unambiguous.
-fn without_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
-        }
-        other => other,
+/// A page size as the schema's `Int`; the tools' schemas bound it to 1-200 already.
+fn page_size(first: u32) -> i32 {
+    i32::try_from(first).unwrap_or(i32::MAX)
+}
+
+fn list_variables(args: &ListTasksArgs) -> TasksVars {
+    let filter = TaskFilter {
+        completed: args.completed,
+        priority: args.priority,
+        category: args.category.clone(),
+        due_before: args.due_before.clone().map(DateTime),
+        due_after: args.due_after.clone().map(DateTime),
+        overdue: args.overdue,
+        recurring: args.recurring,
+        search: args.search.clone(),
+    };
+    let order = (args.order_by.is_some() || args.direction.is_some()).then_some(TaskOrder {
+        field: args.order_by,
+        direction: args.direction,
+    });
+    TasksVars {
+        filter: Some(filter),
+        order_by: order,
+        first: args.first.map(page_size),
+        after: args.after.clone(),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
-    use crate::args::{OrderDirection, TaskOrderField};
-    use crate::model::Priority;
 
     #[test]
     fn list_arguments_become_filter_order_and_paging() {
@@ -261,18 +501,54 @@ mod tests {
             first: Some(10),
             ..ListTasksArgs::default()
         };
+        let variables = serde_json::to_value(list_variables(&args)).unwrap();
         assert_eq!(
-            list_variables(&args),
-            json!({
-                "filter": { "completed": false, "priority": "URGENT" },
-                "orderBy": { "field": "DUE_AT", "direction": "ASC" },
-                "first": 10,
-                "after": null,
-            })
+            variables["filter"],
+            json!({ "completed": false, "priority": "URGENT" })
         );
         assert_eq!(
-            list_variables(&ListTasksArgs::default()),
-            json!({ "filter": {}, "orderBy": null, "first": null, "after": null })
+            variables["orderBy"],
+            json!({ "field": "DUE_AT", "direction": "ASC" })
+        );
+        assert_eq!(variables["first"], json!(10));
+        let variables = serde_json::to_value(list_variables(&ListTasksArgs::default())).unwrap();
+        assert_eq!(variables["filter"], json!({}));
+        assert_eq!(variables["orderBy"], json!(null));
+        assert_eq!(variables["first"], json!(null));
+    }
+
+    #[test]
+    fn an_update_sends_only_the_fields_to_change() {
+        let args: UpdateTaskArgs = serde_json::from_value(json!({
+            "id": "t1",
+            "title": "Renamed",
+            "recurrence": null,
+            "dueAt": null,
+            "priority": "HIGH",
+        }))
+        .unwrap();
+        // The id goes separately; absent fields stay absent and null ones are sent as null.
+        assert_eq!(
+            serde_json::to_value(UpdateTaskInput::from(&args)).unwrap(),
+            json!({ "title": "Renamed", "priority": "HIGH", "dueAt": null, "recurrence": null })
+        );
+    }
+
+    #[test]
+    fn a_recurrence_without_mode_takes_the_schema_default() {
+        let args: AddTaskArgs = serde_json::from_value(json!({
+            "title": "Stand-up",
+            "dueAt": "2027-03-01T09:30:00+01:00",
+            "recurrence": { "preset": "WEEKDAYS" },
+        }))
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(CreateTaskInput::from(&args)).unwrap(),
+            json!({
+                "title": "Stand-up",
+                "dueAt": "2027-03-01T09:30:00+01:00",
+                "recurrence": { "preset": "WEEKDAYS" },
+            })
         );
     }
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::server::TodoServer;
 
 /// The phrase book behind `recurrence_guide`; it mirrors what the API accepts.
-const RECURRENCE_GUIDE: &str = r#"# Turning what the user says into task arguments
+pub(crate) const RECURRENCE_GUIDE: &str = r#"# Turning what the user says into task arguments
 
 Recurrence needs `dueAt` (the first occurrence, RFC 3339 with the offset of the task's time
 zone) and goes in `recurrence` of add_task or update_task. Weekly, monthly and yearly presets
@@ -121,7 +121,7 @@ impl TodoServer {
 }
 
 /// The day to plan, pinned to instants in the user's zone.
-struct DayPlan {
+pub(crate) struct DayPlan {
     zone: Tz,
     date: NaiveDate,
     start: String,
@@ -129,7 +129,7 @@ struct DayPlan {
 }
 
 impl DayPlan {
-    fn resolve(
+    pub(crate) fn resolve(
         zone: Option<&str>,
         date: Option<&str>,
         now: DateTime<Utc>,
@@ -163,7 +163,7 @@ impl DayPlan {
         })
     }
 
-    fn prompt(&self) -> String {
+    pub(crate) fn prompt(&self) -> String {
         let Self {
             zone,
             date,

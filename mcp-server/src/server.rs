@@ -1,5 +1,7 @@
 //! The MCP server: tools and prompts over the API, acting as one user per request.
 
+use std::sync::Arc;
+
 use axum::http::request::Parts;
 use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;
@@ -13,7 +15,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, prompt_handler, tool_handler};
 use crate::api_client::{ApiClient, ApiToken};
 use crate::operations::Operations;
 use crate::response::ToolError;
-use crate::validation::check_arguments;
+use crate::validation::{CheckError, ToolValidators, integral_floats_as_integers};
 
 const INSTRUCTIONS: &str = "Manages the signed-in user's tasks in their todo service. \
 Tasks have a title, optional description, priority (LOW, NORMAL, HIGH, URGENT), category, \
@@ -43,15 +45,20 @@ pub struct TodoServer {
     credentials: Credentials,
     tool_router: ToolRouter<Self>,
     prompt_router: PromptRouter<Self>,
+    /// Compiled once here; the HTTP transport's clones share them.
+    validators: Arc<ToolValidators>,
 }
 
 impl TodoServer {
     pub fn new(api: ApiClient, credentials: Credentials) -> Self {
+        let tool_router = Self::tool_router();
+        let validators = Arc::new(ToolValidators::new(&tool_router.list_all()));
         Self {
             api,
             credentials,
-            tool_router: Self::tool_router(),
+            tool_router,
             prompt_router: Self::prompt_router(),
+            validators,
         }
     }
 
@@ -85,15 +92,26 @@ impl ServerHandler for TodoServer {
     /// so no tool can accept what its schema rules out.
     async fn call_tool(
         &self,
-        request: CallToolRequestParams,
+        mut request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        if let Some(tool) = self.tool_router.get(&request.name)
-            && let Err(violations) = check_arguments(&tool.input_schema, request.arguments.as_ref())
+        if let Some(arguments) = request.arguments.as_mut() {
+            arguments.values_mut().for_each(integral_floats_as_integers);
+        }
+        match self
+            .validators
+            .check(&request.name, request.arguments.as_ref())
         {
-            let error = ToolError::from_violations(violations);
-            tracing::debug!(tool = %request.name, %error, "tool call refused");
-            return error.into_call_tool_result();
+            Ok(()) => {}
+            Err(CheckError::Arguments(violations)) => {
+                let error = ToolError::from_violations(violations);
+                tracing::debug!(tool = %request.name, %error, "tool call refused");
+                return error.into_call_tool_result();
+            }
+            Err(CheckError::Schema(error)) => {
+                tracing::error!(tool = %request.name, %error, "tool call not checked");
+                return ToolError::Unavailable(error.to_string()).into_call_tool_result();
+            }
         }
         self.tool_router
             .call(ToolCallContext::new(self, request, context))

@@ -9,9 +9,7 @@ use rmcp::{RoleServer, tool, tool_router};
 use crate::args::{
     AddTaskArgs, ListNotificationsArgs, ListTasksArgs, TaskHistoryArgs, TaskIdArgs, UpdateTaskArgs,
 };
-use crate::model::{
-    Completion, Deletion, HistoryPage, NotificationPage, Task, TaskPage, wire_name,
-};
+use crate::model::{Completion, Deletion, HistoryPage, NotificationPage, Task, TaskPage};
 use crate::response::{Structured, ToolError};
 use crate::server::TodoServer;
 
@@ -388,14 +386,12 @@ impl TodoServer {
             "{} of {} change(s) to task {}",
             page.entries.len(),
             page.total_count,
-            page.task_id
+            page.task_id.inner()
         );
         for entry in &page.entries {
             summary.push_str(&format!(
                 "\n- {} {} via {}",
-                entry.at,
-                wire_name(&entry.action),
-                wire_name(&entry.source)
+                entry.at, entry.action, entry.source
             ));
         }
         Ok(Structured::new(summary, page))

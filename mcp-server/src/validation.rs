@@ -7,51 +7,18 @@
 //! answered with something the schema did not promise (a page size of 0 returning an
 //! empty page, 1000 silently becoming 200).
 //!
-//! The schemas come from schemars (see `args`). This understands the keywords schemars
-//! emits for them; [`CONSTRAINT_KEYWORDS`] and [`ANNOTATION_KEYWORDS`] list them so that
-//! a test can prove no declared schema uses anything else, since a keyword unknown here
-//! would be a bound that is declared but not enforced.
+//! The schemas come from schemars (see `args`) and are enforced by the `jsonschema`
+//! crate; this module compiles each once and rephrases its errors for the agent that
+//! made the call.
 
-use std::fmt::Write as _;
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use chrono::DateTime;
-use serde_json::{Map, Number, Value};
-
-/// Keywords that constrain a value, all enforced by [`check_arguments`].
-pub const CONSTRAINT_KEYWORDS: &[&str] = &[
-    "$ref",
-    "type",
-    "enum",
-    "const",
-    "anyOf",
-    "oneOf",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "format",
-    "properties",
-    "required",
-    "additionalProperties",
-];
-
-/// Keywords that only describe a value.
-pub const ANNOTATION_KEYWORDS: &[&str] = &[
-    "$schema",
-    "$defs",
-    "title",
-    "description",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-];
-
-/// Values of `format` that [`check_arguments`] enforces.
-pub const FORMATS: &[&str] = &["date-time", "int32", "uint32", "int64", "uint64"];
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::paths::{Location, LocationSegment};
+use jsonschema::{ValidationError, Validator};
+use rmcp::model::Tool;
+use serde_json::{Map, Value};
 
 /// One argument outside the declared schema, phrased for the agent that sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,21 +28,252 @@ pub struct Violation {
     pub message: String,
 }
 
-/// Checks `arguments` (absent means `{}`) against `schema`, a tool's input schema.
-pub fn check_arguments(
-    schema: &Map<String, Value>,
-    arguments: Option<&Map<String, Value>>,
-) -> Result<(), Vec<Violation>> {
-    let empty = Map::new();
-    let arguments = arguments.unwrap_or(&empty);
-    let checker = Checker { root: schema };
-    let mut found = Vec::new();
-    checker.check_object(schema, arguments, "", &mut found);
-    if found.is_empty() {
-        Ok(())
-    } else {
-        Err(found.into_iter().map(Found::into_violation).collect())
+/// A schema that cannot be compiled: a bug in a tool's declared arguments.
+#[derive(Debug, thiserror::Error)]
+#[error("the input schema does not compile: {0}")]
+pub struct SchemaError(String);
+
+/// One tool's input schema, compiled.
+pub struct ArgumentValidator {
+    schema: Value,
+    validator: Validator,
+}
+
+impl ArgumentValidator {
+    pub fn new(schema: &Map<String, Value>) -> Result<Self, SchemaError> {
+        let schema = Value::Object(schema.clone());
+        // Formats are annotations by default in draft 2020-12; `date-time` must be checked.
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .map_err(|error| SchemaError(error.to_string()))?;
+        Ok(Self { schema, validator })
     }
+
+    /// Checks `arguments` (absent means `{}`).
+    pub fn check(&self, arguments: Option<&Map<String, Value>>) -> Result<(), Vec<Violation>> {
+        let empty = Value::Object(Map::new());
+        let owned;
+        let instance = match arguments {
+            Some(arguments) => {
+                owned = Value::Object(arguments.clone());
+                &owned
+            }
+            None => &empty,
+        };
+        let found = type_first(
+            self.validator
+                .iter_errors(instance)
+                .flat_map(|error| self.found(&error))
+                .collect(),
+        );
+        if found.is_empty() {
+            Ok(())
+        } else {
+            Err(found.into_iter().map(Found::into_violation).collect())
+        }
+    }
+
+    /// What one error means, in the terms of the argument it concerns.
+    fn found(&self, error: &ValidationError<'_>) -> Vec<Found> {
+        let path = argument_path(error.instance_path());
+        let got = error.instance().clone().into_owned();
+        // The schema object that holds the failed keyword (the error's schema path is a
+        // pointer into the root schema, `$ref`s resolved), for its sibling bounds.
+        let holder = self
+            .schema
+            .pointer(parent_pointer(error.schema_path()))
+            .and_then(Value::as_object);
+        let sibling = |keyword: &str| holder.and_then(|schema| schema.get(keyword));
+        let problem = match error.kind() {
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                return vec![Found {
+                    path: join(&path, name),
+                    problem: Problem::Other("is required".into()),
+                }];
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let known: Vec<String> = sibling("properties")
+                    .and_then(Value::as_object)
+                    .map(|properties| properties.keys().cloned().collect())
+                    .unwrap_or_default();
+                return unexpected
+                    .iter()
+                    .map(|name| Found {
+                        path: join(&path, name),
+                        problem: Problem::Unknown {
+                            known: known.clone(),
+                        },
+                    })
+                    .collect();
+            }
+            ValidationErrorKind::Type { kind } => Problem::WrongType {
+                expected: sibling("type")
+                    .map(type_names)
+                    .unwrap_or_else(|| kind_names(kind)),
+                got,
+            },
+            ValidationErrorKind::Enum { options } => Problem::NotAllowed {
+                allowed: options.as_array().cloned().unwrap_or_default(),
+                got,
+            },
+            ValidationErrorKind::Constant { expected_value } => Problem::NotAllowed {
+                allowed: vec![expected_value.as_ref().clone()],
+                got,
+            },
+            ValidationErrorKind::Minimum { .. }
+            | ValidationErrorKind::Maximum { .. }
+            | ValidationErrorKind::ExclusiveMinimum { .. }
+            | ValidationErrorKind::ExclusiveMaximum { .. } => {
+                Problem::Other(format!("{}, got {got}", range_phrase(holder)))
+            }
+            ValidationErrorKind::MinLength { .. } | ValidationErrorKind::MaxLength { .. } => {
+                let length = got.as_str().map_or(0, |text| text.chars().count());
+                Problem::Other(format!("{}, got {length}", length_phrase(holder)))
+            }
+            ValidationErrorKind::Format { format } if format == "date-time" => {
+                Problem::Other(format!(
+                    "must be an RFC 3339 date-time with an offset, such as \
+                     \"2027-03-01T09:00:00+01:00\" or \"2027-03-01T08:00:00Z\", got {got}"
+                ))
+            }
+            ValidationErrorKind::FalseSchema => Problem::Other("is not accepted".into()),
+            ValidationErrorKind::AnyOf { context }
+            | ValidationErrorKind::OneOfNotValid { context } => {
+                return self.alternatives(context, &path, got);
+            }
+            ValidationErrorKind::OneOfMultipleValid { .. } => {
+                Problem::Other("is ambiguous: it matches more than one allowed form".into())
+            }
+            _ => Problem::Other(error.to_string()),
+        };
+        vec![Found { path, problem }]
+    }
+
+    /// `anyOf` or `oneOf` where no branch fits. The agent hears about the
+    /// branch it evidently meant (the one whose type matched), or the union of the
+    /// allowed values or types, not about every branch it did not mean.
+    fn alternatives(
+        &self,
+        branches: &[Vec<ValidationError<'static>>],
+        path: &str,
+        got: Value,
+    ) -> Vec<Found> {
+        let outcomes: Vec<Vec<Found>> = branches
+            .iter()
+            .map(|errors| type_first(errors.iter().flat_map(|error| self.found(error)).collect()))
+            .collect();
+        let at_path_only = |outcome: &[Found], pick: fn(&Problem) -> bool| {
+            outcome.iter().all(|f| f.path == path && pick(&f.problem))
+        };
+        let is_type = |p: &Problem| matches!(p, Problem::WrongType { .. });
+        let is_value = |p: &Problem| matches!(p, Problem::NotAllowed { .. });
+        let (type_only, meant): (Vec<&Vec<Found>>, Vec<&Vec<Found>>) = outcomes
+            .iter()
+            .partition(|outcome| at_path_only(outcome, is_type));
+        let expected_types: Vec<String> = type_only
+            .iter()
+            .flat_map(|outcome| outcome.iter())
+            .flat_map(|f| match &f.problem {
+                Problem::WrongType { expected, .. } => expected.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        if meant.is_empty() {
+            let mut expected = Vec::new();
+            for name in expected_types {
+                if !expected.contains(&name) {
+                    expected.push(name);
+                }
+            }
+            return vec![Found {
+                path: path.to_owned(),
+                problem: Problem::WrongType { expected, got },
+            }];
+        }
+        if meant.iter().all(|outcome| at_path_only(outcome, is_value)) {
+            let mut allowed: Vec<Value> = meant
+                .iter()
+                .flat_map(|outcome| outcome.iter())
+                .flat_map(|f| match &f.problem {
+                    Problem::NotAllowed { allowed, .. } => allowed.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            if expected_types.iter().any(|t| t == "null") {
+                allowed.push(Value::Null);
+            }
+            return vec![Found {
+                path: path.to_owned(),
+                problem: Problem::NotAllowed { allowed, got },
+            }];
+        }
+        meant
+            .into_iter()
+            .find(|outcome| !outcome.is_empty())
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// Writes whole numbers given as floats (`10.0`) as integers. JSON Schema counts `10.0`
+/// as an integer, so the check passes it, but serde would then refuse it for an integer
+/// argument with a protocol error instead of a message the agent can act on.
+pub fn integral_floats_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            let Some(float) = number.as_f64() else {
+                return;
+            };
+            // Within ±2^53 every whole float is exact, so the cast below loses nothing.
+            if float.fract() == 0.0 && float.abs() <= 9_007_199_254_740_992.0 {
+                *value = Value::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(members) => members.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
+}
+
+/// Every tool's compiled input schema, by tool name.
+pub struct ToolValidators(HashMap<String, Result<ArgumentValidator, Arc<SchemaError>>>);
+
+impl ToolValidators {
+    pub fn new(tools: &[Tool]) -> Self {
+        Self(
+            tools
+                .iter()
+                .map(|tool| {
+                    let validator = ArgumentValidator::new(&tool.input_schema).map_err(Arc::new);
+                    (tool.name.to_string(), validator)
+                })
+                .collect(),
+        )
+    }
+
+    /// Checks a call of `tool`; a tool this does not know is left to the router, which
+    /// reports it.
+    pub fn check(
+        &self,
+        tool: &str,
+        arguments: Option<&Map<String, Value>>,
+    ) -> Result<(), CheckError> {
+        match self.0.get(tool) {
+            None => Ok(()),
+            Some(Ok(validator)) => validator.check(arguments).map_err(CheckError::Arguments),
+            Some(Err(error)) => Err(CheckError::Schema(error.clone())),
+        }
+    }
+}
+
+/// Why a call was refused before it ran.
+#[derive(Debug)]
+pub enum CheckError {
+    Arguments(Vec<Violation>),
+    /// The tool's own schema is broken, so no call of it can be checked.
+    Schema(Arc<SchemaError>),
 }
 
 /// What is wrong, kept structured until the end so that the alternatives of an
@@ -121,319 +319,36 @@ impl Found {
     }
 }
 
-struct Checker<'a> {
-    root: &'a Map<String, Value>,
+/// A value of the wrong type also fails its other keywords (`"const": "LOW"` for a
+/// number); only the type is worth telling.
+fn type_first(found: Vec<Found>) -> Vec<Found> {
+    let mistyped: Vec<String> = found
+        .iter()
+        .filter(|f| matches!(f.problem, Problem::WrongType { .. }))
+        .map(|f| f.path.clone())
+        .collect();
+    found
+        .into_iter()
+        .filter(|f| matches!(f.problem, Problem::WrongType { .. }) || !mistyped.contains(&f.path))
+        .collect()
 }
 
-impl Checker<'_> {
-    fn check(&self, schema: &Value, value: &Value, path: &str, found: &mut Vec<Found>) {
-        let schema = match schema {
-            Value::Object(schema) => schema,
-            Value::Bool(false) => {
-                return push(found, path, Problem::Other("is not accepted".into()));
-            }
-            _ => return,
-        };
-        if let Some(reference) = schema.get("$ref") {
-            match reference.as_str().and_then(|r| self.resolve(r)) {
-                Some(target) => self.check(target, value, path, found),
-                // A schema bug: refuse rather than let the value through unchecked.
-                None => push(
-                    found,
-                    path,
-                    Problem::Other(format!(
-                        "cannot be checked (bad schema reference {reference})"
-                    )),
-                ),
-            }
-        }
-        if let Some(types) = schema.get("type") {
-            let expected = type_names(types);
-            if !expected.iter().any(|t| has_type(value, t)) {
-                return push(
-                    found,
-                    path,
-                    Problem::WrongType {
-                        expected,
-                        got: value.clone(),
-                    },
-                );
-            }
-        }
-        if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
-            && !allowed.contains(value)
-        {
-            push(
-                found,
-                path,
-                Problem::NotAllowed {
-                    allowed: allowed.clone(),
-                    got: value.clone(),
-                },
-            );
-        }
-        if let Some(constant) = schema.get("const")
-            && constant != value
-        {
-            push(
-                found,
-                path,
-                Problem::NotAllowed {
-                    allowed: vec![constant.clone()],
-                    got: value.clone(),
-                },
-            );
-        }
-        for (keyword, exactly_one) in [("anyOf", false), ("oneOf", true)] {
-            if let Some(branches) = schema.get(keyword).and_then(Value::as_array) {
-                self.check_alternatives(branches, exactly_one, value, path, found);
-            }
-        }
-        match value {
-            Value::Number(number) => check_number(schema, number, path, found),
-            Value::String(text) => check_string(schema, text, path, found),
-            Value::Object(object) => self.check_object(schema, object, path, found),
-            _ => {}
-        }
-    }
-
-    fn check_object(
-        &self,
-        schema: &Map<String, Value>,
-        object: &Map<String, Value>,
-        path: &str,
-        found: &mut Vec<Found>,
-    ) {
-        let empty = Map::new();
-        let properties = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        for name in schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            if !object.contains_key(name) {
-                push(
-                    found,
-                    &join(path, name),
-                    Problem::Other("is required".into()),
-                );
-            }
-        }
-        for (name, value) in object {
-            let path = join(path, name);
-            match properties.get(name) {
-                Some(property) => self.check(property, value, &path, found),
-                None => match schema.get("additionalProperties") {
-                    Some(Value::Bool(false)) => push(
-                        found,
-                        &path,
-                        Problem::Unknown {
-                            known: properties.keys().cloned().collect(),
-                        },
-                    ),
-                    Some(additional) => self.check(additional, value, &path, found),
-                    None => {}
-                },
-            }
-        }
-    }
-
-    /// `anyOf` (`exactly_one`: `oneOf`). When no branch fits, the agent hears about the
-    /// branch it evidently meant (the one whose type matched), or the union of the
-    /// allowed values or types, not about every branch it did not mean.
-    fn check_alternatives(
-        &self,
-        branches: &[Value],
-        exactly_one: bool,
-        value: &Value,
-        path: &str,
-        found: &mut Vec<Found>,
-    ) {
-        let outcomes: Vec<Vec<Found>> = branches
-            .iter()
-            .map(|branch| {
-                let mut branch_found = Vec::new();
-                self.check(branch, value, path, &mut branch_found);
-                branch_found
-            })
-            .collect();
-        let matching = outcomes.iter().filter(|o| o.is_empty()).count();
-        if matching == 1 || (matching > 1 && !exactly_one) {
-            return;
-        }
-        if matching > 1 {
-            return push(
-                found,
-                path,
-                Problem::Other("is ambiguous: it matches more than one allowed form".into()),
-            );
-        }
-        let at_path_only = |outcome: &[Found], pick: fn(&Problem) -> bool| {
-            outcome.iter().all(|f| f.path == path && pick(&f.problem))
-        };
-        let is_type = |p: &Problem| matches!(p, Problem::WrongType { .. });
-        let is_value = |p: &Problem| matches!(p, Problem::NotAllowed { .. });
-        let (type_only, meant): (Vec<&Vec<Found>>, Vec<&Vec<Found>>) = outcomes
-            .iter()
-            .partition(|outcome| at_path_only(outcome, is_type));
-        let expected_types: Vec<String> = type_only
-            .iter()
-            .flat_map(|outcome| outcome.iter())
-            .flat_map(|f| match &f.problem {
-                Problem::WrongType { expected, .. } => expected.clone(),
-                _ => Vec::new(),
-            })
-            .collect();
-        if meant.is_empty() {
-            let mut expected = Vec::new();
-            for name in expected_types {
-                if !expected.contains(&name) {
-                    expected.push(name);
-                }
-            }
-            return push(
-                found,
-                path,
-                Problem::WrongType {
-                    expected,
-                    got: value.clone(),
-                },
-            );
-        }
-        if meant.iter().all(|outcome| at_path_only(outcome, is_value)) {
-            let mut allowed: Vec<Value> = meant
-                .iter()
-                .flat_map(|outcome| outcome.iter())
-                .flat_map(|f| match &f.problem {
-                    Problem::NotAllowed { allowed, .. } => allowed.clone(),
-                    _ => Vec::new(),
-                })
-                .collect();
-            if expected_types.iter().any(|t| t == "null") {
-                allowed.push(Value::Null);
-            }
-            return push(
-                found,
-                path,
-                Problem::NotAllowed {
-                    allowed,
-                    got: value.clone(),
-                },
-            );
-        }
-        if let Some(outcome) = meant.into_iter().find(|o| !o.is_empty()) {
-            found.extend(outcome.iter().cloned());
-        }
-    }
-
-    /// Resolves a local reference such as `#/$defs/Priority`.
-    fn resolve(&self, reference: &str) -> Option<&Value> {
-        let pointer = reference.strip_prefix('#')?;
-        let mut segments = pointer.split('/').skip(1);
-        let first = segments.next()?;
-        segments.try_fold(self.root.get(&unescape(first))?, |node, segment| {
-            node.get(unescape(segment))
+/// `recurrence.mode` for the instance pointer `/recurrence/mode`.
+fn argument_path(location: &Location) -> String {
+    location
+        .iter()
+        .map(|segment| match segment {
+            LocationSegment::Property(name) => name.into_owned(),
+            LocationSegment::Index(index) => index.to_string(),
         })
-    }
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
-fn check_number(schema: &Map<String, Value>, number: &Number, path: &str, found: &mut Vec<Found>) {
-    let Some(value) = number.as_f64() else {
-        return;
-    };
-    let bound = |keyword: &str| schema.get(keyword).and_then(Value::as_f64);
-    let (format_min, format_max) = match schema.get("format").and_then(Value::as_str) {
-        Some("int32") => (Some(f64::from(i32::MIN)), Some(f64::from(i32::MAX))),
-        Some("uint32") => (Some(0.0), Some(f64::from(u32::MAX))),
-        Some("int64") => (Some(i64::MIN as f64), Some(i64::MAX as f64)),
-        Some("uint64") => (Some(0.0), Some(u64::MAX as f64)),
-        _ => (None, None),
-    };
-    let tighter = |a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64| match (a, b) {
-        (Some(a), Some(b)) => Some(pick(a, b)),
-        (a, b) => a.or(b),
-    };
-    let min = tighter(bound("minimum"), format_min, f64::max);
-    let max = tighter(bound("maximum"), format_max, f64::min);
-    let exclusive_min = bound("exclusiveMinimum");
-    let exclusive_max = bound("exclusiveMaximum");
-    let within = min.is_none_or(|m| value >= m)
-        && max.is_none_or(|m| value <= m)
-        && exclusive_min.is_none_or(|m| value > m)
-        && exclusive_max.is_none_or(|m| value < m);
-    if within {
-        return;
-    }
-    let mut message = String::from("must be ");
-    match (min, max) {
-        (Some(min), Some(max)) => {
-            let _ = write!(message, "between {min} and {max}");
-        }
-        (Some(min), None) => {
-            let _ = write!(message, "at least {min}");
-        }
-        (None, Some(max)) => {
-            let _ = write!(message, "at most {max}");
-        }
-        (None, None) => message.push_str("a number"),
-    }
-    if let Some(m) = exclusive_min {
-        let _ = write!(message, ", greater than {m}");
-    }
-    if let Some(m) = exclusive_max {
-        let _ = write!(message, ", less than {m}");
-    }
-    let _ = write!(message, ", got {number}");
-    push(found, path, Problem::Other(message));
-}
-
-fn check_string(schema: &Map<String, Value>, text: &str, path: &str, found: &mut Vec<Found>) {
-    let length = text.chars().count();
-    let bound = |keyword: &str| {
-        schema
-            .get(keyword)
-            .and_then(Value::as_u64)
-            .and_then(|n| usize::try_from(n).ok())
-    };
-    let range = match (bound("minLength"), bound("maxLength")) {
-        (Some(min), Some(max)) if !(min..=max).contains(&length) => {
-            Some(format!("{min} to {max} characters long"))
-        }
-        (Some(min), None) if length < min => Some(format!("at least {min} characters long")),
-        (None, Some(max)) if length > max => Some(format!("at most {max} characters long")),
-        _ => None,
-    };
-    if let Some(range) = range {
-        push(
-            found,
-            path,
-            Problem::Other(format!("must be {range}, got {length}")),
-        );
-    }
-    if schema.get("format").and_then(Value::as_str) == Some("date-time")
-        && DateTime::parse_from_rfc3339(text).is_err()
-    {
-        push(
-            found,
-            path,
-            Problem::Other(format!(
-                "must be an RFC 3339 date-time with an offset, such as \
-                 \"2027-03-01T09:00:00+01:00\" or \"2027-03-01T08:00:00Z\", got {text:?}"
-            )),
-        );
-    }
-}
-
-fn push(found: &mut Vec<Found>, path: &str, problem: Problem) {
-    found.push(Found {
-        path: path.to_owned(),
-        problem,
-    });
+/// The pointer to the schema object that holds the keyword `location` points at.
+fn parent_pointer(location: &Location) -> &str {
+    let pointer = location.as_str();
+    pointer.rfind('/').map_or("", |end| &pointer[..end])
 }
 
 fn join(path: &str, name: &str) -> String {
@@ -444,10 +359,36 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
+/// "must be between 1 and 200", from the bounds the number's schema declares.
+fn range_phrase(schema: Option<&Map<String, Value>>) -> String {
+    let bound = |keyword: &str| schema.and_then(|s| s.get(keyword)).and_then(Value::as_f64);
+    let mut phrase = match (bound("minimum"), bound("maximum")) {
+        (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+        (Some(min), None) => format!("must be at least {min}"),
+        (None, Some(max)) => format!("must be at most {max}"),
+        (None, None) => "must be a number".to_owned(),
+    };
+    if let Some(m) = bound("exclusiveMinimum") {
+        phrase.push_str(&format!(", greater than {m}"));
+    }
+    if let Some(m) = bound("exclusiveMaximum") {
+        phrase.push_str(&format!(", less than {m}"));
+    }
+    phrase
 }
 
+/// "must be 1 to 200 characters long", from the lengths the string's schema declares.
+fn length_phrase(schema: Option<&Map<String, Value>>) -> String {
+    let bound = |keyword: &str| schema.and_then(|s| s.get(keyword)).and_then(Value::as_u64);
+    match (bound("minLength"), bound("maxLength")) {
+        (Some(min), Some(max)) => format!("must be {min} to {max} characters long"),
+        (Some(min), None) => format!("must be at least {min} characters long"),
+        (None, Some(max)) => format!("must be at most {max} characters long"),
+        (None, None) => "must have another length".to_owned(),
+    }
+}
+
+/// The types as the schema lists them, so the message keeps the schema's order.
 fn type_names(types: &Value) -> Vec<String> {
     match types {
         Value::String(name) => vec![name.clone()],
@@ -460,18 +401,10 @@ fn type_names(types: &Value) -> Vec<String> {
     }
 }
 
-/// Integers are what serde reads into the argument types: `1.0` for a page size would
-/// pass JSON Schema's `integer` and then fail to deserialise.
-fn has_type(value: &Value, name: &str) -> bool {
-    match name {
-        "null" => value.is_null(),
-        "boolean" => value.is_boolean(),
-        "string" => value.is_string(),
-        "object" => value.is_object(),
-        "array" => value.is_array(),
-        "number" => value.is_number(),
-        "integer" => value.is_i64() || value.is_u64(),
-        _ => false,
+fn kind_names(kind: &TypeKind) -> Vec<String> {
+    match kind {
+        TypeKind::Single(single) => vec![single.as_str().to_owned()],
+        TypeKind::Multiple(set) => set.iter().map(|t| t.as_str().to_owned()).collect(),
     }
 }
 
@@ -508,14 +441,28 @@ fn shown(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    use jsonschema::Draft;
     use serde_json::json;
 
     use super::*;
     use crate::server::TodoServer;
 
-    /// A keyword this module did not enforce would be a bound that the tools declare and
-    /// then ignore; an object open to unknown properties would let a misspelt argument
-    /// through. Neither may appear in any tool's input schema.
+    /// The integer formats schemars writes (`uint32`) are annotations to jsonschema;
+    /// each must come with explicit bounds inside its range, or the range it promises
+    /// would go unchecked.
+    fn integer_format_range(format: &str) -> Option<(f64, f64)> {
+        match format {
+            "int32" => Some((f64::from(i32::MIN), f64::from(i32::MAX))),
+            "uint32" => Some((0.0, f64::from(u32::MAX))),
+            "int64" => Some((i64::MIN as f64, i64::MAX as f64)),
+            "uint64" => Some((0.0, u64::MAX as f64)),
+            _ => None,
+        }
+    }
+
+    /// Every schema compiles, every object in it refuses unknown properties (a misspelt
+    /// argument must not pass), and every `format` is either checked by jsonschema or an
+    /// integer format whose range the declared bounds enforce.
     #[test]
     fn every_tool_schema_is_fully_enforced() {
         fn walk(tool: &str, schema: &Value) {
@@ -529,24 +476,25 @@ mod tests {
                     "{tool}: an object schema must refuse unknown properties"
                 );
             }
-            for (keyword, value) in schema {
+            if let Some(format) = schema.get("format").and_then(Value::as_str) {
+                let checked = jsonschema::options().is_known_format(Draft::Draft202012, format);
+                let bounded = integer_format_range(format).is_some_and(|(low, high)| {
+                    let bound = |k: &str| schema.get(k).and_then(Value::as_f64);
+                    bound("minimum").is_some_and(|min| min >= low)
+                        && bound("maximum").is_some_and(|max| max <= high)
+                });
                 assert!(
-                    CONSTRAINT_KEYWORDS.contains(&keyword.as_str())
-                        || ANNOTATION_KEYWORDS.contains(&keyword.as_str()),
-                    "{tool}: `{keyword}` is declared but not enforced"
+                    checked || bounded,
+                    "{tool}: format {format} is not enforced"
                 );
-                match (keyword.as_str(), value) {
-                    ("properties" | "$defs", Value::Object(children)) => {
-                        children.values().for_each(|child| walk(tool, child));
+            }
+            for child in schema.values() {
+                match child {
+                    Value::Object(children) => {
+                        walk(tool, child);
+                        children.values().for_each(|c| walk(tool, c));
                     }
-                    ("anyOf" | "oneOf", Value::Array(children)) => {
-                        children.iter().for_each(|child| walk(tool, child));
-                    }
-                    ("additionalProperties", child) => walk(tool, child),
-                    ("format", format) => assert!(
-                        format.as_str().is_some_and(|f| FORMATS.contains(&f)),
-                        "{tool}: format {format} is not enforced"
-                    ),
+                    Value::Array(children) => children.iter().for_each(|c| walk(tool, c)),
                     _ => {}
                 }
             }
@@ -554,6 +502,7 @@ mod tests {
         let tools = TodoServer::tool_router().list_all();
         assert_eq!(tools.len(), 9);
         for tool in &tools {
+            ArgumentValidator::new(&tool.input_schema).unwrap();
             walk(&tool.name, &Value::Object((*tool.input_schema).clone()));
         }
     }
@@ -562,13 +511,16 @@ mod tests {
         let (Value::Object(schema), Value::Object(arguments)) = (schema, arguments) else {
             panic!("objects expected");
         };
-        check_arguments(&schema, Some(&arguments))
+        ArgumentValidator::new(&schema)
+            .unwrap()
+            .check(Some(&arguments))
             .err()
             .unwrap_or_default()
     }
 
     fn schema() -> Value {
         json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
             "type": "object",
             "additionalProperties": false,
             "required": ["title"],
@@ -636,14 +588,18 @@ mod tests {
     #[test]
     fn unknown_and_missing_arguments_are_named() {
         let found = violations(schema(), json!({ "due_date": "tomorrow" }));
-        let arguments: Vec<&str> = found.iter().map(|v| v.argument.as_str()).collect();
-        assert_eq!(arguments, ["title", "due_date"]);
-        assert_eq!(found[0].message, "is required");
+        let mut arguments: Vec<&str> = found.iter().map(|v| v.argument.as_str()).collect();
+        arguments.sort_unstable();
+        assert_eq!(arguments, ["due_date", "title"]);
+        let missing = found.iter().find(|v| v.argument == "title").unwrap();
+        assert_eq!(missing.message, "is required");
+        let unknown = found.iter().find(|v| v.argument == "due_date").unwrap();
         for name in ["title", "first", "priority", "at", "nested"] {
-            assert!(found[1].message.contains(name), "{found:?}");
+            assert!(unknown.message.contains(name), "{found:?}");
         }
         let found = violations(schema(), json!({ "title": "x", "nested": { "mood": "A" } }));
         assert_eq!(found[0].argument, "nested.mood");
+        assert!(found[0].message.contains("mode"), "{found:?}");
     }
 
     #[test]
@@ -659,5 +615,34 @@ mod tests {
         let found = violations(schema(), json!({ "title": "x", "nested": { "mode": "C" } }));
         assert_eq!(found[0].argument, "nested.mode");
         assert_eq!(found[0].message, "must be one of \"A\", \"B\", got \"C\"");
+    }
+
+    #[test]
+    fn whole_floats_become_integers() {
+        let mut arguments = json!({ "first": 10.0, "nested": [2.5, -3.0], "title": "1.0" });
+        integral_floats_as_integers(&mut arguments);
+        assert_eq!(
+            arguments,
+            json!({ "first": 10, "nested": [2.5, -3], "title": "1.0" })
+        );
+        assert!(arguments["first"].is_i64());
+    }
+
+    #[test]
+    fn a_call_without_arguments_is_checked_as_an_empty_object() {
+        let Value::Object(schema) = schema() else {
+            unreachable!()
+        };
+        let found = ArgumentValidator::new(&schema)
+            .unwrap()
+            .check(None)
+            .unwrap_err();
+        assert_eq!(
+            found,
+            [Violation {
+                argument: "title".into(),
+                message: "is required".into()
+            }]
+        );
     }
 }
