@@ -10,7 +10,8 @@ pub const MAX_CATEGORY_CHARS: usize = 50;
 /// A reminder lead longer than four weeks is almost certainly a unit mistake.
 pub const MAX_REMIND_BEFORE_MINUTES: i32 = 40_320;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::IntoStaticStr)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Priority {
     Low,
     Normal,
@@ -26,15 +27,6 @@ impl Priority {
             Self::Normal => 1,
             Self::High => 2,
             Self::Urgent => 3,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Low => "LOW",
-            Self::Normal => "NORMAL",
-            Self::High => "HIGH",
-            Self::Urgent => "URGENT",
         }
     }
 

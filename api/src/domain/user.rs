@@ -5,31 +5,17 @@ use sea_orm::DeriveValueType;
 use super::validation::{ValidationError, bounded_text};
 
 /// What a token lets its bearer do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType, strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
 #[sea_orm(value_type = "String")]
+#[strum(
+    serialize_all = "SCREAMING_SNAKE_CASE",
+    parse_err_ty = super::UnknownName,
+    parse_err_fn = super::UnknownName::of::<Self>
+)]
 pub enum Scope {
     Read,
     Write,
 }
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Read => "READ",
-            Self::Write => "WRITE",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "READ" => Some(Self::Read),
-            "WRITE" => Some(Self::Write),
-            _ => None,
-        }
-    }
-}
-
-known_by_name!(Scope);
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 /// argon2 hashes whatever it is given; the cap only stops absurd request bodies.

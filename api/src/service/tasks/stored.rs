@@ -60,12 +60,12 @@ pub(super) async fn record(
 /// A task as the audit trail shows it: the fields of the GraphQL `Task`.
 pub fn snapshot(task: &task::Model) -> serde_json::Value {
     let recurrence = stored_recurrence(task).map(
-        |r| json!({ "preset": r.preset().as_str(), "rrule": r.rule(), "mode": r.mode().as_str() }),
+        |r| json!({ "preset": <&str>::from(r.preset()), "rrule": r.rule(), "mode": <&str>::from(r.mode()) }),
     );
     let priority = task
         .priority
         .and_then(Priority::from_rank)
-        .map(|p| p.as_str());
+        .map(<&str>::from);
     json!({
         "id": task.id,
         "title": task.title,
