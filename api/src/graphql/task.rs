@@ -229,9 +229,9 @@ impl From<TaskOrder> for StoreOrder {
 pub struct Task(pub task_entity::Model);
 
 // `serial`: a task's fields are resolved one after another. Only `history` waits on
-// anything, so resolving them concurrently bought nothing and cost a `FuturesUnordered`
-// per task (an allocation and a waker per field): 5 % of a listing's instructions
-// (docs/performance.md). Tasks in a list are still resolved concurrently.
+// anything, so resolving them concurrently would buy nothing and cost a
+// `FuturesUnordered` per task (an allocation and a waker per field; docs/performance.md).
+// Tasks in a list are still resolved concurrently.
 #[Object(serial)]
 impl Task {
     async fn id(&self) -> ID {

@@ -122,7 +122,7 @@ impl AuditService {
             .iter()
             .map(|(_, payload)| payload.as_str())
             .collect();
-        let fanned_out = store::signals::notify_all(&tx, TASK_CHANGES_CHANNEL, &payloads).await?;
+        let fanned_out = store::notify::notify_all(&tx, TASK_CHANGES_CHANNEL, &payloads).await?;
         tx.commit().await?;
         if !fanned_out {
             for (live, _) in changes {

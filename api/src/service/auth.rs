@@ -40,9 +40,10 @@ pub struct AuthConfig {
 }
 
 /// Verified against when an email is unknown, so that a miss costs as much time as a
-/// wrong password and timing does not reveal which emails have accounts. The hash of a random password that was thrown away, made
-/// with the parameters of `Argon2::default()` (a test keeps them equal): computing one at
-/// start-up cost 19 MiB and a few dozen milliseconds before the server was ready.
+/// wrong password and timing does not reveal which emails have accounts. The hash of a
+/// random password that was thrown away, made with the parameters of `Argon2::default()`
+/// (a test keeps them equal): a constant, because computing one at start-up would delay
+/// readiness by a whole hash.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$qF9e5WdnOBKTztwGiPUWoA$UPIBDqPiEV642m3Iegi3LlPaxholZ0N1zqozHdWsRnM";
 
 #[derive(Clone)]

@@ -20,8 +20,9 @@ use crate::store::{self, Db, StoreDbError};
 
 const CONSUMER: &str = "notifications";
 const ORDERING: &str = "notifications:CREATED_AT:DESC";
-/// PostgreSQL channel on which every replica learns of new notifications.
-pub const FANOUT_CHANNEL: &str = "todo_notifications";
+/// PostgreSQL channel on which every replica learns of new notifications (task changes
+/// have their own, `audit::TASK_CHANGES_CHANNEL`).
+pub const NOTIFICATIONS_CHANNEL: &str = "todo_notifications";
 
 /// Delivers new notifications to the live subscriptions of this process.
 pub type NotificationHub = UserHub<notification::Model>;
@@ -102,7 +103,7 @@ impl NotificationService {
         }
         let ids: Vec<String> = created.iter().map(|(row, _)| row.id.to_string()).collect();
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let fanned_out = store::signals::notify_all(&tx, FANOUT_CHANNEL, &ids).await?;
+        let fanned_out = store::notify::notify_all(&tx, NOTIFICATIONS_CHANNEL, &ids).await?;
         tx.commit().await?;
         for (row, reminder) in created {
             record_reminder_sent(reminder, row.created_at);

@@ -11,7 +11,7 @@
 //! 5. `ReminderService::sweep` here: claims what is due and writes the events.
 //! 6. `events::ReminderConsumer` → `NotificationService::apply_reminders`: makes the
 //!    notifications of a batch of events, once per task and due date.
-//! 7. `reminders::fanout`: hands it to the live subscribers of every replica.
+//! 7. `events::fanout`: hands it to the live subscribers of every replica.
 //! 8. `graphql::live` (`notifications` subscription): pushes it to the user's pages.
 
 use std::sync::Arc;
@@ -36,9 +36,9 @@ const BATCH: u64 = 500;
 /// forward.
 ///
 /// A change wakes the scheduler only when it armed a reminder due before the planned
-/// sweep. Woken by every write, the scheduler swept back to back under a stream of
-/// writes, each sweep a write transaction (on SQLite, a turn of the one writer), though
-/// a reminder due after the next sweep is found by that sweep anyway.
+/// sweep: woken by every write, it would sweep back to back under a stream of writes,
+/// each sweep a write transaction (on SQLite, a turn of the one writer), though a
+/// reminder due after the next sweep is found by that sweep anyway.
 #[derive(Clone)]
 pub struct ReminderAlarm {
     wakeup: Wakeup,

@@ -4,13 +4,14 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod entities;
+pub mod leader;
 pub mod login_throttle;
 pub mod notifications;
+pub mod notify;
 pub mod outbox;
 pub mod preferences;
 pub mod processed_events;
 mod rows;
-pub mod signals;
 pub mod tasks;
 pub mod users;
 
@@ -69,9 +70,8 @@ const SQLITE_READERS: u32 = 4;
 /// one go instead of the thread stopping for the reader after 50 rows (sqlx's default).
 const SQLITE_ROWS_IN_FLIGHT: usize = 256;
 /// Per replica: the production chart scales to 10 replicas, and 10 × 8 stays within
-/// PostgreSQL's default `max_connections` of 100 (16 each would not). On the 2-core
-/// benchmark machine 8 also served listings 3 % faster than 16, with writes within the
-/// noise (docs/performance.md, "A pool of 8").
+/// PostgreSQL's default `max_connections` of 100 (16 each would not). A larger pool
+/// served no faster on the benchmark machine (docs/performance.md, "A pool of 8").
 const POSTGRES_CONNECTIONS: u32 = 8;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Serialises migrations between replicas starting at the same time.
@@ -96,8 +96,8 @@ impl Db {
         // patched sqlx-core in vendor/) for a connection whose last exchange finished,
         // and still ping one that did not (the patched sqlx-postgres counts a PostgreSQL
         // connection still owed a ReadyForQuery as such). On SQLite's single writer the
-        // ping stood between one transaction and the next; on PostgreSQL it was a round
-        // trip per request.
+        // ping would stand between one transaction and the next; on PostgreSQL it would
+        // be a round trip per request.
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(connect_error)?
@@ -356,9 +356,10 @@ where
 /// The statement with its trailing `LIMIT ?` written as a number, on SQLite.
 ///
 /// SQLite plans a LIMIT with the value bound to it, so a statement whose LIMIT is a
-/// parameter is parsed and planned again each time it runs (`sqlite3Reprepare`: 8 % of
-/// a listing's CPU time in docs/performance.md). Page sizes are few, so each gets its own cached
-/// statement instead. A statement of another shape is returned as it is.
+/// parameter is parsed and planned again each time it runs (`sqlite3Reprepare`, a
+/// visible share of a listing's time in docs/performance.md). Page sizes are few, so each
+/// gets its own cached statement instead. A statement of another shape is returned as it
+/// is.
 fn with_literal_limit(mut statement: Statement) -> Statement {
     const BOUND_LIMIT: &str = " LIMIT ?";
     if statement.db_backend != DbBackend::Sqlite || !statement.sql.ends_with(BOUND_LIMIT) {
@@ -386,10 +387,10 @@ fn with_literal_limit(mut statement: Statement) -> Statement {
 /// The few shapes per statement are prepared once per connection and then stay in
 /// sqlx's statement cache (2 is among them for the pair of events a recurring task's
 /// completion writes); a shape per batch size would keep missing it and pay a Parse round
-/// trip. Before sqlx-core was patched to set `TCP_NODELAY` (vendor/README.md) each such
-/// miss, and each message spilling into a second TCP segment (64 KiB on loopback),
-/// also waited 40 ms for a delayed ACK; the bounds keep that from coming back should the
-/// patch be dropped before sqlx releases the fix.
+/// trip. Without `TCP_NODELAY` (set by the patched sqlx-core, vendor/README.md) each such
+/// miss, and each message spilling into a second TCP segment, would also wait for a
+/// delayed ACK; the bounds keep that away should the patch be dropped before sqlx
+/// releases the fix.
 pub fn statement_chunks(sizes: &[usize]) -> Vec<usize> {
     const MAX_STATEMENT_BYTES: usize = 48 * 1024;
     const SHAPES: [usize; 5] = [64, 16, 4, 2, 1];
