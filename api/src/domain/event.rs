@@ -2,7 +2,6 @@
 //! to a task as their data.
 
 use chrono::{DateTime, Utc};
-use sea_orm::DeriveValueType;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use strum::VariantArray as _;
@@ -20,10 +19,19 @@ pub mod topic {
 
 /// What happened to a task.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, DeriveValueType, strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[sea_orm(value_type = "String")]
 #[strum(
     serialize_all = "SCREAMING_SNAKE_CASE",
     parse_err_ty = super::UnknownName,
@@ -67,14 +75,12 @@ impl AuditAction {
     Default,
     Serialize,
     Deserialize,
-    DeriveValueType,
     strum::Display,
     strum::EnumString,
     strum::IntoStaticStr,
     strum::VariantArray,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[sea_orm(value_type = "String")]
 #[strum(
     serialize_all = "SCREAMING_SNAKE_CASE",
     parse_err_ty = super::UnknownName,

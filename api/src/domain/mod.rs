@@ -1,5 +1,6 @@
 //! Pure types and rules: no I/O, no storage, no transport types.
 
+pub mod audit;
 pub mod event;
 pub mod notification;
 pub mod preferences;

@@ -1,11 +1,21 @@
-//! What a notification is about.
+//! Notifications and what they are about.
 
-use sea_orm::DeriveValueType;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 /// The kind of a notification; the service makes reminders, the others are for what
 /// may come (system messages, actions to take).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType, strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
-#[sea_orm(value_type = "String")]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[strum(
     serialize_all = "SCREAMING_SNAKE_CASE",
     parse_err_ty = super::UnknownName,
@@ -15,6 +25,22 @@ pub enum NotificationKind {
     Reminder,
     System,
     Action,
+}
+
+/// A notification in the user's notification center.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub kind: NotificationKind,
+    pub title: String,
+    pub message: Option<String>,
+    pub task_id: Option<Uuid>,
+    /// For reminders: the due date reminded of (with the task, the deduplication key).
+    pub due_at: Option<DateTime<Utc>>,
+    pub read_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub archived_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ use chrono::{
 };
 use chrono_tz::Tz;
 use rrule::{Frequency, NWeekday, RRule, RRuleSet, Unvalidated};
-use sea_orm::DeriveValueType;
 use strum::VariantArray as _;
 
 use super::validation::{ValidationError, in_supported_range};
@@ -34,8 +33,17 @@ const SKIP_MARGIN_PERIODS: i64 = 1;
 /// How many earlier grid periods to try when a restart lands in a DST gap.
 const SKIP_ATTEMPTS: usize = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType, strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
-#[sea_orm(value_type = "String")]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[strum(
     serialize_all = "SCREAMING_SNAKE_CASE",
     parse_err_ty = super::UnknownName,
@@ -62,11 +70,20 @@ impl RecurrencePreset {
             Self::Custom => None,
         }
     }
-
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, DeriveValueType, strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
-#[sea_orm(value_type = "String")]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[strum(
     serialize_all = "SCREAMING_SNAKE_CASE",
     parse_err_ty = super::UnknownName,

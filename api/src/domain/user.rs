@@ -1,12 +1,22 @@
-//! Account rules.
+//! Accounts and their API tokens, and the rules for their fields.
 
-use sea_orm::DeriveValueType;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::validation::{ValidationError, bounded_text};
 
 /// What a token lets its bearer do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType, strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
-#[sea_orm(value_type = "String")]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[strum(
     serialize_all = "SCREAMING_SNAKE_CASE",
     parse_err_ty = super::UnknownName,
@@ -15,6 +25,31 @@ use super::validation::{ValidationError, bounded_text};
 pub enum Scope {
     Read,
     Write,
+}
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    /// As `normalize_email` left it.
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An API token: only the SHA-256 of its secret is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub token_hash: String,
+    pub scope: Scope,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 8;

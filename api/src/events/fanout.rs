@@ -1,13 +1,12 @@
 use std::time::Duration;
 
-use sea_orm::DbErr;
 use tokio_util::sync::CancellationToken;
 
 use crate::service::audit::TASK_CHANGES_CHANNEL;
 use crate::service::notifications::NOTIFICATIONS_CHANNEL;
 use crate::service::{AuditService, NotificationService};
-use crate::store::Db;
 use crate::store::notify::Listener;
+use crate::store::{Db, StoreDbError};
 
 const CHANNELS: [&str; 2] = [NOTIFICATIONS_CHANNEL, TASK_CHANGES_CHANNEL];
 
@@ -29,7 +28,7 @@ impl Fanout {
         db: Db,
         notifications: NotificationService,
         audit: AuditService,
-    ) -> Result<Self, DbErr> {
+    ) -> Result<Self, StoreDbError> {
         let listener = db.listen(&CHANNELS).await?;
         Ok(Self {
             db,
@@ -73,7 +72,7 @@ impl Fanout {
         &self,
         listener: &mut Listener,
         shutdown: &CancellationToken,
-    ) -> Result<(), DbErr> {
+    ) -> Result<(), StoreDbError> {
         loop {
             let signal = tokio::select! {
                 () = shutdown.cancelled() => return Ok(()),

@@ -6,12 +6,12 @@ use super::error::GqlResultExt;
 use super::pagination::listing;
 use super::pagination::{Listing, page_cost};
 use super::scalars::DateTime;
+use crate::domain::task as task_domain;
 use crate::domain::{self, ValidationError};
 use crate::service::pagination::Page;
 use crate::service::tasks::{
     self as task_service, Completion, NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPosition,
 };
-use crate::store::entities::task as task_entity;
 use crate::store::tasks::{
     TaskFilter as StoreFilter, TaskOrder as StoreOrder, TaskOrderField as StoreOrderField,
 };
@@ -226,7 +226,7 @@ impl From<TaskOrder> for StoreOrder {
     }
 }
 
-pub struct Task(pub task_entity::Model);
+pub struct Task(pub task_domain::Task);
 
 // `serial`: a task's fields are resolved one after another. Only `history` waits on
 // anything, so resolving them concurrently would buy nothing and cost a
@@ -419,7 +419,7 @@ pub type TaskConnection = Listing<TaskPosition, Task, TaskListingFields>;
 
 /// A page of tasks as the `TaskConnection` of `filter`.
 pub fn task_connection(
-    page: Page<task_entity::Model, TaskPosition>,
+    page: Page<task_domain::Task, TaskPosition>,
     filter: StoreFilter,
 ) -> TaskConnection {
     let fields = TaskListingFields {

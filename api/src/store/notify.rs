@@ -2,19 +2,15 @@
 //! for live pushes. On SQLite there is one process, so there is no one to tell.
 
 use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 
-use super::{Db, sqlx_error};
+use super::{Db, Tx, sqlx_error};
 
 /// Queues `payloads` on `channel` for every replica's listener (this one included), in
 /// as few statements as `statement_chunks` allows, delivered if and when `tx` commits.
 /// False on SQLite, where the caller delivers to its own process itself after the
 /// commit.
-pub async fn notify_all(
-    tx: &DatabaseTransaction,
-    channel: &str,
-    payloads: &[&str],
-) -> Result<bool, DbErr> {
+pub async fn notify_all(tx: &Tx, channel: &str, payloads: &[&str]) -> Result<bool, DbErr> {
     if tx.get_database_backend() != DbBackend::Postgres {
         return Ok(false);
     }

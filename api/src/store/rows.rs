@@ -13,10 +13,6 @@ use sea_orm::sqlx::{self, Decode, Postgres, Row as _, Sqlite, ValueRef as _};
 use sea_orm::{DbErr, QueryResult, TryGetable};
 use uuid::Uuid;
 
-use crate::domain::event::{AuditAction, Source};
-use crate::domain::notification::NotificationKind;
-use crate::domain::{RecurrenceMode, RecurrencePreset};
-
 pub trait FromRowByPosition: Sized {
     /// The fields in the order they are read, which must be the entity's column order
     /// (each entity's test checks it).
@@ -51,25 +47,12 @@ macro_rules! decoded_by_sqlx {
 
 decoded_by_sqlx!(Uuid, String, i16, i32, bool);
 
-/// Types whose mapping sea-orm owns (its active enums and JSON) are read through it.
-macro_rules! decoded_by_sea_orm {
-    ($($ty:ty),+ $(,)?) => {
-        $(impl ColumnValue for $ty {
-            fn read(row: &QueryResult, index: usize) -> Result<Self, DbErr> {
-                row.try_get_by_index(index)
-            }
-        })+
-    };
+/// JSON, whose mapping sea-orm owns, is read through it.
+impl ColumnValue for sea_orm::JsonValue {
+    fn read(row: &QueryResult, index: usize) -> Result<Self, DbErr> {
+        row.try_get_by_index(index)
+    }
 }
-
-decoded_by_sea_orm!(
-    RecurrencePreset,
-    RecurrenceMode,
-    NotificationKind,
-    AuditAction,
-    Source,
-    sea_orm::JsonValue,
-);
 
 impl ColumnValue for DateTime<Utc> {
     /// On PostgreSQL a `timestamptz` arrives as microseconds since 2000-01-01 UTC. sqlx
