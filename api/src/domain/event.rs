@@ -17,32 +17,17 @@ pub mod topic {
     pub const REMINDERS: &str = "todo.reminders";
 }
 
-/// What happened to a task.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[strum(
-    serialize_all = "SCREAMING_SNAKE_CASE",
-    parse_err_ty = super::UnknownName,
-    parse_err_fn = super::UnknownName::of::<Self>
-)]
-pub enum AuditAction {
-    Create,
-    Update,
-    Complete,
-    Uncomplete,
-    Delete,
+known_by_name! {
+    /// What happened to a task.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum AuditAction {
+        Create,
+        Update,
+        Complete,
+        Uncomplete,
+        Delete,
+    }
 }
 
 impl AuditAction {
@@ -65,34 +50,18 @@ impl AuditAction {
     }
 }
 
-/// The channel a change came through.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[strum(
-    serialize_all = "SCREAMING_SNAKE_CASE",
-    parse_err_ty = super::UnknownName,
-    parse_err_fn = super::UnknownName::of::<Self>
-)]
-pub enum Source {
-    Web,
-    #[default]
-    Graphql,
-    Mcp,
-    /// Changes the service makes itself, such as the next occurrence of a recurring task.
-    System,
+known_by_name! {
+    /// The channel a change came through.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum Source {
+        Web,
+        #[default]
+        Graphql,
+        Mcp,
+        /// Changes the service makes itself, such as the next occurrence of a recurring task.
+        System,
+    }
 }
 
 /// A CloudEvents 1.0 event in its JSON format.

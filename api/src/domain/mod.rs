@@ -1,5 +1,23 @@
 //! Pure types and rules: no I/O, no storage, no transport types.
 
+/// Declares an enum known by name, with strum's derives: `Display` and `IntoStaticStr`
+/// give a value's name (its variant in SCREAMING_SNAKE_CASE, as stored and sent),
+/// `FromStr` reads a name back and refuses one it does not know with [`UnknownName`], and
+/// `VariantArray` lists every value. Stored names are read back through `FromStr`, so one
+/// the code no longer knows is an error, never a silent default.
+macro_rules! known_by_name {
+    ($(#[$attr:meta])* pub enum $name:ident { $($variants:tt)* }) => {
+        $(#[$attr])*
+        #[derive(strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
+        #[strum(
+            serialize_all = "SCREAMING_SNAKE_CASE",
+            parse_err_ty = $crate::domain::UnknownName,
+            parse_err_fn = $crate::domain::UnknownName::of::<Self>
+        )]
+        pub enum $name { $($variants)* }
+    };
+}
+
 pub mod audit;
 pub mod event;
 pub mod notification;
@@ -17,8 +35,7 @@ pub use task::{Priority, TaskFields};
 pub use validation::ValidationError;
 
 /// A stored or sent name that no value of `kind` has: the `FromStr` error of the enums
-/// known by name (strum's `EnumString`, with `parse_err_fn = UnknownName::of::<Self>`), so
-/// a stored name the code no longer knows is an error on read, never a silent default.
+/// declared with `known_by_name!`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind} {name:?}")]
 pub struct UnknownName {

@@ -3,28 +3,15 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-/// The kind of a notification; the service makes reminders, the others are for what
-/// may come (system messages, actions to take).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[strum(
-    serialize_all = "SCREAMING_SNAKE_CASE",
-    parse_err_ty = super::UnknownName,
-    parse_err_fn = super::UnknownName::of::<Self>
-)]
-pub enum NotificationKind {
-    Reminder,
-    System,
-    Action,
+known_by_name! {
+    /// The kind of a notification; the service makes reminders, the others are for what
+    /// may come (system messages, actions to take).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum NotificationKind {
+        Reminder,
+        System,
+        Action,
+    }
 }
 
 /// A notification in the user's notification center.

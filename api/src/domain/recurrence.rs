@@ -33,29 +33,16 @@ const SKIP_MARGIN_PERIODS: i64 = 1;
 /// How many earlier grid periods to try when a restart lands in a DST gap.
 const SKIP_ATTEMPTS: usize = 3;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[strum(
-    serialize_all = "SCREAMING_SNAKE_CASE",
-    parse_err_ty = super::UnknownName,
-    parse_err_fn = super::UnknownName::of::<Self>
-)]
-pub enum RecurrencePreset {
-    Daily,
-    Weekdays,
-    Weekly,
-    Monthly,
-    Yearly,
-    Custom,
+known_by_name! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum RecurrencePreset {
+        Daily,
+        Weekdays,
+        Weekly,
+        Monthly,
+        Yearly,
+        Custom,
+    }
 }
 
 impl RecurrencePreset {
@@ -72,29 +59,15 @@ impl RecurrencePreset {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[strum(
-    serialize_all = "SCREAMING_SNAKE_CASE",
-    parse_err_ty = super::UnknownName,
-    parse_err_fn = super::UnknownName::of::<Self>
-)]
-pub enum RecurrenceMode {
-    /// The next occurrence is the first instance of the rule after now.
-    #[default]
-    FromDueDate,
-    /// The rule restarts on the completion day, at the task's usual local time.
-    FromCompletion,
+known_by_name! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum RecurrenceMode {
+        /// The next occurrence is the first instance of the rule after now.
+        #[default]
+        FromDueDate,
+        /// The rule restarts on the completion day, at the task's usual local time.
+        FromCompletion,
+    }
 }
 
 /// A validated recurrence: a preset name, its canonical RRULE body and a mode.

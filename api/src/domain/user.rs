@@ -5,26 +5,13 @@ use uuid::Uuid;
 
 use super::validation::{ValidationError, bounded_text};
 
-/// What a token lets its bearer do.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[strum(
-    serialize_all = "SCREAMING_SNAKE_CASE",
-    parse_err_ty = super::UnknownName,
-    parse_err_fn = super::UnknownName::of::<Self>
-)]
-pub enum Scope {
-    Read,
-    Write,
+known_by_name! {
+    /// What a token lets its bearer do.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Scope {
+        Read,
+        Write,
+    }
 }
 
 /// An account.
