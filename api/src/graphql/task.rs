@@ -334,8 +334,9 @@ impl Task {
             ..AuditFilter::default()
         };
         // Boxed: async-graphql sizes every field's future of a type by its largest
-        // resolver and copies one per field it resolves, so a query inline here made
-        // each scalar of a page of tasks move some 4 KiB (docs/performance.md).
+        // resolver and copies one per field it resolves, so a query inline here would
+        // make each scalar of a page of tasks move a future that large
+        // (docs/performance.md).
         Box::pin(audit_log(ctx, Some(filter), first, after)).await
     }
 }
