@@ -13,13 +13,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use api::domain::event::{AuditAction, CloudEvent, Source, TaskChange, topic};
+use api::domain::task::Task;
 use api::events::{AuditConsumer, Dispatcher, InProcessBus, Relay};
 use api::service::tasks::{NewTask, snapshot};
 use api::service::{Actor, AuthConfig, Credential, Origin, Scope, Services};
-use api::store::entities::task;
 use api::store::{self, Db};
 use chrono::Utc;
-use sea_orm::ActiveValue::Set;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -75,31 +74,17 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn sample_task(user_id: Uuid) -> task::ActiveModel {
+fn sample_task(user_id: Uuid) -> Task {
     let now = Utc::now();
-    task::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(user_id),
-        title: Set("benchmark task".into()),
-        description: Set(None),
-        priority: Set(None),
-        category: Set(None),
-        due_at: Set(None),
-        time_zone: Set("UTC".into()),
-        rrule: Set(None),
-        recurrence_preset: Set(None),
-        recurrence_mode: Set(None),
-        recurrence_anchor: Set(None),
-        occurrence_number: Set(1),
-        remind_before_minutes: Set(None),
-        completed: Set(false),
-        completed_at: Set(None),
-        series_id: Set(None),
-        parent_task_id: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        remind_at: Set(None),
-        reminded_due_at: Set(None),
+    Task {
+        id: Uuid::now_v7(),
+        user_id,
+        title: "benchmark task".into(),
+        time_zone: "UTC".into(),
+        occurrence_number: 1,
+        created_at: now,
+        updated_at: now,
+        ..Task::default()
     }
 }
 

@@ -10,13 +10,15 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{BusSettings, Settings};
 use crate::events::dapr::{Callback, DaprBus};
-use crate::events::{AuditConsumer, Dispatcher, EventBus, InProcessBus, Relay, ReminderConsumer};
+use crate::events::{
+    AuditConsumer, Dispatcher, EventBus, Fanout, InProcessBus, Relay, ReminderConsumer,
+};
 use crate::graphql::documents::ParsedDocuments;
 use crate::graphql::metrics::GraphqlMetrics;
 use crate::graphql::{build_introspection_schema, build_schema};
 use crate::http::{AppState, AppStateParts, router};
 use crate::metrics;
-use crate::reminders::{Fanout, Scheduler, Sweep};
+use crate::reminders::{Scheduler, Sweep};
 use crate::service::{AuthConfig, Retention, Services};
 use crate::store::Db;
 

@@ -6,10 +6,10 @@ use api::config::{Cli, Command};
 use api::store::Db;
 use clap::Parser as _;
 
-/// jemalloc, with its background thread returning freed pages to the system. With
-/// glibc's allocator each thread's arena kept what it had freed (argon2's 19 MiB hash
-/// buffers among it), and a tenth of a listing's CPU time went to `malloc` and `free`;
-/// docs/performance.md has the measurements. jemalloc also provides the process's
+/// jemalloc, with its background thread returning freed pages to the system: glibc's
+/// allocator keeps what each thread's arena freed (argon2's hash buffers among it) and
+/// spends more of a listing's time in `malloc` and `free` (docs/performance.md has the
+/// measurements). jemalloc also provides the process's
 /// `malloc` (feature `unprefixed_malloc_on_supported_platforms`), so the bundled
 /// SQLite's allocations, a copy of every value it returns to sqlx, use it too.
 #[global_allocator]

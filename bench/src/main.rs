@@ -149,7 +149,8 @@ struct SubscribersArgs {
     spread_secs: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 enum Backend {
     Sqlite,
     Postgres,
@@ -157,10 +158,7 @@ enum Backend {
 
 impl Backend {
     fn name(self) -> &'static str {
-        match self {
-            Self::Sqlite => "sqlite",
-            Self::Postgres => "postgres",
-        }
+        self.into()
     }
 
     fn accepts(self, url: &str) -> bool {

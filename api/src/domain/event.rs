@@ -2,9 +2,9 @@
 //! to a task as their data.
 
 use chrono::{DateTime, Utc};
-use sea_orm::DeriveValueType;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use strum::VariantArray as _;
 use uuid::Uuid;
 
 pub const SPEC_VERSION: &str = "1.0";
@@ -17,41 +17,20 @@ pub mod topic {
     pub const REMINDERS: &str = "todo.reminders";
 }
 
-/// What happened to a task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, DeriveValueType)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[sea_orm(value_type = "String")]
-pub enum AuditAction {
-    Create,
-    Update,
-    Complete,
-    Uncomplete,
-    Delete,
+known_by_name! {
+    /// What happened to a task.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum AuditAction {
+        Create,
+        Update,
+        Complete,
+        Uncomplete,
+        Delete,
+    }
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 5] = [
-        Self::Create,
-        Self::Update,
-        Self::Complete,
-        Self::Uncomplete,
-        Self::Delete,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Create => "CREATE",
-            Self::Update => "UPDATE",
-            Self::Complete => "COMPLETE",
-            Self::Uncomplete => "UNCOMPLETE",
-            Self::Delete => "DELETE",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == value)
-    }
-
     /// The CloudEvent `type` of a task event.
     pub fn event_type(self) -> &'static str {
         match self {
@@ -64,41 +43,26 @@ impl AuditAction {
     }
 
     pub fn from_event_type(event_type: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.event_type() == event_type)
+        Self::VARIANTS
+            .iter()
+            .copied()
+            .find(|a| a.event_type() == event_type)
     }
 }
 
-/// The channel a change came through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, DeriveValueType)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[sea_orm(value_type = "String")]
-pub enum Source {
-    Web,
-    #[default]
-    Graphql,
-    Mcp,
-    /// Changes the service makes itself, such as the next occurrence of a recurring task.
-    System,
-}
-
-impl Source {
-    pub const ALL: [Self; 4] = [Self::Web, Self::Graphql, Self::Mcp, Self::System];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Web => "WEB",
-            Self::Graphql => "GRAPHQL",
-            Self::Mcp => "MCP",
-            Self::System => "SYSTEM",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == value)
+known_by_name! {
+    /// The channel a change came through.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum Source {
+        Web,
+        #[default]
+        Graphql,
+        Mcp,
+        /// Changes the service makes itself, such as the next occurrence of a recurring task.
+        System,
     }
 }
-
-known_by_name!(AuditAction, Source);
 
 /// A CloudEvents 1.0 event in its JSON format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,7 +124,8 @@ impl CloudEvent {
 
     /// The event's data read as `T`, from the event rather than from a copy of its data:
     /// a task event carries two snapshots of the task, and cloning them for every event
-    /// of a batch was the largest allocation the audit consumer made (docs/performance.md).
+    /// of a batch would be the largest allocation the audit consumer makes
+    /// (docs/performance.md).
     fn data_as<T: DeserializeOwned>(&self) -> Result<T, EventError> {
         T::deserialize(&self.data).map_err(|e| EventError::Malformed(e.to_string()))
     }

@@ -1,32 +1,24 @@
-//! Pure types and rules: no I/O, no storage, no transport types. Enums kept in text
-//! columns derive sea-orm's `DeriveValueType`, which only says that they are stored as
-//! their names.
+//! Pure types and rules: no I/O, no storage, no transport types.
 
-/// For enums known by name (`as_str` and `parse`): `Display` writes the name and
-/// `FromStr` reads it back, refusing names it does not know. sea-orm's `DeriveValueType`
-/// stores such an enum as its name through these, so an unknown stored name is an error
-/// on read, never a silent default.
+/// Declares an enum known by name, with strum's derives: `Display` and `IntoStaticStr`
+/// give a value's name (its variant in SCREAMING_SNAKE_CASE, as stored and sent),
+/// `FromStr` reads a name back and refuses one it does not know with [`UnknownName`], and
+/// `VariantArray` lists every value. Stored names are read back through `FromStr`, so one
+/// the code no longer knows is an error, never a silent default.
 macro_rules! known_by_name {
-    ($($ty:ident),+ $(,)?) => {$(
-        impl std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $ty {
-            type Err = $crate::domain::UnknownName;
-
-            fn from_str(name: &str) -> Result<Self, Self::Err> {
-                Self::parse(name).ok_or_else(|| $crate::domain::UnknownName {
-                    kind: stringify!($ty),
-                    name: name.to_owned(),
-                })
-            }
-        }
-    )+};
+    ($(#[$attr:meta])* pub enum $name:ident { $($variants:tt)* }) => {
+        $(#[$attr])*
+        #[derive(strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
+        #[strum(
+            serialize_all = "SCREAMING_SNAKE_CASE",
+            parse_err_ty = $crate::domain::UnknownName,
+            parse_err_fn = $crate::domain::UnknownName::of::<Self>
+        )]
+        pub enum $name { $($variants)* }
+    };
 }
 
+pub mod audit;
 pub mod event;
 pub mod notification;
 pub mod preferences;
@@ -42,10 +34,22 @@ pub use recurrence::{
 pub use task::{Priority, TaskFields};
 pub use validation::ValidationError;
 
-/// A stored or sent name that no value of `kind` has.
+/// A stored or sent name that no value of `kind` has: the `FromStr` error of the enums
+/// declared with `known_by_name!`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind} {name:?}")]
 pub struct UnknownName {
     pub kind: &'static str,
     pub name: String,
+}
+
+impl UnknownName {
+    /// The error for `name`, read as a `T`; `kind` is the type's own name.
+    pub fn of<T>(name: &str) -> Self {
+        let path = std::any::type_name::<T>();
+        Self {
+            kind: path.rsplit("::").next().unwrap_or(path),
+            name: name.to_owned(),
+        }
+    }
 }

@@ -1,46 +1,44 @@
-//! What a notification is about.
+//! Notifications and what they are about.
 
-use sea_orm::DeriveValueType;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
-/// The kind of a notification; the service makes reminders, the others are for what
-/// may come (system messages, actions to take).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType)]
-#[sea_orm(value_type = "String")]
-pub enum NotificationKind {
-    Reminder,
-    System,
-    Action,
-}
-
-impl NotificationKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Reminder => "REMINDER",
-            Self::System => "SYSTEM",
-            Self::Action => "ACTION",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        [Self::Reminder, Self::System, Self::Action]
-            .into_iter()
-            .find(|kind| kind.as_str() == name)
+known_by_name! {
+    /// The kind of a notification; the service makes reminders, the others are for what
+    /// may come (system messages, actions to take).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum NotificationKind {
+        Reminder,
+        System,
+        Action,
     }
 }
 
-known_by_name!(NotificationKind);
+/// A notification in the user's notification center.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub kind: NotificationKind,
+    pub title: String,
+    pub message: Option<String>,
+    pub task_id: Option<Uuid>,
+    /// For reminders: the due date reminded of (with the task, the deduplication key).
+    pub due_at: Option<DateTime<Utc>>,
+    pub read_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub archived_at: Option<DateTime<Utc>>,
+}
 
 #[cfg(test)]
 mod tests {
+    use strum::VariantArray as _;
+
     use super::*;
 
     #[test]
     fn kinds_read_back_by_name_and_unknown_names_are_refused() {
-        for kind in [
-            NotificationKind::Reminder,
-            NotificationKind::System,
-            NotificationKind::Action,
-        ] {
+        for &kind in NotificationKind::VARIANTS {
             assert_eq!(kind.to_string().parse::<NotificationKind>(), Ok(kind));
         }
         let error = "ALARM".parse::<NotificationKind>().unwrap_err();

@@ -11,7 +11,7 @@ use chrono::{
 };
 use chrono_tz::Tz;
 use rrule::{Frequency, NWeekday, RRule, RRuleSet, Unvalidated};
-use sea_orm::DeriveValueType;
+use strum::VariantArray as _;
 
 use super::validation::{ValidationError, in_supported_range};
 
@@ -33,27 +33,19 @@ const SKIP_MARGIN_PERIODS: i64 = 1;
 /// How many earlier grid periods to try when a restart lands in a DST gap.
 const SKIP_ATTEMPTS: usize = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType)]
-#[sea_orm(value_type = "String")]
-pub enum RecurrencePreset {
-    Daily,
-    Weekdays,
-    Weekly,
-    Monthly,
-    Yearly,
-    Custom,
+known_by_name! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum RecurrencePreset {
+        Daily,
+        Weekdays,
+        Weekly,
+        Monthly,
+        Yearly,
+        Custom,
+    }
 }
 
 impl RecurrencePreset {
-    const ALL: [Self; 6] = [
-        Self::Daily,
-        Self::Weekdays,
-        Self::Weekly,
-        Self::Monthly,
-        Self::Yearly,
-        Self::Custom,
-    ];
-
     /// The RRULE a named preset stands for; `None` for CUSTOM.
     pub fn rule(self) -> Option<&'static str> {
         match self {
@@ -65,49 +57,18 @@ impl RecurrencePreset {
             Self::Custom => None,
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Daily => "DAILY",
-            Self::Weekdays => "WEEKDAYS",
-            Self::Weekly => "WEEKLY",
-            Self::Monthly => "MONTHLY",
-            Self::Yearly => "YEARLY",
-            Self::Custom => "CUSTOM",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == value)
-    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, DeriveValueType)]
-#[sea_orm(value_type = "String")]
-pub enum RecurrenceMode {
-    /// The next occurrence is the first instance of the rule after now.
-    #[default]
-    FromDueDate,
-    /// The rule restarts on the completion day, at the task's usual local time.
-    FromCompletion,
-}
-
-impl RecurrenceMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::FromDueDate => "FROM_DUE_DATE",
-            Self::FromCompletion => "FROM_COMPLETION",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [Self::FromDueDate, Self::FromCompletion]
-            .into_iter()
-            .find(|m| m.as_str() == value)
+known_by_name! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum RecurrenceMode {
+        /// The next occurrence is the first instance of the rule after now.
+        #[default]
+        FromDueDate,
+        /// The rule restarts on the completion day, at the task's usual local time.
+        FromCompletion,
     }
 }
-
-known_by_name!(RecurrencePreset, RecurrenceMode);
 
 /// A validated recurrence: a preset name, its canonical RRULE body and a mode.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,8 +146,9 @@ impl Recurrence {
             (_, Some(text)) => {
                 let rule = canonical_rule(text)?;
                 check_count(&rule)?;
-                let preset = RecurrencePreset::ALL
-                    .into_iter()
+                let preset = RecurrencePreset::VARIANTS
+                    .iter()
+                    .copied()
                     .find(|p| p.rule() == Some(rule.as_str()))
                     .unwrap_or(RecurrencePreset::Custom);
                 (preset, rule)
@@ -835,7 +797,7 @@ fn join_words(words: Vec<String>) -> String {
 
 impl fmt::Display for Recurrence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.rule, self.mode.as_str())
+        write!(f, "{} ({})", self.rule, self.mode)
     }
 }
 

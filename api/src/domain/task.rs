@@ -1,7 +1,10 @@
 //! Task field rules, shared by create and update.
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use uuid::Uuid;
 
+use super::recurrence::{RecurrenceMode, RecurrencePreset};
 use super::validation::{ValidationError, bounded_text, multiline_text};
 
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -10,7 +13,8 @@ pub const MAX_CATEGORY_CHARS: usize = 50;
 /// A reminder lead longer than four weeks is almost certainly a unit mistake.
 pub const MAX_REMIND_BEFORE_MINUTES: i32 = 40_320;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::IntoStaticStr)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Priority {
     Low,
     Normal,
@@ -29,15 +33,6 @@ impl Priority {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Low => "LOW",
-            Self::Normal => "NORMAL",
-            Self::High => "HIGH",
-            Self::Urgent => "URGENT",
-        }
-    }
-
     pub fn from_rank(rank: i16) -> Option<Self> {
         match rank {
             0 => Some(Self::Low),
@@ -47,6 +42,40 @@ impl Priority {
             _ => None,
         }
     }
+}
+
+/// A stored task: one occurrence of its series, if it recurs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Task {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub title: String,
+    pub description: Option<String>,
+    /// [`Priority::rank`].
+    pub priority: Option<i16>,
+    pub category: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    /// An IANA name.
+    pub time_zone: String,
+    /// The canonical RRULE body.
+    pub rrule: Option<String>,
+    pub recurrence_preset: Option<RecurrencePreset>,
+    pub recurrence_mode: Option<RecurrenceMode>,
+    /// DTSTART of the series: the due date it counts from.
+    pub recurrence_anchor: Option<DateTime<Utc>>,
+    pub occurrence_number: i32,
+    pub remind_before_minutes: Option<i32>,
+    pub completed: bool,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub series_id: Option<Uuid>,
+    /// The occurrence whose completion created this one.
+    pub parent_task_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When the reminder of this occurrence is due; none once sent or when none is.
+    pub remind_at: Option<DateTime<Utc>>,
+    /// The due date a reminder was last sent for.
+    pub reminded_due_at: Option<DateTime<Utc>>,
 }
 
 /// Rules for the fields of task input; errors name the field as `input.<field>`.

@@ -1,35 +1,43 @@
-//! Account rules.
+//! Accounts and their API tokens, and the rules for their fields.
 
-use sea_orm::DeriveValueType;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::validation::{ValidationError, bounded_text};
 
-/// What a token lets its bearer do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType)]
-#[sea_orm(value_type = "String")]
-pub enum Scope {
-    Read,
-    Write,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Read => "READ",
-            Self::Write => "WRITE",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "READ" => Some(Self::Read),
-            "WRITE" => Some(Self::Write),
-            _ => None,
-        }
+known_by_name! {
+    /// What a token lets its bearer do.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Scope {
+        Read,
+        Write,
     }
 }
 
-known_by_name!(Scope);
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    /// As `normalize_email` left it.
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An API token: only the SHA-256 of its secret is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub token_hash: String,
+    pub scope: Scope,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 /// argon2 hashes whatever it is given; the cap only stops absurd request bodies.

@@ -1,9 +1,11 @@
 //! Events: the bus they travel on (in-process or Dapr pub/sub), the relay that
-//! publishes the outbox, the consumers that apply them, and the triggers that come in
-//! beside them.
+//! publishes the outbox, the consumers that apply them, the triggers that come in
+//! beside them, and the fan-out that hands what any replica announced (notifications,
+//! task changes) to this process's live subscribers.
 
 pub mod dapr;
 mod dispatch;
+mod fanout;
 mod inprocess;
 mod relay;
 
@@ -13,6 +15,7 @@ pub use dispatch::{
     AuditConsumer, BatchOutcome, Consumer, ConsumerError, Dispatcher, Outcome, Rejected,
     ReminderConsumer, register_counters,
 };
+pub use fanout::Fanout;
 pub use inprocess::InProcessBus;
 pub use relay::Relay;
 

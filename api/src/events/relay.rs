@@ -11,13 +11,13 @@ use tokio_util::sync::CancellationToken;
 use super::EventBus;
 use crate::domain::event::CloudEvent;
 use crate::service::Wakeup;
-use crate::store::signals::Leadership;
+use crate::store::leader::Leadership;
 use crate::store::{self, Db};
 
 /// Events per batch. A consumer holds a whole batch in memory while it applies it (an
-/// audit entry holds the task's two snapshots, parsed), and at 500 a backlog under
-/// `completeTask` load raised the peak RSS by 30 to 60 MiB; at 128 the peak stayed near
-/// 50 MiB, and SQLite's one writer is held for shorter spells (docs/performance.md).
+/// audit entry holds the task's two snapshots, parsed), so the batch bounds the memory a
+/// backlog takes and how long a batch holds SQLite's one writer; docs/performance.md
+/// has the peak RSS at several sizes.
 const BATCH: u64 = 128;
 /// The relay also polls, so rows committed by another replica are not left waiting.
 const POLL: Duration = Duration::from_secs(1);

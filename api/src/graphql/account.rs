@@ -3,8 +3,8 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use super::ContextExt;
 use super::error::GqlResultExt;
 use super::scalars::DateTime;
+use crate::domain::user as account;
 use crate::service::Scope;
-use crate::store::entities::{api_token, user};
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::service::Scope")]
@@ -21,7 +21,7 @@ pub struct RegisterInput {
     pub display_name: String,
 }
 
-pub struct User(pub user::Model);
+pub struct User(pub account::User);
 
 #[Object]
 impl User {
@@ -57,7 +57,7 @@ pub struct AuthPayload {
     pub user: User,
 }
 
-pub struct ApiToken(pub api_token::Model);
+pub struct ApiToken(pub account::ApiToken);
 
 #[Object]
 impl ApiToken {

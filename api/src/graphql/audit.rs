@@ -5,9 +5,9 @@ use super::error::GqlResultExt;
 use super::pagination::{self, Listing, listing};
 use super::scalars::DateTime;
 use super::{ContextExt, parse_id};
+use crate::domain::audit;
 use crate::service::audit::{AuditPosition, AuditQuery};
 use crate::store::audit::AuditFilter as StoreFilter;
-use crate::store::entities::audit_entry;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::domain::event::AuditAction")]
@@ -58,7 +58,7 @@ impl AuditFilter {
 }
 
 /// One recorded change.
-pub struct AuditEntry(audit_entry::Model);
+pub struct AuditEntry(audit::AuditEntry);
 
 #[Object]
 impl AuditEntry {

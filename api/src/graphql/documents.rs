@@ -1,7 +1,7 @@
 //! Parsed GraphQL documents, kept by their text for the next request that sends it.
 //!
 //! Clients send the same few documents over and over (the web UI's, an agent's, a
-//! dashboard's), and parsing one was a tenth of a 50-task listing's instructions
+//! dashboard's), and parsing is a large share of a small query's work
 //! (docs/performance.md). A copy of a parsed document is far cheaper than a parse: its
 //! names are shared, not copied.
 //!

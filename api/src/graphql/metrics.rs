@@ -6,7 +6,7 @@
 //! The counting wraps the executor rather than being a schema extension: with any
 //! extension registered, async-graphql takes a slower path for every field it resolves
 //! (a registry lookup and a boxed future per field, two strings per list item), which
-//! cost a 50-task listing more than the counting itself (docs/performance.md).
+//! costs a listing more than the counting itself (docs/performance.md).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

@@ -8,10 +8,10 @@ use super::error::GqlResultExt;
 use super::pagination::{Listing, listing};
 use super::scalars::DateTime;
 use super::task::Task;
+use crate::domain::notification;
 use crate::service::ServiceError;
 use crate::service::notifications::NotificationPosition;
 use crate::service::pagination::Page;
-use crate::store::entities::notification;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::domain::notification::NotificationKind")]
@@ -22,7 +22,7 @@ pub enum NotificationType {
     Action,
 }
 
-pub struct Notification(pub notification::Model);
+pub struct Notification(pub notification::Notification);
 
 // `serial` for the reason `Task` is: only `task` waits on anything.
 #[Object(serial)]
@@ -107,7 +107,7 @@ pub type NotificationConnection =
 
 /// A page of the notification center as a `NotificationConnection`.
 pub fn notification_connection(
-    page: Page<notification::Model, NotificationPosition>,
+    page: Page<notification::Notification, NotificationPosition>,
     unread_only: bool,
 ) -> NotificationConnection {
     let fields = NotificationListingFields {

@@ -6,12 +6,12 @@ use super::error::GqlResultExt;
 use super::pagination::listing;
 use super::pagination::{Listing, page_cost};
 use super::scalars::DateTime;
+use crate::domain::task as task_domain;
 use crate::domain::{self, ValidationError};
 use crate::service::pagination::Page;
 use crate::service::tasks::{
     self as task_service, Completion, NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPosition,
 };
-use crate::store::entities::task as task_entity;
 use crate::store::tasks::{
     TaskFilter as StoreFilter, TaskOrder as StoreOrder, TaskOrderField as StoreOrderField,
 };
@@ -226,12 +226,12 @@ impl From<TaskOrder> for StoreOrder {
     }
 }
 
-pub struct Task(pub task_entity::Model);
+pub struct Task(pub task_domain::Task);
 
 // `serial`: a task's fields are resolved one after another. Only `history` waits on
-// anything, so resolving them concurrently bought nothing and cost a `FuturesUnordered`
-// per task (an allocation and a waker per field): 5 % of a listing's instructions
-// (docs/performance.md). Tasks in a list are still resolved concurrently.
+// anything, so resolving them concurrently would buy nothing and cost a
+// `FuturesUnordered` per task (an allocation and a waker per field; docs/performance.md).
+// Tasks in a list are still resolved concurrently.
 #[Object(serial)]
 impl Task {
     async fn id(&self) -> ID {
@@ -334,8 +334,9 @@ impl Task {
             ..AuditFilter::default()
         };
         // Boxed: async-graphql sizes every field's future of a type by its largest
-        // resolver and copies one per field it resolves, so a query inline here made
-        // each scalar of a page of tasks move some 4 KiB (docs/performance.md).
+        // resolver and copies one per field it resolves, so a query inline here would
+        // make each scalar of a page of tasks move a future that large
+        // (docs/performance.md).
         Box::pin(audit_log(ctx, Some(filter), first, after)).await
     }
 }
@@ -419,7 +420,7 @@ pub type TaskConnection = Listing<TaskPosition, Task, TaskListingFields>;
 
 /// A page of tasks as the `TaskConnection` of `filter`.
 pub fn task_connection(
-    page: Page<task_entity::Model, TaskPosition>,
+    page: Page<task_domain::Task, TaskPosition>,
     filter: StoreFilter,
 ) -> TaskConnection {
     let fields = TaskListingFields {

@@ -1,7 +1,6 @@
 //! The audit trail: entries made from task events, and the history queries.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::ActiveValue::Set;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -9,9 +8,9 @@ use super::pagination::{Cursor, Page, page_spec};
 use super::{Actor, ApplyError, ServiceResult};
 
 use super::hub::UserHub;
+use crate::domain::audit::AuditEntry;
 use crate::domain::event::{AuditAction, CloudEvent, EventError, Source, changed_fields};
 use crate::store::audit::AuditFilter;
-use crate::store::entities::audit_entry;
 use crate::store::{self, Db, StoreDbError};
 
 /// The name this consumer records applied events under.
@@ -122,7 +121,7 @@ impl AuditService {
             .iter()
             .map(|(_, payload)| payload.as_str())
             .collect();
-        let fanned_out = store::signals::notify_all(&tx, TASK_CHANGES_CHANNEL, &payloads).await?;
+        let fanned_out = store::notify::notify_all(&tx, TASK_CHANGES_CHANNEL, &payloads).await?;
         tx.commit().await?;
         if !fanned_out {
             for (live, _) in changes {
@@ -137,7 +136,7 @@ impl AuditService {
         &self,
         actor: &Actor,
         query: &AuditQuery,
-    ) -> ServiceResult<Page<audit_entry::Model, AuditPosition>> {
+    ) -> ServiceResult<Page<AuditEntry, AuditPosition>> {
         let page = page_spec(query.first, query.count_total)?;
         let after = query
             .after
@@ -174,7 +173,7 @@ impl AuditService {
 /// What one event records: its audit entry, and the live change it announces.
 struct Record {
     event_id: Uuid,
-    entry: audit_entry::ActiveModel,
+    entry: AuditEntry,
     live: TaskChanged,
     payload: String,
 }
@@ -198,19 +197,19 @@ impl Record {
         };
         let payload =
             serde_json::to_string(&live).map_err(|e| EventError::Malformed(e.to_string()))?;
-        let entry = audit_entry::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            event_id: Set(event.id),
-            user_id: Set(change.user_id),
-            action: Set(action),
-            entity_type: Set("Task".to_owned()),
-            entity_id: Set(change.task_id),
-            before: Set(change.before),
-            after: Set(change.after),
-            changed_fields: Set(changed),
-            source: Set(change.source),
-            request_id: Set(change.request_id),
-            at: Set(event.time),
+        let entry = AuditEntry {
+            id: Uuid::now_v7(),
+            event_id: event.id,
+            user_id: change.user_id,
+            action,
+            entity_type: "Task".to_owned(),
+            entity_id: change.task_id,
+            before: change.before,
+            after: change.after,
+            changed_fields: changed,
+            source: change.source,
+            request_id: change.request_id,
+            at: event.time,
         };
         Ok(Self {
             event_id: event.id,

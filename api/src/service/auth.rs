@@ -14,7 +14,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore as _;
-use sea_orm::ActiveValue::Set;
 use secrecy::{ExposeSecret as _, SecretSlice, SecretString};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
@@ -23,9 +22,8 @@ use uuid::Uuid;
 use self::throttle::LoginThrottle;
 use super::{Actor, Credential, Origin, Scope, ServiceError, ServiceResult};
 use crate::domain::user::{
-    normalize_email, validate_display_name, validate_password, validate_token_name,
+    ApiToken, User, normalize_email, validate_display_name, validate_password, validate_token_name,
 };
-use crate::store::entities::{api_token, user};
 use crate::store::{self, Db};
 
 /// API tokens carry this prefix, which tells them apart from JWTs at a glance (and lets
@@ -40,9 +38,10 @@ pub struct AuthConfig {
 }
 
 /// Verified against when an email is unknown, so that a miss costs as much time as a
-/// wrong password and timing does not reveal which emails have accounts. The hash of a random password that was thrown away, made
-/// with the parameters of `Argon2::default()` (a test keeps them equal): computing one at
-/// start-up cost 19 MiB and a few dozen milliseconds before the server was ready.
+/// wrong password and timing does not reveal which emails have accounts. The hash of a
+/// random password that was thrown away, made with the parameters of `Argon2::default()`
+/// (a test keeps them equal): a constant, because computing one at start-up would delay
+/// readiness by a whole hash.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$qF9e5WdnOBKTztwGiPUWoA$UPIBDqPiEV642m3Iegi3LlPaxholZ0N1zqozHdWsRnM";
 
 #[derive(Clone)]
@@ -76,13 +75,13 @@ pub struct NewAccount {
 /// A session token and the user it belongs to.
 pub struct Session {
     pub token: SecretString,
-    pub user: user::Model,
+    pub user: User,
 }
 
 /// A freshly created API token: the only time its secret is available.
 pub struct IssuedApiToken {
     pub secret: SecretString,
-    pub token: api_token::Model,
+    pub token: ApiToken,
 }
 
 impl AuthService {
@@ -110,15 +109,15 @@ impl AuthService {
         let display_name = validate_display_name(&account.display_name)?;
         let password_hash = hash_blocking(account.password).await?;
         let now = Utc::now();
-        let model = user::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            email: Set(email),
-            display_name: Set(display_name),
-            password_hash: Set(password_hash),
-            created_at: Set(now),
-            updated_at: Set(now),
+        let user = User {
+            id: Uuid::now_v7(),
+            email,
+            display_name,
+            password_hash,
+            created_at: now,
+            updated_at: now,
         };
-        let user = match store::users::insert(self.inner.db.writer(), model).await {
+        let user = match store::users::insert(self.inner.db.writer(), user).await {
             Ok(user) => user,
             Err(e) if store::is_unique_violation(&e) => {
                 return Err(ServiceError::Conflict(
@@ -202,7 +201,7 @@ impl AuthService {
         })
     }
 
-    pub async fn me(&self, actor: &Actor) -> ServiceResult<user::Model> {
+    pub async fn me(&self, actor: &Actor) -> ServiceResult<User> {
         store::users::find(self.inner.db.reader(), actor.user_id)
             .await?
             .ok_or(ServiceError::InvalidToken)
@@ -229,17 +228,17 @@ impl AuthService {
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         let secret = URL_SAFE_NO_PAD.encode(bytes);
-        let model = api_token::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            user_id: Set(actor.user_id),
-            name: Set(name),
-            token_hash: Set(token_hash(&secret)),
-            scope: Set(scope),
-            created_at: Set(Utc::now()),
-            last_used_at: Set(None),
-            revoked_at: Set(None),
+        let token = ApiToken {
+            id: Uuid::now_v7(),
+            user_id: actor.user_id,
+            name,
+            token_hash: token_hash(&secret),
+            scope,
+            created_at: Utc::now(),
+            last_used_at: None,
+            revoked_at: None,
         };
-        let token = store::api_tokens::insert(self.inner.db.writer(), model).await?;
+        let token = store::api_tokens::insert(self.inner.db.writer(), token).await?;
         tracing::info!(user_id = %actor.user_id, token_id = %token.id, "API token created");
         Ok(IssuedApiToken {
             secret: format!("{API_TOKEN_PREFIX}{secret}").into(),
@@ -259,7 +258,7 @@ impl AuthService {
         Ok(())
     }
 
-    pub async fn api_tokens(&self, actor: &Actor) -> ServiceResult<Vec<api_token::Model>> {
+    pub async fn api_tokens(&self, actor: &Actor) -> ServiceResult<Vec<ApiToken>> {
         actor.require_session()?;
         Ok(store::api_tokens::list_for_user(self.inner.db.reader(), actor.user_id).await?)
     }

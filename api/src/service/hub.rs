@@ -1,6 +1,6 @@
 //! Live delivery to the open subscriptions of this process, one channel per connected
 //! user, so an item wakes only its own user's subscribers. Notifications and task
-//! changes both travel this way; on PostgreSQL the fan-out in `reminders::fanout` brings
+//! changes both travel this way; on PostgreSQL the fan-out in `events::fanout` brings
 //! items made on other replicas here.
 
 use std::collections::HashMap;

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::ActiveValue::Set;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -13,18 +12,18 @@ use super::hub::UserHub;
 use super::pagination::{Cursor, Page, page_spec};
 use super::{Actor, ServiceError, ServiceResult};
 use crate::domain::event::{CloudEvent, EventError, ReminderDue};
-use crate::domain::notification::NotificationKind;
+use crate::domain::notification::{Notification, NotificationKind};
 use crate::domain::preferences::Preferences;
-use crate::store::entities::notification;
 use crate::store::{self, Db, StoreDbError};
 
 const CONSUMER: &str = "notifications";
 const ORDERING: &str = "notifications:CREATED_AT:DESC";
-/// PostgreSQL channel on which every replica learns of new notifications.
-pub const FANOUT_CHANNEL: &str = "todo_notifications";
+/// PostgreSQL channel on which every replica learns of new notifications (task changes
+/// have their own, `audit::TASK_CHANGES_CHANNEL`).
+pub const NOTIFICATIONS_CHANNEL: &str = "todo_notifications";
 
 /// Delivers new notifications to the live subscriptions of this process.
-pub type NotificationHub = UserHub<notification::Model>;
+pub type NotificationHub = UserHub<Notification>;
 
 /// A page of the notification center as a client asks for it.
 #[derive(Debug, Clone, Default)]
@@ -96,13 +95,13 @@ impl NotificationService {
                 continue;
             }
             let row = reminder_notification(reminder, preferences);
-            if store::notifications::insert_unique(&tx, to_active(&row)).await? {
+            if store::notifications::insert_unique(&tx, &row).await? {
                 created.push((row, reminder));
             }
         }
         let ids: Vec<String> = created.iter().map(|(row, _)| row.id.to_string()).collect();
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let fanned_out = store::signals::notify_all(&tx, FANOUT_CHANNEL, &ids).await?;
+        let fanned_out = store::notify::notify_all(&tx, NOTIFICATIONS_CHANNEL, &ids).await?;
         tx.commit().await?;
         for (row, reminder) in created {
             record_reminder_sent(reminder, row.created_at);
@@ -125,7 +124,7 @@ impl NotificationService {
         &self,
         actor: &Actor,
         query: &NotificationQuery,
-    ) -> ServiceResult<Page<notification::Model, NotificationPosition>> {
+    ) -> ServiceResult<Page<Notification, NotificationPosition>> {
         let page = page_spec(query.first, query.count_total)?;
         let after = query
             .after
@@ -150,7 +149,7 @@ impl NotificationService {
         Ok(store::notifications::count(self.db.reader(), actor.user_id, unread_only).await?)
     }
 
-    pub async fn mark_read(&self, actor: &Actor, id: Uuid) -> ServiceResult<notification::Model> {
+    pub async fn mark_read(&self, actor: &Actor, id: Uuid) -> ServiceResult<Notification> {
         actor.require_write()?;
         if !store::notifications::mark_read(self.db.writer(), actor.user_id, id, Utc::now()).await?
         {
@@ -185,9 +184,9 @@ impl NotificationService {
 }
 
 /// The notification a reminder makes, its due time shown in the user's time zone.
-fn reminder_notification(reminder: &ReminderDue, preferences: &Preferences) -> notification::Model {
+fn reminder_notification(reminder: &ReminderDue, preferences: &Preferences) -> Notification {
     let local_due = reminder.due_at.with_timezone(&preferences.time_zone);
-    notification::Model {
+    Notification {
         id: Uuid::now_v7(),
         user_id: reminder.user_id,
         kind: NotificationKind::Reminder,
@@ -202,21 +201,6 @@ fn reminder_notification(reminder: &ReminderDue, preferences: &Preferences) -> n
         read_at: None,
         created_at: Utc::now(),
         archived_at: None,
-    }
-}
-
-fn to_active(row: &notification::Model) -> notification::ActiveModel {
-    notification::ActiveModel {
-        id: Set(row.id),
-        user_id: Set(row.user_id),
-        kind: Set(row.kind),
-        title: Set(row.title.clone()),
-        message: Set(row.message.clone()),
-        task_id: Set(row.task_id),
-        due_at: Set(row.due_at),
-        read_at: Set(row.read_at),
-        created_at: Set(row.created_at),
-        archived_at: Set(row.archived_at),
     }
 }
 

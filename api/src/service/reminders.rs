@@ -11,23 +11,21 @@
 //! 5. `ReminderService::sweep` here: claims what is due and writes the events.
 //! 6. `events::ReminderConsumer` → `NotificationService::apply_reminders`: makes the
 //!    notifications of a batch of events, once per task and due date.
-//! 7. `reminders::fanout`: hands it to the live subscribers of every replica.
+//! 7. `events::fanout`: hands it to the live subscribers of every replica.
 //! 8. `graphql::live` (`notifications` subscription): pushes it to the user's pages.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveValue::Set;
-use sea_orm::{DatabaseTransaction, DbErr, IntoActiveModel};
 use uuid::Uuid;
 
 use super::{ServiceResult, Wakeup};
 use crate::domain::event::{CloudEvent, ReminderDue, topic};
 use crate::domain::preferences::Preferences;
 use crate::domain::reminder::{ReminderState, remind_at};
-use crate::store::entities::task;
-use crate::store::{self, Db};
+use crate::domain::task::Task;
+use crate::store::{self, Db, StoreDbError, Tx};
 
 /// Reminders claimed per transaction.
 const BATCH: u64 = 500;
@@ -36,9 +34,9 @@ const BATCH: u64 = 500;
 /// forward.
 ///
 /// A change wakes the scheduler only when it armed a reminder due before the planned
-/// sweep. Woken by every write, the scheduler swept back to back under a stream of
-/// writes, each sweep a write transaction (on SQLite, a turn of the one writer), though
-/// a reminder due after the next sweep is found by that sweep anyway.
+/// sweep: woken by every write, it would sweep back to back under a stream of writes,
+/// each sweep a write transaction (on SQLite, a turn of the one writer), though a
+/// reminder due after the next sweep is found by that sweep anyway.
 #[derive(Clone)]
 pub struct ReminderAlarm {
     wakeup: Wakeup,
@@ -137,34 +135,29 @@ impl ReminderService {
     }
 }
 
-/// Sets when the reminder of the task in `model` is due, from its other fields.
-pub(super) fn arm_reminder(
-    model: &mut task::ActiveModel,
-    preferences: &Preferences,
-    now: DateTime<Utc>,
-) {
+/// Sets when the reminder of `task` is due, from its other fields.
+pub(super) fn arm_reminder(task: &mut Task, preferences: &Preferences, now: DateTime<Utc>) {
     let state = ReminderState {
-        due_at: model.due_at.try_as_ref().copied().flatten(),
-        completed: model.completed.try_as_ref().copied().unwrap_or(false),
-        remind_before_minutes: model.remind_before_minutes.try_as_ref().copied().flatten(),
-        reminded_due_at: model.reminded_due_at.try_as_ref().copied().flatten(),
+        due_at: task.due_at,
+        completed: task.completed,
+        remind_before_minutes: task.remind_before_minutes,
+        reminded_due_at: task.reminded_due_at,
     };
-    model.remind_at = Set(remind_at(state, preferences, now));
+    task.remind_at = remind_at(state, preferences, now);
 }
 
 /// Recomputes the reminders of the user's open tasks after their preferences changed.
 pub(super) async fn rearm_reminders(
-    tx: &DatabaseTransaction,
+    tx: &Tx,
     user_id: Uuid,
     preferences: &Preferences,
-) -> Result<(), DbErr> {
+) -> Result<(), StoreDbError> {
     let now = super::now();
-    for task in store::tasks::open_with_due_date(tx, user_id).await? {
+    for mut task in store::tasks::open_with_due_date(tx, user_id).await? {
         let current = task.remind_at;
-        let mut model = task.into_active_model();
-        arm_reminder(&mut model, preferences, now);
-        if model.remind_at.try_as_ref().copied().flatten() != current {
-            store::tasks::update(tx, model).await?;
+        arm_reminder(&mut task, preferences, now);
+        if task.remind_at != current {
+            store::tasks::set_remind_at(tx, task.id, task.remind_at).await?;
         }
     }
     Ok(())

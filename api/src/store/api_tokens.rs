@@ -7,39 +7,41 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::api_token::{self, Entity as ApiTokens};
+use super::{all, one};
+use crate::domain::user::ApiToken;
 
 /// `last_used_at` is refreshed at most this often, so that token-authenticated reads do
 /// not each turn into a write.
 const LAST_USED_RESOLUTION: Duration = Duration::minutes(1);
 
-pub async fn insert(
-    conn: &impl ConnectionTrait,
-    model: api_token::ActiveModel,
-) -> Result<api_token::Model, DbErr> {
-    model.insert(conn).await
+pub async fn insert(conn: &impl ConnectionTrait, token: ApiToken) -> Result<ApiToken, DbErr> {
+    api_token::ActiveModel::from(token)
+        .insert(conn)
+        .await?
+        .try_into()
 }
 
 /// The unrevoked token with this hash.
 pub async fn find_active_by_hash(
     conn: &impl ConnectionTrait,
     token_hash: &str,
-) -> Result<Option<api_token::Model>, DbErr> {
-    ApiTokens::find()
+) -> Result<Option<ApiToken>, DbErr> {
+    one(ApiTokens::find()
         .filter(api_token::Column::TokenHash.eq(token_hash))
         .filter(api_token::Column::RevokedAt.is_null())
         .one(conn)
-        .await
+        .await?)
 }
 
 pub async fn list_for_user(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
-) -> Result<Vec<api_token::Model>, DbErr> {
-    ApiTokens::find()
+) -> Result<Vec<ApiToken>, DbErr> {
+    all(ApiTokens::find()
         .filter(api_token::Column::UserId.eq(user_id))
         .order_by_desc(api_token::Column::CreatedAt)
         .all(conn)
-        .await
+        .await?)
 }
 
 /// Revokes the user's token; false when there is no such unrevoked token of theirs.
@@ -74,7 +76,7 @@ pub async fn touch(conn: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) ->
 }
 
 /// Whether `token` needs its `last_used_at` refreshed.
-pub fn is_stale(token: &api_token::Model, now: DateTime<Utc>) -> bool {
+pub fn is_stale(token: &ApiToken, now: DateTime<Utc>) -> bool {
     token
         .last_used_at
         .is_none_or(|used| used < now - LAST_USED_RESOLUTION)

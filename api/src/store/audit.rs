@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::domain::audit::AuditEntry;
 use crate::domain::event::{AuditAction, Source};
 
 use super::entities::audit_entry::{self, Column, Entity as AuditEntries};
@@ -28,10 +29,10 @@ pub struct AuditFilter {
 /// event already has one is skipped.
 pub async fn insert_many(
     conn: &impl ConnectionTrait,
-    entries: Vec<audit_entry::ActiveModel>,
+    entries: Vec<AuditEntry>,
 ) -> Result<(), DbErr> {
     let sizes: Vec<usize> = entries.iter().map(approximate_size).collect();
-    let mut entries = entries.into_iter();
+    let mut entries = entries.into_iter().map(audit_entry::ActiveModel::from);
     for chunk in super::statement_chunks(&sizes) {
         AuditEntries::insert_many(entries.by_ref().take(chunk))
             .on_conflict_do_nothing_on([Column::EventId])
@@ -42,13 +43,9 @@ pub async fn insert_many(
 }
 
 /// About how many bytes an entry adds to an INSERT: its snapshots and a bit for the rest.
-fn approximate_size(entry: &audit_entry::ActiveModel) -> usize {
-    let json = |value: &sea_orm::ActiveValue<Option<serde_json::Value>>| match value {
-        sea_orm::ActiveValue::Set(Some(json)) | sea_orm::ActiveValue::Unchanged(Some(json)) => {
-            json.to_string().len()
-        }
-        _ => 0,
-    };
+fn approximate_size(entry: &AuditEntry) -> usize {
+    let json =
+        |value: &Option<serde_json::Value>| value.as_ref().map_or(0, |json| json.to_string().len());
     256 + json(&entry.before) + json(&entry.after) + json(&entry.changed_fields)
 }
 
@@ -60,7 +57,7 @@ pub async fn list(
     filter: &AuditFilter,
     after: Option<(DateTime<Utc>, Uuid)>,
     page: PageSpec,
-) -> Result<FetchedPage<audit_entry::Model>, DbErr> {
+) -> Result<FetchedPage<AuditEntry>, DbErr> {
     let matching = matching(user_id, filter);
     let mut query = matching.clone();
     if let Some((at, id)) = after {
@@ -109,10 +106,10 @@ fn filter_condition(filter: &AuditFilter) -> Condition {
         condition = condition.add(Column::EntityId.eq(entity_id));
     }
     if let Some(action) = &filter.action {
-        condition = condition.add(Column::Action.eq(*action));
+        condition = condition.add(Column::Action.eq(<&str>::from(*action)));
     }
     if let Some(source) = &filter.source {
-        condition = condition.add(Column::Source.eq(*source));
+        condition = condition.add(Column::Source.eq(<&str>::from(*source)));
     }
     if let Some(from) = filter.from {
         condition = condition.add(Column::At.gte(from));

@@ -1,16 +1,20 @@
 //! Storage: connections, entities and queries. One code path serves SQLite and
 //! PostgreSQL; the differences (pool shape, write locking) are settled in `Db`.
+//!
+//! sea-orm stays in here: queries take and return the domain's types (`entities` converts
+//! them), and a use case's transaction is a [`Tx`].
 
 pub mod api_tokens;
 pub mod audit;
 pub mod entities;
+pub mod leader;
 pub mod login_throttle;
 pub mod notifications;
+pub mod notify;
 pub mod outbox;
 pub mod preferences;
 pub mod processed_events;
 mod rows;
-pub mod signals;
 pub mod tasks;
 pub mod users;
 
@@ -25,8 +29,8 @@ use sea_orm::sqlx::sqlite::{
 };
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
-    QuerySelect, QueryTrait, Select, SqliteTransactionMode, Statement, TransactionOptions,
-    TransactionTrait,
+    ExecResult, QueryResult, QuerySelect, QueryTrait, Select, SqliteTransactionMode, Statement,
+    TransactionOptions, TransactionTrait,
 };
 
 use rows::FromRowByPosition;
@@ -69,9 +73,8 @@ const SQLITE_READERS: u32 = 4;
 /// one go instead of the thread stopping for the reader after 50 rows (sqlx's default).
 const SQLITE_ROWS_IN_FLIGHT: usize = 256;
 /// Per replica: the production chart scales to 10 replicas, and 10 × 8 stays within
-/// PostgreSQL's default `max_connections` of 100 (16 each would not). On the 2-core
-/// benchmark machine 8 also served listings 3 % faster than 16, with writes within the
-/// noise (docs/performance.md, "A pool of 8").
+/// PostgreSQL's default `max_connections` of 100 (16 each would not). A larger pool
+/// served no faster on the benchmark machine (docs/performance.md, "A pool of 8").
 const POSTGRES_CONNECTIONS: u32 = 8;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Serialises migrations between replicas starting at the same time.
@@ -96,8 +99,8 @@ impl Db {
         // patched sqlx-core in vendor/) for a connection whose last exchange finished,
         // and still ping one that did not (the patched sqlx-postgres counts a PostgreSQL
         // connection still owed a ReadyForQuery as such). On SQLite's single writer the
-        // ping stood between one transaction and the next; on PostgreSQL it was a round
-        // trip per request.
+        // ping would stand between one transaction and the next; on PostgreSQL it would
+        // be a round trip per request.
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(connect_error)?
@@ -168,13 +171,14 @@ impl Db {
 
     /// Starts a read-write transaction; see the type's docs for why SQLite's is
     /// IMMEDIATE.
-    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+    pub async fn begin_write(&self) -> Result<Tx, DbErr> {
         self.writer
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..TransactionOptions::default()
             })
             .await
+            .map(Tx)
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -223,6 +227,48 @@ impl Db {
             return Err(StoreError::PendingMigrations(pending));
         }
         Ok(())
+    }
+}
+
+/// A write transaction, which the store's queries take like a connection: what a use
+/// case writes in it is committed together or not at all. Dropped uncommitted, it rolls
+/// back.
+pub struct Tx(DatabaseTransaction);
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.0.commit().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Tx {
+    fn get_database_backend(&self) -> DbBackend {
+        self.0.get_database_backend()
+    }
+
+    async fn execute_raw(&self, statement: Statement) -> Result<ExecResult, DbErr> {
+        self.0.execute_raw(statement).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.0.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, statement: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.0.query_one_raw(statement).await
+    }
+
+    async fn query_all_raw(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.0.query_all_raw(statement).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.0.support_returning()
+    }
+
+    fn is_mock_connection(&self) -> bool {
+        self.0.is_mock_connection()
     }
 }
 
@@ -281,6 +327,16 @@ fn sqlx_error(error: sea_orm::sqlx::Error) -> DbErr {
     DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(error)))
 }
 
+/// A row read back, if any, as the domain's type.
+fn one<M, T: TryFrom<M, Error = DbErr>>(row: Option<M>) -> Result<Option<T>, DbErr> {
+    row.map(T::try_from).transpose()
+}
+
+/// Rows read back as the domain's type.
+fn all<M, T: TryFrom<M, Error = DbErr>>(rows: Vec<M>) -> Result<Vec<T>, DbErr> {
+    rows.into_iter().map(T::try_from).collect()
+}
+
 /// How much of a listing to fetch.
 #[derive(Debug, Clone, Copy)]
 pub struct PageSpec {
@@ -292,8 +348,8 @@ pub struct PageSpec {
 
 /// One page of a listing.
 #[derive(Debug)]
-pub struct FetchedPage<M> {
-    pub rows: Vec<M>,
+pub struct FetchedPage<T> {
+    pub rows: Vec<T>,
     /// Whether rows follow the page.
     pub has_more: bool,
     /// Every matching row, when asked for.
@@ -308,12 +364,14 @@ pub struct FetchedPage<M> {
 /// subquery of the same statement, which both databases evaluate once: one query instead
 /// of two, and on SQLite one hand-off to the connection's thread instead of two. An
 /// empty page has no row to carry the count, so it is counted on its own.
-pub async fn fetch_page<E: EntityTrait>(
+///
+/// Each row is decoded into the entity's model and moved into the domain's `T`.
+pub async fn fetch_page<E: EntityTrait, T: TryFrom<E::Model, Error = DbErr>>(
     conn: &impl ConnectionTrait,
     query: Select<E>,
     matching: Select<E>,
     spec: PageSpec,
-) -> Result<FetchedPage<E::Model>, DbErr>
+) -> Result<FetchedPage<T>, DbErr>
 where
     E::Model: FromRowByPosition,
 {
@@ -342,7 +400,7 @@ where
     };
     let mut rows = results
         .iter()
-        .map(E::Model::from_row)
+        .map(|row| E::Model::from_row(row).and_then(T::try_from))
         .collect::<Result<Vec<_>, _>>()?;
     let has_more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
@@ -356,9 +414,10 @@ where
 /// The statement with its trailing `LIMIT ?` written as a number, on SQLite.
 ///
 /// SQLite plans a LIMIT with the value bound to it, so a statement whose LIMIT is a
-/// parameter is parsed and planned again each time it runs (`sqlite3Reprepare`: 8 % of
-/// a listing's CPU time in docs/performance.md). Page sizes are few, so each gets its own cached
-/// statement instead. A statement of another shape is returned as it is.
+/// parameter is parsed and planned again each time it runs (`sqlite3Reprepare`, a
+/// visible share of a listing's time in docs/performance.md). Page sizes are few, so each
+/// gets its own cached statement instead. A statement of another shape is returned as it
+/// is.
 fn with_literal_limit(mut statement: Statement) -> Statement {
     const BOUND_LIMIT: &str = " LIMIT ?";
     if statement.db_backend != DbBackend::Sqlite || !statement.sql.ends_with(BOUND_LIMIT) {
@@ -386,10 +445,10 @@ fn with_literal_limit(mut statement: Statement) -> Statement {
 /// The few shapes per statement are prepared once per connection and then stay in
 /// sqlx's statement cache (2 is among them for the pair of events a recurring task's
 /// completion writes); a shape per batch size would keep missing it and pay a Parse round
-/// trip. Before sqlx-core was patched to set `TCP_NODELAY` (vendor/README.md) each such
-/// miss, and each message spilling into a second TCP segment (64 KiB on loopback),
-/// also waited 40 ms for a delayed ACK; the bounds keep that from coming back should the
-/// patch be dropped before sqlx releases the fix.
+/// trip. Without `TCP_NODELAY` (set by the patched sqlx-core, vendor/README.md) each such
+/// miss, and each message spilling into a second TCP segment, would also wait for a
+/// delayed ACK; the bounds keep that away should the patch be dropped before sqlx
+/// releases the fix.
 pub fn statement_chunks(sizes: &[usize]) -> Vec<usize> {
     const MAX_STATEMENT_BYTES: usize = 48 * 1024;
     const SHAPES: [usize; 5] = [64, 16, 4, 2, 1];
@@ -489,6 +548,39 @@ mod tests {
             next.commit().await?;
             assert_eq!(count().await?, round + 1);
         }
+        Ok(())
+    }
+
+    /// sea-orm and the entities stay in the store: no other module of `api/src` names
+    /// them (docs/architecture.md gives the same check as a grep).
+    #[test]
+    fn sea_orm_is_named_only_in_the_store() -> std::io::Result<()> {
+        const NAMES: [&str; 4] = ["sea_orm::", "use sea_orm", "sea_orm(", "store::entities"];
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let store = src.join("store");
+        let mut pending = vec![src];
+        let mut offences = Vec::new();
+        let mut scanned = 0;
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    if path != store {
+                        pending.push(path);
+                    }
+                } else if path.extension().is_some_and(|ext| ext == "rs") {
+                    scanned += 1;
+                    let text = std::fs::read_to_string(&path)?;
+                    for (number, line) in text.lines().enumerate() {
+                        if NAMES.iter().any(|name| line.contains(name)) {
+                            offences.push(format!("{}:{}: {line}", path.display(), number + 1));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(scanned > 50, "only {scanned} source files found");
+        assert!(offences.is_empty(), "{}", offences.join("\n"));
         Ok(())
     }
 

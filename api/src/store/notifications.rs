@@ -9,26 +9,24 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::notification::{self, Column, Entity as Notifications};
-use super::{FetchedPage, PageSpec};
+use super::{FetchedPage, PageSpec, one};
+use crate::domain::notification::Notification;
 
 /// Inserts a notification unless one exists for the same task and due date. Returns
 /// whether it was inserted.
 pub async fn insert_unique(
     conn: &impl ConnectionTrait,
-    row: notification::ActiveModel,
+    notification: &Notification,
 ) -> Result<bool, DbErr> {
-    let result = Notifications::insert(row)
+    let result = Notifications::insert(notification::ActiveModel::from(notification.clone()))
         .on_conflict_do_nothing_on([Column::TaskId, Column::DueAt])
         .exec_without_returning(conn)
         .await?;
     Ok(matches!(result, TryInsertResult::Inserted(rows) if rows > 0))
 }
 
-pub async fn find(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Option<notification::Model>, DbErr> {
-    Notifications::find_by_id(id).one(conn).await
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Notification>, DbErr> {
+    one(Notifications::find_by_id(id).one(conn).await?)
 }
 
 fn visible(user_id: Uuid, unread_only: bool) -> Condition {
@@ -49,7 +47,7 @@ pub async fn list(
     unread_only: bool,
     after: Option<(DateTime<Utc>, Uuid)>,
     page: PageSpec,
-) -> Result<FetchedPage<notification::Model>, DbErr> {
+) -> Result<FetchedPage<Notification>, DbErr> {
     let matching = Notifications::find().filter(visible(user_id, unread_only));
     let mut query = matching.clone();
     if let Some((at, id)) = after {

@@ -46,14 +46,35 @@ pub async fn append(
     Ok(())
 }
 
-/// The oldest unpublished rows, in publication order.
-pub async fn pending(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<outbox::Model>, DbErr> {
-    Outbox::find()
+/// An event waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingEvent {
+    /// Its place in publication order.
+    pub seq: i64,
+    pub topic: String,
+    /// The whole CloudEvent, as JSON.
+    pub payload: String,
+}
+
+/// The oldest unpublished events, in publication order.
+pub async fn pending(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<PendingEvent>, DbErr> {
+    let rows = Outbox::find()
+        .select_only()
+        .columns([Column::Seq, Column::Topic, Column::Payload])
         .filter(Column::PublishedAt.is_null())
         .order_by_asc(Column::Seq)
         .limit(limit)
+        .into_tuple::<(i64, String, String)>()
         .all(conn)
-        .await
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, topic, payload)| PendingEvent {
+            seq,
+            topic,
+            payload,
+        })
+        .collect())
 }
 
 pub async fn mark_published(

@@ -1,8 +1,8 @@
 //! Listing rows decoded by position.
 //!
 //! sea-orm's derived decoder finds each column of a row by name, and formats
-//! `"{prefix}{name}"` to do so: a page of 50 tasks cost over a thousand strings and as
-//! many hash lookups (docs/performance.md). A listing selects every column of its entity
+//! `"{prefix}{name}"` to do so: a string and a hash lookup per column of every row
+//! (docs/performance.md). A listing selects every column of its entity
 //! in the entity's column order, so each field's value is at the field's position, and
 //! its SQL type is the one the entity's migration gave that column.
 
@@ -12,10 +12,6 @@ use sea_orm::sqlx::postgres::{PgValueFormat, PgValueRef};
 use sea_orm::sqlx::{self, Decode, Postgres, Row as _, Sqlite, ValueRef as _};
 use sea_orm::{DbErr, QueryResult, TryGetable};
 use uuid::Uuid;
-
-use crate::domain::event::{AuditAction, Source};
-use crate::domain::notification::NotificationKind;
-use crate::domain::{RecurrenceMode, RecurrencePreset};
 
 pub trait FromRowByPosition: Sized {
     /// The fields in the order they are read, which must be the entity's column order
@@ -35,9 +31,9 @@ pub trait ColumnValue: Sized {
 /// `try_get` first asks whether the column's SQL type suits the Rust type, and for a
 /// `String` that means comparing against `citext` by name. Skipping the checks and
 /// sea-orm's wrapping of each value in an `Option`, with the timestamp conversion
-/// below, saved 6.5 % of a PostgreSQL listing's instructions (docs/performance.md).
-/// The column's type is known here (the listing
-/// selected the entity's own columns), and a value that does not fit still fails to
+/// below, is a measurable share of a PostgreSQL listing (docs/performance.md). The
+/// column's type is known here (the listing selected the entity's own columns), and a
+/// value that does not fit still fails to
 /// decode, as a wrong length or invalid UTF-8.
 macro_rules! decoded_by_sqlx {
     ($($ty:ty),+ $(,)?) => {
@@ -51,31 +47,18 @@ macro_rules! decoded_by_sqlx {
 
 decoded_by_sqlx!(Uuid, String, i16, i32, bool);
 
-/// Types whose mapping sea-orm owns (its active enums and JSON) are read through it.
-macro_rules! decoded_by_sea_orm {
-    ($($ty:ty),+ $(,)?) => {
-        $(impl ColumnValue for $ty {
-            fn read(row: &QueryResult, index: usize) -> Result<Self, DbErr> {
-                row.try_get_by_index(index)
-            }
-        })+
-    };
+/// JSON, whose mapping sea-orm owns, is read through it.
+impl ColumnValue for sea_orm::JsonValue {
+    fn read(row: &QueryResult, index: usize) -> Result<Self, DbErr> {
+        row.try_get_by_index(index)
+    }
 }
-
-decoded_by_sea_orm!(
-    RecurrencePreset,
-    RecurrenceMode,
-    NotificationKind,
-    AuditAction,
-    Source,
-    sea_orm::JsonValue,
-);
 
 impl ColumnValue for DateTime<Utc> {
     /// On PostgreSQL a `timestamptz` arrives as microseconds since 2000-01-01 UTC. sqlx
-    /// adds them to that epoch as a `chrono::Duration`, day arithmetic that cost some 400
-    /// instructions per value (four or more per task); one conversion from Unix
-    /// microseconds is a fraction of that, and refuses a value out of chrono's range
+    /// adds them to that epoch as a `chrono::Duration`, day arithmetic repeated for every
+    /// value (four or more per task); one conversion from Unix microseconds is a
+    /// fraction of that work, and refuses a value out of chrono's range
     /// (PostgreSQL's `infinity`) instead of overflowing.
     fn read(row: &QueryResult, index: usize) -> Result<Self, DbErr> {
         if let Some(pg) = row.try_as_pg_row() {
@@ -89,9 +72,9 @@ impl ColumnValue for DateTime<Utc> {
 }
 
 /// NULL is seen before anything is decoded: sea-orm decodes a NULL into an `Option` by
-/// formatting an error message naming the column and then discarding it, which on a
-/// page of tasks (a dozen nullable columns, most of them NULL) was a seventh of the
-/// listing's instructions (docs/performance.md).
+/// formatting an error message naming the column and then discarding it, for every NULL
+/// of a page (a task has a dozen nullable columns, most of them NULL;
+/// docs/performance.md).
 impl<T: ColumnValue + TryGetable> ColumnValue for Option<T> {
     fn read(row: &QueryResult, index: usize) -> Result<Self, DbErr> {
         match is_null(row, index) {

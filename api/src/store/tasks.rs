@@ -5,14 +5,15 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    Iterable, ModelTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
     TryInsertResult,
 };
 use uuid::Uuid;
 
 use super::entities::task::{self, Column, Entity as Tasks};
-use super::{FetchedPage, PageSpec};
+use super::{FetchedPage, PageSpec, Tx, all, one};
+use crate::domain::task::Task;
 
 /// The filters of a task listing; every one that is set must hold.
 #[derive(Debug, Clone, Default)]
@@ -90,7 +91,7 @@ impl TaskOrderField {
     }
 
     /// The sort value of `task` for a cursor.
-    pub fn value_of(self, task: &task::Model) -> SortValue {
+    pub fn value_of(self, task: &Task) -> SortValue {
         match self {
             Self::CreatedAt => SortValue::Time(task.created_at),
             Self::DueAt => task.due_at.map_or(SortValue::Null, SortValue::Time),
@@ -106,36 +107,59 @@ pub async fn find_for_user(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
     id: Uuid,
-) -> Result<Option<task::Model>, DbErr> {
-    Tasks::find_by_id(id)
+) -> Result<Option<Task>, DbErr> {
+    one(Tasks::find_by_id(id)
         .filter(Column::UserId.eq(user_id))
         .one(conn)
-        .await
+        .await?)
 }
 
 /// The occurrence created when `parent_id` was completed, if any.
 pub async fn find_successor(
     conn: &impl ConnectionTrait,
     parent_id: Uuid,
-) -> Result<Option<task::Model>, DbErr> {
-    Tasks::find()
+) -> Result<Option<Task>, DbErr> {
+    one(Tasks::find()
         .filter(Column::ParentTaskId.eq(parent_id))
         .one(conn)
-        .await
+        .await?)
 }
 
-pub async fn insert(
-    conn: &impl ConnectionTrait,
-    model: task::ActiveModel,
-) -> Result<task::Model, DbErr> {
-    model.insert(conn).await
+pub async fn insert(conn: &impl ConnectionTrait, task: Task) -> Result<Task, DbErr> {
+    task::ActiveModel::from(task).insert(conn).await?.try_into()
 }
 
+/// Writes the columns in which `edited` differs from `current`, the task as this
+/// transaction read it, and returns the task as it now is. Columns left alone are not
+/// written, so an edit never puts back a value another writer changed meanwhile.
 pub async fn update(
     conn: &impl ConnectionTrait,
-    model: task::ActiveModel,
-) -> Result<task::Model, DbErr> {
-    model.update(conn).await
+    current: &Task,
+    edited: Task,
+) -> Result<Task, DbErr> {
+    let edited = task::Model::from(edited);
+    let mut model = task::Model::from(current.clone()).into_active_model();
+    for column in Column::iter() {
+        let value = edited.get(column);
+        if model.get(column).into_value().as_ref() != Some(&value) {
+            model.try_set(column, value)?;
+        }
+    }
+    model.update(conn).await?.try_into()
+}
+
+/// Sets when the reminder of task `id` is due.
+pub async fn set_remind_at(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    Tasks::update_many()
+        .col_expr(Column::RemindAt, Expr::value(at))
+        .filter(Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Inserts the successor of an occurrence unless one exists already; the unique index on
@@ -143,15 +167,15 @@ pub async fn update(
 /// row when this call inserted it.
 pub async fn insert_successor(
     conn: &impl ConnectionTrait,
-    model: task::ActiveModel,
-) -> Result<Option<task::Model>, DbErr> {
+    task: Task,
+) -> Result<Option<Task>, DbErr> {
     // Not `exec_with_returning`: sea-orm 2.0.4 reports the conflict it exists for as an
     // error (`RecordNotFound`) there; the list form returns no row instead.
-    let result = Tasks::insert(model)
+    let result = Tasks::insert(task::ActiveModel::from(task))
         .on_conflict_do_nothing_on([Column::ParentTaskId])
         .exec_with_returning_many(conn)
         .await?;
-    Ok(match result {
+    one(match result {
         TryInsertResult::Inserted(inserted) => inserted.into_iter().next(),
         TryInsertResult::Empty | TryInsertResult::Conflicted => None,
     })
@@ -165,7 +189,7 @@ pub async fn mark_completed(
     user_id: Uuid,
     id: Uuid,
     at: DateTime<Utc>,
-) -> Result<Option<task::Model>, DbErr> {
+) -> Result<Option<Task>, DbErr> {
     let completed = Tasks::update_many()
         .col_expr(Column::Completed, Expr::value(true))
         .col_expr(Column::CompletedAt, Expr::value(at))
@@ -176,7 +200,7 @@ pub async fn mark_completed(
         .filter(Column::Completed.eq(false))
         .exec_with_returning(conn)
         .await?;
-    Ok(completed.into_iter().next())
+    one(completed.into_iter().next())
 }
 
 /// The earliest pending reminder time across all users.
@@ -199,10 +223,10 @@ pub async fn earliest_reminder(
 /// due date reminded of, so no other sweep (here or on another replica) claims them.
 /// Rows another transaction holds are skipped, not waited for.
 pub async fn claim_due_reminders(
-    tx: &DatabaseTransaction,
+    tx: &Tx,
     now: DateTime<Utc>,
     limit: u64,
-) -> Result<Vec<task::Model>, DbErr> {
+) -> Result<Vec<Task>, DbErr> {
     let due = Tasks::find()
         .filter(Column::RemindAt.lte(now))
         .order_by_asc(Column::RemindAt)
@@ -218,20 +242,20 @@ pub async fn claim_due_reminders(
             .exec(tx)
             .await?;
     }
-    Ok(due)
+    all(due)
 }
 
 /// The user's open tasks that have a due date: those a reminder can be armed for.
 pub async fn open_with_due_date(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
-) -> Result<Vec<task::Model>, DbErr> {
-    Tasks::find()
+) -> Result<Vec<Task>, DbErr> {
+    all(Tasks::find()
         .filter(Column::UserId.eq(user_id))
         .filter(Column::Completed.eq(false))
         .filter(Column::DueAt.is_not_null())
         .all(conn)
-        .await
+        .await?)
 }
 
 pub async fn delete(conn: &impl ConnectionTrait, user_id: Uuid, id: Uuid) -> Result<bool, DbErr> {
@@ -253,7 +277,7 @@ pub async fn list(
     after: Option<&Keyset>,
     page: PageSpec,
     now: DateTime<Utc>,
-) -> Result<FetchedPage<task::Model>, DbErr> {
+) -> Result<FetchedPage<Task>, DbErr> {
     let direction = if order.descending {
         Order::Desc
     } else {

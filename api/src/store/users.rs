@@ -2,24 +2,23 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use uuid::Uuid;
 
 use super::entities::user::{self, Entity as Users};
+use crate::domain::user::User;
 
 pub async fn find_by_email(
     conn: &impl ConnectionTrait,
     normalized_email: &str,
-) -> Result<Option<user::Model>, DbErr> {
-    Users::find()
+) -> Result<Option<User>, DbErr> {
+    let row = Users::find()
         .filter(user::Column::Email.eq(normalized_email))
         .one(conn)
-        .await
+        .await?;
+    Ok(row.map(User::from))
 }
 
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<user::Model>, DbErr> {
-    Users::find_by_id(id).one(conn).await
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, DbErr> {
+    Ok(Users::find_by_id(id).one(conn).await?.map(User::from))
 }
 
-pub async fn insert(
-    conn: &impl ConnectionTrait,
-    model: user::ActiveModel,
-) -> Result<user::Model, DbErr> {
-    model.insert(conn).await
+pub async fn insert(conn: &impl ConnectionTrait, user: User) -> Result<User, DbErr> {
+    Ok(user::ActiveModel::from(user).insert(conn).await?.into())
 }

@@ -3,15 +3,14 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
-use sea_orm::ActiveValue::Set;
 use uuid::Uuid;
 
 use super::super::pagination::Cursor;
 
+use crate::domain::task::Task;
 use crate::domain::{
     Priority, Recurrence, RecurrenceMode, RecurrencePreset, TaskFields, ValidationError,
 };
-use crate::store::entities::task;
 use crate::store::tasks::{SortValue, TaskFilter, TaskOrder};
 
 /// A change to one optional field: leave it, clear it, or set it.
@@ -113,17 +112,17 @@ impl Draft {
         )
     }
 
-    pub(super) fn write_to(self, model: &mut task::ActiveModel) {
-        model.title = Set(self.title);
-        model.description = Set(self.description);
-        model.priority = Set(self.priority.map(Priority::rank));
-        model.category = Set(self.category);
-        model.due_at = Set(self.due_at);
-        model.time_zone = Set(self.time_zone.name().to_owned());
-        model.rrule = Set(self.recurrence.as_ref().map(|r| r.rule().to_owned()));
-        model.recurrence_preset = Set(self.recurrence.as_ref().map(Recurrence::preset));
-        model.recurrence_mode = Set(self.recurrence.as_ref().map(Recurrence::mode));
-        model.remind_before_minutes = Set(self.remind_before_minutes);
+    pub(super) fn write_to(self, task: &mut Task) {
+        task.title = self.title;
+        task.description = self.description;
+        task.priority = self.priority.map(Priority::rank);
+        task.category = self.category;
+        task.due_at = self.due_at;
+        task.time_zone = self.time_zone.name().to_owned();
+        task.rrule = self.recurrence.as_ref().map(|r| r.rule().to_owned());
+        task.recurrence_preset = self.recurrence.as_ref().map(Recurrence::preset);
+        task.recurrence_mode = self.recurrence.as_ref().map(Recurrence::mode);
+        task.remind_before_minutes = self.remind_before_minutes;
     }
 }
 

@@ -7,8 +7,6 @@ mod input;
 mod stored;
 
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveValue::Set;
-use sea_orm::{DatabaseTransaction, IntoActiveModel};
 use uuid::Uuid;
 
 use self::input::{Draft, Schedule, resolve_text, to_whole_seconds};
@@ -21,14 +19,14 @@ use super::reminders::arm_reminder;
 use super::{Actor, ReminderAlarm, ServiceError, ServiceResult, Source, Wakeup, now};
 use crate::domain::event::AuditAction;
 use crate::domain::preferences::Preferences;
+use crate::domain::task::Task;
 use crate::domain::{Priority, SeriesEnd, SeriesPosition, TaskFields};
-use crate::store::entities::task;
 use crate::store::tasks::{Keyset, TaskFilter, TaskOrder, TaskOrderField};
-use crate::store::{self, Db};
+use crate::store::{self, Db, Tx};
 
 pub struct Completion {
-    pub task: task::Model,
-    pub next_occurrence: Option<task::Model>,
+    pub task: Task,
+    pub next_occurrence: Option<Task>,
     /// Why the task's recurring series has no next occurrence; `None` when it has one or
     /// the task is one-time.
     pub series_end: Option<SeriesEnd>,
@@ -50,7 +48,7 @@ impl TaskService {
         }
     }
 
-    pub async fn get(&self, actor: &Actor, id: Uuid) -> ServiceResult<task::Model> {
+    pub async fn get(&self, actor: &Actor, id: Uuid) -> ServiceResult<Task> {
         store::tasks::find_for_user(self.db.reader(), actor.user_id, id)
             .await?
             .ok_or(ServiceError::NotFound("task"))
@@ -60,7 +58,7 @@ impl TaskService {
         &self,
         actor: &Actor,
         query: &TaskQuery,
-    ) -> ServiceResult<Page<task::Model, TaskPosition>> {
+    ) -> ServiceResult<Page<Task, TaskPosition>> {
         let page = page_spec(query.first, query.count_total)?;
         let ordering = ordering_tag(query.order);
         let after = query
@@ -89,7 +87,7 @@ impl TaskService {
         Ok(store::tasks::count(self.db.reader(), actor.user_id, filter, Utc::now()).await?)
     }
 
-    pub async fn create(&self, actor: &Actor, input: NewTask) -> ServiceResult<task::Model> {
+    pub async fn create(&self, actor: &Actor, input: NewTask) -> ServiceResult<Task> {
         actor.require_write()?;
         let preferences = self.preferences(actor).await?;
         let title = TaskFields::title(&input.title)?;
@@ -125,24 +123,22 @@ impl TaskService {
         let now = now();
         let id = Uuid::now_v7();
         let recurring = draft.recurrence.is_some();
-        let mut model = task::ActiveModel {
-            id: Set(id),
-            user_id: Set(actor.user_id),
-            recurrence_anchor: Set(draft.due_at.filter(|_| recurring)),
-            occurrence_number: Set(1),
-            completed: Set(false),
-            completed_at: Set(None),
-            series_id: Set(recurring.then_some(id)),
-            parent_task_id: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            reminded_due_at: Set(None),
-            ..Default::default()
+        // The fields the draft does not write are those of a new series' first
+        // occurrence, open and not reminded yet.
+        let mut task = Task {
+            id,
+            user_id: actor.user_id,
+            recurrence_anchor: draft.due_at.filter(|_| recurring),
+            occurrence_number: 1,
+            series_id: recurring.then_some(id),
+            created_at: now,
+            updated_at: now,
+            ..Task::default()
         };
-        draft.write_to(&mut model);
-        arm_reminder(&mut model, &preferences, now);
+        draft.write_to(&mut task);
+        arm_reminder(&mut task, &preferences, now);
         let tx = self.db.begin_write().await?;
-        let task = store::tasks::insert(&tx, model).await?;
+        let task = store::tasks::insert(&tx, task).await?;
         record(
             &tx,
             actor,
@@ -163,7 +159,7 @@ impl TaskService {
         actor: &Actor,
         id: Uuid,
         changes: TaskChanges,
-    ) -> ServiceResult<task::Model> {
+    ) -> ServiceResult<Task> {
         actor.require_write()?;
         let tx = self.db.begin_write().await?;
         let current = self.owned_task(&tx, actor, id).await?;
@@ -211,13 +207,13 @@ impl TaskService {
         };
         draft.validate(anchor)?;
         let recurring = draft.recurrence.is_some();
-        let mut model = current.clone().into_active_model();
-        model.recurrence_anchor = Set(anchor.filter(|_| recurring));
+        let mut edited = current.clone();
+        edited.recurrence_anchor = anchor.filter(|_| recurring);
         if recurring && current.series_id.is_none() {
-            model.series_id = Set(Some(current.id));
+            edited.series_id = Some(current.id);
         }
-        draft.write_to(&mut model);
-        let task = save_edit(&tx, actor, AuditAction::Update, &current, model).await?;
+        draft.write_to(&mut edited);
+        let task = save_edit(&tx, actor, AuditAction::Update, &current, edited).await?;
         self.commit(tx, task.remind_at).await?;
         Ok(task)
     }
@@ -291,7 +287,7 @@ impl TaskService {
         })
     }
 
-    pub async fn uncomplete(&self, actor: &Actor, id: Uuid) -> ServiceResult<task::Model> {
+    pub async fn uncomplete(&self, actor: &Actor, id: Uuid) -> ServiceResult<Task> {
         actor.require_write()?;
         let tx = self.db.begin_write().await?;
         let task = self.owned_task(&tx, actor, id).await?;
@@ -299,10 +295,10 @@ impl TaskService {
             tx.commit().await?;
             return Ok(task);
         }
-        let mut model = task.clone().into_active_model();
-        model.completed = Set(false);
-        model.completed_at = Set(None);
-        let task = save_edit(&tx, actor, AuditAction::Uncomplete, &task, model).await?;
+        let mut edited = task.clone();
+        edited.completed = false;
+        edited.completed_at = None;
+        let task = save_edit(&tx, actor, AuditAction::Uncomplete, &task, edited).await?;
         self.commit(tx, task.remind_at).await?;
         Ok(task)
     }
@@ -362,11 +358,7 @@ impl TaskService {
 
     /// Commits a change that armed the reminder `armed` (or none): wakes the relay for
     /// its events and, if that reminder is due before its next sweep, the scheduler.
-    async fn commit(
-        &self,
-        tx: DatabaseTransaction,
-        armed: Option<DateTime<Utc>>,
-    ) -> ServiceResult<()> {
+    async fn commit(&self, tx: Tx, armed: Option<DateTime<Utc>>) -> ServiceResult<()> {
         tx.commit().await?;
         self.outbox_wakeup.notify();
         self.reminder_alarm.armed(armed);
@@ -374,12 +366,7 @@ impl TaskService {
     }
 
     /// Another user's task is reported exactly like a missing one.
-    async fn owned_task(
-        &self,
-        tx: &DatabaseTransaction,
-        actor: &Actor,
-        id: Uuid,
-    ) -> ServiceResult<task::Model> {
+    async fn owned_task(&self, tx: &Tx, actor: &Actor, id: Uuid) -> ServiceResult<Task> {
         store::tasks::find_for_user(tx, actor.user_id, id)
             .await?
             .ok_or(ServiceError::NotFound("task"))
@@ -389,17 +376,17 @@ impl TaskService {
 /// The end of every edit of a stored task: stamp it, arm its reminder from its new
 /// state, write it, and record the change.
 async fn save_edit(
-    tx: &DatabaseTransaction,
+    tx: &Tx,
     actor: &Actor,
     action: AuditAction,
-    before: &task::Model,
-    mut model: task::ActiveModel,
-) -> ServiceResult<task::Model> {
+    before: &Task,
+    mut edited: Task,
+) -> ServiceResult<Task> {
     let now = now();
-    model.updated_at = Set(now);
+    edited.updated_at = now;
     let preferences = store::preferences::get(tx, actor.user_id).await?;
-    arm_reminder(&mut model, &preferences, now);
-    let task = store::tasks::update(tx, model).await?;
+    arm_reminder(&mut edited, &preferences, now);
+    let task = store::tasks::update(tx, before, edited).await?;
     record(
         tx,
         actor,
@@ -416,10 +403,7 @@ async fn save_edit(
 
 /// The next occurrence of a recurring task completed at `completed_at`, ready to insert;
 /// `Ok(None)` for a one-time task, the reason when its series has ended.
-fn successor_of(
-    task: &task::Model,
-    completed_at: DateTime<Utc>,
-) -> Result<Option<task::ActiveModel>, SeriesEnd> {
+fn successor_of(task: &Task, completed_at: DateTime<Utc>) -> Result<Option<Task>, SeriesEnd> {
     let (Some(recurrence), Some(due)) = (stored_recurrence(task), task.due_at) else {
         return Ok(None);
     };
@@ -430,29 +414,29 @@ fn successor_of(
         time_zone: stored_time_zone(task),
     };
     let next = recurrence.next_or_end(&position, completed_at)?;
-    Ok(Some(task::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(task.user_id),
-        title: Set(task.title.clone()),
-        description: Set(task.description.clone()),
-        priority: Set(task.priority),
-        category: Set(task.category.clone()),
-        due_at: Set(Some(next.due)),
-        time_zone: Set(task.time_zone.clone()),
-        rrule: Set(task.rrule.clone()),
-        recurrence_preset: Set(task.recurrence_preset),
-        recurrence_mode: Set(task.recurrence_mode),
-        recurrence_anchor: Set(Some(next.anchor)),
-        occurrence_number: Set(i32::try_from(next.occurrence_number).unwrap_or(i32::MAX)),
-        remind_before_minutes: Set(task.remind_before_minutes),
-        completed: Set(false),
-        completed_at: Set(None),
-        series_id: Set(Some(task.series_id.unwrap_or(task.id))),
-        parent_task_id: Set(Some(task.id)),
-        created_at: Set(completed_at),
-        updated_at: Set(completed_at),
-        remind_at: Set(None),
-        reminded_due_at: Set(None),
+    Ok(Some(Task {
+        id: Uuid::now_v7(),
+        user_id: task.user_id,
+        title: task.title.clone(),
+        description: task.description.clone(),
+        priority: task.priority,
+        category: task.category.clone(),
+        due_at: Some(next.due),
+        time_zone: task.time_zone.clone(),
+        rrule: task.rrule.clone(),
+        recurrence_preset: task.recurrence_preset,
+        recurrence_mode: task.recurrence_mode,
+        recurrence_anchor: Some(next.anchor),
+        occurrence_number: i32::try_from(next.occurrence_number).unwrap_or(i32::MAX),
+        remind_before_minutes: task.remind_before_minutes,
+        completed: false,
+        completed_at: None,
+        series_id: Some(task.series_id.unwrap_or(task.id)),
+        parent_task_id: Some(task.id),
+        created_at: completed_at,
+        updated_at: completed_at,
+        remind_at: None,
+        reminded_due_at: None,
     }))
 }
 

@@ -3,15 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sea_orm::{DatabaseTransaction, DbErr};
 use serde_json::json;
 
 use super::super::{Actor, Source};
 use crate::domain::event::{AuditAction, CloudEvent, TaskChange, topic};
-use crate::domain::task::parse_time_zone;
+use crate::domain::task::{Task, parse_time_zone};
 use crate::domain::{Priority, Recurrence};
-use crate::store;
-use crate::store::entities::task;
+use crate::store::{self, StoreDbError, Tx};
 
 /// Stored tasks whose time zone cannot be read any more fall back to UTC.
 const FALLBACK_TIME_ZONE: Tz = Tz::UTC;
@@ -22,17 +20,17 @@ pub(super) struct Change<'a> {
     /// The channel it came through: the actor's, or `System` for what the service did
     /// on the user's behalf.
     pub source: Source,
-    pub before: Option<&'a task::Model>,
-    pub after: Option<&'a task::Model>,
+    pub before: Option<&'a Task>,
+    pub after: Option<&'a Task>,
 }
 
 /// Writes the events of changes to the outbox, in order and in the transaction of the
 /// changes.
 pub(super) async fn record(
-    tx: &DatabaseTransaction,
+    tx: &Tx,
     actor: &Actor,
     changes: &[Change<'_>],
-) -> Result<(), DbErr> {
+) -> Result<(), StoreDbError> {
     let now = Utc::now();
     let events: Vec<CloudEvent> = changes
         .iter()
@@ -58,14 +56,14 @@ pub(super) async fn record(
 }
 
 /// A task as the audit trail shows it: the fields of the GraphQL `Task`.
-pub fn snapshot(task: &task::Model) -> serde_json::Value {
+pub fn snapshot(task: &Task) -> serde_json::Value {
     let recurrence = stored_recurrence(task).map(
-        |r| json!({ "preset": r.preset().as_str(), "rrule": r.rule(), "mode": r.mode().as_str() }),
+        |r| json!({ "preset": <&str>::from(r.preset()), "rrule": r.rule(), "mode": <&str>::from(r.mode()) }),
     );
     let priority = task
         .priority
         .and_then(Priority::from_rank)
-        .map(|p| p.as_str());
+        .map(<&str>::from);
     json!({
         "id": task.id,
         "title": task.title,
@@ -92,13 +90,13 @@ fn rfc3339(at: DateTime<Utc>) -> String {
 }
 
 /// The recurrence stored on a task, if it has a valid one.
-pub fn stored_recurrence(task: &task::Model) -> Option<Recurrence> {
+pub fn stored_recurrence(task: &Task) -> Option<Recurrence> {
     match (task.recurrence_preset, &task.rrule, task.recurrence_mode) {
         (Some(preset), Some(rule), Some(mode)) => Recurrence::from_stored(preset, rule, mode).ok(),
         _ => None,
     }
 }
 
-pub fn stored_time_zone(task: &task::Model) -> Tz {
+pub fn stored_time_zone(task: &Task) -> Tz {
     parse_time_zone("timeZone", &task.time_zone).unwrap_or(FALLBACK_TIME_ZONE)
 }

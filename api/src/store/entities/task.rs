@@ -1,6 +1,8 @@
+use sea_orm::IntoActiveModel as _;
 use sea_orm::entity::prelude::*;
 
-use crate::domain::{RecurrenceMode, RecurrencePreset};
+use super::{from_name, name_of};
+use crate::domain::task::Task;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "tasks")]
@@ -16,8 +18,10 @@ pub struct Model {
     pub due_at: Option<DateTimeUtc>,
     pub time_zone: String,
     pub rrule: Option<String>,
-    pub recurrence_preset: Option<RecurrencePreset>,
-    pub recurrence_mode: Option<RecurrenceMode>,
+    /// `domain::RecurrencePreset`, by name.
+    pub recurrence_preset: Option<String>,
+    /// `domain::RecurrenceMode`, by name.
+    pub recurrence_mode: Option<String>,
     pub recurrence_anchor: Option<DateTimeUtc>,
     pub occurrence_number: i32,
     pub remind_before_minutes: Option<i32>,
@@ -36,3 +40,73 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl TryFrom<Model> for Task {
+    type Error = DbErr;
+
+    fn try_from(row: Model) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: row.id,
+            user_id: row.user_id,
+            title: row.title,
+            description: row.description,
+            priority: row.priority,
+            category: row.category,
+            due_at: row.due_at,
+            time_zone: row.time_zone,
+            rrule: row.rrule,
+            recurrence_preset: row
+                .recurrence_preset
+                .as_deref()
+                .map(from_name)
+                .transpose()?,
+            recurrence_mode: row.recurrence_mode.as_deref().map(from_name).transpose()?,
+            recurrence_anchor: row.recurrence_anchor,
+            occurrence_number: row.occurrence_number,
+            remind_before_minutes: row.remind_before_minutes,
+            completed: row.completed,
+            completed_at: row.completed_at,
+            series_id: row.series_id,
+            parent_task_id: row.parent_task_id,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            remind_at: row.remind_at,
+            reminded_due_at: row.reminded_due_at,
+        })
+    }
+}
+
+impl From<Task> for Model {
+    fn from(task: Task) -> Self {
+        Self {
+            id: task.id,
+            user_id: task.user_id,
+            title: task.title,
+            description: task.description,
+            priority: task.priority,
+            category: task.category,
+            due_at: task.due_at,
+            time_zone: task.time_zone,
+            rrule: task.rrule,
+            recurrence_preset: task.recurrence_preset.map(name_of),
+            recurrence_mode: task.recurrence_mode.map(name_of),
+            recurrence_anchor: task.recurrence_anchor,
+            occurrence_number: task.occurrence_number,
+            remind_before_minutes: task.remind_before_minutes,
+            completed: task.completed,
+            completed_at: task.completed_at,
+            series_id: task.series_id,
+            parent_task_id: task.parent_task_id,
+            created_at: task.created_at,
+            updated_at: task.updated_at,
+            remind_at: task.remind_at,
+            reminded_due_at: task.reminded_due_at,
+        }
+    }
+}
+
+impl From<Task> for ActiveModel {
+    fn from(task: Task) -> Self {
+        Model::from(task).into_active_model().reset_all()
+    }
+}

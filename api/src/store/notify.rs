@@ -1,23 +1,16 @@
 //! What replicas tell each other through the database: on PostgreSQL, NOTIFY and LISTEN
-//! for live pushes, and a session advisory lock for the one replica that relays the
-//! outbox. On SQLite there is one process, so there is no one to tell and nothing to
-//! share.
+//! for live pushes. On SQLite there is one process, so there is no one to tell.
 
-use sea_orm::sqlx::PgConnection;
 use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 
-use super::{Db, sqlx_error};
+use super::{Db, Tx, sqlx_error};
 
 /// Queues `payloads` on `channel` for every replica's listener (this one included), in
 /// as few statements as `statement_chunks` allows, delivered if and when `tx` commits.
 /// False on SQLite, where the caller delivers to its own process itself after the
 /// commit.
-pub async fn notify_all(
-    tx: &DatabaseTransaction,
-    channel: &str,
-    payloads: &[&str],
-) -> Result<bool, DbErr> {
+pub async fn notify_all(tx: &Tx, channel: &str, payloads: &[&str]) -> Result<bool, DbErr> {
     if tx.get_database_backend() != DbBackend::Postgres {
         return Ok(false);
     }
@@ -64,28 +57,6 @@ impl Listener {
     }
 }
 
-/// Leadership among replicas: held while its value lives.
-pub enum Leadership {
-    /// SQLite: the only process leads.
-    Sole,
-    /// PostgreSQL: a session advisory lock on a connection of its own.
-    Session(PgConnection),
-}
-
-impl Leadership {
-    /// Whether the lock is still held: on PostgreSQL a lost connection (a database
-    /// restart, say) took the lock with it.
-    pub async fn is_held(&mut self) -> bool {
-        match self {
-            Self::Sole => true,
-            Self::Session(connection) => sea_orm::sqlx::query("SELECT 1")
-                .execute(&mut *connection)
-                .await
-                .is_ok(),
-        }
-    }
-}
-
 impl Db {
     /// Listens on `channels`; `None` on SQLite, where nothing is ever sent.
     pub async fn listen(&self, channels: &[&str]) -> Result<Option<Listener>, DbErr> {
@@ -105,19 +76,5 @@ impl Db {
             .await
             .map_err(sqlx_error)?;
         Ok(Some(Listener(listener)))
-    }
-
-    /// Takes the leadership named `key` unless another replica holds it.
-    pub async fn try_lead(&self, key: i64) -> Result<Option<Leadership>, DbErr> {
-        if self.backend() != DbBackend::Postgres {
-            return Ok(Some(Leadership::Sole));
-        }
-        let mut connection = self.detached_connection().await?;
-        let (locked,): (bool,) = sea_orm::sqlx::query_as("SELECT pg_try_advisory_lock($1)")
-            .bind(key)
-            .fetch_one(&mut connection)
-            .await
-            .map_err(sqlx_error)?;
-        Ok(locked.then_some(Leadership::Session(connection)))
     }
 }

@@ -1,15 +1,14 @@
 use std::time::Duration;
 
-use sea_orm::DbErr;
 use tokio_util::sync::CancellationToken;
 
 use crate::service::audit::TASK_CHANGES_CHANNEL;
-use crate::service::notifications::FANOUT_CHANNEL;
+use crate::service::notifications::NOTIFICATIONS_CHANNEL;
 use crate::service::{AuditService, NotificationService};
-use crate::store::Db;
-use crate::store::signals::Listener;
+use crate::store::notify::Listener;
+use crate::store::{Db, StoreDbError};
 
-const CHANNELS: [&str; 2] = [FANOUT_CHANNEL, TASK_CHANGES_CHANNEL];
+const CHANNELS: [&str; 2] = [NOTIFICATIONS_CHANNEL, TASK_CHANGES_CHANNEL];
 
 /// On PostgreSQL, hands the notifications created and the task changes recorded by any
 /// replica (this one included) to this process's live subscribers. On SQLite there is
@@ -29,7 +28,7 @@ impl Fanout {
         db: Db,
         notifications: NotificationService,
         audit: AuditService,
-    ) -> Result<Self, DbErr> {
+    ) -> Result<Self, StoreDbError> {
         let listener = db.listen(&CHANNELS).await?;
         Ok(Self {
             db,
@@ -49,7 +48,7 @@ impl Fanout {
             match self.relay(&mut listener, &shutdown).await {
                 Ok(()) => return,
                 Err(error) => {
-                    tracing::warn!(%error, "notification fan-out lost its connection; reconnecting");
+                    tracing::warn!(%error, "fan-out lost its connection; reconnecting");
                 }
             }
             loop {
@@ -63,7 +62,7 @@ impl Fanout {
                         break;
                     }
                     Ok(None) => return,
-                    Err(error) => tracing::warn!(%error, "notification fan-out cannot listen yet"),
+                    Err(error) => tracing::warn!(%error, "fan-out cannot listen yet"),
                 }
             }
         }
@@ -73,7 +72,7 @@ impl Fanout {
         &self,
         listener: &mut Listener,
         shutdown: &CancellationToken,
-    ) -> Result<(), DbErr> {
+    ) -> Result<(), StoreDbError> {
         loop {
             let signal = tokio::select! {
                 () = shutdown.cancelled() => return Ok(()),
