@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use strum::VariantArray as _;
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 use uuid::Uuid;
+
+use super::UnknownName;
 
 pub const SPEC_VERSION: &str = "1.0";
 pub const EVENT_SOURCE: &str = "todo-api";
@@ -17,17 +19,32 @@ pub mod topic {
     pub const REMINDERS: &str = "todo.reminders";
 }
 
-known_by_name! {
-    /// What happened to a task.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-    pub enum AuditAction {
-        Create,
-        Update,
-        Complete,
-        Uncomplete,
-        Delete,
-    }
+/// What happened to a task.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[strum(
+    serialize_all = "SCREAMING_SNAKE_CASE",
+    parse_err_ty = UnknownName,
+    parse_err_fn = UnknownName::of::<Self>
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuditAction {
+    Create,
+    Update,
+    Complete,
+    Uncomplete,
+    Delete,
 }
 
 impl AuditAction {
@@ -50,18 +67,34 @@ impl AuditAction {
     }
 }
 
-known_by_name! {
-    /// The channel a change came through.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-    pub enum Source {
-        Web,
-        #[default]
-        Graphql,
-        Mcp,
-        /// Changes the service makes itself, such as the next occurrence of a recurring task.
-        System,
-    }
+/// The channel a change came through.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[strum(
+    serialize_all = "SCREAMING_SNAKE_CASE",
+    parse_err_ty = UnknownName,
+    parse_err_fn = UnknownName::of::<Self>
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Source {
+    Web,
+    #[default]
+    Graphql,
+    Mcp,
+    /// Changes the service makes itself, such as the next occurrence of a recurring task.
+    System,
 }
 
 /// A CloudEvents 1.0 event in its JSON format.

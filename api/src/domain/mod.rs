@@ -1,23 +1,5 @@
 //! Pure types and rules: no I/O, no storage, no transport types.
 
-/// Declares an enum known by name, with strum's derives: `Display` and `IntoStaticStr`
-/// give a value's name (its variant in SCREAMING_SNAKE_CASE, as stored and sent),
-/// `FromStr` reads a name back and refuses one it does not know with [`UnknownName`], and
-/// `VariantArray` lists every value. Stored names are read back through `FromStr`, so one
-/// the code no longer knows is an error, never a silent default.
-macro_rules! known_by_name {
-    ($(#[$attr:meta])* pub enum $name:ident { $($variants:tt)* }) => {
-        $(#[$attr])*
-        #[derive(strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
-        #[strum(
-            serialize_all = "SCREAMING_SNAKE_CASE",
-            parse_err_ty = $crate::domain::UnknownName,
-            parse_err_fn = $crate::domain::UnknownName::of::<Self>
-        )]
-        pub enum $name { $($variants)* }
-    };
-}
-
 pub mod audit;
 pub mod event;
 pub mod notification;
@@ -34,8 +16,10 @@ pub use recurrence::{
 pub use task::{Priority, TaskFields};
 pub use validation::ValidationError;
 
-/// A stored or sent name that no value of `kind` has: the `FromStr` error of the enums
-/// declared with `known_by_name!`.
+/// A stored or sent name that no value of `kind` has: the `FromStr` error of the domain's
+/// enums. Their names come from strum (`Display`, `IntoStaticStr`, `EnumString`,
+/// `VariantArray`), in SCREAMING_SNAKE_CASE as stored and sent; a stored name the code no
+/// longer knows is an error when read, never a silent default.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind} {name:?}")]
 pub struct UnknownName {

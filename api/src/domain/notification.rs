@@ -1,17 +1,23 @@
 //! Notifications and what they are about.
 
 use chrono::{DateTime, Utc};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 use uuid::Uuid;
 
-known_by_name! {
-    /// The kind of a notification; the service makes reminders, the others are for what
-    /// may come (system messages, actions to take).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum NotificationKind {
-        Reminder,
-        System,
-        Action,
-    }
+use super::UnknownName;
+
+/// The kind of a notification; the service makes reminders, the others are for what
+/// may come (system messages, actions to take).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, IntoStaticStr, VariantArray)]
+#[strum(
+    serialize_all = "SCREAMING_SNAKE_CASE",
+    parse_err_ty = UnknownName,
+    parse_err_fn = UnknownName::of::<Self>
+)]
+pub enum NotificationKind {
+    Reminder,
+    System,
+    Action,
 }
 
 /// A notification in the user's notification center.

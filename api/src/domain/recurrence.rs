@@ -4,6 +4,9 @@
 
 use std::fmt;
 use std::str::FromStr;
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
+
+use super::UnknownName;
 
 use chrono::{
     DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta,
@@ -11,7 +14,6 @@ use chrono::{
 };
 use chrono_tz::Tz;
 use rrule::{Frequency, NWeekday, RRule, RRuleSet, Unvalidated};
-use strum::VariantArray as _;
 
 use super::validation::{ValidationError, in_supported_range};
 
@@ -33,16 +35,19 @@ const SKIP_MARGIN_PERIODS: i64 = 1;
 /// How many earlier grid periods to try when a restart lands in a DST gap.
 const SKIP_ATTEMPTS: usize = 3;
 
-known_by_name! {
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum RecurrencePreset {
-        Daily,
-        Weekdays,
-        Weekly,
-        Monthly,
-        Yearly,
-        Custom,
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, IntoStaticStr, VariantArray)]
+#[strum(
+    serialize_all = "SCREAMING_SNAKE_CASE",
+    parse_err_ty = UnknownName,
+    parse_err_fn = UnknownName::of::<Self>
+)]
+pub enum RecurrencePreset {
+    Daily,
+    Weekdays,
+    Weekly,
+    Monthly,
+    Yearly,
+    Custom,
 }
 
 impl RecurrencePreset {
@@ -59,15 +64,20 @@ impl RecurrencePreset {
     }
 }
 
-known_by_name! {
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    pub enum RecurrenceMode {
-        /// The next occurrence is the first instance of the rule after now.
-        #[default]
-        FromDueDate,
-        /// The rule restarts on the completion day, at the task's usual local time.
-        FromCompletion,
-    }
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Display, EnumString, IntoStaticStr, VariantArray,
+)]
+#[strum(
+    serialize_all = "SCREAMING_SNAKE_CASE",
+    parse_err_ty = UnknownName,
+    parse_err_fn = UnknownName::of::<Self>
+)]
+pub enum RecurrenceMode {
+    /// The next occurrence is the first instance of the rule after now.
+    #[default]
+    FromDueDate,
+    /// The rule restarts on the completion day, at the task's usual local time.
+    FromCompletion,
 }
 
 /// A validated recurrence: a preset name, its canonical RRULE body and a mode.

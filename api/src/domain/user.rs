@@ -1,17 +1,22 @@
 //! Accounts and their API tokens, and the rules for their fields.
 
 use chrono::{DateTime, Utc};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 use uuid::Uuid;
 
+use super::UnknownName;
 use super::validation::{ValidationError, bounded_text};
 
-known_by_name! {
-    /// What a token lets its bearer do.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Scope {
-        Read,
-        Write,
-    }
+/// What a token lets its bearer do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, IntoStaticStr, VariantArray)]
+#[strum(
+    serialize_all = "SCREAMING_SNAKE_CASE",
+    parse_err_ty = UnknownName,
+    parse_err_fn = UnknownName::of::<Self>
+)]
+pub enum Scope {
+    Read,
+    Write,
 }
 
 /// An account.
