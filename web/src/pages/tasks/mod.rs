@@ -35,10 +35,11 @@ pub fn Tasks(filters: ReadSignal<ListFilters>) -> Element {
             }
             QuickAdd {}
             FilterBar { filters }
-            // Keyed by the query, so a new query mounts a new list (see `TaskList`).
+            // Keyed by what makes the query (the filters, and the zone their dates are
+            // read in), so a new query mounts a new list (see `TaskList`).
             for query in std::iter::once(query()) {
                 TaskList {
-                    key: "{query:?}",
+                    key: "{f}|{user_zone()}",
                     query,
                     status: f.status,
                     narrowed: f.narrowed(),
