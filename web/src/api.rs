@@ -19,17 +19,29 @@ pub struct DateTime(pub String);
 #[cynic(graphql_type = "JSON")]
 pub struct Json(pub serde_json::Value);
 
-#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Written (`Display`) and parsed (`FromStr`) in lower case, as form values and in the
+/// list's address; listed (`VARIANTS`) most pressing first, as the pickers show them.
+#[derive(
+    cynic::Enum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Priority {
-    Low,
-    Normal,
-    High,
     Urgent,
+    High,
+    Normal,
+    Low,
 }
 
 impl Priority {
-    pub const ALL: [Self; 4] = [Self::Urgent, Self::High, Self::Normal, Self::Low];
-
     pub fn label(self) -> &'static str {
         match self {
             Self::Low => "Low",
@@ -37,19 +49,6 @@ impl Priority {
             Self::High => "High",
             Self::Urgent => "Urgent",
         }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Normal => "normal",
-            Self::High => "high",
-            Self::Urgent => "urgent",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.key() == key)
     }
 
     /// Higher is more pressing; the server orders by the same rank.
@@ -86,7 +85,19 @@ pub enum NotificationType {
     Action,
 }
 
-#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+/// Written and parsed in lower case as the activity filter's values.
+#[derive(
+    cynic::Enum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum AuditAction {
     Create,
     Update,
@@ -96,14 +107,6 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 5] = [
-        Self::Create,
-        Self::Update,
-        Self::Complete,
-        Self::Uncomplete,
-        Self::Delete,
-    ];
-
     pub fn label(self) -> &'static str {
         match self {
             Self::Create => "Created",
@@ -115,7 +118,19 @@ impl AuditAction {
     }
 }
 
-#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+/// Written and parsed in lower case as the activity filter's values.
+#[derive(
+    cynic::Enum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum AuditSource {
     Web,
     Graphql,
@@ -124,8 +139,6 @@ pub enum AuditSource {
 }
 
 impl AuditSource {
-    pub const ALL: [Self; 4] = [Self::Web, Self::Graphql, Self::Mcp, Self::System];
-
     pub fn label(self) -> &'static str {
         match self {
             Self::Web => "Web",

@@ -7,8 +7,14 @@ use crate::api::{
     RecurrencePreviewInput, Task, UpdateTaskInput,
 };
 use crate::time::{self, Wall};
+use strum::VariantArray as _;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Written (`Display`) and parsed (`FromStr`) in lower case as the picker's values;
+/// listed (`VARIANTS`) in the picker's order.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Repeat {
     Never,
     Daily,
@@ -20,16 +26,6 @@ pub enum Repeat {
 }
 
 impl Repeat {
-    pub const ALL: [Self; 7] = [
-        Self::Never,
-        Self::Daily,
-        Self::Weekdays,
-        Self::Weekly,
-        Self::Monthly,
-        Self::Yearly,
-        Self::Custom,
-    ];
-
     pub fn label(self) -> &'static str {
         match self {
             Self::Never => "Does not repeat",
@@ -40,25 +36,6 @@ impl Repeat {
             Self::Yearly => "Yearly",
             Self::Custom => "Custom rule (RRULE)",
         }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Never => "never",
-            Self::Daily => "daily",
-            Self::Weekdays => "weekdays",
-            Self::Weekly => "weekly",
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-            Self::Custom => "custom",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.key() == key)
-            .unwrap_or(Self::Never)
     }
 
     /// The RRULE a preset stands for, exactly as the server names it.
@@ -197,8 +174,9 @@ impl TaskForm {
         if let Some(recurrence) = &task.recurrence {
             form.mode = recurrence.mode;
             let (base, ends) = split_ends(&recurrence.rrule);
-            form.repeat = Repeat::ALL
-                .into_iter()
+            form.repeat = Repeat::VARIANTS
+                .iter()
+                .copied()
                 .find(|r| r.rule() == Some(base.as_str()))
                 .unwrap_or(Repeat::Custom);
             match ends {

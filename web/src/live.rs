@@ -19,8 +19,9 @@ use crate::api::{
 };
 use crate::session;
 use crate::state::{
-    LIVE, Live, NOTIFICATIONS, PREFERENCES, RESYNC, STORE, TASK_CHANGED, ToastAction, UNREAD, toast,
+    LIVE, Live, NOTIFICATIONS, PREFERENCES, RESYNC, TASK_CHANGED, ToastAction, UNREAD, toast,
 };
+use crate::store::{TaskStoreStoreImplExt as _, Tasks};
 use crate::time;
 
 const FIRST_RETRY: Duration = Duration::from_millis(500);
@@ -29,13 +30,13 @@ const COUNT_SETTLE: Duration = Duration::from_millis(500);
 const MAX_RETRY: Duration = Duration::from_secs(8);
 
 /// Runs for as long as the signed-in shell is mounted.
-pub async fn stay_connected() {
+pub async fn stay_connected(tasks: Tasks) {
     let mut retry = FIRST_RETRY;
     loop {
         let Some(token) = session::token() else {
             return;
         };
-        match connect(&token).await {
+        match connect(&token, tasks).await {
             // It was up: start the backoff afresh.
             Ok(()) => retry = FIRST_RETRY,
             Err(_) => retry = (retry * 2).min(MAX_RETRY),
@@ -58,7 +59,7 @@ fn socket_url() -> String {
 }
 
 /// One connection's life; returns `Ok` when an established connection ends.
-async fn connect(token: &str) -> Result<(), String> {
+async fn connect(token: &str, mut tasks: Tasks) -> Result<(), String> {
     let socket = WsMeta::connect(socket_url(), Some(vec!["graphql-transport-ws"]))
         .await
         .map_err(|e| e.to_string())?;
@@ -91,7 +92,7 @@ async fn connect(token: &str) -> Result<(), String> {
                     let change = data.task_changes;
                     *TASK_CHANGED.write() =
                         Some((crate::api::id_of(&change.task_id), change.at.clone()));
-                    STORE.write().apply_change(change);
+                    tasks.apply_change(change);
                 }
             }
             Either::Left((Some(Err(_)), _)) | Either::Right((Some(Err(_)), _)) => {}

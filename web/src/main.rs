@@ -14,7 +14,7 @@ mod time;
 use dioxus::prelude::*;
 
 use components::Shell;
-use pages::{Activity, NotFound, Settings, SignIn, SignUp, TaskDetail, Tasks};
+use pages::{Activity, ListFilters, NotFound, Settings, SignIn, SignUp, TaskDetail, Tasks};
 
 #[derive(Routable, Clone, Debug, PartialEq)]
 #[rustfmt::skip]
@@ -24,8 +24,9 @@ pub enum Route {
     #[route("/signup")]
     SignUp {},
     #[layout(Shell)]
-        #[route("/")]
-        Tasks {},
+        // The list's filters are its address's query: `/?status=done&q=rent`.
+        #[route("/?:..filters")]
+        Tasks { filters: ListFilters },
         #[route("/tasks/:id")]
         TaskDetail { id: String },
         #[route("/activity")]
@@ -37,12 +38,22 @@ pub enum Route {
     NotFound { segments: Vec<String> },
 }
 
+impl Route {
+    /// The list as it opens: open tasks, newest first.
+    pub fn default_tasks() -> Self {
+        Self::Tasks {
+            filters: ListFilters::default(),
+        }
+    }
+}
+
 fn main() {
     dioxus::launch(App);
 }
 
 #[component]
 fn App() -> Element {
+    use_context_provider(|| Store::new(store::TaskStore::default()));
     rsx! {
         Router::<Route> {}
     }

@@ -1,12 +1,10 @@
-//! App-wide state every page reads: the task store, preferences, the notification
-//! center, toasts, and the live connection's status.
+//! App-wide state every page reads: preferences, the notification center, toasts, and
+//! the live connection's status. The tasks are in `crate::store`, provided as context.
 
 use dioxus::prelude::*;
 
 use crate::api::{DateTime, Notification, Preferences};
-use crate::store::Store;
 
-pub static STORE: GlobalSignal<Store> = Signal::global(Store::default);
 pub static PREFERENCES: GlobalSignal<Option<Preferences>> = Signal::global(|| None);
 pub static NOTIFICATIONS: GlobalSignal<Vec<Notification>> = Signal::global(Vec::new);
 pub static UNREAD: GlobalSignal<i32> = Signal::global(|| 0);

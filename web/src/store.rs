@@ -1,12 +1,20 @@
 //! The one client-side store of tasks: query results, mutation results and
 //! subscription events all land here, and every view renders from it, so a change
 //! that arrives over the websocket shows everywhere the task is shown.
+//!
+//! It is a Dioxus store, provided as context by the app: each task is a path of its
+//! own, so a view of one task (a row, the detail page) renders again only when that
+//! task changes, and the list (its ids, count and cursor) is another path, which
+//! changes only when the list does. Writes go through the methods here, which write a
+//! path only when its value differs.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use dioxus::prelude::*;
+
 use crate::api::{
-    AuditAction, OrderDirection, Task, TaskChange, TaskConnection, TaskFilter, TaskOrder,
+    AuditAction, OrderDirection, PageInfo, Task, TaskChange, TaskConnection, TaskFilter, TaskOrder,
     TaskOrderField, id_of,
 };
 
@@ -32,34 +40,119 @@ impl Default for ListQuery {
     }
 }
 
+/// The list: which tasks, in the server's order, and how far it is loaded.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Store {
-    pub tasks: HashMap<String, Task>,
-    /// The list's ids, in the list's order.
-    pub list: Vec<String>,
+pub struct TaskList {
+    pub ids: Vec<String>,
     pub query: ListQuery,
     pub total: i32,
     pub has_next: bool,
     pub end_cursor: Option<String>,
-    /// False until the first page of the current query arrives.
+    /// False until the first page of the query arrives.
     pub loaded: bool,
 }
 
-impl Store {
-    /// Starts a new list: what was shown no longer applies.
-    pub fn reset(&mut self, query: ListQuery) {
-        self.query = query;
-        self.list.clear();
-        self.total = 0;
-        self.has_next = false;
-        self.end_cursor = None;
-        self.loaded = false;
+impl TaskList {
+    /// A list for `query`, nothing loaded yet.
+    pub fn new(query: ListQuery) -> Self {
+        Self {
+            query,
+            ..Self::default()
+        }
+    }
+
+    /// A page of the query: the first replaces the list, later ones extend it.
+    pub fn receive_page(&mut self, ids: Vec<String>, total: i32, page: PageInfo, first: bool) {
+        if first {
+            self.ids.clear();
+        }
+        for id in ids {
+            if !self.ids.contains(&id) {
+                self.ids.push(id);
+            }
+        }
+        self.total = total;
+        self.has_next = page.has_next_page;
+        self.end_cursor = page.end_cursor;
+        self.loaded = true;
+    }
+
+    /// Puts `task` (as `tasks` now holds it) where it belongs: in its place in the
+    /// order exactly when it matches the filter, out of the list otherwise.
+    pub fn place(&mut self, task: &Task, tasks: &HashMap<String, Task>) {
+        let id = id_of(&task.id);
+        let belongs = matches(&self.query.filter, task);
+        match (belongs, self.ids.iter().position(|i| *i == id)) {
+            (true, Some(index)) => {
+                self.ids.remove(index);
+                self.total -= 1;
+                self.insert_in_order(id, task, tasks);
+            }
+            (true, None) => self.insert_in_order(id, task, tasks),
+            (false, Some(_)) => self.remove(&id),
+            (false, None) => {}
+        }
+    }
+
+    pub fn remove(&mut self, id: &str) {
+        if let Some(index) = self.ids.iter().position(|i| i == id) {
+            self.ids.remove(index);
+            self.total = (self.total - 1).max(0);
+        }
+    }
+
+    /// Puts `id` where the server's order would, unless that lies past the loaded
+    /// pages: then the next page brings it.
+    fn insert_in_order(&mut self, id: String, task: &Task, tasks: &HashMap<String, Task>) {
+        let order = self.query.order;
+        let index = self
+            .ids
+            .iter()
+            .position(|other| {
+                tasks
+                    .get(other)
+                    .is_some_and(|other| compare(order, task, other) == Ordering::Less)
+            })
+            .unwrap_or(self.ids.len());
+        self.total += 1;
+        if index < self.ids.len() || !self.has_next {
+            self.ids.insert(index, id);
+        }
+    }
+}
+
+#[derive(Store, Debug, Clone, Default, PartialEq)]
+pub struct TaskStore {
+    /// Every task known, by id: those listed, and those seen elsewhere.
+    pub tasks: HashMap<String, Task>,
+    pub list: TaskList,
+}
+
+/// The store as the app provides it.
+pub type Tasks = Store<TaskStore>;
+
+/// The store, from the app's context.
+pub fn use_tasks() -> Tasks {
+    use_context()
+}
+
+#[store(pub)]
+impl<Lens> Store<TaskStore, Lens> {
+    /// The task with `id`, if known. Reading it subscribes to that task alone, also
+    /// while it is unknown, so a view waiting for it hears when it arrives.
+    fn task(&self, id: &str) -> Option<Task> {
+        self.tasks()
+            .get_unchecked(id.to_owned())
+            .try_read()
+            .ok()
+            .map(|task| Task::clone(&task))
     }
 
     /// Every category among the tasks known, sorted: suggestions for the filter.
-    pub fn categories(&self) -> Vec<String> {
+    fn categories(&self) -> Vec<String> {
         let mut all: Vec<String> = self
-            .tasks
+            .tasks()
+            .read()
             .values()
             .filter_map(|t| t.category.clone())
             .collect();
@@ -68,97 +161,64 @@ impl Store {
         all
     }
 
-    /// A page of the current query: the first replaces the list, later ones extend it.
-    pub fn receive_page(&mut self, page: TaskConnection, first: bool) {
-        if first {
-            self.list.clear();
-        }
-        for edge in page.edges {
-            let id = id_of(&edge.node.id);
-            if !self.list.contains(&id) {
-                self.list.push(id.clone());
-            }
-            self.tasks.insert(id, edge.node);
-        }
-        self.total = page.total_count;
-        self.has_next = page.page_info.has_next_page;
-        self.end_cursor = page.page_info.end_cursor;
-        self.loaded = true;
+    /// Starts a new list: what was shown no longer applies.
+    fn reset(&mut self, query: ListQuery) {
+        self.edit_list(|list| *list = TaskList::new(query));
     }
 
-    pub fn get(&self, id: &str) -> Option<&Task> {
-        self.tasks.get(id)
+    /// A page of the list's query: the first replaces the list, later ones extend it.
+    fn receive_page(&mut self, page: TaskConnection, first: bool) {
+        let mut ids = Vec::with_capacity(page.edges.len());
+        for edge in page.edges {
+            ids.push(id_of(&edge.node.id));
+            self.put(edge.node);
+        }
+        self.edit_list(|list| list.receive_page(ids, page.total_count, page.page_info, first));
     }
 
     /// A task as it is now (from a mutation or a live event): updated wherever it is
     /// shown, and in the list exactly when it matches the list's filter.
-    pub fn upsert(&mut self, task: Task) {
-        let id = id_of(&task.id);
-        let belongs = matches(&self.query.filter, &task);
-        let position = self.list.iter().position(|i| *i == id);
-        match (belongs, position) {
-            (true, Some(_)) => {
-                self.tasks.insert(id.clone(), task);
-                self.resort(&id);
-            }
-            (true, None) => {
-                self.tasks.insert(id.clone(), task);
-                self.insert_in_order(id);
-            }
-            (false, Some(index)) => {
-                self.tasks.insert(id, task);
-                self.list.remove(index);
-                self.total = (self.total - 1).max(0);
-            }
-            (false, None) => {
-                self.tasks.insert(id, task);
-            }
-        }
+    fn upsert(&mut self, task: Task) {
+        self.put(task.clone());
+        let tasks = self.tasks();
+        self.edit_list(|list| list.place(&task, &tasks.peek()));
     }
 
-    pub fn remove(&mut self, id: &str) {
-        self.tasks.remove(id);
-        if let Some(index) = self.list.iter().position(|i| i == id) {
-            self.list.remove(index);
-            self.total = (self.total - 1).max(0);
-        }
+    fn remove(&mut self, id: &str) {
+        let mut tasks = self.tasks();
+        tasks.remove(id);
+        // Removing tells only those who read the whole map; a view of this task must
+        // hear that it is gone.
+        tasks.get_unchecked(id.to_owned()).selector().mark_dirty();
+        self.edit_list(|list| list.remove(id));
     }
 
     /// A change pushed by the `taskChanges` subscription.
-    pub fn apply_change(&mut self, change: TaskChange) {
+    fn apply_change(&mut self, change: TaskChange) {
         match (change.action, change.task) {
             (AuditAction::Delete, _) | (_, None) => self.remove(change.task_id.inner()),
             (_, Some(task)) => self.upsert(task),
         }
     }
 
-    fn resort(&mut self, id: &str) {
-        if let Some(index) = self.list.iter().position(|i| i == id) {
-            let id = self.list.remove(index);
-            self.total -= 1;
-            self.insert_in_order(id);
+    /// Stores `task`, telling only the views of that task, and only if it changed.
+    fn put(&mut self, task: Task) {
+        let id = id_of(&task.id);
+        let mut tasks = self.tasks();
+        let same = tasks.peek().get(&id).map(|known| *known == task);
+        match same {
+            Some(true) => {}
+            Some(false) => tasks.get_unchecked(id).set(task),
+            None => tasks.insert(id, task),
         }
     }
 
-    /// Puts `id` where the server's order would, unless that lies past the loaded
-    /// pages: then the next page brings it.
-    fn insert_in_order(&mut self, id: String) {
-        let Some(task) = self.tasks.get(&id) else {
-            return;
-        };
-        let order = self.query.order;
-        let index = self
-            .list
-            .iter()
-            .position(|other| {
-                self.tasks
-                    .get(other)
-                    .is_some_and(|other| compare(order, task, other) == Ordering::Less)
-            })
-            .unwrap_or(self.list.len());
-        self.total += 1;
-        if index < self.list.len() || !self.has_next {
-            self.list.insert(index, id);
+    /// Changes the list through `edit`, telling its views only if it changed.
+    fn edit_list(&mut self, edit: impl FnOnce(&mut TaskList)) {
+        let mut list = TaskList::clone(&self.list().peek());
+        edit(&mut list);
+        if *self.list().peek() != list {
+            self.list().set(list);
         }
     }
 }
@@ -234,6 +294,9 @@ pub fn compare(order: TaskOrder, a: &Task, b: &Task) -> Ordering {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use std::cell::RefCell;
+
+    use dioxus::core::{ScopeId, VirtualDom};
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
@@ -257,57 +320,63 @@ mod tests {
         }
     }
 
-    fn page(tasks: Vec<Task>, has_next: bool) -> TaskConnection {
-        TaskConnection {
-            total_count: i32::try_from(tasks.len()).unwrap() + i32::from(has_next) * 10,
-            edges: tasks.into_iter().map(|node| TaskEdge { node }).collect(),
-            page_info: PageInfo {
-                has_next_page: has_next,
-                end_cursor: Some("c".into()),
-            },
-        }
+    /// The list and the map as the store keeps them, without a running app.
+    struct Plain {
+        list: TaskList,
+        tasks: HashMap<String, Task>,
     }
 
-    fn loaded(tasks: Vec<Task>, has_next: bool) -> Store {
-        let mut store = Store::default();
-        store.reset(ListQuery::default());
-        store.receive_page(page(tasks, has_next), true);
-        store
+    impl Plain {
+        fn loaded(query: ListQuery, tasks: Vec<Task>, has_next: bool) -> Self {
+            let total = i32::try_from(tasks.len()).unwrap() + i32::from(has_next) * 10;
+            let ids = tasks.iter().map(|t| id_of(&t.id)).collect();
+            let mut list = TaskList::new(query);
+            let page = PageInfo {
+                has_next_page: has_next,
+                end_cursor: Some("c".into()),
+            };
+            list.receive_page(ids, total, page, true);
+            let tasks = tasks.into_iter().map(|t| (id_of(&t.id), t)).collect();
+            Self { list, tasks }
+        }
+
+        fn upsert(&mut self, task: Task) {
+            self.tasks.insert(id_of(&task.id), task.clone());
+            self.list.place(&task, &self.tasks);
+        }
     }
 
     #[wasm_bindgen_test]
     fn a_task_created_elsewhere_appears_in_order() {
-        let mut store = loaded(
+        let mut store = Plain::loaded(
+            ListQuery::default(),
             vec![
                 task("b", "2027-01-03T00:00:00Z"),
                 task("a", "2027-01-01T00:00:00Z"),
             ],
             false,
         );
-        let change = TaskChange {
-            action: AuditAction::Create,
-            task_id: Id::new("c"),
-            source: AuditSource::Mcp,
-            at: DateTime("2027-01-02T00:00:00Z".into()),
-            task: Some(task("c", "2027-01-02T00:00:00Z")),
-        };
-        store.apply_change(change);
-        assert_eq!(store.list, ["b", "c", "a"]);
-        assert_eq!(store.total, 3);
+        store.upsert(task("c", "2027-01-02T00:00:00Z"));
+        assert_eq!(store.list.ids, ["b", "c", "a"]);
+        assert_eq!(store.list.total, 3);
     }
 
     #[wasm_bindgen_test]
     fn a_task_past_the_loaded_pages_waits_for_the_next_page() {
-        let mut store = loaded(vec![task("b", "2027-01-03T00:00:00Z")], true);
+        let mut store = Plain::loaded(
+            ListQuery::default(),
+            vec![task("b", "2027-01-03T00:00:00Z")],
+            true,
+        );
         store.upsert(task("old", "2026-01-01T00:00:00Z"));
-        assert_eq!(store.list, ["b"]);
-        assert_eq!(store.total, 12);
-        assert!(store.get("old").is_some());
+        assert_eq!(store.list.ids, ["b"]);
+        assert_eq!(store.list.total, 12);
     }
 
     #[wasm_bindgen_test]
     fn completing_leaves_the_open_list_and_undo_brings_it_back() {
-        let mut store = loaded(
+        let mut store = Plain::loaded(
+            ListQuery::default(),
             vec![
                 task("b", "2027-01-03T00:00:00Z"),
                 task("a", "2027-01-01T00:00:00Z"),
@@ -317,12 +386,11 @@ mod tests {
         let mut done = task("b", "2027-01-03T00:00:00Z");
         done.completed = true;
         store.upsert(done.clone());
-        assert_eq!(store.list, ["a"]);
-        assert!(store.get("b").unwrap().completed);
+        assert_eq!(store.list.ids, ["a"]);
         done.completed = false;
         store.upsert(done);
-        assert_eq!(store.list, ["b", "a"]);
-        assert_eq!(store.total, 2);
+        assert_eq!(store.list.ids, ["b", "a"]);
+        assert_eq!(store.list.total, 2);
     }
 
     #[wasm_bindgen_test]
@@ -339,47 +407,27 @@ mod tests {
             &filter("Admin"),
             &task("b", "2027-01-01T00:00:00Z")
         ));
-        let mut store = loaded(vec![admin, task("b", "2027-01-02T00:00:00Z")], false);
-        let mut home = task("c", "2027-01-03T00:00:00Z");
-        home.category = Some("Home".into());
-        store.upsert(home);
-        assert_eq!(store.categories(), ["Admin", "Home"]);
-    }
-
-    #[wasm_bindgen_test]
-    fn a_deleted_task_leaves_every_view() {
-        let mut store = loaded(vec![task("a", "2027-01-01T00:00:00Z")], false);
-        store.apply_change(TaskChange {
-            action: AuditAction::Delete,
-            task_id: Id::new("a"),
-            source: AuditSource::Web,
-            at: DateTime("2027-01-03T00:00:00Z".into()),
-            task: None,
-        });
-        assert!(store.list.is_empty());
-        assert!(store.get("a").is_none());
-        assert_eq!(store.total, 0);
     }
 
     #[wasm_bindgen_test]
     fn an_edit_moves_a_task_to_its_new_place() {
-        let mut store = Store::default();
-        store.reset(ListQuery {
+        let query = ListQuery {
             order: TaskOrder {
                 field: TaskOrderField::DueAt,
                 direction: OrderDirection::Asc,
             },
             ..ListQuery::default()
-        });
+        };
         let mut early = task("early", "2027-01-01T00:00:00Z");
         early.due_at = Some(DateTime("2027-02-02T09:00:00Z".into()));
         let mut late = task("late", "2027-01-01T00:00:00Z");
         late.due_at = Some(DateTime("2027-02-05T09:00:00Z".into()));
         let undated = task("undated", "2027-01-01T00:00:00Z");
-        store.receive_page(page(vec![early.clone(), late, undated], false), true);
+        let mut store = Plain::loaded(query, vec![early.clone(), late, undated], false);
         early.due_at = Some(DateTime("2027-02-09T09:00:00Z".into()));
         store.upsert(early);
-        assert_eq!(store.list, ["late", "early", "undated"]);
+        assert_eq!(store.list.ids, ["late", "early", "undated"]);
+        assert_eq!(store.list.total, 3);
     }
 
     #[wasm_bindgen_test]
@@ -407,5 +455,104 @@ mod tests {
         );
         rent.due_at = Some(DateTime("2027-02-01T00:00:00Z".into()));
         assert!(matches(&filter, &rent));
+    }
+
+    thread_local! {
+        /// Which views rendered, in order.
+        static RENDERS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    fn rendered(view: &str) {
+        RENDERS.with(|r| r.borrow_mut().push(view.to_owned()));
+    }
+
+    fn take_renders() -> Vec<String> {
+        RENDERS.with(|r| std::mem::take(&mut *r.borrow_mut()))
+    }
+
+    #[component]
+    fn Row(id: String) -> Element {
+        let title = use_tasks().task(&id).map(|t| t.title);
+        rendered(&id);
+        rsx! { "{title:?}" }
+    }
+
+    #[component]
+    fn Count() -> Element {
+        let count = use_tasks().list().read().ids.len();
+        rendered("list");
+        rsx! { "{count}" }
+    }
+
+    fn app() -> Element {
+        use_context_provider(|| {
+            let mut store = Store::new(TaskStore::default());
+            let tasks = vec![
+                task("a", "2027-01-02T00:00:00Z"),
+                task("b", "2027-01-01T00:00:00Z"),
+            ];
+            store.reset(ListQuery::default());
+            store.receive_page(
+                TaskConnection {
+                    total_count: 2,
+                    edges: tasks.into_iter().map(|node| TaskEdge { node }).collect(),
+                    page_info: PageInfo {
+                        has_next_page: false,
+                        end_cursor: None,
+                    },
+                },
+                true,
+            );
+            store
+        });
+        rsx! {
+            Count {}
+            Row { id: "a" }
+            Row { id: "b" }
+            Row { id: "c" }
+        }
+    }
+
+    /// Runs `change` on the store, renders, and says which views rendered again.
+    fn after(dom: &mut VirtualDom, change: impl FnOnce(Tasks)) -> Vec<String> {
+        take_renders();
+        dom.in_scope(ScopeId::APP, || change(consume_context::<Tasks>()));
+        dom.render_immediate_to_vec();
+        let mut renders = take_renders();
+        renders.sort();
+        renders
+    }
+
+    #[wasm_bindgen_test]
+    fn a_change_to_one_task_renders_only_its_views() {
+        let mut dom = VirtualDom::new(app);
+        dom.rebuild_in_place();
+        assert_eq!(take_renders(), ["list", "a", "b", "c"]);
+
+        let mut renamed = task("a", "2027-01-02T00:00:00Z");
+        renamed.title = "Renamed".into();
+        let changed = renamed.clone();
+        assert_eq!(after(&mut dom, |mut s| s.upsert(changed)), ["a"]);
+        // The same task again (a refetch) renders nothing.
+        assert!(after(&mut dom, |mut s| s.upsert(renamed)).is_empty());
+        // A task not known yet: the list grows, and a view waiting for it hears it.
+        let new = task("c", "2027-01-03T00:00:00Z");
+        assert_eq!(after(&mut dom, |mut s| s.upsert(new)), ["c", "list"]);
+        assert_eq!(
+            after(&mut dom, |mut s| s.apply_change(TaskChange {
+                action: AuditAction::Delete,
+                task_id: Id::new("b"),
+                source: AuditSource::Web,
+                at: DateTime("2027-01-04T00:00:00Z".into()),
+                task: None,
+            })),
+            ["b", "list"]
+        );
+        dom.in_scope(ScopeId::APP, || {
+            let store = consume_context::<Tasks>();
+            assert!(store.task("b").is_none());
+            assert_eq!(store.list().peek().ids, ["c", "a"]);
+            assert_eq!(store.task("a").unwrap().title, "Renamed");
+        });
     }
 }

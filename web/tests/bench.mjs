@@ -1,6 +1,9 @@
 // The web UI's numbers: the shipped wasm and JS gzipped, the time from navigation to a
-// painted list of 200 tasks in headless Chromium, and the time from a change made
-// through MCP to its showing in an open page. Run by scripts/bench-web.
+// painted list of 200 tasks in headless Chromium, the time from a change made through
+// MCP to its showing in an open page, and what one task changed elsewhere costs a page
+// showing 200: the time until its row shows it, the page's script time meanwhile
+// (Chrome's Performance.getMetrics, which grows with every row rendered again) and the
+// rows whose DOM changed. Run by scripts/bench-web.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -81,6 +84,44 @@ try {
   }
   mcp.close();
   console.log(`MCP add_task to showing in an open page: median ${median(latencies)} ms, max ${max(latencies)} ms (${latencies.length} runs)`);
+
+  const listed = (await api.gql(token, 'query { tasks(first: 200) { edges { node { id title } } } }'))
+    .tasks.edges.map((e) => e.node).filter((t) => t.title.startsWith('Benchmark task'));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const scriptMs = async () => (await cdp.send('Performance.getMetrics')).metrics
+    .find((m) => m.name === 'ScriptDuration').value * 1000;
+  await page.evaluate(() => {
+    window.__changed = new Set();
+    new MutationObserver((records) => {
+      for (const record of records) {
+        const node = record.target.nodeType === Node.ELEMENT_NODE ? record.target : record.target.parentElement;
+        const row = node?.closest('.task-row');
+        if (row) window.__changed.add(row);
+      }
+    }).observe(document.querySelector('.task-list'), { childList: true, subtree: true, characterData: true, attributes: true });
+  });
+  const changeLatencies = [];
+  const scriptTimes = [];
+  const rowsChanged = [];
+  for (let run = 0; run < RUNS * 2; run++) {
+    const task = listed[(run * 37) % listed.length];
+    const title = `${task.title} (edit ${run})`;
+    await page.evaluate(() => window.__changed.clear());
+    const scriptBefore = await scriptMs();
+    const started = Date.now();
+    await api.gql(token, 'mutation($id: ID!, $title: String!) { updateTask(id: $id, input: { title: $title }) { id } }',
+      { id: task.id, title });
+    await page.getByRole('link', { name: title, exact: true }).waitFor({ timeout: 10_000 });
+    changeLatencies.push(Date.now() - started);
+    // Anything the change set off has finished by now.
+    await page.waitForTimeout(300);
+    scriptTimes.push((await scriptMs()) - scriptBefore);
+    rowsChanged.push(await page.evaluate(() => window.__changed.size));
+  }
+  console.log(`one task of 200 changed through GraphQL to its row showing it: median ${median(changeLatencies)} ms, max ${max(changeLatencies)} ms; `
+    + `page script time per change: median ${median(scriptTimes).toFixed(1)} ms, max ${max(scriptTimes).toFixed(1)} ms; `
+    + `rows whose DOM changed: max ${max(rowsChanged)} (${changeLatencies.length} runs)`);
 } finally {
   await browser.close();
   await api.close();

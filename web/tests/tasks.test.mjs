@@ -62,6 +62,52 @@ test('quick add, empty states, overdue and today, filters and search', async () 
   await page.context().close();
 });
 
+test('filters live in the address: they survive a reload and step with back and forward', async () => {
+  const token = await api.register(uniqueEmail('address'));
+  await api.createTask(token, { title: 'Pay rent & bills', priority: 'HIGH' });
+  await api.createTask(token, { title: 'Walk the dog', priority: 'LOW' });
+  const chore = await api.createTask(token, { title: 'Old chore', priority: 'HIGH' });
+  await api.gql(token, `mutation { completeTask(id: "${chore.id}") { task { id } } }`);
+  const page = await newPage(browser);
+  await openSignedIn(page, api, token);
+  await page.getByText('2 tasks', { exact: true }).waitFor();
+  const params = () => new URL(page.url()).searchParams;
+
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await page.getByText('3 tasks', { exact: true }).waitFor();
+  assert.equal(params().get('status'), 'all');
+  await page.getByLabel('Priority').selectOption('high');
+  await page.getByText('2 tasks', { exact: true }).waitFor();
+  assert.equal(params().get('priority'), 'high');
+  // Typing replaces the current step rather than adding one per key.
+  await page.getByLabel('Search').fill('rent & bills');
+  await page.getByText('1 task', { exact: true }).waitFor();
+
+  await page.reload();
+  await rows(page).filter({ hasText: 'Pay rent & bills' }).waitFor();
+  await page.getByText('1 task', { exact: true }).waitFor();
+  assert.equal(await page.getByLabel('Search').inputValue(), 'rent & bills');
+  assert.equal(await page.getByLabel('Priority').inputValue(), 'high');
+  assert.equal(await page.getByRole('button', { name: 'All', exact: true }).getAttribute('aria-pressed'), 'true');
+
+  await page.goBack();
+  await page.getByText('3 tasks', { exact: true }).waitFor();
+  assert.equal(params().get('priority'), null);
+  assert.equal(await page.getByLabel('Search').inputValue(), '');
+  assert.equal(await page.getByLabel('Priority').inputValue(), '');
+  await page.goBack();
+  await page.getByText('2 tasks', { exact: true }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Open', exact: true }).getAttribute('aria-pressed'), 'true');
+
+  await page.goForward();
+  await page.getByText('3 tasks', { exact: true }).waitFor();
+  await page.goForward();
+  await page.getByText('1 task', { exact: true }).waitFor();
+  assert.equal(await page.getByLabel('Search').inputValue(), 'rent & bills');
+  await rows(page).filter({ hasText: 'Pay rent & bills' }).waitFor();
+  await page.context().close();
+});
+
 test('more tasks load on scroll', async () => {
   const token = await api.register(uniqueEmail('scroll'));
   await Promise.all(Array.from({ length: 230 }, (_, i) =>

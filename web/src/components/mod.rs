@@ -1,6 +1,7 @@
 //! Pieces shared by the pages.
 
 mod dialog;
+mod history_entry;
 mod notifications;
 mod shell;
 mod task_form;
@@ -8,6 +9,7 @@ mod task_row;
 mod toasts;
 
 pub use dialog::Dialog;
+pub use history_entry::HistoryEntry;
 pub use shell::Shell;
 pub use task_form::TaskFormDialog;
 pub use task_row::{

@@ -9,6 +9,7 @@ use crate::Route;
 use crate::api::{PreferencesQuery, QueryBuilder as _, run};
 use crate::session::{self, SESSION};
 use crate::state::{LIVE, Live, NEW_TASK_OPEN, PREFERENCES, RETURN_TO, UNREAD};
+use crate::store::use_tasks;
 
 fn current_path() -> Option<String> {
     let location = web_sys::window()?.location();
@@ -48,7 +49,8 @@ fn SignedIn() -> Element {
             *PREFERENCES.write() = Some(data.preferences);
         }
     });
-    use_future(crate::live::stay_connected);
+    let tasks = use_tasks();
+    use_future(move || crate::live::stay_connected(tasks));
     // `n` opens a new task, `/` goes to search: keys typed into a field stay there.
     use_future(move || async move {
         let mut keys = document::eval(
@@ -63,8 +65,8 @@ fn SignedIn() -> Element {
             match key.as_str() {
                 "n" => *NEW_TASK_OPEN.write() = true,
                 "/" => {
-                    if !matches!(route_now(), Route::Tasks {}) {
-                        nav.push(Route::Tasks {});
+                    if !matches!(route_now(), Route::Tasks { .. }) {
+                        nav.push(Route::default_tasks());
                     }
                     focus("search");
                 }
@@ -72,6 +74,7 @@ fn SignedIn() -> Element {
             }
         }
     });
+    let on_tasks = matches!(use_route::<Route>(), Route::Tasks { .. });
     let unread = *UNREAD.read();
     let badge = if unread > 99 {
         "99+".to_owned()
@@ -98,9 +101,10 @@ fn SignedIn() -> Element {
         a { class: "skip-link", href: "#content", "Skip to content" }
         header { class: "app-header",
             div { class: "header-inner",
-                Link { class: "brand", to: Route::Tasks {}, span { class: "brand-mark", "aria-hidden": "true", "✓" } span { class: "brand-text", "Todo" } }
+                Link { class: "brand", to: Route::default_tasks(), span { class: "brand-mark", "aria-hidden": "true", "✓" } span { class: "brand-text", "Todo" } }
                 nav { class: "main-nav", "aria-label": "Main",
-                    Link { to: Route::Tasks {}, active_class: "active", "Tasks" }
+                    // Active on any view of the list, filtered or not.
+                    Link { to: Route::default_tasks(), class: if on_tasks { "active" } else { "" }, "Tasks" }
                     Link { to: Route::Activity {}, active_class: "active", "Activity" }
                     Link { to: Route::Settings {}, active_class: "active", "Settings" }
                 }
@@ -181,7 +185,7 @@ fn SignedIn() -> Element {
 /// The route shown now; the `/` key only needs to know whether it is the list.
 fn route_now() -> Route {
     let path = current_path().unwrap_or_default();
-    path.parse::<Route>().unwrap_or(Route::Tasks {})
+    path.parse::<Route>().unwrap_or(Route::default_tasks())
 }
 
 fn live_state(live: Live) -> &'static str {

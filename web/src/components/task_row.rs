@@ -7,14 +7,15 @@ use crate::Route;
 use crate::api::{
     CompleteTask, Id, IdVars, MutationBuilder as _, Priority, Task, UncompleteTask, id_of, run,
 };
-use crate::state::{STORE, ToastAction, error_toast, toast, user_zone};
+use crate::state::{ToastAction, error_toast, toast, user_zone};
+use crate::store::{TaskStoreStoreImplExt as _, Tasks, use_tasks};
 use crate::time;
 
 #[component]
 pub fn PriorityBadge(priority: Option<Priority>) -> Element {
     match priority {
         Some(p) => rsx! {
-            span { class: "priority priority-{p.key()}",
+            span { class: "priority priority-{p}",
                 span { class: "priority-mark", "aria-hidden": "true" }
                 "{p.label()}"
             }
@@ -62,16 +63,16 @@ pub fn RecurrenceBadge(task: Task) -> Element {
 /// and says why. Callers spawn it with `spawn_forever`: completing takes the row out of
 /// an open list, and a task spawned in the row's scope would be cancelled with it,
 /// losing the answer (the "Next: …" toast, or the rollback).
-pub async fn toggle_complete(task: Task) {
+pub async fn toggle_complete(mut store: Tasks, task: Task) {
     let id = id_of(&task.id);
     let mut optimistic = task.clone();
     optimistic.completed = !task.completed;
-    STORE.write().upsert(optimistic);
+    store.upsert(optimistic);
     if task.completed {
         match run(UncompleteTask::build(IdVars { id: Id::new(id) })).await {
-            Ok(data) => STORE.write().upsert(data.uncomplete_task),
+            Ok(data) => store.upsert(data.uncomplete_task),
             Err(error) => {
-                STORE.write().upsert(task);
+                store.upsert(task);
                 error_toast(format!("Could not reopen the task: {error}"));
             }
         }
@@ -93,16 +94,14 @@ pub async fn toggle_complete(task: Task) {
                 })
             });
             let title = format!("Completed “{}”", payload.task.title);
-            let mut store = STORE.write();
             store.upsert(payload.task);
             if let Some(next) = payload.next_occurrence {
                 store.upsert(next);
             }
-            drop(store);
             toast(title, body, Some(ToastAction::Undo { task_id: id }));
         }
         Err(error) => {
-            STORE.write().upsert(task);
+            store.upsert(task);
             error_toast(format!("Could not complete the task: {error}"));
         }
     }
@@ -110,7 +109,9 @@ pub async fn toggle_complete(task: Task) {
 
 #[component]
 pub fn TaskRow(id: String, onedit: EventHandler<String>) -> Element {
-    let Some(task) = STORE.read().get(&id).cloned() else {
+    let store = use_tasks();
+    // Subscribes to this task alone: a change to another task leaves this row be.
+    let Some(task) = store.task(&id) else {
         return rsx! {};
     };
     let completed = task.completed;
@@ -131,7 +132,7 @@ pub fn TaskRow(id: String, onedit: EventHandler<String>) -> Element {
                 "aria-label": "{toggle_label}",
                 onclick: move |_| {
                     let task = toggle_task.clone();
-                    spawn_forever(async move { toggle_complete(task).await });
+                    spawn_forever(async move { toggle_complete(store, task).await });
                 },
                 if completed { "✓" }
             }

@@ -9,7 +9,8 @@ use gloo_timers::future::sleep;
 
 use crate::Route;
 use crate::api::{Id, IdVars, MutationBuilder as _, UncompleteTask, run};
-use crate::state::{STORE, TOASTS, Toast, ToastAction, dismiss_toast, error_toast};
+use crate::state::{TOASTS, Toast, ToastAction, dismiss_toast, error_toast};
+use crate::store::{TaskStoreStoreImplExt as _, use_tasks};
 
 const LIFETIME: Duration = Duration::from_secs(5);
 const TICK: Duration = Duration::from_millis(100);
@@ -47,6 +48,7 @@ fn ToastCard(toast: Toast) -> Element {
         dismiss_toast(id);
     });
     let nav = navigator();
+    let mut tasks = use_tasks();
     rsx! {
         div {
             class: if toast.error { "toast toast-error" } else { "toast" },
@@ -71,7 +73,7 @@ fn ToastCard(toast: Toast) -> Element {
                             // Outlives this card, which the dismissal unmounts.
                             spawn_forever(async move {
                                 match run(UncompleteTask::build(IdVars { id: Id::new(task_id) })).await {
-                                    Ok(data) => STORE.write().upsert(data.uncomplete_task),
+                                    Ok(data) => tasks.upsert(data.uncomplete_task),
                                     Err(error) => error_toast(format!("Could not undo: {error}")),
                                 }
                             });

@@ -1,13 +1,15 @@
 //! The activity page: the audit log with filters.
 
 use dioxus::prelude::*;
+use strum::VariantArray as _;
 
-use super::detail::HistoryEntry;
 use crate::api::{
-    AuditAction, AuditEntry, AuditFilter, AuditLogQuery, AuditSource, AuditVars, Id,
+    AuditAction, AuditEntry, AuditFilter, AuditLogQuery, AuditSource, AuditVars, Id, PageInfo,
     QueryBuilder as _, id_of, run,
 };
-use crate::state::{RESYNC, STORE, user_zone};
+use crate::components::HistoryEntry;
+use crate::state::{RESYNC, user_zone};
+use crate::store::{TaskStoreStoreExt as _, use_tasks};
 use crate::time::{self, Wall};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,100 +42,24 @@ impl Filters {
 
 #[component]
 pub fn Activity() -> Element {
+    let store = use_tasks();
     let mut filters = use_signal(Filters::default);
-    let mut entries = use_signal(Vec::<AuditEntry>::new);
-    let mut cursor = use_signal(|| None::<String>);
-    let mut total = use_signal(|| None::<i32>);
-    let mut error = use_signal(|| None::<String>);
-    // Each filter change (or reconnect) starts a new round; an answer from an older round
-    // arrives late and would show the wrong filter's entries.
-    let mut round = use_signal(|| 0_u64);
-
-    use_effect(move || {
-        let filter = filters.read().to_filter();
-        let _ = RESYNC.read();
-        let this = *round.peek() + 1;
-        round.set(this);
-        spawn(async move {
-            let answer = run(AuditLogQuery::build(AuditVars {
-                filter: Some(filter),
-                after: None,
-            }))
-            .await;
-            if *round.peek() != this {
-                return;
-            }
-            match answer {
-                Ok(data) => {
-                    let log = data.audit_log;
-                    entries.set(log.edges.into_iter().map(|e| e.node).collect());
-                    cursor.set(
-                        log.page_info
-                            .has_next_page
-                            .then_some(log.page_info.end_cursor)
-                            .flatten(),
-                    );
-                    total.set(Some(log.total_count));
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    });
-    let more = move |_| {
-        let filter = filters.read().to_filter();
-        let after = cursor();
-        let this = *round.peek();
-        spawn(async move {
-            if let Ok(data) = run(AuditLogQuery::build(AuditVars {
-                filter: Some(filter),
-                after,
-            }))
-            .await
-                && *round.peek() == this
-            {
-                let log = data.audit_log;
-                entries
-                    .write()
-                    .extend(log.edges.into_iter().map(|e| e.node));
-                cursor.set(
-                    log.page_info
-                        .has_next_page
-                        .then_some(log.page_info.end_cursor)
-                        .flatten(),
-                );
-            }
-        });
-    };
+    // Titles of tasks the log has shown that the store does not know (deleted ones).
+    let mut seen = use_signal(Vec::<(String, String)>::new);
     // The task filter offers the tasks this page and the list know about.
-    let mut known: Vec<(String, String)> = STORE
+    let mut known: Vec<(String, String)> = store
+        .tasks()
         .read()
-        .tasks
         .values()
         .map(|t| (id_of(&t.id), t.title.clone()))
         .collect();
-    for entry in entries.read().iter() {
-        let id = id_of(&entry.entity_id);
-        if !known.iter().any(|(k, _)| *k == id) {
-            let title = entry
-                .after
-                .as_ref()
-                .or(entry.before.as_ref())
-                .and_then(|s| s.0.get("title"))
-                .and_then(|t| t.as_str())
-                .unwrap_or("Untitled")
-                .to_owned();
-            known.push((id, title));
+    for (id, title) in seen.read().iter() {
+        if !known.iter().any(|(k, _)| k == id) {
+            known.push((id.clone(), title.clone()));
         }
     }
     known.sort_by_key(|(_, title)| title.to_lowercase());
     let f = filters();
-    let zone = user_zone();
-    let count = match total() {
-        Some(1) => "1 change".to_owned(),
-        Some(n) => format!("{n} changes"),
-        None => "Loading…".to_owned(),
-    };
     rsx! {
         document::Title { "Activity · Todo" }
         div { class: "page",
@@ -152,18 +78,18 @@ pub fn Activity() -> Element {
                     label { r#for: "activity-action", "Action" }
                     select {
                         id: "activity-action",
-                        onchange: move |e| filters.write().action = AuditAction::ALL.into_iter().find(|a| a.label() == e.value()),
+                        onchange: move |e| filters.write().action = e.value().parse().ok(),
                         option { value: "", "Any" }
-                        for a in AuditAction::ALL { option { value: "{a.label()}", selected: f.action == Some(a), "{a.label()}" } }
+                        for &a in AuditAction::VARIANTS { option { value: "{a}", selected: f.action == Some(a), "{a.label()}" } }
                     }
                 }
                 div { class: "filter-field",
                     label { r#for: "activity-source", "Source" }
                     select {
                         id: "activity-source",
-                        onchange: move |e| filters.write().source = AuditSource::ALL.into_iter().find(|s| s.label() == e.value()),
+                        onchange: move |e| filters.write().source = e.value().parse().ok(),
                         option { value: "", "Any" }
-                        for s in AuditSource::ALL { option { value: "{s.label()}", selected: f.source == Some(s), "{s.label()}" } }
+                        for &s in AuditSource::VARIANTS { option { value: "{s}", selected: f.source == Some(s), "{s.label()}" } }
                     }
                 }
                 div { class: "filter-field",
@@ -175,27 +101,115 @@ pub fn Activity() -> Element {
                     input { id: "activity-to", r#type: "date", value: "{f.to}", oninput: move |e| filters.write().to = e.value() }
                 }
             }
-            if let Some(message) = error() {
-                p { class: "form-error", role: "alert", "{message}" }
-            }
-            p { class: "list-count muted", role: "status", "{count}" }
-            if total() == Some(0) {
-                div { class: "empty",
-                    p { class: "empty-title", "No activity to show" }
-                    p { "Changes to tasks from the web, GraphQL clients and AI agents are listed here." }
-                }
-            } else {
-                ol { class: "history-list",
-                    for (key, entry) in entries().into_iter().map(|e| (id_of(&e.id), e)) {
-                        HistoryEntry { key: "{key}", entry, zone: zone.clone(), show_task: true }
-                    }
-                }
-            }
-            if cursor().is_some() {
-                div { class: "list-end",
-                    button { class: "button button-quiet", r#type: "button", onclick: more, "Load more" }
-                }
+            // Keyed by the filter, so a new filter mounts a new log (see `ActivityLog`).
+            for filter in std::iter::once(f.to_filter()) {
+                ActivityLog { key: "{filter:?}", filter, onentries: move |found| seen.set(found) }
             }
         }
     }
+}
+
+/// Titles the entries name, by task id: for the task filter.
+fn titles(entries: &[AuditEntry]) -> Vec<(String, String)> {
+    entries
+        .iter()
+        .map(|entry| {
+            let title = entry
+                .after
+                .as_ref()
+                .or(entry.before.as_ref())
+                .and_then(|s| s.0.get("title"))
+                .and_then(|t| t.as_str())
+                .unwrap_or("Untitled")
+                .to_owned();
+            (id_of(&entry.entity_id), title)
+        })
+        .collect()
+}
+
+/// The log for one filter. The page mounts one per filter, so what one started (its
+/// first page, a next page) ends with it and never lands in another's log.
+#[component]
+fn ActivityLog(filter: AuditFilter, onentries: EventHandler<Vec<(String, String)>>) -> Element {
+    let mut entries = use_signal(Vec::<AuditEntry>::new);
+    let mut cursor = use_signal(|| None::<String>);
+    let mut total = use_signal(|| None::<i32>);
+    let mut error = use_signal(|| None::<String>);
+    let first_filter = filter.clone();
+    // The first page now, and again whenever the live connection comes back.
+    let _first = use_resource(move || {
+        let filter = first_filter.clone();
+        async move {
+            let _ = RESYNC.read();
+            match run(AuditLogQuery::build(AuditVars {
+                filter: Some(filter),
+                after: None,
+            }))
+            .await
+            {
+                Ok(data) => {
+                    let log = data.audit_log;
+                    let page: Vec<AuditEntry> = log.edges.into_iter().map(|e| e.node).collect();
+                    onentries.call(titles(&page));
+                    entries.set(page);
+                    cursor.set(next_cursor(log.page_info));
+                    total.set(Some(log.total_count));
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        }
+    });
+    let more = move |_| {
+        let filter = filter.clone();
+        let after = cursor();
+        spawn(async move {
+            if let Ok(data) = run(AuditLogQuery::build(AuditVars {
+                filter: Some(filter),
+                after,
+            }))
+            .await
+            {
+                let log = data.audit_log;
+                entries
+                    .write()
+                    .extend(log.edges.into_iter().map(|e| e.node));
+                onentries.call(titles(&entries.read()));
+                cursor.set(next_cursor(log.page_info));
+            }
+        });
+    };
+    let zone = user_zone();
+    let count = match total() {
+        Some(1) => "1 change".to_owned(),
+        Some(n) => format!("{n} changes"),
+        None => "Loading…".to_owned(),
+    };
+    rsx! {
+        if let Some(message) = error() {
+            p { class: "form-error", role: "alert", "{message}" }
+        }
+        p { class: "list-count muted", role: "status", "{count}" }
+        if total() == Some(0) {
+            div { class: "empty",
+                p { class: "empty-title", "No activity to show" }
+                p { "Changes to tasks from the web, GraphQL clients and AI agents are listed here." }
+            }
+        } else {
+            ol { class: "history-list",
+                for (key, entry) in entries().into_iter().map(|e| (id_of(&e.id), e)) {
+                    HistoryEntry { key: "{key}", entry, zone: zone.clone(), show_task: true }
+                }
+            }
+        }
+        if cursor().is_some() {
+            div { class: "list-end",
+                button { class: "button button-quiet", r#type: "button", onclick: more, "Load more" }
+            }
+        }
+    }
+}
+
+fn next_cursor(page: PageInfo) -> Option<String> {
+    page.has_next_page.then_some(page.end_cursor).flatten()
 }

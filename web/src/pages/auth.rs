@@ -17,7 +17,7 @@ fn after_sign_in() -> Route {
         .take()
         .and_then(|path| path.parse::<Route>().ok())
         .filter(|route| !matches!(route, Route::SignIn {} | Route::SignUp {}))
-        .unwrap_or(Route::Tasks {})
+        .unwrap_or(Route::default_tasks())
 }
 
 /// A new account's zone is the server's default (UTC); dates should read in the zone the

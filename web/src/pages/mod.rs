@@ -12,7 +12,7 @@ pub use activity::Activity;
 pub use auth::{SignIn, SignUp};
 pub use detail::TaskDetail;
 pub use settings::Settings;
-pub use tasks::Tasks;
+pub use tasks::{ListFilters, Tasks};
 
 use crate::Route;
 
@@ -25,7 +25,7 @@ pub fn NotFound(segments: Vec<String>) -> Element {
             div { class: "auth-card",
                 h1 { "Nothing here" }
                 p { "The page /{path} does not exist." }
-                Link { class: "button button-primary", to: Route::Tasks {}, "Go to your tasks" }
+                Link { class: "button button-primary", to: Route::default_tasks(), "Go to your tasks" }
             }
         }
     }

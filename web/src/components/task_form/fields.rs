@@ -1,0 +1,106 @@
+//! The task's own fields: priority and category, when it is due, its zone and reminder.
+
+use dioxus::prelude::*;
+use strum::VariantArray as _;
+
+use super::Errors;
+use crate::api::Priority;
+use crate::form::TaskForm;
+use crate::time;
+
+#[component]
+pub fn Field(
+    id: String,
+    label: String,
+    #[props(!optional)] error: Option<String>,
+    children: Element,
+) -> Element {
+    rsx! {
+        div { class: if error.is_some() { "field field-invalid" } else { "field" },
+            label { r#for: "{id}", "{label}" }
+            {children}
+            p { id: "{id}-error", class: "field-error", "aria-live": "polite",
+                if let Some(error) = &error { "{error}" }
+            }
+        }
+    }
+}
+
+#[component]
+pub fn DetailFields(mut form: Signal<TaskForm>, errs: Errors) -> Element {
+    let zones = use_hook(time::all_zones);
+    let f = form();
+    let zone_now = f.time_zone.clone();
+    rsx! {
+        div { class: "field-row",
+            Field { id: "task-priority", label: "Priority", error: errs.get("priority").cloned(),
+                select {
+                    id: "task-priority",
+                    onchange: move |e| form.write().priority = e.value().parse().ok(),
+                    option { value: "", selected: f.priority.is_none(), "None" }
+                    for &p in Priority::VARIANTS {
+                        option { value: "{p}", selected: f.priority == Some(p), "{p.label()}" }
+                    }
+                }
+            }
+            Field { id: "task-category", label: "Category", error: errs.get("category").cloned(),
+                input {
+                    id: "task-category",
+                    r#type: "text",
+                    maxlength: "50",
+                    value: "{f.category}",
+                    "aria-describedby": "task-category-error",
+                    oninput: move |e| form.write().category = e.value(),
+                }
+            }
+        }
+        div { class: "field-row",
+            Field { id: "task-due", label: "Due date", error: errs.get("due").cloned(),
+                input {
+                    id: "task-due",
+                    r#type: "date",
+                    value: "{f.due_date}",
+                    "aria-invalid": "{errs.contains_key(\"due\")}",
+                    "aria-describedby": "task-due-error",
+                    oninput: move |e| form.write().due_date = e.value(),
+                }
+            }
+            Field { id: "task-due-time", label: "Due time", error: None,
+                input {
+                    id: "task-due-time",
+                    r#type: "time",
+                    value: "{f.due_time}",
+                    oninput: move |e| form.write().due_time = e.value(),
+                }
+            }
+        }
+        div { class: "field-row",
+            Field { id: "task-timeZone", label: "Time zone", error: errs.get("timeZone").cloned(),
+                input {
+                    id: "task-timeZone",
+                    r#type: "text",
+                    list: "zone-list",
+                    autocomplete: "off",
+                    value: "{zone_now}",
+                    "aria-describedby": "task-timeZone-error",
+                    oninput: move |e| form.write().time_zone = e.value(),
+                }
+                datalist { id: "zone-list",
+                    for zone in zones.iter() { option { value: "{zone}" } }
+                }
+            }
+            Field { id: "task-remindBefore", label: "Remind me (minutes before)", error: errs.get("remindBefore").cloned(),
+                input {
+                    id: "task-remindBefore",
+                    r#type: "number",
+                    min: "0",
+                    max: "10080",
+                    placeholder: "Default",
+                    value: "{f.remind_before}",
+                    "aria-describedby": "task-remindBefore-error",
+                    oninput: move |e| form.write().remind_before = e.value(),
+                }
+            }
+        }
+    }
+}

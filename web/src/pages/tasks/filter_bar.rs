@@ -1,0 +1,137 @@
+//! The filter bar. It keeps nothing itself: each change goes to the address, a step
+//! in the history for a choice and in place for typing, and the page follows it.
+
+use dioxus::prelude::*;
+use dioxus::router::Navigator;
+use strum::VariantArray as _;
+
+use super::filters::{ListFilters, Order, Status};
+use crate::Route;
+use crate::api::Priority;
+use crate::store::{TaskStoreStoreImplExt as _, use_tasks};
+
+/// How a change reaches the history.
+#[derive(Clone, Copy)]
+enum Step {
+    /// A choice: back returns to the view before it.
+    Push,
+    /// Typing: each key would otherwise be a step.
+    Replace,
+}
+
+fn show(nav: Navigator, filters: ListFilters, step: Step) {
+    let route = Route::Tasks { filters };
+    // Within the app's own routes a navigation cannot fail.
+    let _ = match step {
+        Step::Push => nav.push(route),
+        Step::Replace => nav.replace(route),
+    };
+}
+
+#[component]
+pub fn FilterBar(filters: ReadSignal<ListFilters>) -> Element {
+    let store = use_tasks();
+    let nav = navigator();
+    let mut more_open = use_signal(|| false);
+    // Only a change to the set of categories reaches the bar.
+    let categories = use_memo(move || store.categories());
+    let change = move |step: Step, edit: &dyn Fn(&mut ListFilters)| {
+        let mut next = filters();
+        edit(&mut next);
+        if next != filters() {
+            show(nav, next, step);
+        }
+    };
+    let f = filters();
+    let refinements = f.refinements();
+    rsx! {
+        section { class: "filters", "aria-label": "Filters",
+            div { class: "filters-main",
+                div { class: "segments", role: "group", "aria-label": "Show",
+                    for &status in Status::VARIANTS {
+                        button {
+                            class: if f.status == status { "segment active" } else { "segment" },
+                            r#type: "button",
+                            "aria-pressed": "{f.status == status}",
+                            onclick: move |_| change(Step::Push, &|f| f.status = status),
+                            "{status.label()}"
+                        }
+                    }
+                }
+                div { class: "filter-field filter-search",
+                    label { r#for: "search", "Search" }
+                    input {
+                        id: "search",
+                        r#type: "search",
+                        placeholder: "Title or description",
+                        "aria-keyshortcuts": "/",
+                        value: "{f.search}",
+                        oninput: move |e| change(Step::Replace, &|f| f.search = e.value()),
+                    }
+                }
+                div { class: "filter-field",
+                    label { r#for: "order", "Order" }
+                    select {
+                        id: "order",
+                        onchange: move |e| change(Step::Push, &|f| f.order = e.value().parse().unwrap_or_default()),
+                        for &order in Order::VARIANTS {
+                            option { value: "{order}", selected: f.order == order, "{order.label()}" }
+                        }
+                    }
+                }
+            }
+            // On a phone the refinements fold away behind this; on wider screens it is
+            // hidden and they always show.
+            button {
+                class: "button button-small filters-toggle",
+                r#type: "button",
+                "aria-expanded": "{more_open}",
+                "aria-controls": "filters-more",
+                onclick: move |_| more_open.toggle(),
+                if refinements > 0 { "More filters ({refinements})" } else { "More filters" }
+            }
+            div { id: "filters-more", class: if more_open() { "filters-more open" } else { "filters-more" },
+                div { class: "filter-field",
+                    label { r#for: "filter-priority", "Priority" }
+                    select {
+                        id: "filter-priority",
+                        onchange: move |e| change(Step::Push, &|f| f.priority = e.value().parse().ok()),
+                        option { value: "", selected: f.priority.is_none(), "Any" }
+                        for &p in Priority::VARIANTS {
+                            option { value: "{p}", selected: f.priority == Some(p), "{p.label()}" }
+                        }
+                    }
+                }
+                div { class: "filter-field",
+                    label { r#for: "filter-category", "Category" }
+                    input {
+                        id: "filter-category",
+                        r#type: "text",
+                        list: "known-categories",
+                        autocomplete: "off",
+                        value: "{f.category}",
+                        oninput: move |e| change(Step::Replace, &|f| f.category = e.value()),
+                    }
+                    datalist { id: "known-categories",
+                        for c in categories() { option { value: "{c}" } }
+                    }
+                }
+                div { class: "filter-field",
+                    label { r#for: "filter-from", "Due from" }
+                    input { id: "filter-from", r#type: "date", value: "{f.due_from}",
+                        oninput: move |e| change(Step::Push, &|f| f.due_from = e.value()) }
+                }
+                div { class: "filter-field",
+                    label { r#for: "filter-to", "Due until" }
+                    input { id: "filter-to", r#type: "date", value: "{f.due_to}",
+                        oninput: move |e| change(Step::Push, &|f| f.due_to = e.value()) }
+                }
+                label { class: "check-field",
+                    input { r#type: "checkbox", checked: f.recurring,
+                        onchange: move |e| change(Step::Push, &|f| f.recurring = e.checked()) }
+                    "Recurring only"
+                }
+            }
+        }
+    }
+}
