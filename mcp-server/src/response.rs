@@ -86,6 +86,13 @@ pub enum ToolError {
          arguments; try again in a moment."
     )]
     Unavailable(String),
+    /// A tool whose own input schema does not compile: a bug in this server, which a unit
+    /// test guards against; said as such rather than blamed on the API or the arguments.
+    #[error(
+        "This MCP server cannot check the arguments of this tool ({0}): a fault in the \
+         server, not in your arguments. Tell the user this tool is unavailable."
+    )]
+    Broken(String),
     #[error("This request carries no API token. Connect with `Authorization: Bearer <API token>`.")]
     MissingCredentials,
 }
@@ -158,7 +165,10 @@ impl ToolError {
     pub fn is_service_failure(&self) -> bool {
         matches!(
             self,
-            Self::Unavailable(_) | Self::Incompatible(_) | Self::MissingCredentials
+            Self::Unavailable(_)
+                | Self::Incompatible(_)
+                | Self::Broken(_)
+                | Self::MissingCredentials
         )
     }
 }

@@ -110,7 +110,7 @@ impl ServerHandler for TodoServer {
             }
             Err(CheckError::Schema(error)) => {
                 tracing::error!(tool = %request.name, %error, "tool call not checked");
-                return ToolError::Unavailable(error.to_string()).into_call_tool_result();
+                return ToolError::Broken(error.to_string()).into_call_tool_result();
             }
         }
         self.tool_router

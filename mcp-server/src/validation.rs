@@ -460,6 +460,28 @@ mod tests {
         }
     }
 
+    /// A tool whose schema does not compile refuses its calls as the server's fault, and
+    /// leaves the other tools' checks alone.
+    #[test]
+    fn a_schema_that_does_not_compile_is_reported_as_the_servers_fault() {
+        let broken = json!({"type": "object", "properties": {"first": {"type": 12}}});
+        let fine = json!({"type": "object", "additionalProperties": false});
+        let tools = [
+            Tool::new("broken", "", Arc::new(broken.as_object().unwrap().clone())),
+            Tool::new("fine", "", Arc::new(fine.as_object().unwrap().clone())),
+        ];
+        let validators = ToolValidators::new(&tools);
+        assert!(matches!(
+            validators.check("broken", None),
+            Err(CheckError::Schema(_))
+        ));
+        assert!(validators.check("fine", None).is_ok());
+        assert!(matches!(
+            validators.check("fine", Some(json!({"x": 1}).as_object().unwrap())),
+            Err(CheckError::Arguments(_))
+        ));
+    }
+
     /// Every schema compiles, every object in it refuses unknown properties (a misspelt
     /// argument must not pass), and every `format` is either checked by jsonschema or an
     /// integer format whose range the declared bounds enforce.
