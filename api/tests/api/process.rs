@@ -256,14 +256,17 @@ async fn server_logging_to_file(
     (server, log_path)
 }
 
-/// The positions of `first` and `second` in the log; both must be there.
-fn log_positions(log_path: &std::path::Path, first: &str, second: &str) -> (usize, usize) {
+/// Sends SIGTERM and waits for a clean exit whose log says it drained before it stopped.
+async fn stop_expecting_drain_then_stop(server: ServerProcess, log_path: &std::path::Path) {
+    server.signal("-TERM");
+    let status = server.exit_status(Duration::from_secs(60)).await;
+    assert!(status.success(), "{status}");
     let log = std::fs::read_to_string(log_path).unwrap();
     let find = |line: &str| {
         log.find(line)
             .unwrap_or_else(|| panic!("no {line:?} in the log: {log}"))
     };
-    (find(first), find(second))
+    assert!(find(DRAINING) < find(STOPPING), "{log}");
 }
 
 #[tokio::test]
@@ -296,22 +299,14 @@ async fn the_drain_reports_unready_and_still_serves_until_a_second_signal() {
     assert!(log.contains(DRAINING), "{log}");
     assert!(!log.contains(STOPPING), "stopped during the drain: {log}");
 
-    server.signal("-TERM");
-    let status = server.exit_status(Duration::from_secs(60)).await;
-    assert!(status.success(), "{status}");
-    let (drained, stopped) = log_positions(&log_path, DRAINING, STOPPING);
-    assert!(drained < stopped);
+    stop_expecting_drain_then_stop(server, &log_path).await;
 }
 
 #[tokio::test]
 async fn the_drain_ends_by_itself_and_the_process_exits_cleanly() {
     let data_dir = tempfile::tempdir().unwrap();
     let (server, log_path) = server_logging_to_file(&data_dir, "1").await;
-    server.signal("-TERM");
-    let status = server.exit_status(Duration::from_secs(60)).await;
-    assert!(status.success(), "{status}");
-    let (drained, stopped) = log_positions(&log_path, DRAINING, STOPPING);
-    assert!(drained < stopped);
+    stop_expecting_drain_then_stop(server, &log_path).await;
 }
 
 #[tokio::test]
