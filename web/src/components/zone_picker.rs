@@ -25,9 +25,10 @@ pub fn ZonePicker(
     let zones = use_hook(|| Rc::new(time::all_zones()));
     let mut open = use_signal(|| false);
     let mut active = use_signal(|| 0_usize);
+    // Opened by a click or an arrow key on a picked zone: the whole list, to browse.
+    let mut browsing = use_signal(|| false);
     let browser = zones.first().cloned().unwrap_or_default();
-    // A zone just picked shows the whole list again; anything else filters it.
-    let matches: Vec<String> = if zones.contains(&value) {
+    let matches: Vec<String> = if browsing() && zones.contains(&value) {
         zones.iter().take(SHOWN).cloned().collect()
     } else {
         time::search_zones(&zones, &value)
@@ -43,7 +44,9 @@ pub fn ZonePicker(
         move |i: usize| format!("{id}-option-{i}")
     };
     let current = active().min(count.saturating_sub(1));
-    let expanded = open() && count > 0;
+    // Typing a zone's full name leaves nothing to choose: the list stays out of the way.
+    let settled = count == 1 && matches.first() == Some(&value);
+    let expanded = open() && count > 0 && !settled;
     let picks = Rc::new(matches.clone());
     let mut pick = move |zone: String| {
         onchange.call(zone);
@@ -58,6 +61,7 @@ pub fn ZonePicker(
                     active.set((current + 1).min(count.saturating_sub(1)));
                 } else {
                     open.set(true);
+                    browsing.set(true);
                     active.set(0);
                 }
             }
@@ -116,9 +120,13 @@ pub fn ZonePicker(
                 oninput: move |e| {
                     onchange.call(e.value());
                     open.set(true);
+                    browsing.set(false);
                     active.set(0);
                 },
-                onclick: move |_| open.toggle(),
+                onclick: move |_| {
+                    open.toggle();
+                    browsing.set(true);
+                },
                 onkeydown: keys,
                 onblur: blur,
             }
@@ -126,7 +134,7 @@ pub fn ZonePicker(
                 id: "{list_id}",
                 class: "combobox-list",
                 role: "listbox",
-                "aria-label": "Time zones",
+                "aria-label": "Suggested zones",
                 hidden: !expanded,
                 if expanded {
                     for (i, zone) in matches.into_iter().enumerate() {
