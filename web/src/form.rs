@@ -3,8 +3,8 @@
 //! is shown.
 
 use crate::api::{
-    CreateTaskInput, DateTime, Priority, RecurrenceInput, RecurrenceMode, RecurrencePreset,
-    RecurrencePreviewInput, Task, UpdateTaskInput,
+    ApiError, CreateTaskInput, DateTime, Priority, RecurrenceInput, RecurrenceMode,
+    RecurrencePreset, RecurrencePreviewInput, Task, UpdateTaskInput,
 };
 use crate::time::{self, Wall};
 use strum::VariantArray as _;
@@ -22,7 +22,10 @@ pub enum Repeat {
     Weekly,
     Monthly,
     Yearly,
+    /// Built from frequency, interval, weekdays and monthly position.
     Custom,
+    /// Raw RRULE text, for what the builder cannot say.
+    Advanced,
 }
 
 impl Repeat {
@@ -34,7 +37,8 @@ impl Repeat {
             Self::Weekly => "Weekly",
             Self::Monthly => "Monthly",
             Self::Yearly => "Yearly",
-            Self::Custom => "Custom rule (RRULE)",
+            Self::Custom => "Custom…",
+            Self::Advanced => "Advanced (RRULE)",
         }
     }
 
@@ -46,7 +50,7 @@ impl Repeat {
             Self::Weekly => Some("FREQ=WEEKLY"),
             Self::Monthly => Some("FREQ=MONTHLY"),
             Self::Yearly => Some("FREQ=YEARLY"),
-            Self::Never | Self::Custom => None,
+            Self::Never | Self::Custom | Self::Advanced => None,
         }
     }
 
@@ -57,10 +61,81 @@ impl Repeat {
             Self::Weekly => Some(RecurrencePreset::Weekly),
             Self::Monthly => Some(RecurrencePreset::Monthly),
             Self::Yearly => Some(RecurrencePreset::Yearly),
-            Self::Never | Self::Custom => None,
+            Self::Never | Self::Custom | Self::Advanced => None,
         }
     }
 }
+
+/// How often a custom repeat comes round.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase")]
+pub enum Freq {
+    Daily,
+    Weekly,
+    Monthly,
+    Yearly,
+}
+
+impl Freq {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Daily => "Daily",
+            Self::Weekly => "Weekly",
+            Self::Monthly => "Monthly",
+            Self::Yearly => "Yearly",
+        }
+    }
+
+    /// The unit after "Every 2 …".
+    pub fn unit(self, plural: bool) -> &'static str {
+        match (self, plural) {
+            (Self::Daily, false) => "day",
+            (Self::Daily, true) => "days",
+            (Self::Weekly, false) => "week",
+            (Self::Weekly, true) => "weeks",
+            (Self::Monthly, false) => "month",
+            (Self::Monthly, true) => "months",
+            (Self::Yearly, false) => "year",
+            (Self::Yearly, true) => "years",
+        }
+    }
+
+    fn rule(self) -> &'static str {
+        match self {
+            Self::Daily => "DAILY",
+            Self::Weekly => "WEEKLY",
+            Self::Monthly => "MONTHLY",
+            Self::Yearly => "YEARLY",
+        }
+    }
+}
+
+/// Which day of the month a monthly custom repeat falls on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthlyOn {
+    /// Day `month_day` of the month.
+    Day,
+    LastDay,
+    /// The `nth` `nth_weekday` of the month ("the 2nd Monday", "the last Friday").
+    Weekday,
+}
+
+/// Monday first, as the chips show them: (RRULE code, short name, full name).
+pub const WEEKDAYS: [(&str, &str, &str); 7] = [
+    ("MO", "Mon", "Monday"),
+    ("TU", "Tue", "Tuesday"),
+    ("WE", "Wed", "Wednesday"),
+    ("TH", "Thu", "Thursday"),
+    ("FR", "Fri", "Friday"),
+    ("SA", "Sat", "Saturday"),
+    ("SU", "Sun", "Sunday"),
+];
+
+/// The positions "the 2nd Monday" can take: (RRULE number, words).
+pub const POSITIONS: [(i8, &str); 5] =
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (-1, "last")];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ends {
@@ -95,7 +170,20 @@ pub struct TaskForm {
     /// Minutes before the due time; empty for the user's default.
     pub remind_before: String,
     pub repeat: Repeat,
+    /// The raw rule of [`Repeat::Advanced`].
     pub custom_rule: String,
+    pub freq: Freq,
+    /// "Every N" of a custom repeat, as typed.
+    pub interval: String,
+    /// The weekday chips of a weekly custom repeat, Monday first.
+    pub weekdays: [bool; 7],
+    pub monthly_on: MonthlyOn,
+    /// As typed, 1 to 31.
+    pub month_day: String,
+    /// One of [`POSITIONS`]' numbers.
+    pub nth: i8,
+    /// Index into [`WEEKDAYS`].
+    pub nth_weekday: usize,
     pub mode: RecurrenceMode,
     pub ends: Ends,
     pub count: String,
@@ -124,6 +212,9 @@ impl FieldError {
 pub fn field_of(path: &str) -> &'static str {
     let name = path.strip_prefix("input.").unwrap_or(path);
     match name {
+        "email" => "email",
+        "password" => "password",
+        "displayName" => "displayName",
         "title" => "title",
         "description" => "description",
         "priority" => "priority",
@@ -149,6 +240,13 @@ impl TaskForm {
             remind_before: String::new(),
             repeat: Repeat::Never,
             custom_rule: String::new(),
+            freq: Freq::Weekly,
+            interval: "1".to_owned(),
+            weekdays: [false; 7],
+            monthly_on: MonthlyOn::Day,
+            month_day: "1".to_owned(),
+            nth: 1,
+            nth_weekday: 0,
             mode: RecurrenceMode::FromDueDate,
             ends: Ends::Never,
             count: "10".to_owned(),
@@ -179,6 +277,12 @@ impl TaskForm {
                 .copied()
                 .find(|r| r.rule() == Some(base.as_str()))
                 .unwrap_or(Repeat::Custom);
+            if form.repeat == Repeat::Custom && !form.read_custom(&base) {
+                // What the builder cannot say stays the rule text, ending included.
+                form.repeat = Repeat::Advanced;
+                form.custom_rule = recurrence.rrule.clone();
+                return form;
+            }
             match ends {
                 SeriesEnd::Never => {}
                 SeriesEnd::Count(n) => {
@@ -189,11 +293,6 @@ impl TaskForm {
                     form.ends = Ends::OnDate;
                     form.until = date;
                 }
-            }
-            if form.repeat == Repeat::Custom {
-                // A custom rule keeps its ending inside the rule text.
-                form.custom_rule = recurrence.rrule.clone();
-                form.ends = Ends::Never;
             }
         }
         form
@@ -222,17 +321,17 @@ impl TaskForm {
     }
 
     /// What the recurrence picker stands for; `None` for a one-time task. A preset with
-    /// an ending is sent as its rule plus COUNT or UNTIL.
+    /// an ending, and a custom repeat, are sent as a rule with COUNT or UNTIL.
     pub fn recurrence(&self) -> Result<Option<RecurrenceInput>, FieldError> {
         let base = match self.repeat {
             Repeat::Never => return Ok(None),
-            Repeat::Custom => {
+            Repeat::Advanced => {
                 let rule = self.custom_rule.trim();
                 let rule = rule.strip_prefix("RRULE:").unwrap_or(rule).trim();
                 if rule.is_empty() {
                     return Err(FieldError::new(
                         "recurrence",
-                        "Write a rule, e.g. FREQ=WEEKLY;BYDAY=MO,WE",
+                        "Write a rule, e.g. FREQ=WEEKLY;BYDAY=MO,WE, or choose Custom… to pick the days",
                     ));
                 }
                 return Ok(Some(RecurrenceInput {
@@ -241,7 +340,8 @@ impl TaskForm {
                     mode: self.mode,
                 }));
             }
-            preset => preset.rule().unwrap_or_default(),
+            Repeat::Custom => self.custom_base()?,
+            preset => preset.rule().unwrap_or_default().to_owned(),
         };
         let ending = match self.ends {
             Ends::Never => None,
@@ -259,21 +359,186 @@ impl TaskForm {
                     "UNTIL={:04}{:02}{:02}T235959Z",
                     day.year, day.month, day.day
                 )),
-                None => return Err(FieldError::new("recurrence", "Give the last date")),
+                None => return Err(FieldError::new("recurrence", "Pick the last date")),
             },
         };
-        Ok(Some(match ending {
-            None => RecurrenceInput {
-                preset: self.repeat.preset(),
+        Ok(Some(match (ending, self.repeat.preset()) {
+            (None, Some(preset)) => RecurrenceInput {
+                preset: Some(preset),
                 rrule: None,
                 mode: self.mode,
             },
-            Some(ending) => RecurrenceInput {
+            (None, None) => RecurrenceInput {
+                preset: None,
+                rrule: Some(base),
+                mode: self.mode,
+            },
+            (Some(ending), _) => RecurrenceInput {
                 preset: None,
                 rrule: Some(format!("{base};{ending}")),
                 mode: self.mode,
             },
         }))
+    }
+
+    /// The rule the custom builder stands for, without its ending:
+    /// `FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE`, `FREQ=MONTHLY;BYDAY=-1FR`.
+    fn custom_base(&self) -> Result<String, FieldError> {
+        let interval = self
+            .interval
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=999).contains(n))
+            .ok_or_else(|| {
+                FieldError::new(
+                    "recurrence",
+                    format!(
+                        "Give how many {} apart, from 1 to 999",
+                        self.freq.unit(true)
+                    ),
+                )
+            })?;
+        let mut parts = vec![format!("FREQ={}", self.freq.rule())];
+        if interval > 1 {
+            parts.push(format!("INTERVAL={interval}"));
+        }
+        match self.freq {
+            Freq::Weekly => {
+                let days: Vec<&str> = WEEKDAYS
+                    .iter()
+                    .zip(self.weekdays)
+                    .filter(|(_, on)| *on)
+                    .map(|((code, _, _), _)| *code)
+                    .collect();
+                // No chip: the weekday of the due date, as RRULE has it.
+                if !days.is_empty() {
+                    parts.push(format!("BYDAY={}", days.join(",")));
+                }
+            }
+            Freq::Monthly => parts.push(match self.monthly_on {
+                MonthlyOn::Day => {
+                    let day = self
+                        .month_day
+                        .trim()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|d| (1..=31).contains(d))
+                        .ok_or_else(|| {
+                            FieldError::new("recurrence", "Pick a day of the month from 1 to 31")
+                        })?;
+                    format!("BYMONTHDAY={day}")
+                }
+                MonthlyOn::LastDay => "BYMONTHDAY=-1".to_owned(),
+                MonthlyOn::Weekday => {
+                    let (code, _, _) = WEEKDAYS[self.nth_weekday.min(6)];
+                    format!("BYDAY={}{code}", self.nth)
+                }
+            }),
+            Freq::Daily | Freq::Yearly => {}
+        }
+        Ok(parts.join(";"))
+    }
+
+    /// Sets the builder from a rule without its ending; `false` when the builder cannot
+    /// say it (BYHOUR, several monthly days, …), which leaves it to the raw text.
+    fn read_custom(&mut self, base: &str) -> bool {
+        let mut freq = None;
+        let mut interval = 1u32;
+        let mut by_day: Option<&str> = None;
+        let mut month_day: Option<i32> = None;
+        for part in base.split(';') {
+            let Some((key, value)) = part.split_once('=') else {
+                return false;
+            };
+            match key {
+                "FREQ" => {
+                    freq = Freq::VARIANTS.iter().copied().find(|f| f.rule() == value);
+                }
+                "INTERVAL" => match value.parse() {
+                    Ok(n) => interval = n,
+                    Err(_) => return false,
+                },
+                "BYDAY" => by_day = Some(value),
+                "BYMONTHDAY" => match value.parse() {
+                    Ok(n) => month_day = Some(n),
+                    Err(_) => return false,
+                },
+                _ => return false,
+            }
+        }
+        let Some(freq) = freq else { return false };
+        let weekday = |code: &str| WEEKDAYS.iter().position(|(c, _, _)| *c == code);
+        match (freq, by_day, month_day) {
+            (Freq::Daily | Freq::Yearly, None, None) => {}
+            (Freq::Weekly, days, None) => {
+                for code in days.map(|d| d.split(',')).into_iter().flatten() {
+                    match weekday(code) {
+                        Some(i) => self.weekdays[i] = true,
+                        None => return false,
+                    }
+                }
+            }
+            (Freq::Monthly, None, Some(-1)) => self.monthly_on = MonthlyOn::LastDay,
+            (Freq::Monthly, None, Some(day @ 1..=31)) => {
+                self.monthly_on = MonthlyOn::Day;
+                self.month_day = day.to_string();
+            }
+            (Freq::Monthly, Some(day), None) if day.is_ascii() => {
+                let split = day.len().saturating_sub(2);
+                let (n, code) = day.split_at(split);
+                let (Ok(n), Some(i)) = (n.parse::<i8>(), weekday(code)) else {
+                    return false;
+                };
+                if !POSITIONS.iter().any(|(p, _)| *p == n) {
+                    return false;
+                }
+                self.monthly_on = MonthlyOn::Weekday;
+                self.nth = n;
+                self.nth_weekday = i;
+            }
+            _ => return false,
+        }
+        self.freq = freq;
+        self.interval = interval.to_string();
+        true
+    }
+
+    /// Starts the custom builder from the due date: its weekday chip, its day of the
+    /// month, its position in the month ("the 2nd Tuesday").
+    pub fn seed_custom(&mut self) {
+        let Some(due) = Wall::parse(&self.due_date, "") else {
+            return;
+        };
+        // 1970-01-01 was a Thursday: index 3 with Monday first.
+        let weekday = usize::try_from((due.day_number() + 3).rem_euclid(7)).unwrap_or(0);
+        if !self.weekdays.contains(&true) {
+            self.weekdays[weekday] = true;
+        }
+        self.month_day = due.day.to_string();
+        self.nth_weekday = weekday;
+        self.nth = if due.day + 7 > time::days_in_month(due.year, due.month) {
+            -1
+        } else {
+            i8::try_from(due.day.div_ceil(7)).unwrap_or(1)
+        };
+    }
+
+    /// The zone the form's dates are read in, as the browser spells it.
+    pub fn zone(&self) -> Result<String, FieldError> {
+        let typed = self.time_zone.trim();
+        if typed.is_empty() {
+            return Err(FieldError::new(
+                "timeZone",
+                "Pick a time zone, e.g. Europe/Berlin",
+            ));
+        }
+        time::known_zone(typed).ok_or_else(|| {
+            FieldError::new(
+                "timeZone",
+                format!("“{typed}” is not a time zone we know. Pick one from the list, e.g. Europe/Berlin"),
+            )
+        })
     }
 
     fn text(value: &str) -> Option<String> {
@@ -289,7 +554,7 @@ impl TaskForm {
             priority: self.priority,
             category: Self::text(&self.category),
             due_at,
-            time_zone: Self::text(&self.time_zone),
+            time_zone: Some(self.zone()?),
             recurrence: self.recurrence()?,
             remind_before_minutes: self.remind_minutes()?,
         })
@@ -315,16 +580,98 @@ impl TaskForm {
         let recurrence = self.recurrence().ok()??;
         Some(RecurrencePreviewInput {
             due_at,
-            time_zone: Self::text(&self.time_zone),
+            time_zone: Some(self.zone().ok()?),
             recurrence,
         })
     }
 
     /// The due instant, resolved in the task's zone through the browser's clock rules.
     pub fn due_at(&self) -> Result<Option<DateTime>, FieldError> {
-        Ok(self
-            .due_wall()?
-            .map(|wall| time::to_datetime(time::instant_of(&self.time_zone, wall))))
+        let Some(wall) = self.due_wall()? else {
+            return Ok(None);
+        };
+        Ok(Some(time::to_datetime(time::instant_of(
+            &self.zone()?,
+            wall,
+        ))))
+    }
+}
+
+/// A server error as a person reads it: the form field it belongs beside (`"form"` for
+/// none) and a sentence. The API's messages are written for developers ("input.recurrence.rrule:
+/// invalid RRULE: …"); this is the one place they become words for people, by
+/// `extensions.code` and `extensions.field`, with the message only telling apart the
+/// cases one field has.
+pub fn explain(error: &ApiError) -> FieldError {
+    let field = error.field.as_deref().map_or("form", field_of);
+    let says = |words: &str| error.message.contains(words);
+    let message = match error.code.as_deref() {
+        // Network trouble: the client wrote these itself.
+        None => error.message.clone(),
+        Some("UNAUTHENTICATED") if says("email or password") => {
+            "That email and password do not match an account. Check both and try again.".into()
+        }
+        Some("UNAUTHENTICATED") => "Your session has ended. Sign in again to go on.".into(),
+        Some("RATE_LIMITED") => "Too many tries in a row. Wait a minute, then try again.".into(),
+        Some("FORBIDDEN") => "You do not have access to this.".into(),
+        Some("NOT_FOUND") => {
+            "This task no longer exists; it may have been deleted elsewhere.".into()
+        }
+        Some("CONFLICT") if says("email") => {
+            "An account with this email exists already. Sign in instead.".into()
+        }
+        Some("CONFLICT") => "This changed elsewhere in the meantime. Reload and try again.".into(),
+        Some("BAD_USER_INPUT") => input_sentence(field, &error.message),
+        _ => "Something went wrong on our side. Try again in a moment.".into(),
+    };
+    FieldError { field, message }
+}
+
+/// The sentence for bad input in `field`, given the API's `message` for it.
+fn input_sentence(field: &str, message: &str) -> String {
+    let says = |words: &str| message.contains(words);
+    let at_most = message
+        .split("at most ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .filter(|n| !n.is_empty());
+    if says("control characters") {
+        return "Remove the line breaks and special characters.".into();
+    }
+    if let (Some(n), false) = (at_most, field == "recurrence") {
+        return format!("That is too long: use at most {n} characters.");
+    }
+    match field {
+        "title" => "Give the task a title.".into(),
+        "due" if says("needs a due date") => "Pick a due date to repeat from.".into(),
+        "due" => "Pick a due date and time.".into(),
+        "timeZone" => "Pick a time zone from the list, e.g. Europe/Berlin.".into(),
+        "remindBefore" => "Give the minutes before the due time, from 0 to 10080 (a week).".into(),
+        "recurrence" if says("once an hour") => {
+            "A task can repeat at most once an hour. Pick a longer interval.".into()
+        }
+        "recurrence" if says("UNTIL lies before") => {
+            "The end date is before the due date. Pick a later end date.".into()
+        }
+        "recurrence" if says("never produces") => {
+            "This repeat never falls on a date. Check the days you picked.".into()
+        }
+        "recurrence" if says("COUNT must be") => {
+            "A series can have at most 10000 occurrences. Pick fewer, or let it go on.".into()
+        }
+        "recurrence" if says("DTSTART") => {
+            "Write only the rule, e.g. FREQ=WEEKLY;BYDAY=MO: the series starts on the due date."
+                .into()
+        }
+        "recurrence" => {
+            "This rule cannot be read. Write it like FREQ=WEEKLY;BYDAY=MO,WE, or choose Custom… to pick the days."
+                .into()
+        }
+        "email" => "Give an email address like name@example.com.".into(),
+        "password" => "Use at least 8 characters for the password.".into(),
+        "displayName" => "Give your name.".into(),
+        "category" => "Give a shorter category.".into(),
+        _ => "Something in the form is not right. Check the fields and try again.".into(),
     }
 }
 
@@ -441,17 +788,133 @@ mod tests {
 
         let custom = TaskForm::from_task(&task(Some("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO")), due);
         assert_eq!(custom.repeat, Repeat::Custom);
-        assert_eq!(custom.custom_rule, "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO");
+        assert_eq!((custom.freq, custom.interval.as_str()), (Freq::Weekly, "2"));
         assert_eq!(
             custom.recurrence().unwrap().unwrap().rrule.as_deref(),
             Some("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO")
         );
+
+        let advanced = TaskForm::from_task(&task(Some("FREQ=DAILY;BYHOUR=9,17;COUNT=4")), due);
+        assert_eq!(advanced.repeat, Repeat::Advanced);
+        assert_eq!(advanced.custom_rule, "FREQ=DAILY;BYHOUR=9,17;COUNT=4");
 
         let until = TaskForm::from_task(&task(Some("FREQ=DAILY;UNTIL=20270630T235959Z")), due);
         assert_eq!(
             (until.repeat, until.ends, until.until.as_str()),
             (Repeat::Daily, Ends::OnDate, "2027-06-30")
         );
+    }
+
+    #[wasm_bindgen_test]
+    fn the_custom_builder_writes_rules_and_reads_them_back() {
+        let mut form = TaskForm::blank("UTC");
+        form.repeat = Repeat::Custom;
+        form.freq = Freq::Weekly;
+        form.interval = "2".into();
+        form.weekdays = [true, false, true, false, false, false, false];
+        form.ends = Ends::AfterCount;
+        form.count = "5".into();
+        let rule = form.recurrence().unwrap().unwrap().rrule.unwrap();
+        assert_eq!(rule, "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;COUNT=5");
+
+        form = TaskForm::blank("UTC");
+        form.repeat = Repeat::Custom;
+        form.freq = Freq::Monthly;
+        form.monthly_on = MonthlyOn::Weekday;
+        form.nth = -1;
+        form.nth_weekday = 4;
+        let rule = form.recurrence().unwrap().unwrap().rrule.unwrap();
+        assert_eq!(rule, "FREQ=MONTHLY;BYDAY=-1FR");
+        let mut back = TaskForm::blank("UTC");
+        assert!(back.read_custom(&rule));
+        assert_eq!(
+            (back.monthly_on, back.nth, back.nth_weekday),
+            (MonthlyOn::Weekday, -1, 4)
+        );
+
+        form.monthly_on = MonthlyOn::LastDay;
+        assert_eq!(
+            form.recurrence().unwrap().unwrap().rrule.as_deref(),
+            Some("FREQ=MONTHLY;BYMONTHDAY=-1")
+        );
+        form.monthly_on = MonthlyOn::Day;
+        form.month_day = "32".into();
+        assert_eq!(form.recurrence().unwrap_err().field, "recurrence");
+        form.interval = "0".into();
+        assert_eq!(form.recurrence().unwrap_err().field, "recurrence");
+    }
+
+    #[wasm_bindgen_test]
+    fn the_custom_builder_starts_from_the_due_date() {
+        let mut form = TaskForm::blank("UTC");
+        // Tuesday 14 December 2027: the 2nd Tuesday.
+        form.due_date = "2027-12-14".into();
+        form.seed_custom();
+        assert_eq!(
+            form.weekdays,
+            [false, true, false, false, false, false, false]
+        );
+        assert_eq!(
+            (form.month_day.as_str(), form.nth, form.nth_weekday),
+            ("14", 2, 1)
+        );
+        form.due_date = "2027-12-28".into();
+        form.seed_custom();
+        assert_eq!(form.nth, -1);
+    }
+
+    #[wasm_bindgen_test]
+    fn server_errors_become_sentences_without_paths_or_parser_words() {
+        let error = |code: &str, field: Option<&str>, message: &str| ApiError {
+            code: Some(code.into()),
+            field: field.map(Into::into),
+            message: message.into(),
+        };
+        let rrule = explain(&error(
+            "BAD_USER_INPUT",
+            Some("input.recurrence.rrule"),
+            "input.recurrence.rrule: invalid RRULE: malformed property parameter",
+        ));
+        assert_eq!(rrule.field, "recurrence");
+        assert!(!rrule.message.contains("input.") && !rrule.message.contains("malformed"));
+        let due = explain(&error(
+            "BAD_USER_INPUT",
+            Some("input.dueAt"),
+            "input.dueAt: a recurring task needs a due date",
+        ));
+        assert_eq!(
+            (due.field, due.message.as_str()),
+            ("due", "Pick a due date to repeat from.")
+        );
+        let title = explain(&error(
+            "BAD_USER_INPUT",
+            Some("input.title"),
+            "input.title: must be at most 200 characters (got 230)",
+        ));
+        assert_eq!(
+            title.message,
+            "That is too long: use at most 200 characters."
+        );
+        assert_eq!(
+            explain(&error("INTERNAL", None, "internal error")).field,
+            "form"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn zones_are_checked_and_found_by_city() {
+        assert_eq!(
+            time::known_zone("europe/berlin").as_deref(),
+            Some("Europe/Berlin")
+        );
+        assert_eq!(time::known_zone("Berlin"), None);
+        assert_eq!(time::known_zone(""), None);
+        let mut form = TaskForm::blank("Berlin");
+        form.due_date = "2027-01-31".into();
+        assert_eq!(form.due_at().unwrap_err().field, "timeZone");
+        let zones = time::all_zones();
+        assert_eq!(time::search_zones(&zones, "Berlin"), vec!["Europe/Berlin"]);
+        assert!(time::search_zones(&zones, "new york").contains(&"America/New_York"));
     }
 
     #[wasm_bindgen_test]

@@ -3,6 +3,7 @@
 
 mod api;
 mod components;
+mod crash;
 mod form;
 mod live;
 mod pages;
@@ -48,6 +49,7 @@ impl Route {
 }
 
 fn main() {
+    crash::install();
     dioxus::launch(App);
 }
 
@@ -55,6 +57,9 @@ fn main() {
 fn App() -> Element {
     use_context_provider(|| Store::new(store::TaskStore::default()));
     rsx! {
-        Router::<Route> {}
+        ErrorBoundary { handle_error: crash::fallback,
+            crash::TestFailure {}
+            Router::<Route> {}
+        }
     }
 }

@@ -160,7 +160,8 @@ pub fn to_datetime(ms: f64) -> DateTime {
     })
 }
 
-/// The browser's own zone, the default for a new account's preferences.
+/// The browser's own zone, the default for a new account's preferences and where a
+/// formatting with an unknown zone falls back to.
 pub fn browser_zone() -> String {
     let options =
         js_sys::Intl::DateTimeFormat::new(&Array::new(), &Object::new()).resolved_options();
@@ -170,8 +171,54 @@ pub fn browser_zone() -> String {
         .unwrap_or_else(|| "UTC".to_owned())
 }
 
-/// Every IANA zone the browser knows, for the zone pickers.
-pub fn all_zones() -> Vec<String> {
+/// `Intl.DateTimeFormat` built with `options`, or the error it throws: an unknown
+/// `timeZone` throws a RangeError, which must never reach the app as an exception.
+fn try_formatter(locales: &Array, options: &Object) -> Option<js_sys::Intl::DateTimeFormat> {
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let constructor = Reflect::get(&intl, &"DateTimeFormat".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    Reflect::construct(&constructor, &Array::of2(locales, options))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// The zone's name as the browser spells it (`europe/berlin` → `Europe/Berlin`), or
+/// `None` when the browser cannot compute in it (empty, "Berlin", a typo).
+pub fn known_zone(name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"timeZone".into(), &name.into());
+    let format = try_formatter(&Array::new(), &options)?;
+    Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        // The browser canonicalises some links (`Asia/Calcutta` → `Asia/Kolkata`); the
+        // name typed is kept when it is the same apart from case.
+        .map(|resolved| {
+            if resolved.eq_ignore_ascii_case(name) {
+                resolved
+            } else {
+                zone_names()
+                    .into_iter()
+                    .find(|z| z.eq_ignore_ascii_case(name))
+                    .unwrap_or(resolved)
+            }
+        })
+}
+
+/// The names the server accepts (chrono-tz's list, written by the build script), so the
+/// picker offers nothing the API would refuse.
+const SERVER_ZONES: &[&str] = include!(concat!(env!("OUT_DIR"), "/zones.rs"));
+
+/// Every zone name for the pickers: the browser's IANA list where it has one, then the
+/// server's names it lacks (links such as `US/Eastern`), each once.
+fn zone_names() -> Vec<String> {
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).unwrap_or(JsValue::UNDEFINED);
     let supported = Reflect::get(&intl, &"supportedValuesOf".into())
         .ok()
@@ -185,23 +232,74 @@ pub fn all_zones() -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default();
-    if !zones.iter().any(|z| z == "UTC") {
-        zones.insert(0, "UTC".to_owned());
+    let mut seen: std::collections::HashSet<String> = zones.iter().cloned().collect();
+    for zone in SERVER_ZONES {
+        if seen.insert((*zone).to_owned()) {
+            zones.push((*zone).to_owned());
+        }
     }
     zones
 }
 
-fn formatter(zone: &str, fields: &[(&str, &str)]) -> js_sys::Intl::DateTimeFormat {
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"timeZone".into(), &zone.into());
-    for (key, value) in fields {
-        let _ = Reflect::set(&options, &(*key).into(), &(*value).into());
+/// Every zone for the pickers, the browser's own first, then UTC, then the rest.
+pub fn all_zones() -> Vec<String> {
+    let browser = browser_zone();
+    let mut zones = zone_names();
+    zones.retain(|z| *z != browser && z != "UTC");
+    zones.insert(0, "UTC".to_owned());
+    if browser != "UTC" {
+        zones.insert(0, browser);
     }
+    zones
+}
+
+/// The zones whose name contains every word of `query` (`new york`, `Berlin`,
+/// `america/new_york`), best first: those whose city starts with the query, then the
+/// rest, in `zones`' order. An empty query lists them all.
+pub fn search_zones<'a>(zones: &'a [String], query: &str) -> Vec<&'a str> {
+    let words: Vec<String> = query
+        .split(|c: char| c.is_whitespace() || c == '_' || c == '/')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let wanted = query.trim().to_lowercase().replace(' ', "_");
+    let mut found: Vec<(bool, &str)> = zones
+        .iter()
+        .map(String::as_str)
+        .filter(|zone| {
+            let name = zone.to_lowercase();
+            words.iter().all(|w| name.contains(w.as_str()))
+        })
+        .map(|zone| {
+            let city = zone.rsplit('/').next().unwrap_or(zone).to_lowercase();
+            let starts = !wanted.is_empty()
+                && (city.starts_with(&wanted) || zone.to_lowercase().starts_with(&wanted));
+            (!starts, zone)
+        })
+        .collect();
+    found.sort_by_key(|(later, _)| *later);
+    found.into_iter().map(|(_, zone)| zone).collect()
+}
+
+/// The one place a formatter is made: every date and time this app shows goes through
+/// it. A zone the browser does not know (a half-typed field, a stale preference) falls
+/// back to the browser's zone instead of throwing.
+fn formatter(zone: &str, fields: &[(&str, &str)]) -> js_sys::Intl::DateTimeFormat {
     let locales = Array::new();
     if let Some(locale) = locale_override() {
         locales.push(&locale.into());
     }
-    js_sys::Intl::DateTimeFormat::new(&locales, &options)
+    let options = Object::new();
+    for (key, value) in fields {
+        let _ = Reflect::set(&options, &(*key).into(), &(*value).into());
+    }
+    let _ = Reflect::set(&options, &"timeZone".into(), &zone.into());
+    if let Some(format) = try_formatter(&locales, &options) {
+        return format;
+    }
+    let _ = Reflect::set(&options, &"timeZone".into(), &browser_zone().into());
+    try_formatter(&locales, &options)
+        .unwrap_or_else(|| js_sys::Intl::DateTimeFormat::new(&Array::new(), &Object::new()))
 }
 
 /// Tests pin the locale; the app follows the browser's.

@@ -62,3 +62,25 @@ test('an expired session returns to sign-in with a message, then back to the pag
   assert.equal(new URL(page.url()).pathname, '/activity');
   await page.context().close();
 });
+
+test('sign-up shows the password rule before submitting, and checks it as you type', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${api.base}/signup`);
+  const password = page.getByLabel('Password');
+  const hint = page.locator('#password-hint');
+  await hint.getByText('At least 8 characters.').waitFor();
+  assert.ok((await password.getAttribute('aria-describedby')).split(' ').includes('password-hint'));
+  assert.equal(await password.getAttribute('aria-invalid'), 'false');
+  await password.fill('short');
+  await hint.getByText('At least 8 characters: 3 more to go.').waitFor();
+  assert.equal(await password.getAttribute('aria-invalid'), 'true');
+  // Sent as it is, it is stopped here with the same rule, in words.
+  await page.getByLabel('Name').fill('Grace Hopper');
+  await page.getByLabel('Email').fill(uniqueEmail('short'));
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.locator('#password-error').getByText('Use at least 8 characters for the password.').waitFor();
+  await password.fill('long enough now');
+  await hint.getByText('At least 8 characters: long enough.').waitFor();
+  assert.equal(await password.getAttribute('aria-invalid'), 'false');
+  await page.context().close();
+});

@@ -47,6 +47,19 @@ const pages = [
     await p.getByRole('button', { name: 'Edit “Pay rent”' }).click();
     return p.getByRole('dialog', { name: 'Edit task' }).getByText('Monthly on the 31st');
   } },
+  { name: 'task-form-custom', path: '/', dialog: true, ready: async (p) => {
+    await p.locator('.task-row', { hasText: 'Pay rent' }).waitFor();
+    await p.getByRole('button', { name: 'New task' }).click();
+    const dialog = p.getByRole('dialog', { name: 'New task' });
+    await dialog.getByLabel('Title').fill('Swim');
+    await dialog.getByLabel('Due date').fill('2027-02-01');
+    await dialog.getByLabel('Repeat', { exact: true }).selectOption('custom');
+    await dialog.getByRole('checkbox', { name: 'Wed' }).check();
+    await dialog.getByRole('list', { name: 'Next dates' }).getByRole('listitem').nth(1).waitFor();
+    // The zone list open too, to see it and have axe check it.
+    await dialog.getByRole('combobox', { name: 'Time zone' }).click();
+    return dialog.getByRole('listbox', { name: 'Suggested zones' }).getByRole('option').first();
+  } },
   { name: 'task-detail', path: () => `/tasks/${taskId}`, ready: (p) => p.locator('.history-entry', { hasText: 'Updated' }) },
   { name: 'activity', path: '/activity', ready: (p) => p.locator('.history-entry').first() },
   { name: 'settings', path: '/settings', ready: (p) => p.getByLabel('Lead time (minutes)') },

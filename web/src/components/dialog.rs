@@ -19,7 +19,9 @@ pub fn Dialog(id: String, title: String, onclose: EventHandler<()>, children: El
   if (!window.__todoEscape) {{
     window.__todoEscape = true;
     document.addEventListener('keydown', e => {{
-      if (e.key !== 'Escape' || e.target.closest?.('[role=dialog]')) return;
+      // A dialog that handled Esc itself marks it so: by now the element Esc was
+      // pressed on may be gone from the page, so its place cannot tell.
+      if (e.key !== 'Escape' || e.defaultPrevented || e.target.closest?.('[role=dialog]')) return;
       const open = document.querySelectorAll('[role=dialog]');
       open[open.length - 1]?.querySelector('.dialog-head [aria-label=Close]')?.click();
     }});
@@ -57,6 +59,7 @@ pub fn Dialog(id: String, title: String, onclose: EventHandler<()>, children: El
             "aria-labelledby": "{heading}",
             onkeydown: move |event: KeyboardEvent| {
                 if event.key() == Key::Escape {
+                    event.prevent_default();
                     event.stop_propagation();
                     onclose.call(());
                 }

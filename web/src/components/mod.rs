@@ -7,6 +7,7 @@ mod shell;
 mod task_form;
 mod task_row;
 mod toasts;
+mod zone_picker;
 
 pub use dialog::Dialog;
 pub use history_entry::HistoryEntry;
@@ -16,6 +17,7 @@ pub use task_row::{
     DueBadge, PriorityBadge, RecurrenceBadge, TaskRow, toggle_complete as task_row_toggle,
 };
 pub use toasts::Toasts;
+pub use zone_picker::ZonePicker;
 
 /// Runs a little JavaScript for what the DOM does best (focus, observers, clipboard).
 pub fn js(script: &str) {

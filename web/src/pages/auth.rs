@@ -7,9 +7,13 @@ use crate::api::{
     Login, LoginVars, MutationBuilder as _, PreferencesInput, PreferencesVars, Register,
     RegisterInput, RegisterVars, UpdatePreferences, run,
 };
+use crate::form::explain;
 use crate::session::{self, NOTICE, SESSION, Session};
 use crate::state::{RETURN_TO, error_toast};
 use crate::time;
+
+/// The API's rule for a new password (API.md: at least 8 characters).
+const MIN_PASSWORD_CHARS: usize = 8;
 
 fn after_sign_in() -> Route {
     RETURN_TO
@@ -60,6 +64,15 @@ fn AuthForm(signing_up: bool) -> Element {
     });
     let submit = move |event: FormEvent| {
         event.prevent_default();
+        // Checked here first, so the rule shown under the field is the one applied.
+        if signing_up && password().chars().count() < MIN_PASSWORD_CHARS {
+            error.set(Some((
+                Some("password".to_owned()),
+                format!("Use at least {MIN_PASSWORD_CHARS} characters for the password."),
+            )));
+            crate::components::focus("password");
+            return;
+        }
         spawn(async move {
             busy.set(true);
             let result = if signing_up {
@@ -94,7 +107,11 @@ fn AuthForm(signing_up: bool) -> Element {
                     }
                     nav.replace(target);
                 }
-                Err(e) => error.set(Some((e.field.clone(), e.message))),
+                Err(e) => {
+                    let explained = explain(&e);
+                    let field = (explained.field != "form").then(|| explained.field.to_owned());
+                    error.set(Some((field, explained.message)));
+                }
             }
         });
     };
@@ -108,6 +125,17 @@ fn AuthForm(signing_up: bool) -> Element {
     let email_error = field_error("email");
     let password_error = field_error("password");
     let name_error = field_error("displayName");
+    let typed = password().chars().count();
+    let password_hint = match typed {
+        0 => format!("At least {MIN_PASSWORD_CHARS} characters."),
+        n if n < MIN_PASSWORD_CHARS => format!(
+            "At least {MIN_PASSWORD_CHARS} characters: {} more to go.",
+            MIN_PASSWORD_CHARS - n
+        ),
+        _ => format!("At least {MIN_PASSWORD_CHARS} characters: long enough."),
+    };
+    let password_invalid =
+        password_error.is_some() || (signing_up && (1..MIN_PASSWORD_CHARS).contains(&typed));
     let heading = if signing_up {
         "Create your account"
     } else {
@@ -125,7 +153,7 @@ fn AuthForm(signing_up: bool) -> Element {
                 if let Some(message) = general {
                     p { class: "form-error", role: "alert", "{message}" }
                 }
-                form { class: "auth-form", onsubmit: submit,
+                form { class: "auth-form", novalidate: true, onsubmit: submit,
                     if signing_up {
                         div { class: "field",
                             label { r#for: "name", "Name" }
@@ -149,9 +177,23 @@ fn AuthForm(signing_up: bool) -> Element {
                             required: true,
                             minlength: if signing_up { "8" } else { "1" },
                             value: "{password}",
-                            oninput: move |e| password.set(e.value()),
+                            "aria-describedby": if signing_up { "password-hint password-error" } else { "password-error" },
+                            "aria-invalid": "{password_invalid}",
+                            oninput: move |e| {
+                                password.set(e.value());
+                                // The rule's sentence goes once the typing answers it.
+                                if error().is_some_and(|(f, _)| f.as_deref() == Some("password")) {
+                                    error.set(None);
+                                }
+                            },
                         }
-                        p { class: "field-error", if let Some(e) = password_error { "{e}" } }
+                        if signing_up {
+                            p { id: "password-hint", class: if typed >= MIN_PASSWORD_CHARS { "hint hint-ok" } else { "hint" },
+                                "aria-live": "polite",
+                                "{password_hint}"
+                            }
+                        }
+                        p { id: "password-error", class: "field-error", if let Some(e) = password_error { "{e}" } }
                     }
                     button { class: "button button-primary button-wide", r#type: "submit", disabled: busy(),
                         if signing_up { "Sign up" } else { "Sign in" }

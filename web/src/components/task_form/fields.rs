@@ -5,8 +5,8 @@ use strum::VariantArray as _;
 
 use super::Errors;
 use crate::api::Priority;
+use crate::components::ZonePicker;
 use crate::form::TaskForm;
-use crate::time;
 
 #[component]
 pub fn Field(
@@ -28,9 +28,7 @@ pub fn Field(
 
 #[component]
 pub fn DetailFields(mut form: Signal<TaskForm>, errs: Errors) -> Element {
-    let zones = use_hook(time::all_zones);
     let f = form();
-    let zone_now = f.time_zone.clone();
     rsx! {
         div { class: "field-row",
             Field { id: "task-priority", label: "Priority", error: errs.get("priority").cloned(),
@@ -76,17 +74,12 @@ pub fn DetailFields(mut form: Signal<TaskForm>, errs: Errors) -> Element {
         }
         div { class: "field-row",
             Field { id: "task-timeZone", label: "Time zone", error: errs.get("timeZone").cloned(),
-                input {
+                ZonePicker {
                     id: "task-timeZone",
-                    r#type: "text",
-                    list: "zone-list",
-                    autocomplete: "off",
-                    value: "{zone_now}",
-                    "aria-describedby": "task-timeZone-error",
-                    oninput: move |e| form.write().time_zone = e.value(),
-                }
-                datalist { id: "zone-list",
-                    for zone in zones.iter() { option { value: "{zone}" } }
+                    value: f.time_zone.clone(),
+                    described_by: "task-timeZone-error",
+                    invalid: errs.contains_key("timeZone"),
+                    onchange: move |zone| form.write().time_zone = zone,
                 }
             }
             Field { id: "task-remindBefore", label: "Remind me (minutes before)", error: errs.get("remindBefore").cloned(),

@@ -17,7 +17,7 @@ use crate::api::{
     CreateTask, CreateTaskVars, Id, MutationBuilder as _, PreviewQuery, PreviewVars,
     QueryBuilder as _, UpdateTask, UpdateTaskVars, run,
 };
-use crate::form::{FieldError, TaskForm, field_of};
+use crate::form::{FieldError, TaskForm, explain};
 use crate::state::{toast, user_zone};
 use crate::store::{TaskStoreStoreExt as _, TaskStoreStoreImplExt as _, Tasks, use_tasks};
 use crate::time;
@@ -49,8 +49,20 @@ pub fn TaskFormDialog(task_id: Option<String>, onclose: EventHandler<()>) -> Ele
             None => TaskForm::blank(&user_zone()),
         }
     });
+    // What the form held when it opened: closing an unchanged form needs no question.
+    let opened = use_signal(|| form.peek().clone());
     let mut errors = use_signal(Errors::new);
     let mut saving = use_signal(|| false);
+    let mut confirming = use_signal(|| false);
+    // Esc, the backdrop, Close and Cancel all come here: a changed form asks first.
+    let mut close = move |()| {
+        if *form.peek() == *opened.peek() {
+            onclose.call(());
+        } else {
+            confirming.set(true);
+            focus("discard-keep");
+        }
+    };
 
     let preview = use_resource(move || async move {
         let current = form();
@@ -97,7 +109,15 @@ pub fn TaskFormDialog(task_id: Option<String>, onclose: EventHandler<()>) -> Ele
         "New task"
     };
     rsx! {
-        Dialog { id: "task-dialog", title: "{title}", onclose: move |_| onclose.call(()),
+        Dialog { id: "task-dialog", title: "{title}", onclose: move |()| {
+                // Esc while asking means "no, keep editing".
+                if confirming() {
+                    confirming.set(false);
+                    focus("task-title");
+                } else {
+                    close(());
+                }
+            },
             form { class: "task-form", novalidate: true, onsubmit: submit,
                 if let Some(message) = errs.get("form") {
                     p { class: "form-error", role: "alert", "{message}" }
@@ -126,10 +146,23 @@ pub fn TaskFormDialog(task_id: Option<String>, onclose: EventHandler<()>) -> Ele
                 }
                 DetailFields { form, errs: errs.clone() }
                 RecurrenceFields { form, errs: errs.clone(), preview: preview.read().clone().flatten() }
-                div { class: "form-actions",
-                    button { class: "button button-quiet", r#type: "button", onclick: move |_| onclose.call(()), "Cancel" }
-                    button { class: "button button-primary", r#type: "submit", disabled: saving(),
-                        if task_id.is_some() { "Save" } else { "Add task" }
+                if confirming() {
+                    div { class: "form-actions discard-confirm", role: "group", "aria-labelledby": "discard-question",
+                        p { id: "discard-question", role: "alert",
+                            if task_id.is_some() { "Discard your changes?" } else { "Discard this new task?" }
+                        }
+                        button { id: "discard-keep", class: "button", r#type: "button",
+                            onclick: move |_| { confirming.set(false); focus("task-title"); },
+                            "Keep editing"
+                        }
+                        button { class: "button button-danger", r#type: "button", onclick: move |_| onclose.call(()), "Discard" }
+                    }
+                } else {
+                    div { class: "form-actions",
+                        button { class: "button button-quiet", r#type: "button", onclick: move |_| close(()), "Cancel" }
+                        button { class: "button button-primary", r#type: "submit", disabled: saving(),
+                            if task_id.is_some() { "Save" } else { "Add task" }
+                        }
                     }
                 }
             }
@@ -147,6 +180,12 @@ async fn save(mut store: Tasks, form: &TaskForm, task_id: Option<&str>) -> Resul
         )]));
     }
     let due_at = form.due_at().map_err(local)?;
+    if due_at.is_none() && form.repeat != crate::form::Repeat::Never {
+        return Err(Errors::from([(
+            "due",
+            "Pick a due date to repeat from".to_owned(),
+        )]));
+    }
     let result = match task_id {
         None => {
             let input = form.to_create(due_at).map_err(local)?;
@@ -178,9 +217,6 @@ async fn save(mut store: Tasks, form: &TaskForm, task_id: Option<&str>) -> Resul
             store.upsert(task);
             Ok(())
         }
-        Err(error) => {
-            let field = error.field.as_deref().map_or("form", field_of);
-            Err(Errors::from([(field, error.message)]))
-        }
+        Err(error) => Err(local(explain(&error))),
     }
 }

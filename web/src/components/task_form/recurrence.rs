@@ -1,5 +1,6 @@
-//! The recurrence picker: a preset or a rule, what the next date counts from, how the
-//! series ends, and the preview of its next dates.
+//! The recurrence picker: a preset, a custom repeat built from frequency, interval,
+//! weekdays and monthly position, or raw RRULE text as the advanced way; what the next
+//! date counts from, how the series ends, and the preview of its next dates.
 
 use dioxus::prelude::*;
 use strum::VariantArray as _;
@@ -7,8 +8,8 @@ use strum::VariantArray as _;
 use super::Errors;
 use super::fields::Field;
 use crate::api::{ApiError, RecurrenceMode, RecurrencePreview};
-use crate::form::{Ends, Repeat, TaskForm, field_of};
-use crate::time;
+use crate::form::{Ends, Freq, MonthlyOn, POSITIONS, Repeat, TaskForm, WEEKDAYS, explain};
+use crate::time::{self, Wall};
 
 #[component]
 pub fn RecurrenceFields(
@@ -17,6 +18,7 @@ pub fn RecurrenceFields(
     #[props(!optional)] preview: Option<Result<RecurrencePreview, ApiError>>,
 ) -> Element {
     let f = form();
+    let typed = f.due_wall().ok().flatten();
     rsx! {
         fieldset { class: "recurrence",
             legend { "Recurrence" }
@@ -25,13 +27,23 @@ pub fn RecurrenceFields(
                     id: "task-recurrence",
                     "aria-invalid": "{errs.contains_key(\"recurrence\")}",
                     "aria-describedby": "task-recurrence-error",
-                    onchange: move |e| form.write().repeat = e.value().parse().unwrap_or(Repeat::Never),
+                    onchange: move |e| {
+                        let repeat = e.value().parse().unwrap_or(Repeat::Never);
+                        let mut f = form.write();
+                        if repeat == Repeat::Custom && f.repeat != Repeat::Custom {
+                            f.seed_custom();
+                        }
+                        f.repeat = repeat;
+                    },
                     for &r in Repeat::VARIANTS {
                         option { value: "{r}", selected: f.repeat == r, "{r.label()}" }
                     }
                 }
             }
             if f.repeat == Repeat::Custom {
+                CustomFields { form }
+            }
+            if f.repeat == Repeat::Advanced {
                 Field { id: "task-rule", label: "Rule (RRULE)", error: None,
                     input {
                         id: "task-rule",
@@ -40,9 +52,10 @@ pub fn RecurrenceFields(
                         spellcheck: "false",
                         placeholder: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE",
                         value: "{f.custom_rule}",
-                        "aria-describedby": "task-recurrence-error",
+                        "aria-describedby": "task-rule-hint task-recurrence-error",
                         oninput: move |e| form.write().custom_rule = e.value(),
                     }
+                    p { id: "task-rule-hint", class: "hint", "RFC 5545, without DTSTART: the series starts on the due date." }
                 }
             }
             if f.repeat != Repeat::Never {
@@ -59,7 +72,7 @@ pub fn RecurrenceFields(
                         "completion"
                     }
                 }
-                if f.repeat != Repeat::Custom {
+                if f.repeat != Repeat::Advanced {
                     div { class: "choice-row", role: "radiogroup", "aria-label": "Ends",
                         span { class: "choice-label", "Ends" }
                         for ends in [Ends::Never, Ends::AfterCount, Ends::OnDate] {
@@ -82,7 +95,122 @@ pub fn RecurrenceFields(
                         }
                     }
                 }
-                PreviewPanel { preview }
+                PreviewPanel { preview, typed }
+            }
+        }
+    }
+}
+
+/// Frequency and "every N", then the weekday chips (weekly) or the day of the month
+/// (monthly).
+#[component]
+fn CustomFields(mut form: Signal<TaskForm>) -> Element {
+    let f = form();
+    let plural = f.interval.trim() != "1";
+    rsx! {
+        div { class: "field-row",
+            Field { id: "task-freq", label: "Repeats", error: None,
+                select {
+                    id: "task-freq",
+                    onchange: move |e| {
+                        if let Ok(freq) = e.value().parse() {
+                            form.write().freq = freq;
+                        }
+                    },
+                    for &freq in Freq::VARIANTS {
+                        option { value: "{freq}", selected: f.freq == freq, "{freq.label()}" }
+                    }
+                }
+            }
+            Field { id: "task-interval", label: "Every", error: None,
+                span { class: "inline-field",
+                    input {
+                        id: "task-interval",
+                        r#type: "number",
+                        min: "1",
+                        max: "999",
+                        value: "{f.interval}",
+                        "aria-describedby": "task-interval-unit",
+                        oninput: move |e| form.write().interval = e.value(),
+                    }
+                    span { id: "task-interval-unit", "{f.freq.unit(plural)}" }
+                }
+            }
+        }
+        if f.freq == Freq::Weekly {
+            fieldset { class: "chips",
+                legend { "On" }
+                for (i, (_, short, full)) in WEEKDAYS.iter().enumerate() {
+                    label { class: "chip", title: "{full}",
+                        input {
+                            r#type: "checkbox",
+                            checked: f.weekdays[i],
+                            onchange: move |e| form.write().weekdays[i] = e.checked(),
+                        }
+                        span { "{short}" }
+                    }
+                }
+            }
+        }
+        if f.freq == Freq::Monthly {
+            fieldset { class: "month-on",
+                legend { "On" }
+                div { class: "choice-row",
+                    label { class: "choice", id: "month-on-day",
+                        input { r#type: "radio", name: "month-on", checked: f.monthly_on == MonthlyOn::Day,
+                            onchange: move |_| form.write().monthly_on = MonthlyOn::Day }
+                        "day"
+                    }
+                    input {
+                        class: "day-number",
+                        r#type: "number",
+                        min: "1",
+                        max: "31",
+                        "aria-labelledby": "month-on-day",
+                        value: "{f.month_day}",
+                        oninput: move |e| {
+                            let mut f = form.write();
+                            f.month_day = e.value();
+                            f.monthly_on = MonthlyOn::Day;
+                        },
+                    }
+                }
+                div { class: "choice-row",
+                    label { class: "choice",
+                        input { r#type: "radio", name: "month-on", checked: f.monthly_on == MonthlyOn::LastDay,
+                            onchange: move |_| form.write().monthly_on = MonthlyOn::LastDay }
+                        "the last day"
+                    }
+                }
+                div { class: "choice-row",
+                    label { class: "choice",
+                        input { r#type: "radio", name: "month-on", checked: f.monthly_on == MonthlyOn::Weekday,
+                            onchange: move |_| form.write().monthly_on = MonthlyOn::Weekday }
+                        "the"
+                    }
+                    select {
+                        "aria-label": "Which week of the month",
+                        onchange: move |e| {
+                            let mut f = form.write();
+                            f.nth = e.value().parse().unwrap_or(1);
+                            f.monthly_on = MonthlyOn::Weekday;
+                        },
+                        for (n, words) in POSITIONS {
+                            option { value: "{n}", selected: f.nth == n, "{words}" }
+                        }
+                    }
+                    select {
+                        "aria-label": "Weekday",
+                        onchange: move |e| {
+                            let mut f = form.write();
+                            f.nth_weekday = e.value().parse().unwrap_or(0);
+                            f.monthly_on = MonthlyOn::Weekday;
+                        },
+                        for (i, (_, _, full)) in WEEKDAYS.iter().enumerate() {
+                            option { value: "{i}", selected: f.nth_weekday == i, "{full}" }
+                        }
+                    }
+                }
             }
         }
     }
@@ -91,21 +219,37 @@ pub fn RecurrenceFields(
 #[component]
 fn PreviewPanel(
     #[props(!optional)] preview: Option<Result<RecurrencePreview, ApiError>>,
+    /// The due date as typed, to say when the series starts later than it.
+    #[props(!optional)]
+    typed: Option<Wall>,
 ) -> Element {
     rsx! {
         div { class: "preview", "aria-live": "polite",
             match preview {
-                None => rsx! { p { class: "muted", "Set a due date to see the next dates." } },
+                None if typed.is_none() => rsx! { p { class: "muted", "Pick a due date to repeat from." } },
+                None => rsx! { p { class: "muted", "Finish the repeat to see its next dates." } },
                 Some(Err(error)) => rsx! {
-                    p { class: "field-error", id: "preview-error",
-                        {error.field.as_deref().map(|f| format!("{}: ", field_label(f))).unwrap_or_default()}
-                        "{error.message}"
-                    }
+                    p { class: "field-error", id: "preview-error", {explain(&error).message} }
                 },
                 Some(Ok(preview)) => {
                     let zone = preview.time_zone.clone();
+                    let starts = typed.zip(preview.dates.first()).and_then(|(typed, first)| {
+                        let first_ms = time::parse_ms(first);
+                        let first_day = time::wall_at(&zone, first_ms);
+                        (first_day.day_number() != typed.day_number()).then(|| {
+                            format!(
+                                "Starts {}, the first date of “{}” on or after {}.",
+                                time::date_text(&zone, first_ms, false),
+                                preview.recurrence.description,
+                                time::date_text(&zone, time::instant_of(&zone, typed), false),
+                            )
+                        })
+                    });
                     rsx! {
                         p { class: "preview-rule", "{preview.recurrence.description}" }
+                        if let Some(starts) = starts {
+                            p { class: "preview-start", "{starts}" }
+                        }
                         ol { class: "preview-dates", "aria-label": "Next dates",
                             for date in preview.dates.iter() {
                                 li { {time::at_text(&zone, date)} }
@@ -115,14 +259,5 @@ fn PreviewPanel(
                 }
             }
         }
-    }
-}
-
-fn field_label(path: &str) -> &'static str {
-    match field_of(path) {
-        "due" => "Due date",
-        "timeZone" => "Time zone",
-        "recurrence" => "Repeat",
-        _ => "Input",
     }
 }

@@ -7,6 +7,8 @@ mod agent_config;
 mod tokens;
 
 use crate::api::{MutationBuilder as _, PreferencesInput, PreferencesVars, UpdatePreferences, run};
+use crate::components::ZonePicker;
+use crate::form::explain;
 use crate::state::{PREFERENCES, toast};
 use crate::time;
 use tokens::Tokens;
@@ -38,7 +40,6 @@ fn PreferencesForm(prefs: crate::api::Preferences) -> Element {
     let mut zone = use_signal(|| prefs.time_zone.clone());
     let mut errors = use_signal(|| None::<(String, String)>);
     let mut saving = use_signal(|| false);
-    let zones = use_hook(time::all_zones);
     let browser = use_hook(time::browser_zone);
     let submit = move |event: FormEvent| {
         event.prevent_default();
@@ -71,7 +72,7 @@ fn PreferencesForm(prefs: crate::api::Preferences) -> Element {
                         Some(_) => "lead",
                         None => "form",
                     };
-                    errors.set(Some((field.into(), e.message)));
+                    errors.set(Some((field.into(), explain(&e).message)));
                 }
             }
             saving.set(false);
@@ -101,10 +102,8 @@ fn PreferencesForm(prefs: crate::api::Preferences) -> Element {
                 }
                 div { class: "field",
                     label { r#for: "zone", "Time zone" }
-                    input { id: "zone", r#type: "search", list: "zones", autocomplete: "off", value: "{zone}",
-                        "aria-describedby": "zone-error zone-hint",
-                        oninput: move |e| zone.set(e.value()) }
-                    datalist { id: "zones", for z in zones.iter() { option { value: "{z}" } } }
+                    ZonePicker { id: "zone", value: zone(), described_by: "zone-error zone-hint",
+                        invalid: error_for("zone").is_some(), onchange: move |z| zone.set(z) }
                     p { id: "zone-hint", class: "hint",
                         "Type to search. This browser is in {browser}. "
                         if zone() != browser {
