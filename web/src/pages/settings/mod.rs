@@ -4,11 +4,13 @@
 use dioxus::prelude::*;
 
 mod agent_config;
+mod display;
 mod tokens;
 
 use crate::api::{MutationBuilder as _, PreferencesInput, PreferencesVars, UpdatePreferences, run};
 use crate::state::{PREFERENCES, toast};
 use crate::time;
+use display::Display;
 use tokens::Tokens;
 
 #[component]
@@ -25,6 +27,7 @@ pub fn Settings() -> Element {
                     span { class: "skeleton-line short" }
                 }
             }
+            Display {}
             Tokens {}
         }
     }
