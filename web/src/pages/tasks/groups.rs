@@ -33,16 +33,17 @@ impl Group {
     }
 }
 
-/// Where `task` falls at `now` in `zone`. A completed task keeps the group it had
-/// open, so a row that stays a moment after completing stays in its place.
-pub fn group_of(task: &Task, zone: &str, now: f64) -> Group {
+/// Where `task` falls at `now`, today ending at `day_end` (see `day_end`). A
+/// completed task keeps the group it had open, so a row that stays a moment after
+/// completing stays in its place.
+pub fn group_of(task: &Task, now: f64, day_end: f64) -> Group {
     let Some(due) = &task.due_at else {
         return Group::NoDate;
     };
     let due = time::parse_ms(due);
     if due < now {
         Group::Overdue
-    } else if time::wall_at(zone, due).day_number() == time::wall_at(zone, now).day_number() {
+    } else if due < day_end {
         Group::Today
     } else {
         Group::Upcoming
@@ -62,10 +63,9 @@ pub fn split(ids: &[String], group: impl Fn(&str) -> Group) -> Vec<(Group, Vec<S
     groups
 }
 
-/// The next instant after `now` at which a group or a relative date word can change:
-/// just past the first due minute still ahead (a task is overdue once its due instant
-/// has passed), or the next midnight in `zone`.
-pub fn next_change(dues: impl Iterator<Item = f64>, zone: &str, now: f64) -> f64 {
+/// The next midnight after `now` in `zone`: where today ends. Worked out once per
+/// grouping, since each reading of a zone's clock goes through `Intl`.
+pub fn day_end(zone: &str, now: f64) -> f64 {
     let today = time::wall_at(zone, now);
     let midnight = time::Wall {
         hour: 0,
@@ -74,17 +74,23 @@ pub fn next_change(dues: impl Iterator<Item = f64>, zone: &str, now: f64) -> f64
     };
     // Any day is 23 to 25 hours long, so 26 hours after today's midnight is tomorrow.
     let tomorrow = time::wall_at(zone, time::instant_of(zone, midnight) + 26.0 * 3_600_000.0);
-    let next_midnight = time::instant_of(
+    time::instant_of(
         zone,
         time::Wall {
             hour: 0,
             minute: 0,
             ..tomorrow
         },
-    );
+    )
+}
+
+/// The next instant after `now` at which a group or a relative date word can change:
+/// just past the first due minute still ahead (a task is overdue once its due instant
+/// has passed), or the next midnight in `zone`.
+pub fn next_change(dues: impl Iterator<Item = f64>, zone: &str, now: f64) -> f64 {
     dues.filter(|due| *due >= now)
         .map(|due| due + 1.0)
-        .fold(next_midnight, f64::min)
+        .fold(day_end(zone, now), f64::min)
 }
 
 #[cfg(test)]

@@ -94,13 +94,14 @@ pub fn TaskList(
         if !grouped {
             return Vec::new();
         }
-        let (zone, now) = (user_zone(), now());
+        let now = now();
+        let day_end = groups::day_end(&user_zone(), now);
         let tasks = store.tasks();
         let tasks = tasks.read();
         groups::split(&ids, |id| {
             tasks
                 .get(id)
-                .map_or(Group::NoDate, |task| groups::group_of(task, &zone, now))
+                .map_or(Group::NoDate, |task| groups::group_of(task, now, day_end))
         })
     });
     // Time moves the tasks between groups and changes their words ("Overdue",
