@@ -122,21 +122,13 @@ mod tests {
     #[wasm_bindgen_test]
     fn groups_by_the_users_day() {
         let now = time::parse_ms(&DateTime("2027-03-10T22:30:00Z".into()));
-        let zone = "Europe/Berlin";
-        assert_eq!(
-            group_of(&due(Some("2027-03-10T22:29:00Z")), zone, now),
-            Group::Overdue
-        );
+        let end = day_end("Europe/Berlin", now);
+        let group = |at: Option<&str>| group_of(&due(at), now, end);
+        assert_eq!(group(Some("2027-03-10T22:29:00Z")), Group::Overdue);
         // 23:45 in Berlin is still today; 00:15 is tomorrow.
-        assert_eq!(
-            group_of(&due(Some("2027-03-10T22:45:00Z")), zone, now),
-            Group::Today
-        );
-        assert_eq!(
-            group_of(&due(Some("2027-03-10T23:15:00Z")), zone, now),
-            Group::Upcoming
-        );
-        assert_eq!(group_of(&due(None), zone, now), Group::NoDate);
+        assert_eq!(group(Some("2027-03-10T22:45:00Z")), Group::Today);
+        assert_eq!(group(Some("2027-03-10T23:15:00Z")), Group::Upcoming);
+        assert_eq!(group(None), Group::NoDate);
     }
 
     #[wasm_bindgen_test]
