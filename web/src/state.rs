@@ -87,3 +87,25 @@ pub fn user_zone() -> String {
         .map(|p| p.time_zone.clone())
         .unwrap_or_else(crate::time::browser_zone)
 }
+
+/// Which catch-up of the live connection a page's load belongs to, or `None` while its
+/// first connection is being made. A page waits for that first connection before its
+/// first load, so that its query sees everything the subscription will not deliver
+/// and one load is enough; without a connection (it failed) it loads at once.
+pub fn sync_round() -> Option<u64> {
+    let round = *RESYNC.read();
+    if round > 0 {
+        return Some(round);
+    }
+    (*LIVE.read() == Live::Reconnecting).then_some(0)
+}
+
+/// Bumped when time crosses something the list shows: a task's due minute, or
+/// midnight. Views that word time relative to now read it (`now`) to render again.
+pub static TICK: GlobalSignal<u64> = Signal::global(|| 0);
+
+/// Now, for a view that words time relative to it: it renders again at each `TICK`.
+pub fn now() -> f64 {
+    let _ = TICK.read();
+    crate::time::now_ms()
+}

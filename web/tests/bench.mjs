@@ -40,8 +40,22 @@ try {
   }
 
   const paints = [];
+  const loads = [];
   for (let run = 0; run < RUNS; run++) {
     const page = await newPage(browser);
+    // What the load costs on the wire: the list requests, and every GraphQL answer's
+    // bytes as sent (compressed when the server compressed it), headers included.
+    const load = { listRequests: 0, graphqlBytes: 0, listBytes: 0, pending: [] };
+    page.on('requestfinished', (request) => {
+      if (!request.url().endsWith('/graphql')) return;
+      const list = /\btasks\s*\(/.test(request.postData() ?? '');
+      if (list) load.listRequests += 1;
+      load.pending.push(request.sizes().then((sizes) => {
+        const bytes = sizes.responseBodySize + sizes.responseHeadersSize;
+        load.graphqlBytes += bytes;
+        if (list) load.listBytes += bytes;
+      }));
+    });
     await page.addInitScript(() => {
       const observer = new MutationObserver(() => {
         if (window.__painted === undefined && document.querySelectorAll('.task-row:not(.skeleton)').length >= 200) {
@@ -55,9 +69,17 @@ try {
     await openSignedIn(page, api, token);
     await page.waitForFunction(() => typeof window.__painted === 'number', null, { timeout: 30_000 });
     paints.push(await page.evaluate(() => window.__painted));
+    // Whatever the load set off (the live connection's catch-up) has finished by now.
+    await waitForLive(page);
+    await page.waitForLoadState('networkidle');
+    await Promise.all(load.pending);
+    loads.push(load);
     await page.context().close();
   }
   console.log(`list of 200 tasks painted after navigation: median ${median(paints).toFixed(0)} ms, max ${max(paints).toFixed(0)} ms (${RUNS} runs)`);
+  console.log(`a load of that list: ${median(loads.map((l) => l.listRequests))} list request(s), `
+    + `${(median(loads.map((l) => l.listBytes)) / 1024).toFixed(1)} KiB for them, `
+    + `${(median(loads.map((l) => l.graphqlBytes)) / 1024).toFixed(1)} KiB of GraphQL answers in all (medians, ${RUNS} runs)`);
 
   const writeToken = (await api.gql(token,
     'mutation { createApiToken(name: "bench", scopes: [WRITE]) { token } }')).createApiToken.token;
@@ -99,7 +121,7 @@ try {
         const row = node?.closest('.task-row');
         if (row) window.__changed.add(row);
       }
-    }).observe(document.querySelector('.task-list'), { childList: true, subtree: true, characterData: true, attributes: true });
+    }).observe(document.querySelector('.task-groups') ?? document.querySelector('.task-list'), { childList: true, subtree: true, characterData: true, attributes: true });
   });
   const changeLatencies = [];
   const scriptTimes = [];

@@ -61,3 +61,21 @@ test('the activity page filters by task, action and source', async () => {
   await page.getByText('No activity to show').waitFor();
   await page.context().close();
 });
+
+test('the activity page offers each task once, and tasks that share a title apart', async () => {
+  const token = await api.register(uniqueEmail('unique'));
+  const rent = await api.createTask(token, {
+    title: 'Pay rent', dueAt: '2027-01-31T09:00:00+01:00', timeZone: 'Europe/Berlin', recurrence: { preset: 'MONTHLY' },
+  });
+  const next = (await api.gql(token, 'mutation($id: ID!) { completeTask(id: $id) { nextOccurrence { id } } }', { id: rent.id })).completeTask.nextOccurrence;
+  await api.gql(token, 'mutation($id: ID!) { updateTask(id: $id, input: { priority: HIGH }) { id } }', { id: next.id });
+  await api.createTask(token, { title: 'Water the plants' });
+  const page = await newPage(browser);
+  await openSignedIn(page, api, token, '/activity');
+  await page.locator('.history-entry').first().waitFor();
+  const options = await page.getByLabel('Task').locator('option').allTextContents();
+  assert.equal(new Set(options).size, options.length, `no option twice: ${options.join(' | ')}`);
+  assert.equal(options.filter((o) => o.startsWith('Pay rent')).length, 2);
+  assert.equal(options.filter((o) => o === 'Water the plants').length, 1);
+  await page.context().close();
+});

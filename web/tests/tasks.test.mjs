@@ -16,7 +16,7 @@ let browser;
 before(async () => ({ api, browser } = await startApiAndBrowser()));
 after(() => closeApiAndBrowser(api, browser));
 
-const rows = (page) => page.getByRole('list', { name: 'Tasks' }).getByRole('listitem');
+const rows = (page) => page.getByRole('region', { name: 'Tasks' }).getByRole('listitem');
 
 test('quick add, empty states, overdue and today, filters and search', async () => {
   const token = await api.register(uniqueEmail('list'));
@@ -39,6 +39,7 @@ test('quick add, empty states, overdue and today, filters and search', async () 
   await taxes.getByText('Urgent').waitFor();
   await rows(page).filter({ hasText: 'Call mum' }).getByText(/Today|Tomorrow/).waitFor();
 
+  await page.getByRole('button', { name: 'More filters' }).click();
   await page.getByLabel('Priority').selectOption('urgent');
   await page.getByText('1 task', { exact: true }).waitFor();
   await page.getByLabel('Priority').selectOption('');
@@ -76,6 +77,9 @@ test('filters live in the address: they survive a reload and step with back and 
   await page.getByRole('button', { name: 'All', exact: true }).click();
   await page.getByText('3 tasks', { exact: true }).waitFor();
   assert.equal(params().get('status'), 'all');
+  await page.getByRole('button', { name: 'More filters' }).click();
+  await page.getByRole('button', { name: 'More filters', expanded: true }).waitFor();
+  assert.equal(params().get('filters'), 'shown');
   await page.getByLabel('Priority').selectOption('high');
   await page.getByText('2 tasks', { exact: true }).waitFor();
   assert.equal(params().get('priority'), 'high');
@@ -177,12 +181,12 @@ test('keyboard only: create, complete and undo', async () => {
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
 
-  const check = page.getByRole('checkbox', { name: 'Complete “Water the plants”' });
-  for (let i = 0; i < 40 && !(await check.evaluate((el) => el === document.activeElement)); i++) {
+  // The list is one tab stop: its row; `x` completes it.
+  for (let i = 0; i < 40 && !(await row.evaluate((el) => el === document.activeElement)); i++) {
     await page.keyboard.press('Tab');
   }
-  assert.ok(await check.evaluate((el) => el === document.activeElement), 'the complete button takes focus');
-  await page.keyboard.press('Space');
+  assert.ok(await row.evaluate((el) => el === document.activeElement), 'the row takes focus');
+  await page.keyboard.press('x');
   await page.getByText('Nothing to do').waitFor();
 
   const undo = page.getByRole('button', { name: 'Undo' });

@@ -14,7 +14,8 @@ pub use history_entry::HistoryEntry;
 pub use shell::Shell;
 pub use task_form::TaskFormDialog;
 pub use task_row::{
-    DueBadge, PriorityBadge, RecurrenceBadge, TaskRow, toggle_complete as task_row_toggle,
+    DueBadge, Held, ListNav, PriorityBadge, RecurrenceBadge, TaskRow,
+    toggle_complete as task_row_toggle,
 };
 pub use toasts::Toasts;
 pub use zone_picker::ZonePicker;

@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 
 use super::notifications::NotificationCenter;
-use super::{TaskFormDialog, Toasts, focus};
+use super::{Dialog, TaskFormDialog, Toasts, focus, js};
 use crate::Route;
 use crate::api::{PreferencesQuery, QueryBuilder as _, run};
 use crate::session::{self, SESSION};
@@ -41,6 +41,7 @@ pub fn Shell() -> Element {
 #[component]
 fn SignedIn() -> Element {
     let mut panel_open = use_signal(|| false);
+    let mut shortcuts_open = use_signal(|| false);
     let mut menu_open = use_signal(|| false);
     let nav = navigator();
     // Preferences first: toasts and dates depend on them.
@@ -51,14 +52,15 @@ fn SignedIn() -> Element {
     });
     let tasks = use_tasks();
     use_future(move || crate::live::stay_connected(tasks));
-    // `n` opens a new task, `/` goes to search: keys typed into a field stay there.
+    // `n` opens a new task, `/` goes to search, `?` lists the shortcuts: keys typed
+    // into a field stay there.
     use_future(move || async move {
         let mut keys = document::eval(
             r#"document.addEventListener('keydown', e => {
   const t = e.target;
   const typing = t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
   if (typing || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('[role=dialog]')) return;
-  if (e.key === 'n' || e.key === '/') { e.preventDefault(); dioxus.send(e.key); }
+  if (e.key === 'n' || e.key === '/' || e.key === '?') { e.preventDefault(); dioxus.send(e.key); }
 });"#,
         );
         while let Ok(key) = keys.recv::<String>().await {
@@ -70,11 +72,17 @@ fn SignedIn() -> Element {
                     }
                     focus("search");
                 }
+                "?" => shortcuts_open.set(true),
                 _ => {}
             }
         }
     });
-    let on_tasks = matches!(use_route::<Route>(), Route::Tasks { .. });
+    let route = use_route::<Route>();
+    let on_list = matches!(route, Route::Tasks { .. });
+    // A task's page is part of Tasks.
+    let on_tasks = on_list || matches!(route, Route::TaskDetail { .. });
+    let on_activity = matches!(route, Route::Activity {});
+    let on_settings = matches!(route, Route::Settings {});
     let unread = *UNREAD.read();
     let badge = if unread > 99 {
         "99+".to_owned()
@@ -99,14 +107,27 @@ fn SignedIn() -> Element {
         .to_string();
     rsx! {
         a { class: "skip-link", href: "#content", "Skip to content" }
+        if on_list {
+            a {
+                class: "skip-link",
+                href: "#task-list",
+                // To the row that holds the list's tab stop, so the arrow keys work
+                // at once; to the list's place when it has no rows.
+                onclick: move |event| {
+                    event.prevent_default();
+                    js("(document.querySelector('.task-row[tabindex=\"0\"]') || document.getElementById('task-list') || document.getElementById('content'))?.focus()");
+                },
+                "Skip to the list"
+            }
+        }
         header { class: "app-header",
             div { class: "header-inner",
                 Link { class: "brand", to: Route::default_tasks(), span { class: "brand-mark", "aria-hidden": "true", "✓" } span { class: "brand-text", "Todo" } }
                 nav { class: "main-nav", "aria-label": "Main",
-                    // Active on any view of the list, filtered or not.
-                    Link { to: Route::default_tasks(), class: if on_tasks { "active" } else { "" }, "Tasks" }
-                    Link { to: Route::Activity {}, active_class: "active", "Activity" }
-                    Link { to: Route::Settings {}, active_class: "active", "Settings" }
+                    // Tasks is current on any view of the list and on a task's page.
+                    NavLink { to: Route::default_tasks(), current: on_tasks, "Tasks" }
+                    NavLink { to: Route::Activity {}, current: on_activity, "Activity" }
+                    NavLink { to: Route::Settings {}, current: on_settings, "Settings" }
                 }
                 // `data-live` lets the browser tests wait until the live connection's
                 // subscriptions are in place, which nothing on screen shows.
@@ -175,10 +196,56 @@ fn SignedIn() -> Element {
         main { id: "content", class: "content", tabindex: "-1",
             Outlet::<Route> {}
         }
+        if shortcuts_open() {
+            Shortcuts { onclose: move |_| shortcuts_open.set(false) }
+        }
         if *NEW_TASK_OPEN.read() {
             TaskFormDialog { task_id: None, onclose: move |_| *NEW_TASK_OPEN.write() = false }
         }
         Toasts {}
+    }
+}
+
+#[component]
+fn NavLink(to: Route, current: bool, children: Element) -> Element {
+    rsx! {
+        Link {
+            to,
+            class: if current { "active" } else { "" },
+            "aria-current": current.then_some("page"),
+            {children}
+        }
+    }
+}
+
+/// Every key the app answers to, in words.
+const SHORTCUTS: &[(&str, &str)] = &[
+    ("n", "New task"),
+    ("/", "Search"),
+    ("↓ or j", "Next task"),
+    ("↑ or k", "Previous task"),
+    ("x", "Complete or reopen the task"),
+    ("e", "Edit the task"),
+    ("Enter", "Open the task"),
+    ("Ctrl+Z", "Undo the last completion"),
+    ("?", "Show these shortcuts"),
+    ("Esc", "Close a dialog"),
+];
+
+#[component]
+fn Shortcuts(onclose: EventHandler<()>) -> Element {
+    rsx! {
+        Dialog { id: "shortcuts", title: "Keyboard shortcuts", onclose,
+            p { class: "hint", "Keys do nothing while you type in a field." }
+            dl { class: "shortcuts",
+                for (keys, what) in SHORTCUTS {
+                    div { class: "shortcut",
+                        dt { kbd { "{keys}" } }
+                        dd { "{what}" }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -4,11 +4,11 @@ use dioxus::prelude::*;
 use strum::VariantArray as _;
 
 use crate::api::{
-    AuditAction, AuditEntry, AuditFilter, AuditLogQuery, AuditSource, AuditVars, Id, PageInfo,
-    QueryBuilder as _, id_of, run,
+    AuditAction, AuditEntry, AuditFilter, AuditLogQuery, AuditSource, AuditVars, DateTime, Id,
+    PageInfo, QueryBuilder as _, id_of, run,
 };
 use crate::components::HistoryEntry;
-use crate::state::{RESYNC, user_zone};
+use crate::state::{sync_round, user_zone};
 use crate::store::{TaskStoreStoreExt as _, use_tasks};
 use crate::time::{self, Wall};
 
@@ -44,21 +44,25 @@ impl Filters {
 pub fn Activity() -> Element {
     let store = use_tasks();
     let mut filters = use_signal(Filters::default);
-    // Titles of tasks the log has shown that the store does not know (deleted ones).
-    let mut seen = use_signal(Vec::<(String, String)>::new);
-    // The task filter offers the tasks this page and the list know about.
-    let mut known: Vec<(String, String)> = store
+    // Tasks the log has shown that the store does not know (deleted ones).
+    let mut seen = use_signal(Vec::<Named>::new);
+    // The task filter offers the tasks this page and the list know about, each once.
+    let mut known: Vec<Named> = store
         .tasks()
         .read()
         .values()
-        .map(|t| (id_of(&t.id), t.title.clone()))
+        .map(|t| Named {
+            id: id_of(&t.id),
+            title: t.title.clone(),
+            due: t.due_at.clone(),
+        })
         .collect();
-    for (id, title) in seen.read().iter() {
-        if !known.iter().any(|(k, _)| k == id) {
-            known.push((id.clone(), title.clone()));
+    for named in seen.read().iter() {
+        if !known.iter().any(|k| k.id == named.id) {
+            known.push(named.clone());
         }
     }
-    known.sort_by_key(|(_, title)| title.to_lowercase());
+    let known = labelled(known, &user_zone());
     let f = filters();
     rsx! {
         document::Title { "Activity · Todo" }
@@ -69,8 +73,8 @@ pub fn Activity() -> Element {
                     label { r#for: "activity-task", "Task" }
                     select { id: "activity-task", onchange: move |e| filters.write().task = e.value(),
                         option { value: "", "All tasks" }
-                        for (id, title) in known {
-                            option { value: "{id}", selected: f.task == id, "{title}" }
+                        for (id, label) in known {
+                            option { key: "{id}", value: "{id}", selected: f.task == id, "{label}" }
                         }
                     }
                 }
@@ -109,38 +113,82 @@ pub fn Activity() -> Element {
     }
 }
 
-/// Titles the entries name, by task id: for the task filter.
-fn titles(entries: &[AuditEntry]) -> Vec<(String, String)> {
-    entries
-        .iter()
-        .map(|entry| {
-            let title = entry
-                .after
-                .as_ref()
-                .or(entry.before.as_ref())
-                .and_then(|s| s.0.get("title"))
-                .and_then(|t| t.as_str())
-                .unwrap_or("Untitled")
-                .to_owned();
-            (id_of(&entry.entity_id), title)
-        })
-        .collect()
+/// A task the filter can offer.
+#[derive(Debug, Clone, PartialEq)]
+struct Named {
+    id: String,
+    title: String,
+    due: Option<DateTime>,
+}
+
+/// The tasks the entries name, each once: for the task filter.
+fn titles(entries: &[AuditEntry]) -> Vec<Named> {
+    let mut named: Vec<Named> = Vec::new();
+    for entry in entries {
+        let id = id_of(&entry.entity_id);
+        if named.iter().any(|n| n.id == id) {
+            continue;
+        }
+        let snapshot = entry.after.as_ref().or(entry.before.as_ref());
+        let field = |key: &str| snapshot.and_then(|s| s.0.get(key)).and_then(|v| v.as_str());
+        named.push(Named {
+            id,
+            title: field("title").unwrap_or("Untitled").to_owned(),
+            due: field("dueAt").map(|d| DateTime(d.to_owned())),
+        });
+    }
+    named
+}
+
+/// The filter's options, by title: tasks that share a title (the occurrences of a
+/// repeating task) say which one they are by their due date, so no two read alike.
+fn labelled(mut tasks: Vec<Named>, zone: &str) -> Vec<(String, String)> {
+    tasks.sort_by(|a, b| {
+        a.title
+            .to_lowercase()
+            .cmp(&b.title.to_lowercase())
+            .then_with(|| a.due.cmp(&b.due))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let shared = |title: &str| tasks.iter().filter(|t| t.title == title).count() > 1;
+    let mut options: Vec<(String, String)> = Vec::with_capacity(tasks.len());
+    let mut bases: Vec<String> = Vec::with_capacity(tasks.len());
+    for task in &tasks {
+        let mut label = task.title.clone();
+        if shared(&task.title) {
+            match &task.due {
+                Some(due) => label = format!("{label} (due {})", time::at_text(zone, due)),
+                None => label = format!("{label} (no date)"),
+            }
+        }
+        // Still alike (same title and due date): a number tells them apart.
+        let alike = bases.iter().filter(|b| **b == label).count();
+        bases.push(label.clone());
+        if alike > 0 {
+            label = format!("{label} #{}", alike + 1);
+        }
+        options.push((task.id.clone(), label));
+    }
+    options
 }
 
 /// The log for one filter. The page mounts one per filter, so what one started (its
 /// first page, a next page) ends with it and never lands in another's log.
 #[component]
-fn ActivityLog(filter: AuditFilter, onentries: EventHandler<Vec<(String, String)>>) -> Element {
+fn ActivityLog(filter: AuditFilter, onentries: EventHandler<Vec<Named>>) -> Element {
     let mut entries = use_signal(Vec::<AuditEntry>::new);
     let mut cursor = use_signal(|| None::<String>);
     let mut total = use_signal(|| None::<i32>);
     let mut error = use_signal(|| None::<String>);
     let first_filter = filter.clone();
-    // The first page now, and again whenever the live connection comes back.
+    // The first page once the live connection is up (see `sync_round`), and again
+    // whenever it comes back.
     let _first = use_resource(move || {
         let filter = first_filter.clone();
         async move {
-            let _ = RESYNC.read();
+            if sync_round().is_none() {
+                return;
+            }
             match run(AuditLogQuery::build(AuditVars {
                 filter: Some(filter),
                 after: None,

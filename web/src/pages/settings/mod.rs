@@ -4,6 +4,7 @@
 use dioxus::prelude::*;
 
 mod agent_config;
+mod display;
 mod tokens;
 
 use crate::api::{MutationBuilder as _, PreferencesInput, PreferencesVars, UpdatePreferences, run};
@@ -11,6 +12,7 @@ use crate::components::ZonePicker;
 use crate::form::explain;
 use crate::state::{PREFERENCES, toast};
 use crate::time;
+use display::Display;
 use tokens::Tokens;
 
 #[component]
@@ -27,6 +29,7 @@ pub fn Settings() -> Element {
                     span { class: "skeleton-line short" }
                 }
             }
+            Display {}
             Tokens {}
         }
     }

@@ -32,7 +32,6 @@ fn show(nav: Navigator, filters: ListFilters, step: Step) {
 pub fn FilterBar(filters: ReadSignal<ListFilters>) -> Element {
     let store = use_tasks();
     let nav = navigator();
-    let mut more_open = use_signal(|| false);
     // Only a change to the set of categories reaches the bar.
     let categories = use_memo(move || store.categories());
     let change = move |step: Step, edit: &dyn Fn(&mut ListFilters)| {
@@ -69,7 +68,7 @@ pub fn FilterBar(filters: ReadSignal<ListFilters>) -> Element {
                         oninput: move |e| change(Step::Replace, &|f| f.search = e.value()),
                     }
                 }
-                div { class: "filter-field",
+                div { class: "filter-field filter-order",
                     label { r#for: "order", "Order" }
                     select {
                         id: "order",
@@ -79,18 +78,18 @@ pub fn FilterBar(filters: ReadSignal<ListFilters>) -> Element {
                         }
                     }
                 }
+                // The refinements fold away, on any screen; whether they show is part
+                // of the address like the filters themselves.
+                button {
+                    class: "button filters-toggle",
+                    r#type: "button",
+                    "aria-expanded": "{f.refine}",
+                    "aria-controls": "filters-more",
+                    onclick: move |_| change(Step::Replace, &|f| f.refine = !f.refine),
+                    if refinements > 0 { "More filters ({refinements})" } else { "More filters" }
+                }
             }
-            // On a phone the refinements fold away behind this; on wider screens it is
-            // hidden and they always show.
-            button {
-                class: "button button-small filters-toggle",
-                r#type: "button",
-                "aria-expanded": "{more_open}",
-                "aria-controls": "filters-more",
-                onclick: move |_| more_open.toggle(),
-                if refinements > 0 { "More filters ({refinements})" } else { "More filters" }
-            }
-            div { id: "filters-more", class: if more_open() { "filters-more open" } else { "filters-more" },
+            div { id: "filters-more", class: if f.refine { "filters-more open" } else { "filters-more" },
                 div { class: "filter-field",
                     label { r#for: "filter-priority", "Priority" }
                     select {

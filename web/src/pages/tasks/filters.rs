@@ -50,10 +50,11 @@ impl Status {
 )]
 #[strum(serialize_all = "lowercase")]
 pub enum Order {
+    /// Grouped: overdue, today, upcoming, no date.
     #[default]
+    Due,
     Newest,
     Oldest,
-    Due,
     Priority,
     Title,
 }
@@ -92,6 +93,8 @@ pub struct ListFilters {
     pub recurring: bool,
     pub search: String,
     pub order: Order,
+    /// Whether the refinements (priority, category, dates, recurring) are unfolded.
+    pub refine: bool,
 }
 
 impl ListFilters {
@@ -121,11 +124,16 @@ impl ListFilters {
         }
     }
 
+    /// Whether the list shows in groups by due date: open tasks by due date.
+    pub fn grouped(&self) -> bool {
+        self.order == Order::Due && self.status == Status::Open
+    }
+
     pub fn narrowed(&self) -> bool {
         self.refinements() > 0 || !self.search.trim().is_empty()
     }
 
-    /// How many of the second row's filters are set (shown on its toggle on phones).
+    /// How many of the second row's filters are set (shown on its toggle).
     pub fn refinements(&self) -> usize {
         [
             self.priority.is_some(),
@@ -159,6 +167,7 @@ impl From<&str> for ListFilters {
                 "recurring" => filters.recurring = value == "true",
                 "q" => filters.search = value,
                 "order" => filters.order = value.parse().unwrap_or_default(),
+                "filters" => filters.refine = value == "shown",
                 _ => {}
             }
         }
@@ -192,6 +201,9 @@ impl fmt::Display for ListFilters {
         }
         if self.order != defaults.order {
             pairs.push(("order", self.order.to_string()));
+        }
+        if self.refine {
+            pairs.push(("filters", "shown".to_owned()));
         }
         let mut first = true;
         for (key, value) in pairs {
@@ -290,7 +302,8 @@ mod tests {
             due_to: "2027-01-31".into(),
             recurring: true,
             search: "50% = half & #1 über".into(),
-            order: Order::Due,
+            order: Order::Priority,
+            refine: true,
         };
         assert_eq!(through_the_address(filters.clone()), filters);
         let plain = ListFilters {

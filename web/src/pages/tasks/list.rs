@@ -1,14 +1,19 @@
-//! The list for one query: its first page, more on scroll, and its empty state.
+//! The list for one query: its first page, more on scroll, its groups by due date,
+//! and its empty state.
 
 use dioxus::prelude::*;
 
+use std::time::Duration;
+
 use super::filters::Status;
+use super::groups::{self, Group};
 use crate::api::{QueryBuilder as _, TasksQuery, TasksVars, run};
-use crate::components::TaskRow;
-use crate::state::{RESYNC, error_toast};
+use crate::components::{Held, ListNav, TaskRow};
+use crate::state::{TICK, error_toast, now, sync_round, user_zone};
 use crate::store::{
     ListQuery, TaskStoreStoreExt as _, TaskStoreStoreImplExt as _, Tasks, use_tasks,
 };
+use crate::time;
 
 /// One page holds a long list whole; more come on scroll.
 const PAGE: i32 = 200;
@@ -34,27 +39,89 @@ async fn load(mut store: Tasks, query: ListQuery, after: Option<String>) {
 
 /// The page mounts one of these per query (a new query is a new instance), so what
 /// one started (its first page, a next page) ends with it and never lands in
-/// another's list.
+/// another's list. `grouped` shows it in groups by due date (see `groups`).
 #[component]
 pub fn TaskList(
     query: ListQuery,
     status: Status,
     narrowed: bool,
+    grouped: bool,
     onedit: EventHandler<String>,
 ) -> Element {
     let mut store = use_tasks();
     let mut loading_more = use_signal(|| false);
     let this_query = query.clone();
-    // The first page now, and again whenever the live connection comes back.
+    // The first page once the live connection is up (see `sync_round`), and again
+    // whenever it comes back. Nothing else here is read, so nothing else refetches.
     let _first = use_resource(move || {
         let query = this_query.clone();
         async move {
-            let _ = RESYNC.read();
+            if sync_round().is_none() {
+                return;
+            }
             if store.list().peek().query != query {
                 store.reset(query.clone());
             }
             load(store, query, None).await;
         }
+    });
+    let held = use_signal(Vec::<Held>::new);
+    // The rows as shown: the list's, and those held where they were.
+    let shown = use_memo(move || {
+        let mut ids = store.list().read().ids.clone();
+        for hold in held.read().iter() {
+            if ids.contains(&hold.id) {
+                continue;
+            }
+            let at = hold
+                .above
+                .iter()
+                .find_map(|above| ids.iter().position(|id| id == above))
+                .map_or(0, |at| at + 1);
+            ids.insert(at, hold.id.clone());
+        }
+        ids
+    });
+    let nav = ListNav {
+        active: use_signal(|| None),
+        order: shown,
+        held,
+        hold_round: use_signal(|| 0),
+    };
+    // Reads every task listed, but tells the list only when the grouping changes.
+    let groups = use_memo(move || {
+        let ids = shown.read();
+        if !grouped {
+            return Vec::new();
+        }
+        let now = now();
+        let day_end = groups::day_end(&user_zone(), now);
+        let tasks = store.tasks();
+        let tasks = tasks.read();
+        groups::split(&ids, |id| {
+            tasks
+                .get(id)
+                .map_or(Group::NoDate, |task| groups::group_of(task, now, day_end))
+        })
+    });
+    // Time moves the tasks between groups and changes their words ("Overdue",
+    // "Tomorrow"): one timer to the next such moment, set again when it fires or the
+    // list changes.
+    let _clock = use_resource(move || async move {
+        let wait = {
+            let _ = TICK.read();
+            let ids = shown.read();
+            let tasks = store.tasks();
+            let tasks = tasks.read();
+            let now = time::now_ms();
+            let dues = ids
+                .iter()
+                .filter_map(|id| tasks.get(id)?.due_at.as_ref())
+                .map(time::parse_ms);
+            groups::next_change(dues, &user_zone(), now) - now
+        };
+        gloo_timers::future::sleep(Duration::from_secs_f64(wait.max(0.0) / 1000.0)).await;
+        *TICK.write() += 1;
     });
     let mut load_more = move || {
         let (more, cursor, query) = {
@@ -110,12 +177,34 @@ attach();"#,
                     }
                 }
             }
-        } else if list.ids.is_empty() {
+        } else if shown.read().is_empty() {
             EmptyState { status, narrowed }
         } else {
-            ul { class: "task-list", "aria-label": "Tasks",
-                for id in list.ids {
-                    TaskRow { key: "{id}", id: id.clone(), onedit }
+            // The skip link's target. The pointer leaving lets go of the rows held
+            // under it.
+            section {
+                id: "task-list",
+                class: "task-groups",
+                "aria-label": "Tasks",
+                tabindex: "-1",
+                onmouseleave: move |_| nav.release(),
+                if grouped {
+                    for (group, ids) in groups() {
+                        div { key: "{group.slug()}", class: "task-group task-group-{group.slug()}",
+                            h2 { id: "group-{group.slug()}", class: "group-heading", "{group.label()}" }
+                            ul { class: "task-list", "aria-labelledby": "group-{group.slug()}",
+                                for id in ids {
+                                    TaskRow { key: "{id}", id: id.clone(), onedit, nav }
+                                }
+                            }
+                        }
+                    }
+                } else {
+                    ul { class: "task-list",
+                        for id in shown() {
+                            TaskRow { key: "{id}", id: id.clone(), onedit, nav }
+                        }
+                    }
                 }
             }
         }

@@ -3,6 +3,7 @@
 
 mod filter_bar;
 mod filters;
+mod groups;
 mod list;
 mod quick_add;
 
@@ -35,14 +36,16 @@ pub fn Tasks(filters: ReadSignal<ListFilters>) -> Element {
             }
             QuickAdd {}
             FilterBar { filters }
-            // Keyed by what makes the query (the filters, and the zone their dates are
-            // read in), so a new query mounts a new list (see `TaskList`).
+            // Keyed by the query alone, so a new query mounts a new list (see
+            // `TaskList`), and what does not change it (the zone arriving with the
+            // preferences, folding the filters) keeps the list and its one load.
             for query in std::iter::once(query()) {
                 TaskList {
-                    key: "{f}|{user_zone()}",
+                    key: "{query:?}",
                     query,
                     status: f.status,
                     narrowed: f.narrowed(),
+                    grouped: f.grouped(),
                     onedit: move |id| editing.set(Some(id)),
                 }
             }
