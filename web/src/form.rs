@@ -12,7 +12,16 @@ use strum::VariantArray as _;
 /// Written (`Display`) and parsed (`FromStr`) in lower case as the picker's values;
 /// listed (`VARIANTS`) in the picker's order.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::VariantArray,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[strum(serialize_all = "lowercase")]
 pub enum Repeat {
@@ -62,7 +71,7 @@ impl Repeat {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Ends {
     Never,
     AfterCount,
@@ -80,8 +89,9 @@ impl Ends {
     }
 }
 
-/// Everything the form holds, as text where the user types it.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything the form holds, as text where the user types it. Serialised as a draft
+/// kept across a re-sign-in (`drafts`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskForm {
     pub title: String,
     pub description: String,

@@ -3,6 +3,7 @@
 
 mod api;
 mod components;
+mod drafts;
 mod form;
 mod live;
 mod pages;
