@@ -102,7 +102,7 @@ fn AgentConfigs(token: String, server: ServerInfo) -> Element {
     rsx! {
         h3 { "Claude Code" }
         p { class: "hint", "Run once in a terminal; Claude Code talks to the MCP server over HTTP with the token." }
-        pre { class: "config", "{claude_code}" }
+        pre { class: "config", tabindex: "0", "{claude_code}" }
         CopyButton { text: claude_code, label: "Copy Claude Code command" }
 
         h3 { "Claude Desktop" }
@@ -115,14 +115,14 @@ fn AgentConfigs(token: String, server: ServerInfo) -> Element {
             }
             " Its remote connectors sign in with OAuth, which this server does not offer, so use this form."
         }
-        pre { class: "config", "{desktop}" }
+        pre { class: "config", tabindex: "0", "{desktop}" }
         CopyButton { text: desktop, label: "Copy Claude Desktop configuration" }
 
         h3 { "Other clients (HTTP)" }
         p { class: "hint",
             "Clients configured with a URL and headers (Cursor, Windsurf, a project's .mcp.json) take this; some name the list differently, e.g. VS Code's \"servers\". The MCP server is at {server.mcp_url}."
         }
-        pre { class: "config", "{http}" }
+        pre { class: "config", tabindex: "0", "{http}" }
         CopyButton { text: http, label: "Copy HTTP configuration" }
     }
 }
