@@ -46,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
         AuthConfig {
             jwt_secret: vec![7; 32].into(),
             session_ttl: Duration::from_secs(3600),
+            refresh_ttl: Duration::from_secs(3600),
         },
         api::service::Retention {
             audit: chrono::Duration::days(90),
@@ -64,7 +65,9 @@ async fn main() -> anyhow::Result<()> {
     let actor = Actor {
         user_id: session.user.id,
         scope: Scope::Write,
-        credential: Credential::Session,
+        credential: Credential::Session {
+            expires_at: session.expires_at,
+        },
         origin: Origin::default(),
     };
 

@@ -325,6 +325,7 @@ async fn sweep_cost(url: &str) -> anyhow::Result<()> {
         api::service::AuthConfig {
             jwt_secret: vec![7; 32].into(),
             session_ttl: Duration::from_secs(60),
+            refresh_ttl: Duration::from_secs(60),
         },
         api::service::Retention {
             audit: chrono::Duration::days(90),

@@ -51,6 +51,7 @@ impl Application {
             AuthConfig {
                 jwt_secret: settings.jwt_secret,
                 session_ttl: settings.session_ttl,
+                refresh_ttl: settings.refresh_ttl,
             },
             Retention {
                 audit: settings.audit_retention,
@@ -107,7 +108,7 @@ impl Application {
 
         let state = AppState::new(AppStateParts {
             services: services.clone(),
-            schema: build_schema(services.clone()),
+            schema: build_schema(services.clone(), settings.mcp.clone()),
             introspection_schema: build_introspection_schema(services.clone()),
             graphql_metrics: GraphqlMetrics::default(),
             documents: ParsedDocuments::default(),
@@ -262,6 +263,9 @@ async fn retention_job(services: Services, shutdown: CancellationToken) {
         }
         if let Err(error) = services.auth.purge_expired_sign_in_failures(now).await {
             tracing::warn!(%error, "purging old sign-in failures failed; will try again");
+        }
+        if let Err(error) = services.auth.purge_expired_refresh_tokens(now).await {
+            tracing::warn!(%error, "purging expired refresh tokens failed; will try again");
         }
         if let Err(error) = services.notifications.archive_expired(now).await {
             tracing::warn!(%error, "notification archive failed; will try again");

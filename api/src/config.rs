@@ -80,6 +80,16 @@ pub struct ServeArgs {
     #[arg(long, env = "TODO_SESSION_TTL_MINUTES", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=43_200))]
     pub session_ttl_minutes: u64,
+    /// The session token's lifetime in seconds, in place of `--session-ttl-minutes`: for
+    /// tests that watch a session outlive its tokens.
+    #[arg(long, env = "TODO_SESSION_TTL_SECONDS", conflicts_with = "session_ttl_minutes",
+          value_parser = clap::value_parser!(u64).range(1..=2_592_000))]
+    pub session_ttl_seconds: Option<u64>,
+    /// A refresh token unused for this many days no longer continues its session (each
+    /// refresh starts the period again).
+    #[arg(long, env = "TODO_REFRESH_TTL_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub refresh_ttl_days: u32,
     /// Audit entries older than this many days are removed.
     #[arg(long, env = "TODO_AUDIT_RETENTION_DAYS", default_value_t = 90,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
@@ -119,6 +129,14 @@ pub struct ServeArgs {
     /// The built web UI (`scripts/build-web` writes it), served at `/`.
     #[arg(long, env = "TODO_WEB_DIR", default_value = "web/dist")]
     pub web_dir: PathBuf,
+    /// The MCP server's public URL (`todo-mcp http`), as agents should reach it: the web
+    /// UI's agent page puts it in the configurations it shows.
+    #[arg(
+        long,
+        env = "TODO_MCP_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8081/mcp"
+    )]
+    pub mcp_public_url: String,
 }
 
 /// Used with `EVENT_BUS=dapr`. The sidecar's address comes from Dapr's own variables
@@ -163,6 +181,8 @@ pub struct Settings {
     /// Signs session tokens.
     pub jwt_secret: SecretSlice<u8>,
     pub session_ttl: Duration,
+    /// How long an unused refresh token stays valid.
+    pub refresh_ttl: Duration,
     /// How long audit entries are kept.
     pub audit_retention: chrono::Duration,
     /// How long notifications stay in the notification center.
@@ -171,6 +191,37 @@ pub struct Settings {
     pub web_dir: Option<PathBuf>,
     /// Where `/metrics` is served; `None`: metrics are off.
     pub metrics_listen: Option<SocketAddr>,
+    /// What agents are told about the MCP server.
+    pub mcp: McpInfo,
+}
+
+/// Where agents find the MCP server: shown on the web UI's agent page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct McpInfo {
+    /// `TODO_MCP_PUBLIC_URL`: the streamable HTTP endpoint.
+    pub public_url: String,
+    /// The `todo-mcp` binary for stdio clients, when one sits next to this executable.
+    pub binary_path: Option<PathBuf>,
+}
+
+impl McpInfo {
+    /// The URL given, and a `todo-mcp` beside the running executable if there is one
+    /// (as `cargo build` and the container image place them).
+    pub fn discover(public_url: String) -> Self {
+        let binary_path = std::env::current_exe()
+            .ok()
+            .and_then(|exe| {
+                Some(
+                    exe.parent()?
+                        .join(format!("todo-mcp{}", std::env::consts::EXE_SUFFIX)),
+                )
+            })
+            .filter(|path| path.is_file());
+        Self {
+            public_url,
+            binary_path,
+        }
+    }
 }
 
 impl DatabaseArgs {
@@ -241,8 +292,13 @@ impl ServeArgs {
             audit_retention: chrono::Duration::days(i64::from(self.audit_retention_days)),
             notification_archive: chrono::Duration::days(i64::from(self.notification_archive_days)),
             jwt_secret,
-            session_ttl: Duration::from_secs(self.session_ttl_minutes * 60),
+            session_ttl: Duration::from_secs(
+                self.session_ttl_seconds
+                    .unwrap_or(self.session_ttl_minutes * 60),
+            ),
+            refresh_ttl: Duration::from_secs(u64::from(self.refresh_ttl_days) * 86_400),
             web_dir: Some(self.web_dir.clone()),
+            mcp: McpInfo::discover(self.mcp_public_url.clone()),
         })
     }
 }
@@ -330,6 +386,8 @@ mod tests {
             event_bus: EventBus::Inprocess,
             jwt_secret: None,
             session_ttl_minutes: 60,
+            session_ttl_seconds: None,
+            refresh_ttl_days: 30,
             audit_retention_days: 90,
             notification_archive_days: 30,
             database_max_connections: None,
@@ -343,6 +401,7 @@ mod tests {
                 app_api_token: None,
             },
             web_dir: "web/dist".into(),
+            mcp_public_url: "http://127.0.0.1:8081/mcp".into(),
         };
         assert!(
             args.resolve()

@@ -15,6 +15,7 @@ mod m20261126_000008_add_task_reminders;
 mod m20261126_000009_create_notifications;
 mod m20261126_000010_create_login_throttle;
 mod m20261127_000011_index_unpublished_outbox;
+mod m20261206_000012_create_refresh_tokens;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_create_notifications::Migration),
             Box::new(m20261126_000010_create_login_throttle::Migration),
             Box::new(m20261127_000011_index_unpublished_outbox::Migration),
+            Box::new(m20261206_000012_create_refresh_tokens::Migration),
         ]
     }
 }

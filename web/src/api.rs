@@ -455,6 +455,43 @@ pub struct User {
 pub struct AuthPayload {
     pub token: String,
     pub user: User,
+    pub refresh_token: String,
+    pub expires_at: DateTime,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct RefreshTokenVars {
+    pub refresh_token: String,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "RefreshTokenVars")]
+pub struct RefreshSession {
+    #[arguments(refreshToken: $refresh_token)]
+    pub refresh_session: AuthPayload,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "RefreshTokenVars")]
+pub struct SignOut {
+    #[arguments(refreshToken: $refresh_token)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
+    pub sign_out: bool,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct ServerInfo {
+    pub mcp_url: String,
+    pub mcp_binary_path: Option<String>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct ServerInfoQuery {
+    pub server_info: ServerInfo,
 }
 
 #[derive(cynic::InputObject, Debug)]
@@ -696,22 +733,55 @@ struct ErrorExtensions {
     field: Option<String>,
 }
 
-/// Sends one operation to `/graphql` as the signed-in user. An answer saying the
-/// session is no longer valid ends the session, which returns the page to sign-in.
+/// Sends one operation to `/graphql` as the signed-in user, renewing the session first
+/// when it is due. A refused session token is renewed and the operation sent once more;
+/// only when renewing fails does the session end, which returns the page to sign-in.
 pub async fn run<Q, V>(operation: cynic::Operation<Q, V>) -> Result<Q, ApiError>
 where
     Q: DeserializeOwned + 'static,
     V: Serialize,
 {
-    let token = session::token();
+    let body = serde_json::to_value(&operation).map_err(|e| ApiError::network(e.to_string()))?;
+    let token = session::fresh_token().await;
+    match send(&body, token.as_deref()).await {
+        Err(error) if error.is_unauthenticated() && token.is_some() => {
+            if session::renew().await.is_err() {
+                return Err(error);
+            }
+            let retried = send(&body, session::token().as_deref()).await;
+            if retried.as_ref().is_err_and(ApiError::is_unauthenticated) {
+                session::expire();
+            }
+            retried
+        }
+        answer => answer,
+    }
+}
+
+/// Sends one operation without the session token: for `refreshSession` and `signOut`,
+/// whose credential is the refresh token (an expired session token in the header would
+/// be refused before they run).
+pub async fn run_anonymous<Q, V>(operation: cynic::Operation<Q, V>) -> Result<Q, ApiError>
+where
+    Q: DeserializeOwned + 'static,
+    V: Serialize,
+{
+    let body = serde_json::to_value(&operation).map_err(|e| ApiError::network(e.to_string()))?;
+    send(&body, None).await
+}
+
+async fn send<Q: DeserializeOwned + 'static>(
+    body: &serde_json::Value,
+    token: Option<&str>,
+) -> Result<Q, ApiError> {
     let mut request = gloo_net::http::Request::post("/graphql")
         .header("x-todo-source", "WEB")
         .header("accept", "application/json");
-    if let Some(token) = &token {
+    if let Some(token) = token {
         request = request.header("authorization", &format!("Bearer {token}"));
     }
     let response = request
-        .json(&operation)
+        .json(body)
         .map_err(|e| ApiError::network(e.to_string()))?
         .send()
         .await
@@ -724,15 +794,11 @@ where
     })?;
     if let Some(error) = body.errors.and_then(|errors| errors.into_iter().next()) {
         let extensions = error.extensions;
-        let error = ApiError {
+        return Err(ApiError {
             code: extensions.as_ref().and_then(|e| e.code.clone()),
             field: extensions.and_then(|e| e.field),
             message: error.message,
-        };
-        if error.is_unauthenticated() && token.is_some() {
-            session::expire();
-        }
-        return Err(error);
+        });
     }
     body.data
         .ok_or_else(|| ApiError::network("The server sent no data"))

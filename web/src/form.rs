@@ -12,7 +12,16 @@ use strum::VariantArray as _;
 /// Written (`Display`) and parsed (`FromStr`) in lower case as the picker's values;
 /// listed (`VARIANTS`) in the picker's order.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::VariantArray,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[strum(serialize_all = "lowercase")]
 pub enum Repeat {
@@ -68,7 +77,16 @@ impl Repeat {
 
 /// How often a custom repeat comes round.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::VariantArray,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[strum(serialize_all = "lowercase")]
 pub enum Freq {
@@ -113,7 +131,7 @@ impl Freq {
 }
 
 /// Which day of the month a monthly custom repeat falls on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MonthlyOn {
     /// Day `month_day` of the month.
     Day,
@@ -137,7 +155,7 @@ pub const WEEKDAYS: [(&str, &str, &str); 7] = [
 pub const POSITIONS: [(i8, &str); 5] =
     [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (-1, "last")];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Ends {
     Never,
     AfterCount,
@@ -155,8 +173,9 @@ impl Ends {
     }
 }
 
-/// Everything the form holds, as text where the user types it.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything the form holds, as text where the user types it. Serialised as a draft
+/// kept across a re-sign-in (`drafts`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskForm {
     pub title: String,
     pub description: String,

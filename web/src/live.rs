@@ -29,11 +29,12 @@ const FIRST_RETRY: Duration = Duration::from_millis(500);
 const COUNT_SETTLE: Duration = Duration::from_millis(500);
 const MAX_RETRY: Duration = Duration::from_secs(8);
 
-/// Runs for as long as the signed-in shell is mounted.
+/// Runs for as long as the signed-in shell is mounted. The server closes the socket
+/// when the session token it was opened with expires; it comes back with a renewed one.
 pub async fn stay_connected(tasks: Tasks) {
     let mut retry = FIRST_RETRY;
     loop {
-        let Some(token) = session::token() else {
+        let Some(token) = session::fresh_token().await else {
             return;
         };
         match connect(&token, tasks).await {

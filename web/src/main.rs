@@ -4,6 +4,7 @@
 mod api;
 mod components;
 mod crash;
+mod drafts;
 mod form;
 mod live;
 mod pages;

@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 export const root = resolve(new URL('../..', import.meta.url).pathname);
 // Where cargo built todo-api: a shared CARGO_TARGET_DIR (relative to the repository,
 // as cargo reads it) or the repository's own target/.
-const bin = process.env.TODO_BIN_DIR
+export const bin = process.env.TODO_BIN_DIR
   ?? join(resolve(root, process.env.CARGO_TARGET_DIR ?? 'target'), 'debug');
 export const webDir = process.env.TODO_WEB_DIR ?? join(root, 'web', 'dist');
 export const screenshots = join(root, 'target', 'ui');
@@ -30,17 +30,19 @@ const freePort = () => new Promise((done, fail) => {
   });
 });
 
-/** A todo-api process; `restart()` keeps its port and data. */
+/** A todo-api process; `restart()` keeps its port and data. `env` adds settings
+ * (e.g. `TODO_SESSION_TTL_SECONDS`). */
 export class Api {
-  static async start() {
-    const api = new Api(await freePort(), mkdtempSync(join(tmpdir(), 'todo-ui-')));
+  static async start({ env = {} } = {}) {
+    const api = new Api(await freePort(), mkdtempSync(join(tmpdir(), 'todo-ui-')), env);
     await api.launch();
     return api;
   }
 
-  constructor(port, dataDir) {
+  constructor(port, dataDir, env = {}) {
     this.port = port;
     this.dataDir = dataDir;
+    this.env = env;
     this.base = `http://127.0.0.1:${port}`;
   }
 
@@ -53,6 +55,7 @@ export class Api {
         TODO_WEB_DIR: webDir,
         TODO_JWT_SECRET: SECRET,
         RUST_LOG: 'warn',
+        ...this.env,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -124,8 +127,8 @@ export async function launchBrowser() {
 }
 
 /** The API server and the browser a test file shares: started before its first test. */
-export async function startApiAndBrowser() {
-  const api = await Api.start();
+export async function startApiAndBrowser(options) {
+  const api = await Api.start(options);
   return { api, browser: await launchBrowser() };
 }
 

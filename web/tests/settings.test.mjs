@@ -61,9 +61,12 @@ test('an API token is shown once with the MCP configurations, listed and revoked
   const secret = await page.getByLabel('New token').inputValue();
   assert.match(secret, /^todo_/);
   const configs = await page.locator('pre.config').allTextContents();
-  assert.equal(JSON.parse(configs[0]).mcpServers.todo.env.TODO_API_TOKEN, secret);
-  assert.deepEqual(JSON.parse(configs[0]).mcpServers.todo.args, ['stdio']);
-  assert.equal(JSON.parse(configs[1]).mcpServers.todo.headers.Authorization, `Bearer ${secret}`);
+  // Claude Code's command, Claude Desktop's stdio configuration, and the HTTP one
+  // (agent.test.mjs checks what they say).
+  assert.equal(configs.length, 3);
+  assert.equal(JSON.parse(configs[1]).mcpServers.todo.env.TODO_API_TOKEN, secret);
+  assert.deepEqual(JSON.parse(configs[1]).mcpServers.todo.args, ['stdio']);
+  assert.equal(JSON.parse(configs[2]).mcpServers.todo.headers.Authorization, `Bearer ${secret}`);
   await page.getByRole('button', { name: 'Copy token' }).click();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
 

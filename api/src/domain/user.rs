@@ -44,6 +44,22 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// A refresh token of a web session: only the SHA-256 of its secret is kept. Every use
+/// replaces it with the next of its family (the tokens descended from one sign-in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshToken {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub family_id: Uuid,
+    pub token_hash: String,
+    pub created_at: DateTime<Utc>,
+    /// Unused for this long, the session is over (moved on at every use).
+    pub expires_at: DateTime<Utc>,
+    /// When it was exchanged for its successor; presenting it again after that is theft.
+    pub rotated_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 pub const MIN_PASSWORD_CHARS: usize = 8;
 /// argon2 hashes whatever it is given; the cap only stops absurd request bodies.
 pub const MAX_PASSWORD_CHARS: usize = 1024;

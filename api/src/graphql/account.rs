@@ -1,10 +1,12 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use secrecy::ExposeSecret as _;
 
 use super::ContextExt;
 use super::error::GqlResultExt;
 use super::scalars::DateTime;
 use crate::domain::user as account;
 use crate::service::Scope;
+use crate::service::auth::Session;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::service::Scope")]
@@ -52,9 +54,25 @@ impl User {
 
 #[derive(SimpleObject)]
 pub struct AuthPayload {
-    /// A session token (JWT) for `Authorization: Bearer`.
+    /// A session token (JWT) for `Authorization: Bearer`, valid until `expiresAt`.
     pub token: String,
     pub user: User,
+    /// Exchanged with `refreshSession` for the next session token (and the next refresh
+    /// token: each works once). Unused for the refresh TTL, it expires.
+    pub refresh_token: String,
+    /// When `token` stops working; refresh before then.
+    pub expires_at: DateTime,
+}
+
+impl From<Session> for AuthPayload {
+    fn from(session: Session) -> Self {
+        Self {
+            token: session.token.expose_secret().to_owned(),
+            user: User(session.user),
+            refresh_token: session.refresh_token.expose_secret().to_owned(),
+            expires_at: session.expires_at.into(),
+        }
+    }
 }
 
 pub struct ApiToken(pub account::ApiToken);

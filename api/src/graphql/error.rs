@@ -35,6 +35,7 @@ pub fn to_graphql_error(error: ServiceError) -> async_graphql::Error {
         ServiceError::Validation(e) => (code::BAD_USER_INPUT, e.to_string()),
         ServiceError::Unauthenticated
         | ServiceError::InvalidToken
+        | ServiceError::SessionEnded(_)
         | ServiceError::InvalidCredentials => (code::UNAUTHENTICATED, error.to_string()),
         ServiceError::TooManyAttempts { .. } => (code::RATE_LIMITED, error.to_string()),
         ServiceError::Forbidden(_) => (code::FORBIDDEN, error.to_string()),

@@ -14,6 +14,7 @@ mod pagination;
 mod preferences;
 mod query;
 mod scalars;
+mod server_info;
 mod task;
 
 use async_graphql::{Context, MergedObject, MergedSubscription, Schema, SchemaBuilder};
@@ -21,6 +22,7 @@ use uuid::Uuid;
 
 pub use error::{code, code_of, ensure_codes, request_error_body};
 
+use crate::config::McpInfo;
 use crate::domain::ValidationError;
 use crate::service::{Actor, ServiceError, Services};
 use mutation::Mutation;
@@ -32,7 +34,7 @@ pub type AppSchema = Schema<QueryRoot, Mutation, SubscriptionRoot>;
 /// The contract's queries and the UI's additions, under the one name `Query`.
 #[derive(MergedObject)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(Query, live::PreviewQuery);
+pub struct QueryRoot(Query, live::PreviewQuery, server_info::ServerInfoQuery);
 
 #[derive(MergedSubscription)]
 #[graphql(name = "Subscription")]
@@ -50,8 +52,11 @@ const MAX_COMPLEXITY: usize = 10_000;
 /// The schema, holding the `Services` every resolver reaches; a request carries only
 /// its `Actor`. Held by the schema rather than added to each request, they cost a
 /// request nothing (a clone of every service handle and a boxed insert did before).
-pub fn build_schema(services: Services) -> AppSchema {
-    schema_with_depth(MAX_DEPTH).data(services).finish()
+pub fn build_schema(services: Services, mcp: McpInfo) -> AppSchema {
+    schema_with_depth(MAX_DEPTH)
+        .data(services)
+        .data(mcp)
+        .finish()
 }
 
 /// The same schema with room for introspection documents; requests sent to it must be
@@ -65,7 +70,7 @@ pub fn build_introspection_schema(services: Services) -> AppSchema {
 
 fn schema_with_depth(max_depth: usize) -> SchemaBuilder<QueryRoot, Mutation, SubscriptionRoot> {
     Schema::build(
-        QueryRoot(Query, live::PreviewQuery),
+        QueryRoot(Query, live::PreviewQuery, server_info::ServerInfoQuery),
         Mutation,
         SubscriptionRoot(Subscription, live::TaskSubscription),
     )

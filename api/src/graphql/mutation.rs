@@ -1,7 +1,7 @@
 use async_graphql::{Context, ID, Object};
 use secrecy::ExposeSecret as _;
 
-use super::account::{ApiToken, ApiTokenPayload, AuthPayload, RegisterInput, TokenScope, User};
+use super::account::{ApiToken, ApiTokenPayload, AuthPayload, RegisterInput, TokenScope};
 use super::error::GqlResultExt;
 use super::notification::Notification;
 use super::preferences::{self, Preferences, PreferencesInput};
@@ -31,10 +31,7 @@ impl Mutation {
             })
             .await
             .gql_in("input")?;
-        Ok(AuthPayload {
-            token: session.token.expose_secret().to_owned(),
-            user: User(session.user),
-        })
+        Ok(session.into())
     }
 
     /// Signs in. The error never tells whether the email has an account; repeated
@@ -51,10 +48,36 @@ impl Mutation {
             .login(&email, password.into())
             .await
             .gql()?;
-        Ok(AuthPayload {
-            token: session.token.expose_secret().to_owned(),
-            user: User(session.user),
-        })
+        Ok(session.into())
+    }
+
+    /// Exchanges a refresh token for a new session token and the next refresh token;
+    /// the one given stops working. Giving an already exchanged one again ends the
+    /// session everywhere (UNAUTHENTICATED), as it means someone else holds it too.
+    /// Needs no `Authorization` header: the refresh token is the credential.
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        let session = ctx
+            .services()
+            .auth
+            .refresh_session(&refresh_token)
+            .await
+            .gql()?;
+        Ok(session.into())
+    }
+
+    /// Ends the session the refresh token belongs to: it and every token refreshed from
+    /// the same sign-in stop working. Session tokens already issued run out on their own.
+    async fn sign_out(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> async_graphql::Result<bool> {
+        ctx.services().auth.sign_out(&refresh_token).await.gql()?;
+        Ok(true)
     }
 
     /// Creates a personal API token for scripts and agents. The secret is returned this

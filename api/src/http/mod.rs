@@ -20,6 +20,8 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -73,12 +75,25 @@ pub struct AppStateParts {
     pub shutdown: CancellationToken,
 }
 
+/// Compresses responses with gzip or brotli, whichever the client accepts (and prefers),
+/// skipping the tiny ones. Brotli's default quality (11) costs tens of milliseconds on
+/// a page of tasks; 4 is about as fast as gzip's default and compresses better. Only
+/// on the routes that answer with bodies worth it: never the websocket upgrade.
+pub fn compression() -> CompressionLayer {
+    CompressionLayer::new().quality(CompressionLevel::Precise(4))
+}
+
 /// The routes and the layers every request passes. A request still unanswered after
 /// `request_timeout` gets 503; GraphQL work it started runs on to its end (see
 /// `detached`), so a timeout never cuts a transaction.
 pub fn router(state: AppState, request_timeout: Duration) -> Router {
     Router::new()
-        .route(GRAPHQL_ROUTE, get(graphql::handle).post(graphql::handle))
+        .route(
+            GRAPHQL_ROUTE,
+            get(graphql::handle)
+                .post(graphql::handle)
+                .layer(compression()),
+        )
         .route("/graphql/ws", get(subscriptions::handle))
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/assets/{version}/{name}", get(graphiql::asset))

@@ -6,7 +6,9 @@
 //! closes most of them with 1002): 4400 for an invalid message, 4401 for a subscribe
 //! before the handshake, 4403 for a refused token, 4408 when no `connection_init`
 //! arrives in time, 4409 for a reused subscription id, 4429 for a second
-//! `connection_init`, and 1001 when the server shuts down.
+//! `connection_init`, and 1001 when the server shuts down. A connection authenticated
+//! with a session token closes with 4401 when that token expires, so that the client
+//! comes back with a fresh one; API tokens do not expire, nor do their connections.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -28,7 +30,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::AppState;
 use super::detached::DetachedExecutor;
-use crate::service::{Origin, Services, Source};
+use crate::service::{Credential, Origin, Services, Source};
 
 const READ_BUFFER_BYTES: usize = 4 * 1024;
 const WRITE_BUFFER_BYTES: usize = 4 * 1024;
@@ -74,6 +76,7 @@ fn requested_protocol(headers: &HeaderMap) -> Option<Protocols> {
 enum Close {
     InvalidMessage,
     Unauthorized,
+    SessionExpired,
     Forbidden,
     InitTimeout,
     DuplicateSubscriber,
@@ -85,6 +88,10 @@ impl Close {
         let (code, reason) = match self {
             Self::InvalidMessage => (4400, detail.to_owned()),
             Self::Unauthorized => (4401, "Unauthorized".to_owned()),
+            Self::SessionExpired => (
+                4401,
+                "Session expired: connect with a fresh token".to_owned(),
+            ),
             Self::Forbidden => (4403, "Forbidden".to_owned()),
             Self::InitTimeout => (4408, "Connection initialisation timeout".to_owned()),
             Self::DuplicateSubscriber => (4409, format!("Subscriber for {detail} already exists")),
@@ -112,6 +119,9 @@ struct Envelope {
 struct ConnectionState {
     /// Set when `connection_init` was refused, so the close that follows says 4403.
     refused: bool,
+    /// When the session token the connection was authenticated with expires; taken by
+    /// the pump, which then closes the connection at that moment.
+    session_expires_at: Option<chrono::DateTime<chrono::Utc>>,
     acknowledged: bool,
     active: HashSet<String>,
 }
@@ -137,11 +147,16 @@ async fn serve(socket: WebSocket, app: AppState, protocol: Protocols) {
     let init_state = connection.clone();
     let mut session = GraphQLSession::new(executor, input_rx, protocol)
         .on_connection_init(move |payload| async move {
-            let authenticated = authenticate(services, payload).await;
-            if authenticated.is_err() {
-                lock(&init_state).refused = true;
+            match authenticate(services, payload).await {
+                Ok((data, expires_at)) => {
+                    lock(&init_state).session_expires_at = expires_at;
+                    Ok(data)
+                }
+                Err(error) => {
+                    lock(&init_state).refused = true;
+                    Err(error)
+                }
             }
-            authenticated
         })
         .boxed();
 
@@ -149,10 +164,24 @@ async fn serve(socket: WebSocket, app: AppState, protocol: Protocols) {
     let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
     tokio::pin!(init_deadline);
     let shutdown: CancellationToken = app.shutdown.clone();
+    // Armed once `connection_init` names a session token's expiry.
+    let session_end = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(session_end);
+    let mut session_ends = false;
 
     let close = loop {
+        if let Some(expires_at) = lock(&connection).session_expires_at.take() {
+            let left = (expires_at - chrono::Utc::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO);
+            session_end
+                .as_mut()
+                .reset(tokio::time::Instant::now() + left);
+            session_ends = true;
+        }
         tokio::select! {
             () = shutdown.cancelled() => break Some(Close::GoingAway.frame("")),
+            () = &mut session_end, if session_ends => break Some(Close::SessionExpired.frame("")),
             () = &mut init_deadline, if graphql_transport_ws && !lock(&connection).acknowledged => {
                 break Some(Close::InitTimeout.frame(""));
             }
@@ -259,11 +288,12 @@ fn truncate_on_char_boundary(text: &str, max_bytes: usize) -> &str {
     &text[..end]
 }
 
-/// Refusing here closes the connection (4403) before any subscription starts.
+/// Refusing here closes the connection (4403) before any subscription starts. Returns
+/// the connection's data and, for a session token, when it expires.
 async fn authenticate(
     services: Services,
     payload: serde_json::Value,
-) -> async_graphql::Result<Data> {
+) -> async_graphql::Result<(Data, Option<chrono::DateTime<chrono::Utc>>)> {
     let token = payload
         .get("authorization")
         .or_else(|| payload.get("Authorization"))
@@ -286,7 +316,11 @@ async fn authenticate(
         .authenticate(&token, origin)
         .await
         .map_err(|_| async_graphql::Error::new("invalid or expired token"))?;
+    let expires_at = match actor.credential {
+        Credential::Session { expires_at } => Some(expires_at),
+        Credential::ApiToken { .. } => None,
+    };
     let mut data = Data::default();
     data.insert(actor);
-    Ok(data)
+    Ok((data, expires_at))
 }

@@ -1,7 +1,8 @@
 //! The web UI: the bundle that `scripts/build-web` writes, served at `/` with a
 //! single-page-app fallback. Content-hashed files under `/assets/` are cached for a year;
 //! everything else (`index.html`) is revalidated on every load, so a new build shows up
-//! at once. Precompressed `.br` and `.gz` siblings are sent when the browser takes them.
+//! at once. Precompressed `.br` and `.gz` siblings are sent when the browser takes them;
+//! a bundle built without them is compressed on the fly.
 
 use std::path::{Path, PathBuf};
 
@@ -46,7 +47,9 @@ pub fn serve(router: Router, dir: Option<&Path>) -> Router {
     let ui = Router::new()
         .nest_service("/assets", assets)
         .fallback_service(pages)
-        .layer(middleware::from_fn(cache_control));
+        .layer(middleware::from_fn(cache_control))
+        // Leaves the precompressed files alone: they carry their encoding already.
+        .layer(super::compression());
     router.merge(ui)
 }
 

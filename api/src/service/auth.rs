@@ -1,5 +1,5 @@
-//! Accounts, sign-in and credentials: argon2id passwords, JWT sessions, and hashed
-//! personal API tokens.
+//! Accounts, sign-in and credentials: argon2id passwords, JWT sessions kept going by
+//! rotating refresh tokens, and hashed personal API tokens.
 
 mod throttle;
 
@@ -11,7 +11,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore as _;
 use secrecy::{ExposeSecret as _, SecretSlice, SecretString};
@@ -22,7 +22,8 @@ use uuid::Uuid;
 use self::throttle::LoginThrottle;
 use super::{Actor, Credential, Origin, Scope, ServiceError, ServiceResult};
 use crate::domain::user::{
-    ApiToken, User, normalize_email, validate_display_name, validate_password, validate_token_name,
+    ApiToken, RefreshToken, User, normalize_email, validate_display_name, validate_password,
+    validate_token_name,
 };
 use crate::store::{self, Db};
 
@@ -35,6 +36,8 @@ const JWT_ISSUER: &str = "todo-api";
 pub struct AuthConfig {
     pub jwt_secret: SecretSlice<u8>,
     pub session_ttl: Duration,
+    /// A refresh token unused for this long no longer continues its session.
+    pub refresh_ttl: Duration,
 }
 
 /// Verified against when an email is unknown, so that a miss costs as much time as a
@@ -55,6 +58,7 @@ struct Inner {
     decoding_key: DecodingKey,
     validation: Validation,
     session_ttl: Duration,
+    refresh_ttl: Duration,
     throttle: LoginThrottle,
 }
 
@@ -72,9 +76,12 @@ pub struct NewAccount {
     pub display_name: String,
 }
 
-/// A session token and the user it belongs to.
+/// A session token, when it expires, the refresh token that gets the next one, and the
+/// user they belong to.
 pub struct Session {
     pub token: SecretString,
+    pub expires_at: DateTime<Utc>,
+    pub refresh_token: SecretString,
     pub user: User,
 }
 
@@ -98,6 +105,7 @@ impl AuthService {
                 decoding_key: DecodingKey::from_secret(config.jwt_secret.expose_secret()),
                 validation,
                 session_ttl: config.session_ttl,
+                refresh_ttl: config.refresh_ttl,
                 throttle,
             }),
         }
@@ -127,10 +135,7 @@ impl AuthService {
             Err(e) => return Err(e.into()),
         };
         tracing::info!(user_id = %user.id, "account registered");
-        Ok(Session {
-            token: self.issue_session(user.id)?,
-            user,
-        })
+        self.start_session(user).await
     }
 
     pub async fn login(&self, email: &str, password: SecretString) -> ServiceResult<Session> {
@@ -146,10 +151,7 @@ impl AuthService {
         match user {
             Some(user) if verified => {
                 self.inner.throttle.succeeded(&email).await?;
-                Ok(Session {
-                    token: self.issue_session(user.id)?,
-                    user,
-                })
+                self.start_session(user).await
             }
             _ => {
                 self.inner.throttle.failed(&email, now).await?;
@@ -157,6 +159,130 @@ impl AuthService {
                 Err(ServiceError::InvalidCredentials)
             }
         }
+    }
+
+    /// Exchanges a refresh token for a new session token and the next refresh token. The
+    /// one presented stops working; presenting it again later means two parties hold it,
+    /// so the whole family (every token since that sign-in) is revoked.
+    pub async fn refresh_session(&self, refresh_token: &str) -> ServiceResult<Session> {
+        let now = Utc::now();
+        let presented = self.live_refresh_token(refresh_token, now).await?;
+        let (next, secret) = self.new_refresh_token(presented.user_id, presented.family_id, now);
+        let tx = self.inner.db.begin_write().await?;
+        if !store::refresh_tokens::mark_rotated(&tx, presented.id, now).await? {
+            // Another request exchanged it first: the same token in two hands.
+            drop(tx);
+            return Err(self.reused(&presented, now).await);
+        }
+        store::refresh_tokens::insert(&tx, next).await?;
+        tx.commit().await?;
+        let user = store::users::find(self.inner.db.reader(), presented.user_id)
+            .await?
+            .ok_or(ServiceError::SessionEnded("the account no longer exists"))?;
+        let (token, expires_at) = self.issue_session(user.id)?;
+        Ok(Session {
+            token,
+            expires_at,
+            refresh_token: secret,
+            user,
+        })
+    }
+
+    /// Ends the session the refresh token continues (its whole family). Session tokens
+    /// already issued run out on their own, within the session TTL.
+    pub async fn sign_out(&self, refresh_token: &str) -> ServiceResult<()> {
+        let now = Utc::now();
+        let token = self.live_refresh_token(refresh_token, now).await?;
+        store::refresh_tokens::revoke_family(self.inner.db.writer(), token.family_id, now).await?;
+        tracing::info!(user_id = %token.user_id, "signed out");
+        Ok(())
+    }
+
+    /// Forgets refresh tokens that have expired.
+    pub async fn purge_expired_refresh_tokens(&self, now: DateTime<Utc>) -> ServiceResult<u64> {
+        Ok(store::refresh_tokens::purge_expired(self.inner.db.writer(), now).await?)
+    }
+
+    /// The presented refresh token if it still continues a session; a rotated one
+    /// revokes its family.
+    async fn live_refresh_token(
+        &self,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<RefreshToken> {
+        let token =
+            store::refresh_tokens::find_by_hash(self.inner.db.reader(), &token_hash(secret))
+                .await?
+                .ok_or(ServiceError::SessionEnded(
+                    "unknown or expired refresh token",
+                ))?;
+        if token.revoked_at.is_some() {
+            return Err(ServiceError::SessionEnded("this session was ended"));
+        }
+        if token.rotated_at.is_some() {
+            return Err(self.reused(&token, now).await);
+        }
+        if token.expires_at <= now {
+            return Err(ServiceError::SessionEnded("the session expired"));
+        }
+        Ok(token)
+    }
+
+    /// A refresh token came back after it was exchanged: whoever holds its successor may
+    /// be a thief, so the family ends for both.
+    async fn reused(&self, token: &RefreshToken, now: DateTime<Utc>) -> ServiceError {
+        match store::refresh_tokens::revoke_family(self.inner.db.writer(), token.family_id, now)
+            .await
+        {
+            Ok(_) => {
+                tracing::warn!(
+                    user_id = %token.user_id,
+                    "a refresh token was used twice; its session is revoked"
+                );
+                ServiceError::SessionEnded(
+                    "this refresh token was used already, so the session was ended to be safe",
+                )
+            }
+            Err(e) => e.into(),
+        }
+    }
+
+    /// A session for a user who just proved who they are: a new refresh token family.
+    async fn start_session(&self, user: User) -> ServiceResult<Session> {
+        let now = Utc::now();
+        let (refresh, secret) = self.new_refresh_token(user.id, Uuid::now_v7(), now);
+        store::refresh_tokens::insert(self.inner.db.writer(), refresh).await?;
+        let (token, expires_at) = self.issue_session(user.id)?;
+        Ok(Session {
+            token,
+            expires_at,
+            refresh_token: secret,
+            user,
+        })
+    }
+
+    fn new_refresh_token(
+        &self,
+        user_id: Uuid,
+        family_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> (RefreshToken, SecretString) {
+        let secret = random_secret();
+        let ttl =
+            chrono::Duration::from_std(self.inner.refresh_ttl).unwrap_or(chrono::Duration::MAX);
+        let token = RefreshToken {
+            id: Uuid::now_v7(),
+            user_id,
+            family_id,
+            token_hash: token_hash(&secret),
+            created_at: now,
+            expires_at: now
+                .checked_add_signed(ttl)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            rotated_at: None,
+            revoked_at: None,
+        };
+        (token, secret.into())
     }
 
     /// Forgets failed sign-ins that no longer count towards a lock.
@@ -196,7 +322,10 @@ impl AuthService {
         Ok(Actor {
             user_id: claims.sub,
             scope: Scope::Write,
-            credential: Credential::Session,
+            credential: Credential::Session {
+                expires_at: DateTime::from_timestamp(claims.exp, 0)
+                    .ok_or(ServiceError::InvalidToken)?,
+            },
             origin,
         })
     }
@@ -225,9 +354,7 @@ impl AuthService {
                 crate::domain::ValidationError::new("scopes", "give at least one scope").into(),
             );
         };
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let secret = URL_SAFE_NO_PAD.encode(bytes);
+        let secret = random_secret();
         let token = ApiToken {
             id: Uuid::now_v7(),
             user_id: actor.user_id,
@@ -263,30 +390,38 @@ impl AuthService {
         Ok(store::api_tokens::list_for_user(self.inner.db.reader(), actor.user_id).await?)
     }
 
-    fn issue_session(&self, user_id: Uuid) -> ServiceResult<SecretString> {
+    /// A signed session token and the moment it expires.
+    fn issue_session(&self, user_id: Uuid) -> ServiceResult<(SecretString, DateTime<Utc>)> {
         let now = Utc::now().timestamp();
         let ttl = i64::try_from(self.inner.session_ttl.as_secs()).unwrap_or(i64::MAX);
+        let exp = now.saturating_add(ttl);
+        let expires_at = DateTime::from_timestamp(exp, 0)
+            .ok_or_else(|| anyhow::anyhow!("the session TTL is out of range"))?;
         let claims = Claims {
             sub: user_id,
             iss: JWT_ISSUER.to_owned(),
             iat: now,
-            exp: now.saturating_add(ttl),
+            exp,
         };
-        jsonwebtoken::encode(
+        let token = jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
             &claims,
             &self.inner.encoding_key,
         )
         .map(SecretString::from)
-        .map_err(|e| {
-            anyhow::Error::new(e)
-                .context("cannot sign a session token")
-                .into()
-        })
+        .map_err(|e| anyhow::Error::new(e).context("cannot sign a session token"))?;
+        Ok((token, expires_at))
     }
 }
 
-/// API tokens are 256 random bits, so a fast hash is as good as a slow one here and
+/// 256 random bits, URL-safe: the secret of an API or refresh token.
+fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// API and refresh tokens are 256 random bits, so a fast hash is as good as a slow one here and
 /// keeps token-authenticated requests cheap.
 fn token_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))

@@ -14,6 +14,9 @@ pub enum ServiceError {
     Unauthenticated,
     #[error("invalid or expired token")]
     InvalidToken,
+    /// A refresh token that no longer continues a session: the message says why.
+    #[error("{0}; sign in again")]
+    SessionEnded(&'static str),
     /// One message for a wrong password and an unknown email alike.
     #[error("invalid email or password")]
     InvalidCredentials,

@@ -32,8 +32,11 @@ use crate::store::Db;
 /// How the actor proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential {
-    /// A signed-in session (a JWT from `login` or `register`).
-    Session,
+    /// A signed-in session (a JWT from `login`, `register` or `refreshSession`), valid
+    /// until `expires_at`: a websocket it opened closes then.
+    Session {
+        expires_at: chrono::DateTime<chrono::Utc>,
+    },
     ApiToken {
         id: Uuid,
     },
@@ -71,7 +74,7 @@ impl Actor {
     /// to mint more of itself.
     pub fn require_session(&self) -> ServiceResult<()> {
         match self.credential {
-            Credential::Session => Ok(()),
+            Credential::Session { .. } => Ok(()),
             Credential::ApiToken { .. } => Err(ServiceError::Forbidden(
                 "API tokens are managed from a signed-in session, not with an API token",
             )),

@@ -14,6 +14,7 @@ pub mod notify;
 pub mod outbox;
 pub mod preferences;
 pub mod processed_events;
+pub mod refresh_tokens;
 mod rows;
 pub mod tasks;
 pub mod users;

@@ -2,7 +2,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use api::app::Application;
-use api::config::{BusSettings, Settings};
+use api::config::{BusSettings, McpInfo, Settings};
 use api::service::Services;
 use sea_orm::sqlx::{Connection as _, Executor as _};
 use serde_json::{Value, json};
@@ -79,10 +79,24 @@ pub async fn spawn_app_with_metrics() -> TestApp {
     spawn_configured(BusSettings::InProcess, None, true).await
 }
 
+/// An app whose settings `tune` adjusts first (short TTLs, an MCP URL).
+pub async fn spawn_app_tuned(tune: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_tuned(BusSettings::InProcess, None, false, tune).await
+}
+
 async fn spawn_configured(
     bus: BusSettings,
     web_dir: Option<std::path::PathBuf>,
     metrics: bool,
+) -> TestApp {
+    spawn_tuned(bus, web_dir, metrics, |_| {}).await
+}
+
+async fn spawn_tuned(
+    bus: BusSettings,
+    web_dir: Option<std::path::PathBuf>,
+    metrics: bool,
+    tune: impl FnOnce(&mut Settings),
 ) -> TestApp {
     // Quiet by default; TEST_LOG=1 shows the servers' logs.
     if std::env::var_os("TEST_LOG").is_some() {
@@ -93,7 +107,7 @@ async fn spawn_configured(
     // decrements, and the shared gauges would drift below zero.
     api::metrics::install().expect("the metrics recorder installs");
     let data_dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
+    let mut settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: fresh_database_url(&data_dir).await,
         database_max_connections: None,
@@ -103,11 +117,17 @@ async fn spawn_configured(
         bus,
         jwt_secret: b"integration-test-secret-of-32-bytes!".to_vec().into(),
         session_ttl: Duration::from_secs(3600),
+        refresh_ttl: Duration::from_secs(30 * 86_400),
         audit_retention: chrono::Duration::days(90),
         notification_archive: chrono::Duration::days(30),
         web_dir,
         metrics_listen: metrics.then(|| "127.0.0.1:0".parse().unwrap()),
+        mcp: McpInfo {
+            public_url: "http://127.0.0.1:8081/mcp".into(),
+            binary_path: None,
+        },
     };
+    tune(&mut settings);
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());
     let services = app.services().clone();

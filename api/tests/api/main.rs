@@ -6,6 +6,7 @@
 
 mod audit;
 mod auth;
+mod compression;
 mod conformance;
 mod dapr;
 mod edge;
@@ -21,7 +22,9 @@ mod readme;
 mod recurrence;
 mod reminders;
 mod replicas;
+mod server_info;
 mod server_process;
+mod sessions;
 mod task_changes;
 mod tasks;
 mod web;

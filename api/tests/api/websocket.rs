@@ -7,8 +7,8 @@ use futures_util::StreamExt as _;
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::helpers::spawn_app;
-use crate::live::{Socket, open_socket, receive, send};
+use crate::helpers::{spawn_app, spawn_app_tuned};
+use crate::live::{Socket, Subscriber, open_socket, receive, send};
 
 /// The close frame the server ends the connection with, skipping any other messages.
 async fn close_code(socket: &mut Socket, timeout: Duration) -> (u16, String) {
@@ -127,4 +127,54 @@ async fn no_connection_init_in_time_closes_with_4408() {
     let mut socket = open_socket(&app.address).await.unwrap();
     let (code, _) = close_code(&mut socket, Duration::from_secs(20)).await;
     assert_eq!(code, 4408);
+}
+
+#[tokio::test]
+async fn a_session_socket_closes_with_4401_when_its_token_expires_and_an_api_token_socket_stays() {
+    let app = spawn_app_tuned(|settings| settings.session_ttl = Duration::from_secs(2)).await;
+    let data = app
+        .ok(
+            None,
+            "mutation($input: RegisterInput!) { register(input: $input) { token expiresAt } }",
+            json!({ "input": { "email": "ada@example.com", "password": "correct horse", "displayName": "Ada" } }),
+        )
+        .await;
+    let session = data["register"]["token"].as_str().unwrap().to_owned();
+    let expires_at: chrono::DateTime<chrono::Utc> = data["register"]["expiresAt"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let api_token = app
+        .ok(
+            Some(&session),
+            "mutation { createApiToken(name: \"agent\", scopes: [WRITE]) { token } }",
+            json!({}),
+        )
+        .await["createApiToken"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut agent = Subscriber::subscribe(
+        &app.address,
+        Some(&format!("Bearer {api_token}")),
+        "subscription { taskChanges { taskId } }",
+    )
+    .await
+    .unwrap();
+    let mut socket = acknowledged(&app.address, &session).await;
+
+    let (code, reason) = close_code(&mut socket, Duration::from_secs(15)).await;
+    assert_eq!(code, 4401, "{reason}");
+    assert!(reason.contains("expired"), "{reason}");
+    assert!(
+        chrono::Utc::now() >= expires_at,
+        "closed before the token expired"
+    );
+
+    let task = app
+        .create_task(&api_token, json!({ "title": "after the session" }))
+        .await;
+    let change = agent.next_data(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(change["taskChanges"]["taskId"], task["id"]);
 }

@@ -180,7 +180,7 @@ fn SignedIn() -> Element {
                                     onclick: move |_| {
                                         menu_open.set(false);
                                         *RETURN_TO.write() = None;
-                                        session::end();
+                                        spawn(session::sign_out());
                                     },
                                     "Sign out"
                                 }

@@ -8,7 +8,7 @@ use crate::api::{
     RegisterInput, RegisterVars, UpdatePreferences, run,
 };
 use crate::form::explain;
-use crate::session::{self, NOTICE, SESSION, Session};
+use crate::session::{self, NOTICE, SESSION};
 use crate::state::{RETURN_TO, error_toast};
 use crate::time;
 
@@ -97,11 +97,7 @@ fn AuthForm(signing_up: bool) -> Element {
             match result {
                 Ok(payload) => {
                     let target = after_sign_in();
-                    session::start(Session {
-                        token: payload.token,
-                        email: payload.user.email,
-                        display_name: payload.user.display_name,
-                    });
+                    session::start(payload.into());
                     if signing_up {
                         adopt_browser_zone().await;
                     }

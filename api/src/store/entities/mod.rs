@@ -16,6 +16,7 @@ pub mod notification;
 pub mod outbox;
 pub mod preferences;
 pub mod processed_event;
+pub mod refresh_token;
 pub mod task;
 pub mod user;
 

@@ -34,7 +34,9 @@ type Errors = HashMap<&'static str, String>;
 pub fn TaskFormDialog(task_id: Option<String>, onclose: EventHandler<()>) -> Element {
     let editing = task_id.clone();
     let store = use_tasks();
-    let mut form = use_signal(move || {
+    // Kept if the session ends while the form is open (`drafts`).
+    let draft_key = format!("task-form:{}", task_id.as_deref().unwrap_or("new"));
+    let mut form = crate::drafts::use_draft(draft_key, move || {
         let existing = editing
             .as_ref()
             .and_then(|id| store.tasks().peek().get(id).cloned());

@@ -4,6 +4,7 @@ use dioxus::prelude::*;
 
 use crate::api::{CreateTask, CreateTaskInput, CreateTaskVars, MutationBuilder as _, run};
 use crate::components::js;
+use crate::drafts::use_draft;
 use crate::state::error_toast;
 use crate::store::{TaskStoreStoreImplExt as _, use_tasks};
 
@@ -11,7 +12,8 @@ use crate::store::{TaskStoreStoreImplExt as _, use_tasks};
 #[component]
 pub fn QuickAdd() -> Element {
     let mut store = use_tasks();
-    let mut title = use_signal(String::new);
+    // Kept if the session ends before it is sent.
+    let mut title = use_draft("quick-add".into(), String::new);
     let mut busy = use_signal(|| false);
     let submit = move |event: FormEvent| {
         event.prevent_default();
