@@ -24,5 +24,6 @@ mod replicas;
 mod server_process;
 mod task_changes;
 mod tasks;
+mod undo;
 mod web;
 mod websocket;
