@@ -185,6 +185,38 @@ pub struct Completion {
     pub next_occurrence: Option<Task>,
 }
 
+/// A task with the occurrence its completion created, while that exists.
+#[derive(cynic::QueryFragment, Debug, Clone)]
+#[cynic(graphql_type = "Task")]
+pub struct TaskAndNext {
+    #[cynic(spread)]
+    pub task: Task,
+    pub next_occurrence: Option<Task>,
+}
+
+/// The outcome of uncomplete_task: the reopened task's fields, and what became of the
+/// next occurrence its completion had created.
+#[derive(Serialize, JsonSchema, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct Reopening {
+    #[serde(flatten)]
+    pub task: Task,
+    /// Null when the task was open already, is one-time, or its completion created no
+    /// next occurrence.
+    pub next_occurrence: Option<NextOccurrenceFate>,
+}
+
+#[derive(Serialize, JsonSchema, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct NextOccurrenceFate {
+    /// True: it was untouched and is gone, so the series continues from the reopened
+    /// task. False: it was kept because someone changed or completed it; delete it with
+    /// delete_task if it is not wanted.
+    pub removed: bool,
+    /// The next occurrence: as it was before its removal, or as it is now.
+    pub task: Task,
+}
+
 /// The outcome of delete_task.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

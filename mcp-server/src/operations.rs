@@ -12,8 +12,9 @@ use crate::args::{
     TaskOrderField, UpdateTaskArgs,
 };
 use crate::model::{
-    AuditEntry, Completion, DateTime, HistoryPage, Notification, NotificationPage, Priority,
-    RecurrenceMode, RecurrencePreset, Task, TaskPage,
+    AuditEntry, Completion, DateTime, HistoryPage, NextOccurrenceFate, Notification,
+    NotificationPage, Priority, RecurrenceMode, RecurrencePreset, Reopening, Task, TaskAndNext,
+    TaskPage,
 };
 
 #[cynic::schema("todo")]
@@ -293,7 +294,14 @@ pub struct CompleteTask {
 #[cynic(graphql_type = "Mutation", variables = "IdVars")]
 pub struct UncompleteTask {
     #[arguments(id: $id)]
-    pub uncomplete_task: Task,
+    pub uncomplete_task: TaskAndNext,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "IdVars")]
+pub struct TaskAndNextQuery {
+    #[arguments(id: $id)]
+    pub task: Option<TaskAndNext>,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
@@ -394,13 +402,44 @@ impl<'a> Operations<'a> {
         Ok(self.api.execute(self.token, operation).await?.complete_task)
     }
 
-    pub async fn uncomplete_task(&self, id: &str) -> Result<Task, ApiError> {
+    /// Reopens the task and reports what the API did with the next occurrence its
+    /// completion created: the API removes it when untouched and keeps it when changed, so
+    /// the occurrence is read before (to name what was removed) and after.
+    pub async fn uncomplete_task(&self, id: &str) -> Result<Reopening, ApiError> {
+        let before = self
+            .api
+            .execute(
+                self.token,
+                TaskAndNextQuery::build(IdVars { id: Id::new(id) }),
+            )
+            .await?
+            .task;
         let operation = UncompleteTask::build(IdVars { id: Id::new(id) });
-        Ok(self
+        let after = self
             .api
             .execute(self.token, operation)
             .await?
-            .uncomplete_task)
+            .uncomplete_task;
+        let was_completed = before.as_ref().is_some_and(|before| before.task.completed);
+        let next_occurrence = match (
+            before.and_then(|b| b.next_occurrence),
+            after.next_occurrence,
+        ) {
+            _ if !was_completed => None,
+            (_, Some(kept)) => Some(NextOccurrenceFate {
+                removed: false,
+                task: kept,
+            }),
+            (Some(removed), None) => Some(NextOccurrenceFate {
+                removed: true,
+                task: removed,
+            }),
+            (None, None) => None,
+        };
+        Ok(Reopening {
+            task: after.task,
+            next_occurrence,
+        })
     }
 
     pub async fn delete_task(&self, id: &str) -> Result<bool, ApiError> {

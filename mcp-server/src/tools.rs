@@ -9,7 +9,9 @@ use rmcp::{RoleServer, tool, tool_router};
 use crate::args::{
     AddTaskArgs, ListNotificationsArgs, ListTasksArgs, TaskHistoryArgs, TaskIdArgs, UpdateTaskArgs,
 };
-use crate::model::{Completion, Deletion, HistoryPage, NotificationPage, Task, TaskPage};
+use crate::model::{
+    Completion, Deletion, HistoryPage, NotificationPage, Reopening, Task, TaskPage,
+};
 use crate::response::{Structured, ToolError};
 use crate::server::TodoServer;
 
@@ -62,8 +64,10 @@ next occurrence, never a second one. To change the rest of the series afterwards
 the `nextOccurrence` id.";
 
 const UNCOMPLETE_TASK: &str = "Reopen a completed task (e.g. it was marked done by \
-mistake). A next occurrence that its completion created is kept; delete it with \
-delete_task if it is not wanted. Reopening an open task changes nothing. Returns the task.";
+mistake). If its completion created the next occurrence of a repeating task, that \
+occurrence is removed when nobody has changed it since, and kept when it was changed or \
+completed (delete it with delete_task if it is not wanted); `nextOccurrence` says which. \
+Reopening an open task changes nothing. Returns the task.";
 
 const DELETE_TASK: &str = "Delete one task permanently. For a repeating task only this \
 occurrence is deleted, and the series does not continue from it; to stop a series but keep \
@@ -246,7 +250,7 @@ impl TodoServer {
     #[tool(
         name = "uncomplete_task",
         description = UNCOMPLETE_TASK,
-        output_schema = schema_for_output::<Task>(),
+        output_schema = schema_for_output::<Reopening>(),
         annotations(
             title = "Reopen a task",
             read_only_hint = false,
@@ -259,17 +263,34 @@ impl TodoServer {
         &self,
         Parameters(TaskIdArgs { id }): Parameters<TaskIdArgs>,
         context: RequestContext<RoleServer>,
-    ) -> ToolResult<Task> {
+    ) -> ToolResult<Reopening> {
         let token = self.token(&context)?;
-        let task = self
+        let reopening = self
             .operations(&token)
             .uncomplete_task(&id)
             .await
             .map_err(|error| failed("uncomplete_task", ToolError::from_api(error, Some(&id))))?;
-        Ok(Structured::new(
-            format!("Reopened {}.", task.summary()),
-            task,
-        ))
+        let mut summary = format!("Reopened {}.", reopening.task.summary());
+        if let Some(next) = &reopening.next_occurrence {
+            let due = next
+                .task
+                .due_at
+                .as_ref()
+                .map_or_else(String::new, |due| format!(" due {due}"));
+            summary.push_str(&if next.removed {
+                format!(
+                    " Removed the next occurrence{due} (id {}), which nobody had changed.",
+                    next.task.id.inner()
+                )
+            } else {
+                format!(
+                    " Kept the next occurrence {} because it was changed; delete it with \
+                     delete_task if it is not wanted.",
+                    next.task.summary()
+                )
+            });
+        }
+        Ok(Structured::new(summary, reopening))
     }
 
     #[tool(

@@ -336,7 +336,17 @@ pub struct CompleteTask {
 #[cynic(graphql_type = "Mutation", variables = "IdVars")]
 pub struct UncompleteTask {
     #[arguments(id: $id)]
-    pub uncomplete_task: Task,
+    pub uncomplete_task: ReopenedTask,
+}
+
+/// A reopened task, and the next occurrence its completion created when the API kept it
+/// (someone changed it); null when it was removed or there was none.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Task")]
+pub struct ReopenedTask {
+    #[cynic(spread)]
+    pub task: Task,
+    pub next_occurrence: Option<Task>,
 }
 
 #[derive(cynic::QueryFragment, Debug)]

@@ -113,6 +113,7 @@ fn receive_notification(notification: Notification) {
             .as_ref()
             .map(|id| ToastAction::OpenTask {
                 task_id: crate::api::id_of(id),
+                notification_id: crate::api::id_of(&notification.id),
             });
         toast(
             notification.title.clone(),

@@ -31,13 +31,23 @@ pub enum Live {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ToastAction {
     /// Reopens a task just completed.
-    Undo {
-        task_id: String,
-    },
+    Undo(Completed),
+    /// Opens the task a notification is about, and marks the notification read.
     OpenTask {
         task_id: String,
+        notification_id: String,
     },
 }
+
+/// A completion that can be undone: the task, and the next occurrence it created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completed {
+    pub task_id: String,
+    pub next_id: Option<String>,
+}
+
+/// The last completion made here and not undone: what Ctrl+Z (Cmd+Z) undoes.
+pub static LAST_COMPLETION: GlobalSignal<Option<Completed>> = Signal::global(|| None);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Toast {
@@ -47,6 +57,9 @@ pub struct Toast {
     pub error: bool,
     pub action: Option<ToastAction>,
 }
+
+/// How many toasts show at once, errors included.
+const MAX_TOASTS: usize = 3;
 
 static NEXT_TOAST: GlobalSignal<u64> = Signal::global(|| 1);
 
@@ -62,8 +75,8 @@ fn push_toast(title: String, body: Option<String>, error: bool, action: Option<T
     let id = *NEXT_TOAST.peek();
     *NEXT_TOAST.write() = id + 1;
     let mut toasts = TOASTS.write();
-    // A calm corner: the oldest make way past five.
-    if toasts.len() >= 5 {
+    // A calm corner: the oldest make way.
+    while toasts.len() >= MAX_TOASTS {
         toasts.remove(0);
     }
     toasts.push(Toast {

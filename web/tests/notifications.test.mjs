@@ -103,3 +103,22 @@ test('the notification center: open the task, mark read, mark all read, clear al
   await page.getByRole('dialog', { name: 'Notifications' }).waitFor({ state: 'detached' });
   await page.context().close();
 });
+
+test('opening a task from its reminder toast marks the notification read', async () => {
+  const token = await api.register(uniqueEmail('toast-open'));
+  const page = await newPage(browser);
+  await page.clock.install();
+  await openSignedIn(page, api, token);
+  await page.getByText('Nothing to do').waitFor();
+  await waitForLive(page);
+  await pauseClock(page);
+  await api.createTask(token, { title: 'Open me', dueAt: new Date(Date.now() + 1_000).toISOString(), remindBeforeMinutes: 0 });
+  const toast = page.locator('.toast', { hasText: 'Open me' });
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
+  await toast.getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('heading', { name: 'Open me' }).waitFor();
+  await page.getByRole('button', { name: 'Notifications, none unread' }).waitFor();
+  const data = await api.gql(token, '{ unreadNotificationCount }');
+  assert.equal(data.unreadNotificationCount, 0);
+  await page.context().close();
+});

@@ -36,11 +36,14 @@ test('a monthly task on the 31st, completed twice, lands on the last day of shor
   await page.getByRole('status').getByText(/Next: Mon,? 31 May 2027, 09:00/).waitFor();
   await rent.getByText('31 May 2027').waitFor();
 
-  // Undo reopens the occurrence just completed.
+  // Undo reopens the occurrence just completed and takes back the one it created.
   await page.getByRole('status').locator('.toast', { hasText: /Next: Mon,? 31 May 2027/ })
     .getByRole('button', { name: 'Undo' }).click();
   await page.locator('.task-row', { hasText: '30 Apr 2027' }).waitFor();
-  assert.equal(await page.locator('.task-row', { hasText: 'Pay rent' }).count(), 2);
+  await page.locator('.task-row', { hasText: '31 May 2027' }).waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.task-row', { hasText: 'Pay rent' }).count(), 1);
+  const open = await api.gql(token, '{ tasks(filter: { completed: false }) { edges { node { title dueAt } } } }');
+  assert.deepEqual(open.tasks.edges.map((e) => e.node), [{ title: 'Pay rent', dueAt: '2027-04-30T07:00:00Z' }]);
 
   await page.getByText('Pay rent').first().click();
   await page.getByRole('heading', { name: 'Next dates' }).waitFor();

@@ -229,6 +229,25 @@ impl Recurrence {
         Ok(())
     }
 
+    /// The first due date of a series asked to start at `start`: the rule's first
+    /// instance at or after it, as Todoist does ("every weekday" from a Saturday starts on
+    /// the Monday, "the 2nd Monday" from a Sunday on that Monday). The local time of day
+    /// and the zone are kept; a start the rule matches is returned unchanged.
+    pub fn first_due(
+        &self,
+        start: DateTime<Utc>,
+        tz: Tz,
+    ) -> Result<DateTime<Utc>, ValidationError> {
+        let parsed = parse_rule(&self.rule)?;
+        build_set(parsed, start.with_timezone(&rrule_tz(tz)))?
+            .into_iter()
+            .next()
+            .map(|first| first.with_timezone(&Utc))
+            .ok_or_else(|| {
+                ValidationError::new("recurrence.rrule", "the rule never produces a date")
+            })
+    }
+
     /// The occurrence that follows `position` when it is completed at `completed_at`,
     /// or `None` when the series has ended; [`Recurrence::next_or_end`] says why.
     pub fn next_occurrence(
@@ -1444,6 +1463,50 @@ mod tests {
             most.next_or_end(&start_of(due, Tz::UTC), utc("2021-02-20T14:30:00Z"))
                 .map(|n| n.due),
             Ok(utc("2021-02-20T15:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn a_series_starts_on_the_rules_first_match_on_or_after_the_date_given() {
+        let weekdays = preset(RecurrencePreset::Weekdays, RecurrenceMode::FromDueDate);
+        // Saturday 09:00 before the spring DST change starts on Monday 09:00 after it.
+        assert_eq!(
+            weekdays.first_due(berlin(2027, 3, 27, 9, 0), Berlin),
+            Ok(berlin(2027, 3, 29, 9, 0))
+        );
+        // And across the autumn one.
+        assert_eq!(
+            weekdays.first_due(berlin(2027, 10, 30, 9, 0), Berlin),
+            Ok(berlin(2027, 11, 1, 9, 0))
+        );
+        let second_monday = custom("FREQ=MONTHLY;BYDAY=2MO", RecurrenceMode::FromDueDate);
+        assert_eq!(
+            second_monday.first_due(berlin(2027, 1, 3, 18, 30), Berlin),
+            Ok(berlin(2027, 1, 11, 18, 30))
+        );
+        let last_day = custom("FREQ=MONTHLY;BYMONTHDAY=-1", RecurrenceMode::FromDueDate);
+        assert_eq!(
+            last_day.first_due(berlin(2027, 2, 10, 8, 0), Berlin),
+            Ok(berlin(2027, 2, 28, 8, 0))
+        );
+    }
+
+    #[test]
+    fn a_start_the_rule_matches_stays_where_it_is() {
+        let weekly = preset(RecurrencePreset::Weekly, RecurrenceMode::FromDueDate);
+        assert_eq!(
+            weekly.first_due(berlin(2027, 3, 27, 9, 0), Berlin),
+            Ok(berlin(2027, 3, 27, 9, 0))
+        );
+        let monthly = preset(RecurrencePreset::Monthly, RecurrenceMode::FromDueDate);
+        assert_eq!(
+            monthly.first_due(berlin(2027, 1, 31, 9, 0), Berlin),
+            Ok(berlin(2027, 1, 31, 9, 0))
+        );
+        let weekdays = preset(RecurrencePreset::Weekdays, RecurrenceMode::FromDueDate);
+        assert_eq!(
+            weekdays.first_due(berlin(2027, 1, 11, 9, 0), Berlin),
+            Ok(berlin(2027, 1, 11, 9, 0))
         );
     }
 }

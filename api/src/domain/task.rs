@@ -78,6 +78,17 @@ pub struct Task {
     pub reminded_due_at: Option<DateTime<Utc>>,
 }
 
+impl Task {
+    /// Whether nobody has touched this occurrence since it was created: it is open and
+    /// its `updated_at` is still its `created_at`. Every change a person or agent makes
+    /// (update, complete, uncomplete) stamps `updated_at`; what the system writes on its
+    /// own (the reminder scheduler claiming or re-arming a reminder: `remind_at`,
+    /// `reminded_due_at`) does not, so a sent reminder leaves an occurrence untouched.
+    pub fn is_untouched(&self) -> bool {
+        !self.completed && self.updated_at == self.created_at
+    }
+}
+
 /// Rules for the fields of task input; errors name the field as `input.<field>`.
 pub struct TaskFields;
 

@@ -161,6 +161,10 @@ impl Mutation {
             .map(CompleteTaskPayload)
     }
 
+    /// Idempotent. Reopening the occurrence whose completion created the next one of its
+    /// series removes that next occurrence when it is untouched (open, and never changed
+    /// since it was created; a sent reminder does not count), and keeps it when it was
+    /// changed: `nextOccurrence` on the result tells which.
     async fn uncomplete_task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Task> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;

@@ -308,6 +308,18 @@ impl Task {
         self.0.parent_task_id.map(|id| ID(id.to_string()))
     }
 
+    /// The occurrence that completing this one created, while it exists. After
+    /// `uncompleteTask` it is null when that occurrence was removed (it was untouched)
+    /// and set when it was kept because someone changed or completed it.
+    async fn next_occurrence(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Task>> {
+        let actor = ctx.actor()?;
+        // Boxed, like `history`: an inline query would enlarge every field's future.
+        Box::pin(ctx.services().tasks.next_occurrence(actor, self.0.id))
+            .await
+            .gql()
+            .map(|next| next.map(Task))
+    }
+
     /// 1 for the first occurrence of a series.
     async fn occurrence_number(&self) -> i32 {
         self.0.occurrence_number

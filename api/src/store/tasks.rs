@@ -181,6 +181,19 @@ pub async fn insert_successor(
     })
 }
 
+/// Deletes task `id` if it is still untouched ([`Task::is_untouched`]), judged on the
+/// row as it is when the statement runs, so an edit committed meanwhile keeps it.
+/// Returns whether it was deleted.
+pub async fn delete_if_untouched(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr> {
+    let result = Tasks::delete_many()
+        .filter(Column::Id.eq(id))
+        .filter(Column::Completed.eq(false))
+        .filter(Expr::col(Column::UpdatedAt).eq(Expr::col(Column::CreatedAt)))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// Marks an open task completed and returns it as it now is. Returns `None` when it was
 /// already completed (or is not the user's): the conditional update is what makes
 /// concurrent completions of one occurrence resolve to a single winner.

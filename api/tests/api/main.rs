@@ -27,5 +27,6 @@ mod server_process;
 mod sessions;
 mod task_changes;
 mod tasks;
+mod undo;
 mod web;
 mod websocket;

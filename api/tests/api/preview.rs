@@ -131,3 +131,100 @@ async fn the_preview_needs_a_user_and_a_sane_count() {
     assert_eq!(error_code(&too_many), "BAD_USER_INPUT");
     assert_eq!(error_field(&too_many), "count");
 }
+
+#[tokio::test]
+async fn a_new_series_starts_on_the_rules_first_match_in_the_preview_and_when_saved() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    // Saturday 27 March 2027, 09:00 in Berlin; DST begins the next day.
+    let saturday = "2027-03-27T08:00:00Z";
+    let data = app
+        .ok(
+            Some(&token),
+            PREVIEW,
+            json!({ "input": { "dueAt": saturday, "timeZone": "Europe/Berlin", "recurrence": { "preset": "WEEKDAYS" } }, "count": 3 }),
+        )
+        .await;
+    // Monday 09:00 in summer time, then on each weekday.
+    assert_eq!(
+        data["recurrencePreview"]["dates"],
+        json!([
+            "2027-03-29T07:00:00Z",
+            "2027-03-30T07:00:00Z",
+            "2027-03-31T07:00:00Z"
+        ])
+    );
+    let created = app
+        .create_task(
+            &token,
+            json!({ "title": "Stand-up", "dueAt": saturday, "timeZone": "Europe/Berlin", "recurrence": { "preset": "WEEKDAYS" } }),
+        )
+        .await;
+    assert_eq!(created["dueAt"], "2027-03-29T07:00:00Z");
+    let next = app
+        .complete_task(&token, created["id"].as_str().unwrap())
+        .await;
+    assert_eq!(next["nextOccurrence"]["dueAt"], "2027-03-30T07:00:00Z");
+
+    // Sunday 3 January 2027 at 18:30 in Berlin: the 2nd Monday is the 11th.
+    let created = app
+        .create_task(
+            &token,
+            json!({ "title": "Book club", "dueAt": "2027-01-03T17:30:00Z", "timeZone": "Europe/Berlin", "recurrence": { "rrule": "FREQ=MONTHLY;BYDAY=2MO" } }),
+        )
+        .await;
+    assert_eq!(created["dueAt"], "2027-01-11T17:30:00Z");
+
+    // The last day of the month, from the 10th of February.
+    let data = app
+        .ok(
+            Some(&token),
+            PREVIEW,
+            json!({ "input": { "dueAt": "2027-02-10T08:00:00Z", "timeZone": "Europe/Berlin", "recurrence": { "rrule": "FREQ=MONTHLY;BYMONTHDAY=-1" } }, "count": 2 }),
+        )
+        .await;
+    assert_eq!(
+        data["recurrencePreview"]["dates"],
+        json!(["2027-02-28T08:00:00Z", "2027-03-31T07:00:00Z"])
+    );
+}
+
+#[tokio::test]
+async fn giving_a_one_time_task_a_rule_moves_it_to_the_first_match() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    let task = app
+        .create_task(
+            &token,
+            json!({ "title": "Stand-up", "dueAt": "2027-03-27T08:00:00Z", "timeZone": "Europe/Berlin" }),
+        )
+        .await;
+    assert_eq!(task["dueAt"], "2027-03-27T08:00:00Z");
+    let update = "mutation($id: ID!, $input: UpdateTaskInput!) { updateTask(id: $id, input: $input) { dueAt recurrence { preset } } }";
+    let data = app
+        .ok(
+            Some(&token),
+            update,
+            json!({ "id": task["id"], "input": { "recurrence": { "preset": "WEEKDAYS" } } }),
+        )
+        .await;
+    assert_eq!(data["updateTask"]["dueAt"], "2027-03-29T07:00:00Z");
+    assert_eq!(data["updateTask"]["recurrence"]["preset"], "WEEKDAYS");
+}
+
+#[tokio::test]
+async fn a_due_date_the_rule_matches_is_kept() {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    let data = app
+        .ok(
+            Some(&token),
+            PREVIEW,
+            json!({ "input": { "dueAt": "2027-03-27T08:00:00Z", "timeZone": "Europe/Berlin", "recurrence": { "preset": "WEEKLY" } }, "count": 2 }),
+        )
+        .await;
+    assert_eq!(
+        data["recurrencePreview"]["dates"],
+        json!(["2027-03-27T08:00:00Z", "2027-04-03T07:00:00Z"])
+    );
+}

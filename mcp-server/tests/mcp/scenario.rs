@@ -150,8 +150,48 @@ pub async fn manages_a_recurring_task(
         "completion is idempotent"
     );
 
-    let reopened = ok(&call(client, "uncomplete_task", json!({ "id": id })).await);
+    // Reopening takes back the untouched next occurrence, and says so.
+    let reopening = call(client, "uncomplete_task", json!({ "id": id })).await;
+    assert!(
+        text(&reopening).contains("Removed the next occurrence due 2030-01-09T08:00:00Z"),
+        "{}",
+        text(&reopening)
+    );
+    let reopened = ok(&reopening);
     assert_eq!(reopened["completed"], false);
+    assert_eq!(reopened["id"], id.as_str());
+    assert_eq!(reopened["nextOccurrence"]["removed"], true);
+    assert_eq!(reopened["nextOccurrence"]["task"]["id"], next_id.as_str());
+    let page = ok(&call(client, "list_tasks", json!({ "recurring": true })).await);
+    assert_eq!(page["totalCount"], 1);
+
+    // A next occurrence someone changed is kept.
+    let completion = ok(&call(client, "complete_task", json!({ "id": id })).await);
+    let next_id = completion["nextOccurrence"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(&call(
+        client,
+        "update_task",
+        json!({ "id": next_id, "priority": "LOW" }),
+    )
+    .await);
+    let reopening = call(client, "uncomplete_task", json!({ "id": id })).await;
+    assert!(
+        text(&reopening).contains("Kept the next occurrence"),
+        "{}",
+        text(&reopening)
+    );
+    let reopened = ok(&reopening);
+    assert_eq!(reopened["nextOccurrence"]["removed"], false);
+    assert_eq!(reopened["nextOccurrence"]["task"]["id"], next_id.as_str());
+    let again = ok(&call(client, "uncomplete_task", json!({ "id": id })).await);
+    assert_eq!(
+        again["nextOccurrence"],
+        Value::Null,
+        "reopening an open task"
+    );
 
     let page = ok(&call(
         client,

@@ -73,7 +73,8 @@ pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
     }
 }
 
-async fn mark_read(id: String) {
+/// Marks notification `id` read, here and on the server.
+pub(super) async fn mark_read(id: String) {
     match run(MarkNotificationRead::build(IdVars { id: Id::new(id) })).await {
         Ok(data) => {
             let updated = data.mark_notification_read;

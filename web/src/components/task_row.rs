@@ -8,7 +8,9 @@ use crate::Route;
 use crate::api::{
     CompleteTask, Id, IdVars, MutationBuilder as _, Priority, Task, UncompleteTask, id_of, run,
 };
-use crate::state::{ToastAction, error_toast, now, toast, user_zone};
+use crate::state::{
+    Completed, LAST_COMPLETION, ToastAction, error_toast, now, toast, user_zone,
+};
 use crate::store::{TaskStoreStoreExt as _, TaskStoreStoreImplExt as _, Tasks, matches, use_tasks};
 use crate::time;
 
@@ -70,12 +72,22 @@ pub async fn toggle_complete(mut store: Tasks, task: Task) {
     optimistic.completed = !task.completed;
     store.upsert(optimistic);
     if task.completed {
-        match run(UncompleteTask::build(IdVars { id: Id::new(id) })).await {
-            Ok(data) => store.upsert(data.uncomplete_task),
-            Err(error) => {
-                store.upsert(task);
-                error_toast(format!("Could not reopen the task: {error}"));
-            }
+        // Reopening what was just completed here is its undo.
+        let next_id = LAST_COMPLETION
+            .peek()
+            .as_ref()
+            .filter(|last| last.task_id == id)
+            .and_then(|last| last.next_id.clone());
+        if !reopen(
+            store,
+            Completed {
+                task_id: id,
+                next_id,
+            },
+        )
+        .await
+        {
+            store.upsert(task);
         }
         return;
     }
@@ -96,10 +108,15 @@ pub async fn toggle_complete(mut store: Tasks, task: Task) {
             });
             let title = format!("Completed “{}”", payload.task.title);
             store.upsert(payload.task);
+            let completed = Completed {
+                task_id: id,
+                next_id: payload.next_occurrence.as_ref().map(|next| id_of(&next.id)),
+            };
             if let Some(next) = payload.next_occurrence {
                 store.upsert(next);
             }
-            toast(title, body, Some(ToastAction::Undo { task_id: id }));
+            *LAST_COMPLETION.write() = Some(completed.clone());
+            toast(title, body, Some(ToastAction::Undo(completed)));
         }
         Err(error) => {
             store.upsert(task);
@@ -190,6 +207,56 @@ impl ListNav {
     pub fn release(mut self) {
         if !self.held.peek().is_empty() {
             self.held.write().clear();
+        }
+    }
+}
+
+/// Undoes `completed`: reopens the task, and drops from the store the next occurrence
+/// its completion created, which the API removes with the reopening unless someone
+/// changed it (then it is kept, and a toast says so). Returns whether the server agreed.
+pub async fn reopen(mut store: Tasks, completed: Completed) -> bool {
+    if LAST_COMPLETION.peek().as_ref() == Some(&completed) {
+        *LAST_COMPLETION.write() = None;
+    }
+    let id = completed.task_id.clone();
+    match run(UncompleteTask::build(IdVars { id: Id::new(id) })).await {
+        Ok(data) => {
+            let reopened = data.uncomplete_task;
+            let title = reopened.task.title.clone();
+            store.upsert(reopened.task);
+            match (reopened.next_occurrence, completed.next_id) {
+                (Some(kept), _) => {
+                    let when = kept
+                        .due_at
+                        .as_ref()
+                        .map(|due| {
+                            format!(
+                                " ({})",
+                                time::relative_text(
+                                    &user_zone(),
+                                    time::parse_ms(due),
+                                    time::now_ms()
+                                )
+                            )
+                        })
+                        .unwrap_or_default();
+                    store.upsert(kept);
+                    toast(
+                        format!("Reopened “{title}”"),
+                        Some(format!(
+                            "Its next occurrence{when} was kept because it was changed."
+                        )),
+                        None,
+                    );
+                }
+                (None, Some(removed)) => store.remove(&removed),
+                (None, None) => {}
+            }
+            true
+        }
+        Err(error) => {
+            error_toast(format!("Could not reopen the task: {error}"));
+            false
         }
     }
 }

@@ -1,5 +1,7 @@
-//! Toasts: stacked in one corner, announced to screen readers, gone after five
-//! seconds unless hovered or focused.
+//! Toasts: at most three, stacked in one corner (at the top, with open dialogs moved
+//! below them, while a dialog is open), announced to screen readers, gone after five
+//! seconds, the countdown paused while the pointer or focus is on one. Ctrl+Z (Cmd+Z on
+//! macOS) undoes the last completion, as the Undo button of its toast does.
 
 use std::time::Duration;
 
@@ -7,10 +9,12 @@ use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
 use gloo_timers::future::sleep;
 
+use super::js;
+use super::notifications::mark_read;
+use super::task_row::reopen;
 use crate::Route;
-use crate::api::{Id, IdVars, MutationBuilder as _, UncompleteTask, run};
-use crate::state::{TOASTS, Toast, ToastAction, dismiss_toast, error_toast};
-use crate::store::{TaskStoreStoreImplExt as _, use_tasks};
+use crate::state::{Completed, LAST_COMPLETION, TOASTS, Toast, ToastAction, dismiss_toast};
+use crate::store::{Tasks, use_tasks};
 
 const LIFETIME: Duration = Duration::from_secs(5);
 const TICK: Duration = Duration::from_millis(100);
@@ -18,18 +22,58 @@ const TICK: Duration = Duration::from_millis(100);
 #[component]
 pub fn Toasts() -> Element {
     let toasts = TOASTS.read().clone();
-    rsx! {
-        div { class: "toasts", role: "status", "aria-live": "polite", "aria-label": "Notifications as they arrive",
-            for toast in toasts.iter().filter(|t| !t.error).cloned() {
-                ToastCard { key: "{toast.id}", toast }
+    let tasks = use_tasks();
+    use_future(move || async move {
+        let mut keys = document::eval(
+            r#"document.addEventListener('keydown', e => {
+  const t = e.target;
+  const typing = t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+  if (typing || document.querySelector('[role=dialog]') || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'z' || !(e.ctrlKey || e.metaKey)) return;
+  e.preventDefault();
+  dioxus.send('undo');
+});"#,
+        );
+        while keys.recv::<String>().await.is_ok() {
+            let last = LAST_COMPLETION.peek().clone();
+            if let Some(completed) = last {
+                undo(tasks, completed);
             }
         }
-        div { class: "toasts toasts-errors", role: "alert", "aria-live": "assertive",
-            for toast in toasts.into_iter().filter(|t| t.error) {
-                ToastCard { key: "{toast.id}", toast }
+    });
+    rsx! {
+        div {
+            class: "toast-stack",
+            // The stack's height, as `--toast-room`: an open dialog is laid out below it
+            // (style.css), so a toast never covers the dialog's buttons.
+            onmounted: |_| js(r#"(() => {
+  const stack = document.querySelector('.toast-stack');
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty('--toast-room', stack.offsetHeight + 'px');
+  }).observe(stack);
+})()"#),
+            div { class: "toasts toasts-errors", role: "alert", "aria-live": "assertive",
+                for toast in toasts.iter().filter(|t| t.error).cloned() {
+                    ToastCard { key: "{toast.id}", toast }
+                }
+            }
+            div { class: "toasts", role: "status", "aria-live": "polite", "aria-label": "Notifications as they arrive",
+                for toast in toasts.into_iter().filter(|t| !t.error) {
+                    ToastCard { key: "{toast.id}", toast }
+                }
             }
         }
     }
+}
+
+/// Undoes a completion, taking away the toast that offered it.
+fn undo(tasks: Tasks, completed: Completed) {
+    TOASTS
+        .write()
+        .retain(|t| t.action.as_ref() != Some(&ToastAction::Undo(completed.clone())));
+    // Outlives the toast, which the dismissal unmounts.
+    spawn_forever(async move {
+        reopen(tasks, completed).await;
+    });
 }
 
 #[component]
@@ -48,7 +92,7 @@ fn ToastCard(toast: Toast) -> Element {
         dismiss_toast(id);
     });
     let nav = navigator();
-    let mut tasks = use_tasks();
+    let tasks = use_tasks();
     rsx! {
         div {
             class: if toast.error { "toast toast-error" } else { "toast" },
@@ -63,30 +107,22 @@ fn ToastCard(toast: Toast) -> Element {
                 }
             }
             match toast.action.clone() {
-                Some(ToastAction::Undo { task_id }) => rsx! {
+                Some(ToastAction::Undo(completed)) => rsx! {
                     button {
                         class: "toast-action",
                         r#type: "button",
-                        onclick: move |_| {
-                            let task_id = task_id.clone();
-                            dismiss_toast(id);
-                            // Outlives this card, which the dismissal unmounts.
-                            spawn_forever(async move {
-                                match run(UncompleteTask::build(IdVars { id: Id::new(task_id) })).await {
-                                    Ok(data) => tasks.upsert(data.uncomplete_task),
-                                    Err(error) => error_toast(format!("Could not undo: {error}")),
-                                }
-                            });
-                        },
+                        "aria-keyshortcuts": "Control+Z Meta+Z",
+                        onclick: move |_| undo(tasks, completed.clone()),
                         "Undo"
                     }
                 },
-                Some(ToastAction::OpenTask { task_id }) => rsx! {
+                Some(ToastAction::OpenTask { task_id, notification_id }) => rsx! {
                     button {
                         class: "toast-action",
                         r#type: "button",
                         onclick: move |_| {
                             dismiss_toast(id);
+                            spawn_forever(mark_read(notification_id.clone()));
                             nav.push(Route::TaskDetail { id: task_id.clone() });
                         },
                         "Open"

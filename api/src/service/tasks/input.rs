@@ -155,7 +155,25 @@ impl Schedule {
             schedule.due_at,
             schedule.time_zone,
         )?;
-        Ok(schedule)
+        let due_at = start_of_series(
+            schedule.recurrence.as_ref(),
+            schedule.due_at,
+            schedule.time_zone,
+        )?;
+        Ok(Self { due_at, ..schedule })
+    }
+}
+
+/// The first due date of a new series given `due_at`: the rule's first match on or after
+/// it ([`Recurrence::first_due`]); `due_at` itself for a one-time task.
+pub(super) fn start_of_series(
+    recurrence: Option<&Recurrence>,
+    due_at: Option<DateTime<Utc>>,
+    time_zone: Tz,
+) -> Result<Option<DateTime<Utc>>, ValidationError> {
+    match (recurrence, due_at) {
+        (Some(recurrence), Some(due_at)) => recurrence.first_due(due_at, time_zone).map(Some),
+        _ => Ok(due_at),
     }
 }
 

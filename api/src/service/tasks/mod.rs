@@ -9,7 +9,7 @@ mod stored;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use self::input::{Draft, Schedule, resolve_text, to_whole_seconds};
+use self::input::{Draft, Schedule, resolve_text, start_of_series, to_whole_seconds};
 pub use self::input::{NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPosition, TaskQuery};
 use self::stored::{Change, record};
 pub use self::stored::{snapshot, stored_recurrence, stored_time_zone};
@@ -169,7 +169,7 @@ impl TaskService {
             Patch::Set(name) => TaskFields::time_zone(name)?,
         };
         let restarts_series = !changes.recurrence.is_keep() || !changes.due_at.is_keep();
-        let draft = Draft {
+        let mut draft = Draft {
             title: match &changes.title {
                 Some(title) => TaskFields::title(title)?,
                 None => current.title.clone(),
@@ -199,6 +199,11 @@ impl TaskService {
                 other => other.resolve(current.remind_before_minutes),
             },
         };
+        // A one-time task given a rule starts a new series, on the rule's first match.
+        if current.rrule.is_none() && draft.recurrence.is_some() {
+            draft.validate(draft.due_at)?;
+            draft.due_at = start_of_series(draft.recurrence.as_ref(), draft.due_at, time_zone)?;
+        }
         // A new rule or a moved due date starts the series afresh from the due date.
         let anchor = if restarts_series {
             draft.due_at
@@ -287,6 +292,10 @@ impl TaskService {
         })
     }
 
+    /// Reopens a completed task (idempotent: an open task is returned as it is). When its
+    /// completion created the next occurrence of its series and that occurrence is
+    /// untouched ([`Task::is_untouched`]), the next occurrence is deleted in the same
+    /// transaction, so undoing a completion leaves one open occurrence, not two.
     pub async fn uncomplete(&self, actor: &Actor, id: Uuid) -> ServiceResult<Task> {
         actor.require_write()?;
         let tx = self.db.begin_write().await?;
@@ -299,8 +308,34 @@ impl TaskService {
         edited.completed = false;
         edited.completed_at = None;
         let task = save_edit(&tx, actor, AuditAction::Uncomplete, &task, edited).await?;
+        // Reopening an occurrence takes back the completion that created its next one:
+        // that one goes too, unless someone has made it their own since (then it stays,
+        // and `Task.nextOccurrence` still shows it).
+        if let Some(next) = store::tasks::find_successor(&tx, id).await?
+            && next.is_untouched()
+            && store::tasks::delete_if_untouched(&tx, next.id).await?
+        {
+            record(
+                &tx,
+                actor,
+                &[Change {
+                    action: AuditAction::Delete,
+                    source: actor.origin.source,
+                    before: Some(&next),
+                    after: None,
+                }],
+            )
+            .await?;
+        }
         self.commit(tx, task.remind_at).await?;
         Ok(task)
+    }
+
+    /// The occurrence that completing task `id` created, while it exists.
+    pub async fn next_occurrence(&self, actor: &Actor, id: Uuid) -> ServiceResult<Option<Task>> {
+        Ok(store::tasks::find_successor(self.db.reader(), id)
+            .await?
+            .filter(|next| next.user_id == actor.user_id))
     }
 
     pub async fn delete(&self, actor: &Actor, id: Uuid) -> ServiceResult<()> {
