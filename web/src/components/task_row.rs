@@ -8,9 +8,7 @@ use crate::Route;
 use crate::api::{
     CompleteTask, Id, IdVars, MutationBuilder as _, Priority, Task, UncompleteTask, id_of, run,
 };
-use crate::state::{
-    Completed, LAST_COMPLETION, ToastAction, error_toast, now, toast, user_zone,
-};
+use crate::state::{Completed, LAST_COMPLETION, ToastAction, error_toast, now, toast, user_zone};
 use crate::store::{TaskStoreStoreExt as _, TaskStoreStoreImplExt as _, Tasks, matches, use_tasks};
 use crate::time;
 
