@@ -134,7 +134,8 @@ pub struct ServeArgs {
     #[arg(
         long,
         env = "TODO_MCP_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8081/mcp"
+        default_value = "http://127.0.0.1:8081/mcp",
+        value_parser = public_url
     )]
     pub mcp_public_url: String,
 }
@@ -308,13 +309,25 @@ fn ensure_data_dir(dir: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("TODO_DATA_DIR: cannot create {}", dir.display()))
 }
 
-/// The signing secret kept in the data directory, created on first start (readable by
-/// the owner only).
 /// A secret from the command line or the environment, kept out of every `Debug`.
 fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
     Ok(SecretString::from(value))
 }
 
+/// An absolute `http` or `https` URL: agents are handed it verbatim, so a typo should stop
+/// start-up rather than reach their configuration.
+fn public_url(value: &str) -> Result<String, String> {
+    let uri: axum::http::Uri = value
+        .parse()
+        .map_err(|error| format!("not a URL ({error})"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(host)) if !host.is_empty() => Ok(value.to_owned()),
+        _ => Err("an absolute http:// or https:// URL is needed".to_owned()),
+    }
+}
+
+/// The signing secret kept in the data directory, created on first start (readable by
+/// the owner only).
 fn load_or_create_secret(dir: &Path) -> anyhow::Result<SecretSlice<u8>> {
     ensure_data_dir(dir)?;
     let path = dir.join(SECRET_FILE);
@@ -371,6 +384,27 @@ mod tests {
         let second = load_or_create_secret(dir.path()).unwrap();
         assert_eq!(first.expose_secret(), second.expose_secret());
         assert_eq!(first.expose_secret().len(), MIN_SECRET_BYTES);
+    }
+
+    #[test]
+    fn the_mcp_public_url_must_be_absolute_http() {
+        for bad in ["mcp.example.com/mcp", "ftp://example.com/mcp", "/mcp", ""] {
+            let error =
+                Cli::try_parse_from(["todo-api", "serve", "--mcp-public-url", bad]).unwrap_err();
+            assert!(
+                error.to_string().contains("--mcp-public-url"),
+                "{bad}: {error}"
+            );
+        }
+        assert!(
+            Cli::try_parse_from([
+                "todo-api",
+                "serve",
+                "--mcp-public-url",
+                "https://todo.example.com/mcp"
+            ])
+            .is_ok()
+        );
     }
 
     #[test]

@@ -604,3 +604,19 @@ def test_env_example_lists_every_setting():
         for container in spec["containers"]:
             for name in env_of(container):
                 assert name in known, f"the chart sets {name}, which nothing reads"
+
+
+def test_the_agent_page_gets_the_mcp_url_agents_reach():
+    def mcp_url(values):
+        deployment = one(render({**EVERYTHING, **values}), "Deployment", "api")
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        return env_of(container).get("TODO_MCP_PUBLIC_URL", {}).get("value")
+
+    defaults = chart_values()["ingress"]
+    assert mcp_url({}) == f"https://{defaults['host']}{defaults['mcpPath']}"
+    assert mcp_url({"ingress": {"tls": {"enabled": False}}}) == (
+        f"http://{defaults['host']}{defaults['mcpPath']}")
+    assert mcp_url({"api": {"mcpPublicUrl": "https://agents.example.org/mcp"}}) == (
+        "https://agents.example.org/mcp")
+    # Nothing to derive it from: the API keeps its own default.
+    assert mcp_url({"ingress": {"enabled": False}}) is None

@@ -189,3 +189,16 @@ topologySpreadConstraints:
 {{- fail "dapr.tracing.otlpEndpoint is required when dapr.tracing.enabled" -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+The MCP server's URL as agents reach it: api.mcpPublicUrl, else the ingress's host and
+path when both the ingress and the MCP server are on; empty otherwise (the API then
+keeps its own default).
+*/}}
+{{- define "todo-app.mcpPublicUrl" -}}
+{{- if .Values.api.mcpPublicUrl -}}
+{{- .Values.api.mcpPublicUrl -}}
+{{- else if and .Values.ingress.enabled .Values.mcp.enabled -}}
+{{- printf "%s://%s%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.host .Values.ingress.mcpPath -}}
+{{- end -}}
+{{- end -}}
