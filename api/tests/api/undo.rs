@@ -43,6 +43,30 @@ async fn weekly(app: &TestApp, token: &str) -> Value {
     .await
 }
 
+/// A weekly task whose first occurrence was just completed, creating the next.
+struct Completed {
+    app: TestApp,
+    token: String,
+    id: Value,
+    completion: Value,
+    next_id: Value,
+}
+
+async fn completed_weekly() -> Completed {
+    let app = spawn_app().await;
+    let token = app.register("ada@example.com").await;
+    let id = weekly(&app, &token).await["id"].clone();
+    let completion = app.complete_task(&token, id.as_str().unwrap()).await;
+    let next_id = completion["nextOccurrence"]["id"].clone();
+    Completed {
+        app,
+        token,
+        id,
+        completion,
+        next_id,
+    }
+}
+
 async fn open_count(app: &TestApp, token: &str) -> u64 {
     app.ok(
         Some(token),
@@ -56,12 +80,14 @@ async fn open_count(app: &TestApp, token: &str) -> u64 {
 
 #[tokio::test]
 async fn undoing_a_completion_removes_the_untouched_next_occurrence_and_audits_both() {
-    let app = spawn_app().await;
-    let token = app.register("ada@example.com").await;
-    let first = weekly(&app, &token).await;
-    let id = &first["id"];
-    let completion = app.complete_task(&token, id.as_str().unwrap()).await;
-    let next_id = completion["nextOccurrence"]["id"].clone();
+    let Completed {
+        app,
+        token,
+        id,
+        completion,
+        next_id,
+    } = completed_weekly().await;
+    let id = &id;
     assert_eq!(
         task(&app, &token, id).await["nextOccurrence"]["id"],
         next_id
@@ -130,12 +156,14 @@ async fn undoing_a_completion_removes_the_untouched_next_occurrence_and_audits_b
 
 #[tokio::test]
 async fn a_changed_next_occurrence_is_kept_and_shown() {
-    let app = spawn_app().await;
-    let token = app.register("ada@example.com").await;
-    let first = weekly(&app, &token).await;
-    let id = &first["id"];
-    let completion = app.complete_task(&token, id.as_str().unwrap()).await;
-    let next_id = completion["nextOccurrence"]["id"].clone();
+    let Completed {
+        app,
+        token,
+        id,
+        next_id,
+        ..
+    } = completed_weekly().await;
+    let id = &id;
     app.ok(
         Some(&token),
         "mutation($id: ID!) { updateTask(id: $id, input: { title: \"Water the plants\" }) { id } }",
@@ -152,12 +180,14 @@ async fn a_changed_next_occurrence_is_kept_and_shown() {
 
 #[tokio::test]
 async fn a_completed_next_occurrence_is_kept() {
-    let app = spawn_app().await;
-    let token = app.register("ada@example.com").await;
-    let first = weekly(&app, &token).await;
-    let id = &first["id"];
-    let completion = app.complete_task(&token, id.as_str().unwrap()).await;
-    let next_id = completion["nextOccurrence"]["id"].clone();
+    let Completed {
+        app,
+        token,
+        id,
+        next_id,
+        ..
+    } = completed_weekly().await;
+    let id = &id;
     app.complete_task(&token, next_id.as_str().unwrap()).await;
 
     let reopened = uncomplete(&app, &token, id, "graphql").await;
