@@ -62,10 +62,27 @@ pub struct AddTaskArgs {
     /// Omit unless the user expresses urgency or importance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
-    /// A free-form label such as "work" or "home", at most 50 characters.
+    /// Deprecated: use `labels`. A category is a label now; this one is added to the
+    /// task's labels (created if missing), at most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(max = 50))]
+    #[schemars(length(max = 50), extend("deprecated" = true))]
     pub category: Option<String>,
+    /// The project to put the task in: a project's name (any case, e.g. "Work") or its
+    /// id. Omit it for the Inbox (a subtask goes to its parent's project). A name that
+    /// no project has is refused with the list of the user's projects; create a new one
+    /// with create_project first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"Work")]
+    pub project: Option<String>,
+    /// Label names (any case), e.g. ["errand", "home"]. Labels the user does not have
+    /// yet are created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(inner(length(min = 1, max = 50)))]
+    pub labels: Option<Vec<String>>,
+    /// Makes the new task a subtask of this task (its id). One level only: a subtask
+    /// cannot have subtasks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
     /// When the task is due: an RFC 3339 date-time with an explicit offset. Write it in
     /// the task's time zone, e.g. `2027-03-01T09:00:00+01:00` for 09:00 in Berlin in
     /// winter, or `2027-03-01T08:00:00Z` in UTC. Required for a recurring task: it is the
@@ -101,7 +118,8 @@ fn add_example_recurring() -> serde_json::Value {
         "timeZone": "Europe/Berlin",
         "recurrence": { "preset": "WEEKDAYS" },
         "priority": "HIGH",
-        "category": "work"
+        "project": "Work",
+        "labels": ["meetings"]
     })
 }
 
@@ -146,14 +164,26 @@ pub struct UpdateTaskArgs {
         skip_serializing_if = "Option::is_none"
     )]
     pub priority: Option<Option<Priority>>,
-    /// New category (at most 50 characters), or null to remove it.
+    /// Deprecated: use `labels`. A category is a label now: a name (at most 50
+    /// characters) sets the labels to that one label (added to `labels` when both are
+    /// given), null removes all labels.
     #[serde(
         default,
         deserialize_with = "explicit_null",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(length(max = 50))]
+    #[schemars(length(max = 50), extend("deprecated" = true))]
     pub category: Option<Option<String>>,
+    /// Move the task to this project: a project's name (any case) or its id. A name
+    /// that no project has is refused with the list of the user's projects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub project: Option<String>,
+    /// The task's labels by name (any case); replaces the whole set, `[]` removes
+    /// them all. Labels the user does not have yet are created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<String>", inner(length(min = 1, max = 50)))]
+    pub labels: Option<Vec<String>>,
     /// New due date (RFC 3339 with offset, e.g. `2027-03-01T09:00:00+01:00`), or null
     /// for no due date (a recurring task needs one: clear `recurrence` too). A new due
     /// date restarts a recurring series from it.
@@ -235,6 +265,7 @@ pub enum OrderDirection {
 #[schemars(
     example = list_example_today(),
     example = list_example_overdue(),
+    example = list_example_project(),
 )]
 pub struct ListTasksArgs {
     /// true: only completed tasks; false: only open ones; omit for both.
@@ -242,9 +273,22 @@ pub struct ListTasksArgs {
     pub completed: Option<bool>,
     #[serde(default)]
     pub priority: Option<Priority>,
-    /// Exact category, e.g. "work".
+    /// Deprecated: use `labels`. Tasks with the label of this name, e.g. "work".
     #[serde(default)]
+    #[schemars(extend("deprecated" = true))]
     pub category: Option<String>,
+    /// Only tasks in this project: its name (any case) or id. A name that no project
+    /// has is refused with the list of the user's projects.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// Only tasks that have all of these labels, by name (any case). A name that no
+    /// label has is refused with the list of the user's labels.
+    #[serde(default)]
+    pub labels: Option<Vec<String>>,
+    /// List the subtasks of this task (its id) instead of top-level tasks; without it
+    /// only top-level tasks are listed (each with its `subtaskProgress`).
+    #[serde(default)]
+    pub parent_id: Option<String>,
     /// Only tasks due strictly before this RFC 3339 instant.
     #[serde(default)]
     #[schemars(extend("format" = "date-time"))]
@@ -292,6 +336,10 @@ fn list_example_overdue() -> serde_json::Value {
     serde_json::json!({ "overdue": true, "orderBy": "PRIORITY", "direction": "DESC" })
 }
 
+fn list_example_project() -> serde_json::Value {
+    serde_json::json!({ "project": "Work", "labels": ["urgent-client"], "completed": false })
+}
+
 /// A task id.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -300,6 +348,38 @@ pub struct TaskIdArgs {
     #[schemars(example = &"01970f3a-5b6c-7d8e-9f00-112233445566")]
     pub id: String,
 }
+
+/// Arguments of list_projects.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListProjectsArgs {
+    /// true: archived projects too; default false.
+    #[serde(default)]
+    pub include_archived: Option<bool>,
+}
+
+/// Arguments of create_project.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(example = create_project_example())]
+pub struct CreateProjectArgs {
+    /// 1 to 100 characters, unique among the user's projects regardless of case.
+    #[schemars(length(min = 1, max = 100))]
+    pub name: String,
+    /// `#rrggbb`, e.g. `#3b82f6`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    pub color: Option<String>,
+}
+
+fn create_project_example() -> serde_json::Value {
+    serde_json::json!({ "name": "Garden", "color": "#22c55e" })
+}
+
+/// No arguments.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
 
 /// Arguments of list_notifications.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -370,11 +450,16 @@ mod tests {
         for example in [update_example_rrule(), update_example_clear()] {
             serde_json::from_value::<UpdateTaskArgs>(example).unwrap();
         }
-        for example in [list_example_today(), list_example_overdue()] {
+        for example in [
+            list_example_today(),
+            list_example_overdue(),
+            list_example_project(),
+        ] {
             serde_json::from_value::<ListTasksArgs>(example).unwrap();
         }
         for example in [recurrence_example_weekly(), recurrence_example_rrule()] {
             serde_json::from_value::<RecurrenceArgs>(example).unwrap();
         }
+        serde_json::from_value::<CreateProjectArgs>(create_project_example()).unwrap();
     }
 }

@@ -41,7 +41,7 @@ impl Tools {
         {
             match required.as_str() {
                 Some("id") => call.insert("id".into(), json!(SOME_ID)),
-                Some("title") => call.insert("title".into(), json!("Example")),
+                Some(name @ ("title" | "name")) => call.insert(name.into(), json!("Example")),
                 other => panic!("{tool}: no stand-in for required argument {other:?}"),
             };
         }

@@ -109,7 +109,17 @@ pub struct Task {
     pub title: String,
     pub description: Option<String>,
     pub priority: Option<Priority>,
+    /// Deprecated: the name of the task's first label (categories are labels now).
     pub category: Option<String>,
+    /// The project the task belongs to.
+    pub project: TaskProject,
+    /// The names of the task's labels, alphabetically.
+    pub labels: Vec<TaskLabel>,
+    /// The task this one is a subtask of; null for a top-level task.
+    #[schemars(with = "Option<String>")]
+    pub parent_id: Option<Id>,
+    /// How many of its subtasks are done, of how many.
+    pub subtask_progress: SubtaskProgress,
     /// When the task is due, an RFC 3339 instant in UTC (`Z`). Null: no due date.
     #[schemars(with = "Option<String>", extend("format" = "date-time"))]
     pub due_at: Option<DateTime>,
@@ -125,7 +135,8 @@ pub struct Task {
     /// The id of the first task of the recurring series this task belongs to.
     #[schemars(with = "Option<String>")]
     pub series_id: Option<Id>,
-    /// The id of the occurrence whose completion created this one.
+    /// The id of the occurrence whose completion created this one (a recurring series'
+    /// previous occurrence; not `parentId`, the task this is a subtask of).
     #[schemars(with = "Option<String>")]
     pub parent_task_id: Option<Id>,
     /// 1 for the first occurrence of a series (and for one-time tasks).
@@ -152,14 +163,130 @@ impl Task {
         if let Some(priority) = self.priority {
             let _ = write!(line, ", priority {priority}");
         }
-        if let Some(category) = &self.category {
-            let _ = write!(line, ", category {category}");
+        let _ = write!(line, ", in {}", self.project.name);
+        if !self.labels.is_empty() {
+            let names: Vec<&str> = self
+                .labels
+                .iter()
+                .map(|label| label.name.as_str())
+                .collect();
+            let _ = write!(line, ", labels {}", names.join(", "));
+        }
+        if self.subtask_progress.total > 0 {
+            let SubtaskProgress { done, total } = self.subtask_progress;
+            let _ = write!(line, ", subtasks {done}/{total} done");
+        }
+        if let Some(parent) = &self.parent_id {
+            let _ = write!(line, ", subtask of {}", parent.inner());
         }
         if let Some(recurrence) = &self.recurrence {
             let _ = write!(line, ", repeats: {}", recurrence.description);
         }
         line
     }
+}
+
+/// The project a task is in, as tasks show it.
+#[derive(cynic::QueryFragment, Serialize, JsonSchema, Debug, Clone)]
+#[cynic(graphql_type = "Project")]
+pub struct TaskProject {
+    /// What `project` arguments take, like the name.
+    #[schemars(with = "String")]
+    pub id: Id,
+    pub name: String,
+}
+
+/// A label's name, as tasks show it: the `labels` arguments take these names.
+#[derive(cynic::QueryFragment, Serialize, JsonSchema, Debug, Clone, PartialEq, Eq)]
+#[cynic(graphql_type = "Label")]
+#[serde(transparent)]
+pub struct TaskLabel {
+    pub name: String,
+}
+
+#[derive(cynic::QueryFragment, Serialize, JsonSchema, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubtaskProgress {
+    pub done: i32,
+    pub total: i32,
+}
+
+/// The caller's role in a project.
+#[derive(
+    cynic::Enum, strum::Display, strum::VariantArray, JsonSchema, Debug, Clone, Copy, PartialEq, Eq,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum ProjectRole {
+    /// Created it: changes everything, shares and deletes it.
+    Owner,
+    /// Shared with the user: reads and changes its tasks, not its settings.
+    Editor,
+    /// Shared with the user read-only: adding or changing its tasks is refused.
+    Viewer,
+}
+
+/// A project: tasks belong to exactly one. Every user has one Inbox.
+#[derive(cynic::QueryFragment, Serialize, JsonSchema, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct Project {
+    /// What the `project` argument of add_task, update_task and list_tasks takes, like
+    /// the name.
+    #[schemars(with = "String")]
+    pub id: Id,
+    pub name: String,
+    /// `#rrggbb`, or null.
+    pub color: Option<String>,
+    pub role: ProjectRole,
+    /// Hidden from default lists; its tasks are kept.
+    pub archived: bool,
+    /// The user's default project, where tasks without a project go.
+    pub is_inbox: bool,
+    /// Open top-level tasks in it.
+    pub open_task_count: i32,
+}
+
+impl Project {
+    pub fn summary(&self) -> String {
+        let mut line = format!(
+            "\"{}\" (id {}), {} open task(s)",
+            self.name,
+            self.id.inner(),
+            self.open_task_count
+        );
+        if self.is_inbox {
+            line.push_str(", Inbox");
+        }
+        if self.role != ProjectRole::Owner {
+            let _ = write!(line, ", shared with the user as {}", self.role);
+        }
+        if self.archived {
+            line.push_str(", archived");
+        }
+        line
+    }
+}
+
+/// The user's projects: the Inbox first, then in their manual order.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ProjectList {
+    pub projects: Vec<Project>,
+}
+
+/// A label; a task can have many.
+#[derive(cynic::QueryFragment, Serialize, JsonSchema, Debug, Clone)]
+pub struct Label {
+    #[schemars(with = "String")]
+    pub id: Id,
+    /// What the `labels` arguments take (any case).
+    pub name: String,
+    /// `#rrggbb`, or null.
+    pub color: Option<String>,
+}
+
+/// The user's labels, by name.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct LabelList {
+    pub labels: Vec<Label>,
 }
 
 /// One page of tasks.
@@ -364,13 +491,17 @@ mod tests {
         check::<NotificationType>();
         check::<AuditAction>();
         check::<AuditSource>();
+        check::<ProjectRole>();
     }
 
     #[test]
     fn a_summary_uses_the_wire_names() {
         let task: Task = serde_json::from_value(json!({
             "id": "t-1", "title": "Pay rent", "description": null, "priority": "URGENT",
-            "category": "home", "dueAt": "2030-01-31T08:00:00Z", "timeZone": "Europe/Berlin",
+            "category": "home", "project": { "id": "p-1", "name": "Flat" },
+            "labels": [{ "name": "home" }, { "name": "money" }], "parentId": null,
+            "subtaskProgress": { "done": 1, "total": 3 },
+            "dueAt": "2030-01-31T08:00:00Z", "timeZone": "Europe/Berlin",
             "recurrence": { "preset": "MONTHLY", "rrule": "FREQ=MONTHLY", "mode": "FROM_DUE_DATE",
                             "description": "Monthly on the 31st" },
             "remindBeforeMinutes": null, "completed": false, "completedAt": null,
@@ -381,7 +512,11 @@ mod tests {
         assert_eq!(
             task.summary(),
             "\"Pay rent\" (id t-1), due 2030-01-31T08:00:00Z (Europe/Berlin), priority URGENT, \
-             category home, repeats: Monthly on the 31st"
+             in Flat, labels home, money, subtasks 1/3 done, repeats: Monthly on the 31st"
         );
+        // Labels are plain names in the output, the way the `labels` arguments take them.
+        let output = serde_json::to_value(&task).unwrap();
+        assert_eq!(output["labels"], json!(["home", "money"]));
+        assert_eq!(output["project"], json!({ "id": "p-1", "name": "Flat" }));
     }
 }

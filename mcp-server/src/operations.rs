@@ -8,14 +8,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::api_client::{ApiClient, ApiError, ApiToken};
 use crate::args::{
-    AddTaskArgs, ListNotificationsArgs, ListTasksArgs, OrderDirection, RecurrenceArgs,
-    TaskOrderField, UpdateTaskArgs,
+    AddTaskArgs, CreateProjectArgs, ListNotificationsArgs, ListTasksArgs, OrderDirection,
+    RecurrenceArgs, TaskOrderField, UpdateTaskArgs,
 };
 use crate::model::{
-    AuditEntry, Completion, DateTime, HistoryPage, NextOccurrenceFate, Notification,
-    NotificationPage, Priority, RecurrenceMode, RecurrencePreset, Reopening, Task, TaskAndNext,
-    TaskPage,
+    AuditEntry, Completion, DateTime, HistoryPage, Label, NextOccurrenceFate, Notification,
+    NotificationPage, Priority, Project, RecurrenceMode, RecurrencePreset, Reopening, Task,
+    TaskAndNext, TaskPage,
 };
+
+/// Why a task operation failed: the API refused it, or an argument names a project or
+/// label the user does not have.
+#[derive(Debug, thiserror::Error)]
+pub enum OperationError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// `argument` names no `kind` of the user's; `known` are the names they have.
+    #[error("no {kind} named {given:?}")]
+    UnknownName {
+        argument: &'static str,
+        kind: &'static str,
+        given: String,
+        known: Vec<String>,
+    },
+}
 
 #[cynic::schema("todo")]
 pub mod schema {}
@@ -68,8 +84,6 @@ pub struct CreateTaskInput {
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
     #[cynic(skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
     pub due_at: Option<DateTime>,
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
@@ -77,19 +91,34 @@ pub struct CreateTaskInput {
     pub recurrence: Option<RecurrenceInput>,
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub remind_before_minutes: Option<i32>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Id>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub label_ids: Option<Vec<Id>>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<Id>,
 }
 
-impl From<&AddTaskArgs> for CreateTaskInput {
-    fn from(args: &AddTaskArgs) -> Self {
+/// The ids a task's `project` and `labels` arguments name, once looked up.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Placement {
+    pub project_id: Option<Id>,
+    pub label_ids: Option<Vec<Id>>,
+}
+
+impl CreateTaskInput {
+    fn new(args: &AddTaskArgs, placement: Placement) -> Self {
         Self {
             title: args.title.clone(),
             description: args.description.clone(),
             priority: args.priority,
-            category: args.category.clone(),
             due_at: args.due_at.clone().map(DateTime),
             time_zone: args.time_zone.clone(),
             recurrence: args.recurrence.as_ref().map(RecurrenceInput::from),
             remind_before_minutes: args.remind_before_minutes,
+            project_id: placement.project_id,
+            label_ids: placement.label_ids,
+            parent_id: args.parent_id.as_deref().map(Id::new),
         }
     }
 }
@@ -104,8 +133,6 @@ pub struct UpdateTaskInput {
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Nullable<Priority>>,
     #[cynic(skip_serializing_if = "Option::is_none")]
-    pub category: Option<Nullable<String>>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
     pub due_at: Option<Nullable<DateTime>>,
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<Nullable<String>>,
@@ -113,10 +140,14 @@ pub struct UpdateTaskInput {
     pub recurrence: Option<Nullable<RecurrenceInput>>,
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub remind_before_minutes: Option<Nullable<i32>>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Id>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub label_ids: Option<Vec<Id>>,
 }
 
-impl From<&UpdateTaskArgs> for UpdateTaskInput {
-    fn from(args: &UpdateTaskArgs) -> Self {
+impl UpdateTaskInput {
+    fn new(args: &UpdateTaskArgs, placement: Placement) -> Self {
         /// Keeps "absent" and "null" apart while converting the value.
         fn change<A, B>(
             field: &Option<Option<A>>,
@@ -130,11 +161,12 @@ impl From<&UpdateTaskArgs> for UpdateTaskInput {
             title: args.title.clone(),
             description: change(&args.description, String::clone),
             priority: change(&args.priority, |p| *p),
-            category: change(&args.category, String::clone),
             due_at: change(&args.due_at, |at| DateTime(at.clone())),
             time_zone: change(&args.time_zone, String::clone),
             recurrence: change(&args.recurrence, |recurrence| recurrence.into()),
             remind_before_minutes: change(&args.remind_before_minutes, |m| *m),
+            project_id: placement.project_id,
+            label_ids: placement.label_ids,
         }
     }
 }
@@ -157,6 +189,24 @@ pub struct TaskFilter {
     pub recurring: Option<bool>,
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Id>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub label_ids: Option<Vec<Id>>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<Id>,
+}
+
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct CreateProjectInput {
+    pub name: String,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct CreateLabelInput {
+    pub name: String,
 }
 
 /// Both fields have defaults in the schema; a `None` one is left out.
@@ -190,6 +240,21 @@ pub struct TasksVars {
     pub order_by: Option<TaskOrder>,
     pub first: Option<i32>,
     pub after: Option<String>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct ProjectsVars {
+    pub include_archived: Option<bool>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CreateProjectVars {
+    pub input: CreateProjectInput,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CreateLabelVars {
+    pub input: CreateLabelInput,
 }
 
 #[derive(cynic::QueryVariables, Debug)]
@@ -312,6 +377,33 @@ pub struct DeleteTask {
 }
 
 #[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "ProjectsVars")]
+pub struct ProjectsQuery {
+    #[arguments(includeArchived: $include_archived)]
+    pub projects: Vec<Project>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "CreateProjectVars")]
+pub struct CreateProject {
+    #[arguments(input: $input)]
+    pub create_project: Project,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct LabelsQuery {
+    pub labels: Vec<Label>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "CreateLabelVars")]
+pub struct CreateLabel {
+    #[arguments(input: $input)]
+    pub create_label: Label,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "Query", variables = "NotificationsVars")]
 pub struct NotificationsQuery {
     #[arguments(unreadOnly: $unread_only, first: $first, after: $after)]
@@ -367,17 +459,126 @@ impl<'a> Operations<'a> {
         Self { api, token }
     }
 
-    pub async fn create_task(&self, args: &AddTaskArgs) -> Result<Task, ApiError> {
-        let operation = CreateTask::build(CreateTaskVars { input: args.into() });
+    pub async fn create_task(&self, args: &AddTaskArgs) -> Result<Task, OperationError> {
+        let labels = wanted_labels(args.labels.as_deref(), args.category.as_deref().map(Some));
+        let placement = self.placement(args.project.as_deref(), labels).await?;
+        let operation = CreateTask::build(CreateTaskVars {
+            input: CreateTaskInput::new(args, placement),
+        });
         Ok(self.api.execute(self.token, operation).await?.create_task)
     }
 
-    pub async fn update_task(&self, args: &UpdateTaskArgs) -> Result<Task, ApiError> {
+    pub async fn update_task(&self, args: &UpdateTaskArgs) -> Result<Task, OperationError> {
+        let category = args.category.as_ref().map(Option::as_deref);
+        let labels = wanted_labels(args.labels.as_deref(), category);
+        let placement = self.placement(args.project.as_deref(), labels).await?;
         let operation = UpdateTask::build(UpdateTaskVars {
             id: Id::new(&args.id),
-            input: args.into(),
+            input: UpdateTaskInput::new(args, placement),
         });
         Ok(self.api.execute(self.token, operation).await?.update_task)
+    }
+
+    /// Looks up the project a task argument names and the labels it should have,
+    /// creating the labels the user does not have yet.
+    async fn placement(
+        &self,
+        project: Option<&str>,
+        labels: Option<Vec<&str>>,
+    ) -> Result<Placement, OperationError> {
+        let project_id = match project {
+            Some(given) => Some(self.project_id(given).await?),
+            None => None,
+        };
+        let label_ids = match labels {
+            Some(names) => Some(self.label_ids(&names, Missing::Create).await?),
+            None => None,
+        };
+        Ok(Placement {
+            project_id,
+            label_ids,
+        })
+    }
+
+    /// The project a `project` argument names: its id, or its name in any case.
+    /// Archived projects count: a task can be filed into or listed from one.
+    async fn project_id(&self, given: &str) -> Result<Id, OperationError> {
+        let projects = self.projects(true).await?;
+        let found = find_by_id_or_name(&projects, given, |p| (&p.id, &p.name));
+        found
+            .map(|project| project.id.clone())
+            .ok_or_else(|| OperationError::UnknownName {
+                argument: "project",
+                kind: "project",
+                given: given.to_owned(),
+                known: projects.into_iter().map(|p| p.name).collect(),
+            })
+    }
+
+    /// The ids of the labels named (any case), in order and without repeats. A name
+    /// the user has no label for is created (`Missing::Create`) or refused.
+    async fn label_ids(&self, names: &[&str], missing: Missing) -> Result<Vec<Id>, OperationError> {
+        let mut labels = self.labels().await?;
+        let mut ids: Vec<Id> = Vec::with_capacity(names.len());
+        for &name in names {
+            let id = match find_by_id_or_name(&labels, name, |l| (&l.id, &l.name)) {
+                Some(label) => label.id.clone(),
+                None if missing == Missing::Create => {
+                    let label = self.create_label(name).await?;
+                    let id = label.id.clone();
+                    // A later repeat of the name (in another case) must find it.
+                    labels.push(label);
+                    id
+                }
+                None => {
+                    return Err(OperationError::UnknownName {
+                        argument: "labels",
+                        kind: "label",
+                        given: name.to_owned(),
+                        known: labels.into_iter().map(|l| l.name).collect(),
+                    });
+                }
+            };
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    pub async fn projects(&self, include_archived: bool) -> Result<Vec<Project>, ApiError> {
+        let operation = ProjectsQuery::build(ProjectsVars {
+            include_archived: Some(include_archived),
+        });
+        Ok(self.api.execute(self.token, operation).await?.projects)
+    }
+
+    pub async fn create_project(&self, args: &CreateProjectArgs) -> Result<Project, ApiError> {
+        let operation = CreateProject::build(CreateProjectVars {
+            input: CreateProjectInput {
+                name: args.name.clone(),
+                color: args.color.clone(),
+            },
+        });
+        Ok(self
+            .api
+            .execute(self.token, operation)
+            .await?
+            .create_project)
+    }
+
+    pub async fn labels(&self) -> Result<Vec<Label>, ApiError> {
+        let operation = LabelsQuery::build(());
+        Ok(self.api.execute(self.token, operation).await?.labels)
+    }
+
+    async fn create_label(&self, name: &str) -> Result<Label, ApiError> {
+        let operation = CreateLabel::build(CreateLabelVars {
+            input: CreateLabelInput {
+                name: name.to_owned(),
+            },
+        });
+        Ok(self.api.execute(self.token, operation).await?.create_label)
     }
 
     /// `None` when the user has no such task.
@@ -386,8 +587,23 @@ impl<'a> Operations<'a> {
         Ok(self.api.execute(self.token, operation).await?.task)
     }
 
-    pub async fn tasks(&self, args: &ListTasksArgs) -> Result<TaskPage, ApiError> {
-        let operation = TasksQuery::build(list_variables(args));
+    pub async fn tasks(&self, args: &ListTasksArgs) -> Result<TaskPage, OperationError> {
+        let project_id = match &args.project {
+            Some(given) => Some(self.project_id(given).await?),
+            None => None,
+        };
+        let label_ids = match &args.labels {
+            Some(names) => {
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                Some(self.label_ids(&names, Missing::Refuse).await?)
+            }
+            None => None,
+        };
+        let placement = Placement {
+            project_id,
+            label_ids,
+        };
+        let operation = TasksQuery::build(list_variables(args, placement));
         let page = Page::from(self.api.execute(self.token, operation).await?.tasks);
         Ok(TaskPage {
             tasks: page.nodes,
@@ -501,7 +717,53 @@ fn page_size(first: u32) -> i32 {
     i32::try_from(first).unwrap_or(i32::MAX)
 }
 
-fn list_variables(args: &ListTasksArgs) -> TasksVars {
+/// What to do with a label name the user has no label for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Missing {
+    Create,
+    Refuse,
+}
+
+/// The item whose id is `given`, else the one whose name is `given` in any case.
+fn find_by_id_or_name<'i, T>(
+    items: &'i [T],
+    given: &str,
+    id_and_name: impl Fn(&T) -> (&Id, &String),
+) -> Option<&'i T> {
+    items
+        .iter()
+        .find(|item| id_and_name(item).0.inner() == given)
+        .or_else(|| {
+            let given = given.to_lowercase();
+            items
+                .iter()
+                .find(|item| id_and_name(item).1.to_lowercase() == given)
+        })
+}
+
+/// The label names a task should end up with, from `labels` and the deprecated
+/// `category` (a category is a label now): `None` leaves the labels alone. A category
+/// joins the labels given with it; alone it replaces them, and a null one (update only)
+/// removes them all, as the category field did.
+fn wanted_labels<'a>(
+    labels: Option<&'a [String]>,
+    category: Option<Option<&'a str>>,
+) -> Option<Vec<&'a str>> {
+    let category = category.map(|c| c.into_iter().collect::<Vec<_>>());
+    match (labels, category) {
+        (None, None) => None,
+        (None, Some(category)) => Some(category),
+        (Some(labels), category) => Some(
+            labels
+                .iter()
+                .map(String::as_str)
+                .chain(category.into_iter().flatten())
+                .collect(),
+        ),
+    }
+}
+
+fn list_variables(args: &ListTasksArgs, placement: Placement) -> TasksVars {
     let filter = TaskFilter {
         completed: args.completed,
         priority: args.priority,
@@ -511,6 +773,9 @@ fn list_variables(args: &ListTasksArgs) -> TasksVars {
         overdue: args.overdue,
         recurring: args.recurring,
         search: args.search.clone(),
+        project_id: placement.project_id,
+        label_ids: placement.label_ids,
+        parent_id: args.parent_id.as_deref().map(Id::new),
     };
     let order = (args.order_by.is_some() || args.direction.is_some()).then_some(TaskOrder {
         field: args.order_by,
@@ -540,7 +805,7 @@ mod tests {
             first: Some(10),
             ..ListTasksArgs::default()
         };
-        let variables = serde_json::to_value(list_variables(&args)).unwrap();
+        let variables = serde_json::to_value(list_variables(&args, Placement::default())).unwrap();
         assert_eq!(
             variables["filter"],
             json!({ "completed": false, "priority": "URGENT" })
@@ -550,7 +815,11 @@ mod tests {
             json!({ "field": "DUE_AT", "direction": "ASC" })
         );
         assert_eq!(variables["first"], json!(10));
-        let variables = serde_json::to_value(list_variables(&ListTasksArgs::default())).unwrap();
+        let variables = serde_json::to_value(list_variables(
+            &ListTasksArgs::default(),
+            Placement::default(),
+        ))
+        .unwrap();
         assert_eq!(variables["filter"], json!({}));
         assert_eq!(variables["orderBy"], json!(null));
         assert_eq!(variables["first"], json!(null));
@@ -568,7 +837,7 @@ mod tests {
         .unwrap();
         // The id goes separately; absent fields stay absent and null ones are sent as null.
         assert_eq!(
-            serde_json::to_value(UpdateTaskInput::from(&args)).unwrap(),
+            serde_json::to_value(UpdateTaskInput::new(&args, Placement::default())).unwrap(),
             json!({ "title": "Renamed", "priority": "HIGH", "dueAt": null, "recurrence": null })
         );
     }
@@ -582,12 +851,81 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(
-            serde_json::to_value(CreateTaskInput::from(&args)).unwrap(),
+            serde_json::to_value(CreateTaskInput::new(&args, Placement::default())).unwrap(),
             json!({
                 "title": "Stand-up",
                 "dueAt": "2027-03-01T09:30:00+01:00",
                 "recurrence": { "preset": "WEEKDAYS" },
             })
         );
+    }
+
+    #[test]
+    fn looked_up_ids_go_into_the_input_and_filter() {
+        let args: AddTaskArgs = serde_json::from_value(json!({
+            "title": "Prune the roses",
+            "project": "Garden",
+            "labels": ["outside"],
+            "parentId": "t-1",
+        }))
+        .unwrap();
+        let placement = Placement {
+            project_id: Some(Id::new("p-1")),
+            label_ids: Some(vec![Id::new("l-1")]),
+        };
+        assert_eq!(
+            serde_json::to_value(CreateTaskInput::new(&args, placement.clone())).unwrap(),
+            json!({
+                "title": "Prune the roses",
+                "projectId": "p-1",
+                "labelIds": ["l-1"],
+                "parentId": "t-1",
+            })
+        );
+        let args = ListTasksArgs {
+            parent_id: Some("t-1".into()),
+            ..ListTasksArgs::default()
+        };
+        let variables = serde_json::to_value(list_variables(&args, placement)).unwrap();
+        assert_eq!(
+            variables["filter"],
+            json!({ "projectId": "p-1", "labelIds": ["l-1"], "parentId": "t-1" })
+        );
+    }
+
+    #[test]
+    fn a_category_is_a_label() {
+        let labels = ["home".to_owned(), "money".to_owned()];
+        assert_eq!(wanted_labels(None, None), None);
+        assert_eq!(
+            wanted_labels(Some(&labels), None),
+            Some(vec!["home", "money"])
+        );
+        assert_eq!(wanted_labels(None, Some(Some("work"))), Some(vec!["work"]));
+        // update_task's `category: null` removed the category: now all labels.
+        assert_eq!(wanted_labels(None, Some(None)), Some(vec![]));
+        assert_eq!(
+            wanted_labels(Some(&labels), Some(Some("work"))),
+            Some(vec!["home", "money", "work"])
+        );
+        assert_eq!(
+            wanted_labels(Some(&labels), Some(None)),
+            Some(vec!["home", "money"])
+        );
+    }
+
+    #[test]
+    fn a_project_is_found_by_id_first_then_by_name_in_any_case() {
+        let items = [
+            (Id::new("p-1"), "Inbox".to_owned()),
+            (Id::new("p-2"), "Work".to_owned()),
+            // A project may be named like another's id; the id wins.
+            (Id::new("p-3"), "p-2".to_owned()),
+        ];
+        let find = |given| find_by_id_or_name(&items, given, |(id, name)| (id, name));
+        assert_eq!(find("p-2").map(|i| i.0.inner()), Some("p-2"));
+        assert_eq!(find("wORK").map(|i| i.0.inner()), Some("p-2"));
+        assert_eq!(find("inbox").map(|i| i.0.inner()), Some("p-1"));
+        assert!(find("Wrok").is_none());
     }
 }

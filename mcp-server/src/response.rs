@@ -9,6 +9,7 @@ use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
 use serde::Serialize;
 
 use crate::api_client::ApiError;
+use crate::operations::OperationError;
 use crate::validation::Violation;
 
 /// A successful result: `value` becomes `structuredContent`.
@@ -50,8 +51,10 @@ pub enum ToolError {
     )]
     TaskNotFound { id: String },
     #[error(
-        "The todo API refused this change: {0}. The API token this server uses may only read \
-         (READ scope); changing tasks needs a token with the WRITE scope. Tell the user."
+        "The todo API refused this change: {0}. Either the API token this server uses may only \
+         read (READ scope; changing tasks needs a token with the WRITE scope), or the task's \
+         project is shared with the user as a VIEWER (list_projects shows the user's role). \
+         Tell the user."
     )]
     Forbidden(String),
     #[error(
@@ -138,6 +141,38 @@ impl ToolError {
         }
     }
 
+    /// A task operation's failure; `task_id` as for `from_api`. A project or label
+    /// name the user does not have is an invalid argument listing the names they have.
+    pub fn from_operation(error: OperationError, task_id: Option<&str>) -> Self {
+        match error {
+            OperationError::Api(error) => Self::from_api(error, task_id),
+            OperationError::UnknownName {
+                argument,
+                kind,
+                given,
+                known,
+            } => {
+                let known = if known.is_empty() {
+                    format!("the user has no {kind}s yet")
+                } else {
+                    let quoted: Vec<String> = known.iter().map(|n| format!("{n:?}")).collect();
+                    format!("the user's {kind}s are {}", quoted.join(", "))
+                };
+                let remedy = match argument {
+                    "project" => {
+                        "; pass one of these names or its id, or create the project \
+                                  with create_project first"
+                    }
+                    _ => "; pass some of these names",
+                };
+                Self::InvalidArgument {
+                    argument: argument.to_owned(),
+                    message: format!("no {kind} is named {given:?} ({known}){remedy}"),
+                }
+            }
+        }
+    }
+
     /// Arguments outside the tool's declared input schema, each named with what it
     /// must be.
     pub fn from_violations(violations: Vec<Violation>) -> Self {
@@ -215,6 +250,38 @@ mod tests {
         assert!(
             text.contains("t-1") && text.contains("list_tasks"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_project_name_lists_the_users_projects() {
+        let error = ToolError::from_operation(
+            OperationError::UnknownName {
+                argument: "project",
+                kind: "project",
+                given: "Wrok".into(),
+                known: vec!["Inbox".into(), "Work".into()],
+            },
+            None,
+        );
+        assert_eq!(
+            error.to_string(),
+            "Invalid argument `project`: no project is named \"Wrok\" (the user's projects are \
+             \"Inbox\", \"Work\"); pass one of these names or its id, or create the project \
+             with create_project first. Correct it and call the tool again."
+        );
+        let error = ToolError::from_operation(
+            OperationError::UnknownName {
+                argument: "labels",
+                kind: "label",
+                given: "urgent".into(),
+                known: vec![],
+            },
+            None,
+        );
+        assert!(
+            error.to_string().contains("the user has no labels yet"),
+            "{error}"
         );
     }
 

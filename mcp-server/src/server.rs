@@ -18,9 +18,11 @@ use crate::response::ToolError;
 use crate::validation::{CheckError, ToolValidators, integral_floats_as_integers};
 
 const INSTRUCTIONS: &str = "Manages the signed-in user's tasks in their todo service. \
-Tasks have a title, optional description, priority (LOW, NORMAL, HIGH, URGENT), category, \
+Tasks have a title, optional description, priority (LOW, NORMAL, HIGH, URGENT), labels, \
 due date (RFC 3339 with offset) in an IANA time zone, and may repeat (a preset such as \
-WEEKLY or any RFC 5545 RRULE). Use list_tasks to find tasks and their ids before changing \
+WEEKLY or any RFC 5545 RRULE). Every task is in one project (the Inbox unless another is \
+named; list_projects shows them, some shared with the user) and may have subtasks. Use \
+list_tasks to find tasks and their ids before changing \
 them; complete_task on a repeating task returns the next occurrence, which has a new id. \
 Arguments outside a tool's input schema (unknown names, values out of range) are refused \
 with an error naming the argument and what it must be. The prompt `recurrence_guide` maps \

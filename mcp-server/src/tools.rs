@@ -7,10 +7,12 @@ use rmcp::service::RequestContext;
 use rmcp::{RoleServer, tool, tool_router};
 
 use crate::args::{
-    AddTaskArgs, ListNotificationsArgs, ListTasksArgs, TaskHistoryArgs, TaskIdArgs, UpdateTaskArgs,
+    AddTaskArgs, CreateProjectArgs, ListNotificationsArgs, ListProjectsArgs, ListTasksArgs, NoArgs,
+    TaskHistoryArgs, TaskIdArgs, UpdateTaskArgs,
 };
 use crate::model::{
-    Completion, Deletion, HistoryPage, NotificationPage, Reopening, Task, TaskPage,
+    Completion, Deletion, HistoryPage, LabelList, NotificationPage, Project, ProjectList,
+    Reopening, Task, TaskPage,
 };
 use crate::response::{Structured, ToolError};
 use crate::server::TodoServer;
@@ -26,24 +28,37 @@ first occurrence) and `recurrence`: a `preset` (DAILY, WEEKDAYS, WEEKLY, MONTHLY
 weekly, monthly and yearly repeat on the due date's weekday, day or date) or an RFC 5545 \
 `rrule` such as \"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO\" (every other Monday), with `mode` \
 FROM_DUE_DATE (default: fixed calendar) or FROM_COMPLETION (counted from when it is done). \
-Set `priority` only when the user signals it (\"urgent\", \"ASAP\" = URGENT). The prompt \
-`recurrence_guide` has more phrase-to-argument mappings. Returns the created task with its id.";
+Set `priority` only when the user signals it (\"urgent\", \"ASAP\" = URGENT). The task goes \
+to the Inbox unless `project` names one of the user's projects (by name, any case, or id; \
+a name no project has is refused with the list of projects: create it with create_project \
+first if the user wants a new one). `labels` are names; missing labels are created: \
+{\"title\": \"Buy soil\", \"project\": \"Garden\", \"labels\": [\"errand\"]}. `parentId` \
+makes it a subtask of that task (one level deep). `category` is deprecated: it is a label \
+now. The prompt `recurrence_guide` has more phrase-to-argument mappings. Returns the \
+created task with its id, project and labels.";
 
 const UPDATE_TASK: &str = "Change an existing task: pass its `id` and only the fields to \
 change. An omitted field is kept; a field set to null is cleared: `recurrence: null` makes \
 the task one-time, `dueAt: null` removes the due date (clear `recurrence` with it on a \
-repeating task), `priority: null`, `category: null`, `description: null` remove them, \
+repeating task), `priority: null`, `description: null` remove them, \
 `remindBeforeMinutes: null` restores the user's default lead time and `timeZone: null` \
-the user's preferred time zone. A new `recurrence` replaces the whole rule, e.g. {\"recurrence\": {\"rrule\": \
+the user's preferred time zone. `project` moves the task to another project (name or \
+id); `labels` replaces the whole set of labels by name ({\"labels\": []} removes them all; \
+missing labels are created). The deprecated `category` is a label now: alone it sets the \
+labels to that one, null removes all labels. A new `recurrence` replaces the whole rule, e.g. {\"recurrence\": {\"rrule\": \
 \"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=2\"}} for the second Monday of each month; a new rule or \
 due date restarts the series from the due date. Only this occurrence changes: earlier, \
 completed occurrences keep their values. Returns the updated task. Repeating the same \
 update changes nothing more.";
 
 const LIST_TASKS: &str = "List the user's tasks, one page at a time. Filters are optional \
-and combine with AND: `completed` (false = open), `priority`, `category`, `dueAfter` / \
-`dueBefore` (RFC 3339 instants: due at or after / strictly before), `overdue` (open and \
-past due), `recurring`, `search` (text in title or description). Sort with `orderBy` \
+and combine with AND: `completed` (false = open), `priority`, `project` (a project's name \
+or id), `labels` (names: tasks with all of them), `dueAfter` / `dueBefore` (RFC 3339 \
+instants: due at or after / strictly before), `overdue` (open and past due), `recurring`, \
+`search` (text in title or description); `category` is deprecated (a label now). A project \
+or label name the user does not have is refused with the list of the existing ones. Only \
+top-level tasks are listed, each with its `subtaskProgress`; `parentId` lists that task's \
+subtasks instead. Open work tasks: {\"project\": \"Work\", \"completed\": false}. Sort with `orderBy` \
 (CREATED_AT, DUE_AT, PRIORITY, TITLE) and `direction` (ASC, DESC); the default is newest \
 first. Today's open tasks: {\"completed\": false, \"dueAfter\": \
 \"2027-03-01T00:00:00+01:00\", \"dueBefore\": \"2027-03-02T00:00:00+01:00\", \"orderBy\": \
@@ -51,13 +66,15 @@ first. Today's open tasks: {\"completed\": false, \"dueAfter\": \
 when `hasNextPage` is true, call again with `after` set to `endCursor` and the same \
 filters. Use it to find a task's id by title before changing it.";
 
-const GET_TASK: &str = "Fetch one task by id, with its recurrence (rule, mode and \
-description), due date, completion state and series links (`seriesId`, `parentTaskId`). \
+const GET_TASK: &str = "Fetch one task by id, with its project, labels, recurrence (rule, \
+mode and description), due date, completion state, `parentId` and `subtaskProgress` for \
+subtasks, and series links (`seriesId`, `parentTaskId`: the previous occurrence of a \
+repeating task, not the parent of a subtask). \
 A task that does not exist or belongs to someone else is reported as not found.";
 
 const COMPLETE_TASK: &str = "Mark a task as done. For a repeating task this creates the \
 next occurrence (a new task with a new id and the same title, description, priority, \
-category, time zone, reminder lead time and recurrence, due at the rule's next date) and \
+project, labels, subtasks (open again), time zone, reminder lead time and recurrence, due at the rule's next date) and \
 returns it as `nextOccurrence`; it is null for a one-time task or when the series has ended (COUNT or \
 UNTIL). Safe to repeat: completing a completed task changes nothing and returns the same \
 next occurrence, never a second one. To change the rest of the series afterwards, update \
@@ -86,6 +103,24 @@ channel (WEB, GRAPHQL, MCP, SYSTEM) and the values before and after. Use it to a
 \"what changed?\" or \"when did I finish this?\". Pages work like list_tasks (`first` 1 \
 to 200, default 50; `after` = `endCursor`).";
 
+const LIST_PROJECTS: &str = "List the user's projects: the Inbox first (where tasks without \
+a project go), then their own and those shared with them, in the user's order. Each has \
+its id, name, color, the user's `role` (OWNER; EDITOR: may change its tasks; VIEWER: may \
+only read them), `archived`, `isInbox` and `openTaskCount` (open top-level tasks). \
+Archived projects are left out unless `includeArchived` is true. A project's name or id is \
+what the `project` argument of add_task, update_task and list_tasks takes.";
+
+const CREATE_PROJECT: &str = "Create a project for the user, e.g. {\"name\": \"Garden\", \
+\"color\": \"#22c55e\"}. The name is 1 to 100 characters and must differ from the user's \
+other projects regardless of case (a duplicate is refused: list_projects shows the \
+existing ones); `color` is optional, `#rrggbb`. Create one only when the user asks for a \
+new project, not to file a single task. Returns the project with its id.";
+
+const LIST_LABELS: &str = "List the user's labels by name, each with its id and color. \
+Tasks can have many labels; add_task and update_task take them by name (creating missing \
+ones) and list_tasks filters by them (tasks with all the labels given). Use it to reuse \
+the user's existing label names rather than inventing near-duplicates.";
+
 #[tool_router(vis = "pub(crate)")]
 impl TodoServer {
     #[tool(
@@ -110,7 +145,11 @@ impl TodoServer {
             .operations(&token)
             .create_task(&args)
             .await
-            .map_err(|error| failed("add_task", ToolError::from_api(error, None)))?;
+            .map_err(|error| {
+                // The only task an add can miss is the parent it names.
+                let parent = args.parent_id.as_deref();
+                failed("add_task", ToolError::from_operation(error, parent))
+            })?;
         Ok(Structured::new(
             format!("Created {}.", task.summary()),
             task,
@@ -139,7 +178,12 @@ impl TodoServer {
             .operations(&token)
             .update_task(&args)
             .await
-            .map_err(|error| failed("update_task", ToolError::from_api(error, Some(&args.id))))?;
+            .map_err(|error| {
+                failed(
+                    "update_task",
+                    ToolError::from_operation(error, Some(&args.id)),
+                )
+            })?;
         Ok(Structured::new(
             format!("Updated {}.", task.summary()),
             task,
@@ -168,7 +212,10 @@ impl TodoServer {
             .operations(&token)
             .tasks(&args)
             .await
-            .map_err(|error| failed("list_tasks", ToolError::from_api(error, None)))?;
+            .map_err(|error| {
+                let parent = args.parent_id.as_deref();
+                failed("list_tasks", ToolError::from_operation(error, parent))
+            })?;
         let mut summary = format!(
             "{} of {} matching task(s){}",
             page.tasks.len(),
@@ -416,6 +463,109 @@ impl TodoServer {
             ));
         }
         Ok(Structured::new(summary, page))
+    }
+
+    #[tool(
+        name = "list_projects",
+        description = LIST_PROJECTS,
+        output_schema = schema_for_output::<ProjectList>(),
+        annotations(
+            title = "List projects",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn list_projects(
+        &self,
+        Parameters(args): Parameters<ListProjectsArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<ProjectList> {
+        let token = self.token(&context)?;
+        let projects = self
+            .operations(&token)
+            .projects(args.include_archived.unwrap_or(false))
+            .await
+            .map_err(|error| {
+                failed(
+                    "list_projects",
+                    ToolError::from_api_feature(error, None, "projects"),
+                )
+            })?;
+        let mut summary = format!("{} project(s)", projects.len());
+        for project in &projects {
+            summary.push_str("\n- ");
+            summary.push_str(&project.summary());
+        }
+        Ok(Structured::new(summary, ProjectList { projects }))
+    }
+
+    #[tool(
+        name = "create_project",
+        description = CREATE_PROJECT,
+        output_schema = schema_for_output::<Project>(),
+        annotations(
+            title = "Create a project",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn create_project(
+        &self,
+        Parameters(args): Parameters<CreateProjectArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<Project> {
+        let token = self.token(&context)?;
+        let project = self
+            .operations(&token)
+            .create_project(&args)
+            .await
+            .map_err(|error| {
+                failed(
+                    "create_project",
+                    ToolError::from_api_feature(error, None, "projects"),
+                )
+            })?;
+        Ok(Structured::new(
+            format!("Created project {}.", project.summary()),
+            project,
+        ))
+    }
+
+    #[tool(
+        name = "list_labels",
+        description = LIST_LABELS,
+        output_schema = schema_for_output::<LabelList>(),
+        annotations(
+            title = "List labels",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn list_labels(
+        &self,
+        Parameters(NoArgs {}): Parameters<NoArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<LabelList> {
+        let token = self.token(&context)?;
+        let labels = self.operations(&token).labels().await.map_err(|error| {
+            failed(
+                "list_labels",
+                ToolError::from_api_feature(error, None, "labels"),
+            )
+        })?;
+        let names: Vec<&str> = labels.iter().map(|label| label.name.as_str()).collect();
+        let summary = if names.is_empty() {
+            "The user has no labels yet.".to_owned()
+        } else {
+            format!("{} label(s): {}", names.len(), names.join(", "))
+        };
+        Ok(Structured::new(summary, LabelList { labels }))
     }
 }
 
