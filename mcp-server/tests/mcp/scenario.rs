@@ -7,13 +7,16 @@ use serde_json::{Value, json};
 
 use crate::helpers::{McpClient, TestApi, call, ok, text, tool_error};
 
-const TOOLS: [&str; 9] = [
+const TOOLS: [&str; 12] = [
     "add_task",
     "complete_task",
+    "create_project",
     "delete_task",
     "get_task",
     "get_task_history",
+    "list_labels",
     "list_notifications",
+    "list_projects",
     "list_tasks",
     "uncomplete_task",
     "update_task",
@@ -42,7 +45,12 @@ pub async fn lists_tools_with_schemas_and_annotations(client: &McpClient) {
             .unwrap_or_else(|| panic!("{name}"));
         let read_only = matches!(
             name,
-            "list_tasks" | "get_task" | "list_notifications" | "get_task_history"
+            "list_tasks"
+                | "get_task"
+                | "list_notifications"
+                | "get_task_history"
+                | "list_projects"
+                | "list_labels"
         );
         assert_eq!(annotations.read_only_hint, Some(read_only), "{name}");
         assert_eq!(
@@ -52,7 +60,7 @@ pub async fn lists_tools_with_schemas_and_annotations(client: &McpClient) {
         );
         assert_eq!(
             annotations.idempotent_hint,
-            Some(name != "add_task"),
+            Some(!matches!(name, "add_task" | "create_project")),
             "{name}"
         );
         assert_eq!(annotations.open_world_hint, Some(false), "{name}");
@@ -230,6 +238,152 @@ pub async fn manages_a_recurring_task(
     rejects_bad_input(client, &id).await;
     cannot_touch_another_users_task(client, api, stranger).await;
     reports_history_and_notifications(client, api, owner, &id).await;
+}
+
+/// The names of a task's labels, in any order.
+fn label_names(task: &Value) -> BTreeSet<String> {
+    task["labels"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no labels in {task}"))
+        .iter()
+        .map(|name| name.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn names<const N: usize>(names: [&str; N]) -> BTreeSet<String> {
+    names.into_iter().map(str::to_owned).collect()
+}
+
+/// Projects, labels and subtasks: a project made and filled by name, labels created on
+/// first use and reused in any case, filters by both, the names listed when one is
+/// unknown, a subtask counted on its parent, and the deprecated category as a label.
+pub async fn organises_tasks_in_projects_with_labels(client: &McpClient) {
+    let projects = ok(&call(client, "list_projects", json!({})).await);
+    let inbox = &projects["projects"][0];
+    assert_eq!(inbox["isInbox"], true, "{projects}");
+    assert_eq!(inbox["role"], "OWNER");
+
+    let garden = ok(&call(
+        client,
+        "create_project",
+        json!({ "name": "Garden", "color": "#22c55e" }),
+    )
+    .await);
+    assert_eq!(garden["name"], "Garden");
+    assert_eq!(garden["color"], "#22c55e");
+    assert_eq!(garden["isInbox"], false);
+    let duplicate = tool_error(&call(client, "create_project", json!({ "name": "garden" })).await);
+    assert!(duplicate.contains("name"), "{duplicate}");
+
+    let soil = ok(&call(
+        client,
+        "add_task",
+        json!({ "title": "Buy soil", "project": "gARDEN", "labels": ["errand", "Outside"] }),
+    )
+    .await);
+    assert_eq!(
+        soil["project"],
+        json!({ "id": garden["id"], "name": "Garden" })
+    );
+    assert_eq!(label_names(&soil), names(["errand", "Outside"]));
+    // An existing label in another case is reused, not created again; ids work too.
+    let sweep = ok(&call(
+        client,
+        "add_task",
+        json!({ "title": "Sweep the path", "labels": ["ERRAND"], "project": inbox["id"] }),
+    )
+    .await);
+    assert_eq!(sweep["project"]["name"], inbox["name"]);
+    assert_eq!(label_names(&sweep), names(["errand"]));
+    let labels = ok(&call(client, "list_labels", json!({})).await);
+    let listed: BTreeSet<String> = labels["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|label| label["name"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(listed, names(["errand", "Outside"]), "{labels}");
+    assert_eq!(labels["labels"].as_array().unwrap().len(), 2, "{labels}");
+
+    let child = ok(&call(
+        client,
+        "add_task",
+        json!({ "title": "Choose a bag size", "parentId": soil["id"] }),
+    )
+    .await);
+    assert_eq!(child["parentId"], soil["id"]);
+    assert_eq!(
+        child["project"]["name"], "Garden",
+        "a subtask takes its parent's project"
+    );
+    let parent = ok(&call(client, "get_task", json!({ "id": soil["id"] })).await);
+    assert_eq!(parent["subtaskProgress"], json!({ "done": 0, "total": 1 }));
+
+    // Top-level tasks only, unless a parent is given.
+    let in_garden = ok(&call(client, "list_tasks", json!({ "project": "Garden" })).await);
+    assert_eq!(in_garden["totalCount"], 1, "{in_garden}");
+    assert_eq!(in_garden["tasks"][0]["id"], soil["id"]);
+    let subtasks = ok(&call(client, "list_tasks", json!({ "parentId": soil["id"] })).await);
+    assert_eq!(subtasks["tasks"][0]["id"], child["id"]);
+    let errands = ok(&call(client, "list_tasks", json!({ "labels": ["errand"] })).await);
+    assert_eq!(errands["totalCount"], 2);
+    let both = ok(&call(
+        client,
+        "list_tasks",
+        json!({ "labels": ["errand", "outside"] }),
+    )
+    .await);
+    assert_eq!(both["totalCount"], 1, "tasks with all the labels");
+    assert_eq!(both["tasks"][0]["id"], soil["id"]);
+
+    let unknown = tool_error(
+        &call(
+            client,
+            "add_task",
+            json!({ "title": "Lost", "project": "Gardne" }),
+        )
+        .await,
+    );
+    assert!(
+        unknown.starts_with("Invalid argument `project`")
+            && unknown.contains("\"Gardne\"")
+            && unknown.contains(&format!("{}", inbox["name"]))
+            && unknown.contains("\"Garden\""),
+        "{unknown}"
+    );
+    let unknown = tool_error(&call(client, "list_tasks", json!({ "labels": ["urgent"] })).await);
+    assert!(
+        unknown.contains("\"urgent\"") && unknown.contains("\"errand\""),
+        "{unknown}"
+    );
+    let lost = ok(&call(client, "list_tasks", json!({ "search": "Lost" })).await);
+    assert_eq!(lost["totalCount"], 0, "a refused task is not created");
+
+    // update_task moves a task and replaces its labels; a category is a label.
+    let moved = ok(&call(
+        client,
+        "update_task",
+        json!({ "id": sweep["id"], "project": "garden", "labels": [] }),
+    )
+    .await);
+    assert_eq!(moved["project"]["name"], "Garden");
+    assert_eq!(moved["labels"], json!([]));
+    let categorised = ok(&call(
+        client,
+        "update_task",
+        json!({ "id": sweep["id"], "category": "chores" }),
+    )
+    .await);
+    assert_eq!(label_names(&categorised), names(["chores"]));
+    assert_eq!(categorised["category"], "chores");
+    let projects = ok(&call(client, "list_projects", json!({})).await);
+    let garden = projects["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Garden")
+        .unwrap();
+    assert_eq!(garden["openTaskCount"], 2, "{projects}");
 }
 
 /// Bad arguments come back as `isError` results that say what to fix, and change
@@ -486,7 +640,8 @@ pub async fn refuses_arguments_outside_the_schema(client: &McpClient) {
     // The required arguments; the task is real so that in-range calls can succeed.
     let base = |tool: &str| match tool {
         "add_task" => json!({ "title": "Bounds" }),
-        "list_tasks" | "list_notifications" => json!({}),
+        "create_project" => json!({ "name": "Bounds" }),
+        "list_tasks" | "list_notifications" | "list_projects" | "list_labels" => json!({}),
         _ => json!({ "id": id }),
     };
 
@@ -506,6 +661,7 @@ pub async fn refuses_arguments_outside_the_schema(client: &McpClient) {
         ("update_task", "description"),
         ("update_task", "category"),
         ("update_task", "remindBeforeMinutes"),
+        ("create_project", "name"),
     ] {
         assert!(
             described.contains(&expected),

@@ -6,13 +6,14 @@ use crate::helpers::{TODO_MCP, start_api, stdio_client};
 use crate::scenario;
 
 #[tokio::test]
-async fn an_agent_manages_recurring_tasks_over_stdio() {
+async fn an_agent_manages_projects_labels_and_recurring_tasks_over_stdio() {
     let api = start_api().await;
     let owner = api.user_token("ada@example.com", "WRITE").await;
     let stranger = api.user_token("eve@example.com", "WRITE").await;
     let client = stdio_client(&api.url, &owner).await;
 
     scenario::lists_tools_with_schemas_and_annotations(&client).await;
+    scenario::organises_tasks_in_projects_with_labels(&client).await;
     scenario::manages_a_recurring_task(&client, &api, &owner, &stranger).await;
     scenario::refuses_arguments_outside_the_schema(&client).await;
     scenario::offers_prompts(&client).await;
