@@ -25,6 +25,7 @@ mod replicas;
 mod server_info;
 mod server_process;
 mod sessions;
+mod statements;
 mod task_changes;
 mod tasks;
 mod undo;
