@@ -379,6 +379,9 @@ fn create_project_example() -> serde_json::Value {
 /// No arguments.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// An empty `properties` makes an unknown argument the validator's "no such argument"
+// (it lists the known ones) rather than a bare refusal without the argument's name.
+#[schemars(extend("properties" = {}))]
 pub struct NoArgs {}
 
 /// Arguments of list_notifications.

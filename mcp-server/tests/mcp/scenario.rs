@@ -596,8 +596,12 @@ struct Bound {
 fn declared_bounds(tools: &[rmcp::model::Tool]) -> Vec<Bound> {
     let mut bounds = Vec::new();
     for tool in tools {
-        let properties = tool.input_schema["properties"].as_object().unwrap();
-        for (argument, schema) in properties {
+        // list_labels takes no arguments, so its schema has no properties.
+        let properties = tool
+            .input_schema
+            .get("properties")
+            .and_then(Value::as_object);
+        for (argument, schema) in properties.into_iter().flatten() {
             for keyword in ["minimum", "maximum", "minLength", "maxLength"] {
                 if let Some(limit) = schema[keyword].as_u64() {
                     bounds.push(Bound {
