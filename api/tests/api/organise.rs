@@ -314,8 +314,8 @@ async fn labels_are_created_changed_filtered_by_and_deleted() {
         [id(&both)]
     );
 
-    // Someone else's label is as good as a missing one. (An id inside an input is
-    // refused as that input, BAD_USER_INPUT naming the field, not NOT_FOUND.)
+    // Someone else's label is as good as a missing one: NOT_FOUND, like any id the
+    // caller cannot see.
     let create = "mutation($l: ID!) { createTask(input: { title: \"x\", labelIds: [$l] }) { id } }";
     let foreign = app
         .graphql(Some(&ada.token), create, json!({ "l": bobs }))
@@ -328,7 +328,7 @@ async fn labels_are_created_changed_filtered_by_and_deleted() {
         )
         .await;
     assert_eq!(foreign, missing);
-    assert_eq!(error_field(&foreign), "input.labelIds");
+    assert_eq!(error_code(&foreign), "NOT_FOUND", "{foreign}");
     for label in [bobs.clone(), Uuid::new_v4().to_string()] {
         let response = app
             .graphql(
@@ -542,7 +542,7 @@ async fn subtasks_are_listed_under_their_parent_one_level_deep() {
         )
         .await;
     assert_eq!(foreign, missing);
-    assert_eq!(error_field(&foreign), "input.parentId");
+    assert_eq!(error_code(&foreign), "NOT_FOUND", "{foreign}");
     assert_eq!(app.task_count(&bob.token).await, 0);
 
     // Deleting the parent deletes its subtasks.
