@@ -82,6 +82,8 @@ fn sample_task(user_id: Uuid) -> Task {
     Task {
         id: Uuid::now_v7(),
         user_id,
+        // The account's Inbox has the account's id.
+        project_id: user_id,
         title: "benchmark task".into(),
         time_zone: "UTC".into(),
         occurrence_number: 1,
@@ -103,11 +105,12 @@ async fn outbox_cost(db: &Db, actor: &Actor) -> anyhow::Result<()> {
             let change = TaskChange {
                 user_id: actor.user_id,
                 task_id: task.id,
+                project_id: Some(task.project_id),
                 action: AuditAction::Create,
                 source: Source::Graphql,
                 request_id: None,
                 before: None,
-                after: Some(snapshot(&task)),
+                after: Some(snapshot(&task, &[])),
             };
             store::outbox::append(
                 &tx,

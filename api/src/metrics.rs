@@ -27,6 +27,7 @@ pub const HTTP_DURATION: &str = "todo_http_request_duration_seconds";
 pub const GRAPHQL_OPERATIONS: &str = "todo_graphql_operations_total";
 pub const GRAPHQL_ERRORS: &str = "todo_graphql_errors_total";
 pub const OUTBOX_BACKLOG: &str = "todo_outbox_backlog_events";
+pub const DB_STATEMENTS: &str = "todo_db_statements_total";
 pub const OUTBOX_OLDEST_AGE: &str = "todo_outbox_oldest_event_age_seconds";
 pub const OUTBOX_PUBLISH_FAILURES: &str = "todo_outbox_publish_failures_total";
 pub const CONSUMER_RETRIES: &str = "todo_event_consumer_retries_total";
@@ -117,6 +118,10 @@ fn describe() {
     );
     describe_counter!(REMINDERS_SENT, "Reminder notifications created");
     describe_gauge!(WS_CONNECTIONS, "Open GraphQL websocket connections");
+    describe_counter!(
+        DB_STATEMENTS,
+        "Statements sent to the database (sampled with the gauges)"
+    );
     describe_gauge!(DB_POOL_IN_USE, "Database connections in use, by pool");
     describe_gauge!(DB_POOL_IDLE, "Idle database connections, by pool");
     describe_gauge!(DB_POOL_MAX, "The pool's connection limit, by pool");
@@ -187,6 +192,7 @@ pub async fn sample_once(db: &Db) {
         }
         Err(error) => tracing::warn!(%error, "cannot sample the outbox backlog"),
     }
+    metrics::counter!(DB_STATEMENTS).absolute(db.statements_sent());
     for pool in db.pool_stats() {
         let in_use = pool.size.saturating_sub(pool.idle);
         gauge!(DB_POOL_IN_USE, "pool" => pool.name).set(f64::from(in_use));

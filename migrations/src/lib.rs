@@ -16,6 +16,11 @@ mod m20261126_000009_create_notifications;
 mod m20261126_000010_create_login_throttle;
 mod m20261127_000011_index_unpublished_outbox;
 mod m20261206_000012_create_refresh_tokens;
+mod m20261207_000013_create_projects;
+mod m20261207_000014_create_labels;
+mod m20261207_000015_create_invitations;
+mod m20261207_000016_add_audit_project;
+mod m20261207_000017_notify_each_recipient;
 
 pub struct Migrator;
 
@@ -35,6 +40,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_create_login_throttle::Migration),
             Box::new(m20261127_000011_index_unpublished_outbox::Migration),
             Box::new(m20261206_000012_create_refresh_tokens::Migration),
+            Box::new(m20261207_000013_create_projects::Migration),
+            Box::new(m20261207_000014_create_labels::Migration),
+            Box::new(m20261207_000015_create_invitations::Migration),
+            Box::new(m20261207_000016_add_audit_project::Migration),
+            Box::new(m20261207_000017_notify_each_recipient::Migration),
         ]
     }
 }

@@ -21,4 +21,6 @@ pub struct AuditEntry {
     pub source: Source,
     pub request_id: Option<String>,
     pub at: DateTime<Utc>,
+    /// The project of the task when it changed; its members see the entry.
+    pub project_id: Option<Uuid>,
 }

@@ -119,8 +119,13 @@ pub struct CloudEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskChange {
+    /// Who made the change.
     pub user_id: Uuid,
     pub task_id: Uuid,
+    /// The task's project: its members see the change. Events written before projects
+    /// existed lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Uuid>,
     pub action: AuditAction,
     pub source: Source,
     pub request_id: Option<String>,
@@ -237,6 +242,7 @@ mod tests {
         let change = TaskChange {
             user_id: Uuid::now_v7(),
             task_id: Uuid::now_v7(),
+            project_id: Some(Uuid::now_v7()),
             action: AuditAction::Update,
             source: Source::Mcp,
             request_id: Some("req-1".into()),
@@ -258,6 +264,7 @@ mod tests {
             &TaskChange {
                 user_id: Uuid::nil(),
                 task_id: Uuid::nil(),
+                project_id: None,
                 action: AuditAction::Create,
                 source: Source::Web,
                 request_id: None,

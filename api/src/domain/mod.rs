@@ -4,6 +4,7 @@ pub mod audit;
 pub mod event;
 pub mod notification;
 pub mod preferences;
+pub mod project;
 pub mod recurrence;
 pub mod reminder;
 pub mod task;

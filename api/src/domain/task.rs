@@ -53,7 +53,14 @@ pub struct Task {
     pub description: Option<String>,
     /// [`Priority::rank`].
     pub priority: Option<i16>,
-    pub category: Option<String>,
+    /// The project the task belongs to; an account's Inbox unless it was put elsewhere.
+    pub project_id: Uuid,
+    /// The task this one is a subtask of (one level: a subtask has no subtasks).
+    pub parent_id: Option<Uuid>,
+    /// Order among the subtasks of its parent.
+    pub position: i32,
+    /// The member of a shared project the task is assigned to.
+    pub assignee_id: Option<Uuid>,
     pub due_at: Option<DateTime<Utc>>,
     /// An IANA name.
     pub time_zone: String,
@@ -68,7 +75,8 @@ pub struct Task {
     pub completed: bool,
     pub completed_at: Option<DateTime<Utc>>,
     pub series_id: Option<Uuid>,
-    /// The occurrence whose completion created this one.
+    /// The occurrence whose completion created this one (its previous occurrence; not
+    /// `parent_id`).
     pub parent_task_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -47,6 +47,11 @@ impl User {
     /// signed-in session.
     async fn api_tokens(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiToken>> {
         let actor = ctx.actor()?;
+        if actor.user_id != self.0.id {
+            return Err(super::error::to_graphql_error(
+                crate::service::ServiceError::Forbidden("only your own API tokens are shown"),
+            ));
+        }
         let tokens = ctx.services().auth.api_tokens(actor).await.gql()?;
         Ok(tokens.into_iter().map(ApiToken).collect())
     }

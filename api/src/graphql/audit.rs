@@ -1,5 +1,14 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object};
 use serde::Deserialize as _;
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+use super::account::User;
+use super::project::people;
+use crate::domain::user as account;
 
 use super::error::GqlResultExt;
 use super::pagination::{self, Listing, listing};
@@ -57,8 +66,14 @@ impl AuditFilter {
     }
 }
 
-/// One recorded change.
-pub struct AuditEntry(audit::AuditEntry);
+/// One recorded change, and the people of the entries resolved with it (loaded for all
+/// of them the first time one asks who made its change).
+pub struct AuditEntry(audit::AuditEntry, Arc<Actors>);
+
+pub struct Actors {
+    ids: Vec<Uuid>,
+    people: OnceCell<HashMap<Uuid, account::User>>,
+}
 
 #[Object]
 impl AuditEntry {
@@ -109,6 +124,22 @@ impl AuditEntry {
     async fn request_id(&self) -> Option<&str> {
         self.0.request_id.as_deref()
     }
+
+    /// Who made the change (for SYSTEM changes, whose action caused them); null once
+    /// their account is deleted.
+    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let people = self
+            .1
+            .people
+            .get_or_try_init(|| people(ctx, &self.1.ids))
+            .await?;
+        Ok(people.get(&self.0.user_id).cloned().map(User))
+    }
+
+    /// The project the task was in when it changed.
+    async fn project_id(&self) -> Option<ID> {
+        self.0.project_id.map(|id| ID(id.to_string()))
+    }
 }
 
 /// What an audit listing shows beside its edges.
@@ -152,5 +183,11 @@ pub async fn audit_log(
         filter: query.filter,
         total: page.total_count,
     };
-    Ok(listing(page, fields, AuditEntry))
+    let actors = Arc::new(Actors {
+        ids: page.items.iter().map(|(_, entry)| entry.user_id).collect(),
+        people: OnceCell::new(),
+    });
+    Ok(listing(page, fields, |entry| {
+        AuditEntry(entry, Arc::clone(&actors))
+    }))
 }

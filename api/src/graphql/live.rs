@@ -112,7 +112,7 @@ impl TaskChange {
     async fn task(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Task>> {
         let actor = ctx.actor()?;
         match ctx.services().tasks.get(actor, self.0.task_id).await {
-            Ok(task) => Ok(Some(Task(task))),
+            Ok(task) => Ok(Some(Task::one(task))),
             Err(ServiceError::NotFound(_)) => Ok(None),
             Err(e) => Err(e).gql(),
         }
@@ -133,7 +133,7 @@ impl TaskSubscription {
         let receiver = ctx.services().audit.changes().subscribe(user_id);
         Ok(
             BroadcastStream::new(receiver).filter_map(move |item| match item {
-                Ok(change) if change.user_id == user_id => Some(TaskChange(change)),
+                Ok(change) if change.recipients.contains(&user_id) => Some(TaskChange(change)),
                 Ok(_) => None,
                 Err(lagged) => {
                     tracing::warn!(%lagged, "a subscriber fell behind and missed task changes");

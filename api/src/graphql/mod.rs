@@ -12,6 +12,7 @@ mod notification;
 pub mod operation;
 mod pagination;
 mod preferences;
+mod project;
 mod query;
 mod scalars;
 mod server_info;
@@ -29,12 +30,22 @@ use mutation::Mutation;
 use notification::Subscription;
 use query::Query;
 
-pub type AppSchema = Schema<QueryRoot, Mutation, SubscriptionRoot>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The contract's queries and the UI's additions, under the one name `Query`.
 #[derive(MergedObject)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(Query, live::PreviewQuery, server_info::ServerInfoQuery);
+pub struct QueryRoot(
+    Query,
+    project::OrganiseQuery,
+    live::PreviewQuery,
+    server_info::ServerInfoQuery,
+);
+
+// The contract's mutations and those of projects, labels and sharing, as `Mutation`.
+#[derive(MergedObject)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(Mutation, project::OrganiseMutation);
 
 #[derive(MergedSubscription)]
 #[graphql(name = "Subscription")]
@@ -68,10 +79,15 @@ pub fn build_introspection_schema(services: Services) -> AppSchema {
         .finish()
 }
 
-fn schema_with_depth(max_depth: usize) -> SchemaBuilder<QueryRoot, Mutation, SubscriptionRoot> {
+fn schema_with_depth(max_depth: usize) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
-        QueryRoot(Query, live::PreviewQuery, server_info::ServerInfoQuery),
-        Mutation,
+        QueryRoot(
+            Query,
+            project::OrganiseQuery,
+            live::PreviewQuery,
+            server_info::ServerInfoQuery,
+        ),
+        MutationRoot(Mutation, project::OrganiseMutation),
         SubscriptionRoot(Subscription, live::TaskSubscription),
     )
     .limit_depth(max_depth)

@@ -9,11 +9,11 @@ use super::task::{CompleteTaskPayload, CreateTaskInput, Task, UpdateTaskInput};
 use super::{ContextExt, parse_id};
 use crate::service::Scope;
 use crate::service::auth::NewAccount;
-use crate::service::tasks::TaskChanges;
+use crate::service::tasks::{NewTask, TaskChanges};
 
 pub struct Mutation;
 
-#[Object]
+#[Object(name = "ContractMutation")]
 impl Mutation {
     /// Creates an account and signs it in.
     async fn register(
@@ -121,10 +121,10 @@ impl Mutation {
         let actor = ctx.actor()?;
         ctx.services()
             .tasks
-            .create(actor, input.into())
+            .create(actor, NewTask::try_from(input)?)
             .await
             .gql_in("input")
-            .map(Task)
+            .map(Task::one)
     }
 
     /// An explicit null clears a field.
@@ -136,13 +136,13 @@ impl Mutation {
     ) -> async_graphql::Result<Task> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;
-        let changes = TaskChanges::try_from(input).gql_in("input")?;
+        let changes = TaskChanges::try_from(input)?;
         ctx.services()
             .tasks
             .update(actor, id, changes)
             .await
             .gql_in("input")
-            .map(Task)
+            .map(Task::one)
     }
 
     /// Idempotent. Completing a recurring task creates its next occurrence, once.
@@ -173,7 +173,7 @@ impl Mutation {
             .uncomplete(actor, id)
             .await
             .gql()
-            .map(Task)
+            .map(Task::one)
     }
 
     async fn delete_task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {

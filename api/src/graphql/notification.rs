@@ -52,7 +52,7 @@ impl Notification {
         let actor = ctx.actor()?;
         // Boxed for the reason `Task::history` is: it would size every field's future.
         match Box::pin(ctx.services().tasks.get(actor, task_id)).await {
-            Ok(task) => Ok(Some(Task(task))),
+            Ok(task) => Ok(Some(Task::one(task))),
             Err(ServiceError::NotFound(_)) => Ok(None),
             Err(error) => Err(error).gql(),
         }

@@ -40,7 +40,11 @@ pub fn after<P: Serialize + DeserializeOwned>(
 }
 
 /// A page from the service as a connection of `node(item)`s with `fields` beside it.
-pub fn listing<P, T, N, F>(page: Page<T, P>, fields: F, node: fn(T) -> N) -> Listing<P, N, F>
+pub fn listing<P, T, N, F>(
+    page: Page<T, P>,
+    fields: F,
+    mut node: impl FnMut(T) -> N,
+) -> Listing<P, N, F>
 where
     P: Serialize + DeserializeOwned + Send + Sync,
     N: OutputType,

@@ -6,10 +6,9 @@ use super::error::GqlResultExt;
 use super::notification::{NotificationConnection, notification_connection};
 use super::pagination::{self, page_cost};
 use super::preferences::{self, Preferences};
-use super::task::{Task, TaskConnection, TaskFilter, TaskOrder, task_connection};
+use super::task::{Task, TaskConnection, TaskFilter, TaskOrder, list_tasks};
 use super::{ContextExt, parse_id};
 use crate::service::notifications::NotificationQuery;
-use crate::service::tasks::TaskQuery;
 
 pub struct Query;
 
@@ -21,18 +20,20 @@ impl Query {
         ctx.services().auth.me(actor).await.gql().map(User)
     }
 
-    /// One of the user's tasks; null when there is no such task of theirs.
+    /// A task of a project you are a member of; null when there is no such task you can
+    /// see.
     async fn task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Task>> {
         let actor = ctx.actor()?;
         let id = parse_id("id", &id)?;
         match ctx.services().tasks.get(actor, id).await {
-            Ok(task) => Ok(Some(Task(task))),
+            Ok(task) => Ok(Some(Task::one(task))),
             Err(crate::service::ServiceError::NotFound(_)) => Ok(None),
             Err(e) => Err(e).gql(),
         }
     }
 
-    /// The user's tasks. `first` defaults to 50 and is capped at 200.
+    /// The tasks of the projects you are a member of (top-level ones unless
+    /// `filter.parentId` is given). `first` defaults to 50 and is capped at 200.
     #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn tasks(
         &self,
@@ -42,16 +43,7 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<TaskConnection> {
-        let actor = ctx.actor()?;
-        let query = TaskQuery {
-            filter: filter.unwrap_or_default().into(),
-            order: order_by.unwrap_or_default().into(),
-            first,
-            after: pagination::after(after.as_deref()).gql()?,
-            count_total: pagination::wants_total_count(ctx),
-        };
-        let page = ctx.services().tasks.list(actor, &query).await.gql()?;
-        Ok(task_connection(page, query.filter))
+        list_tasks(ctx, filter, order_by, first, after).await
     }
 
     /// Every recorded change to the user's tasks, newest first.

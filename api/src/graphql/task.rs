@@ -1,19 +1,29 @@
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::ContextExt;
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+use super::account::User;
 use super::audit::{AuditEntryConnection, AuditFilter, audit_log};
 use super::error::GqlResultExt;
-use super::pagination::listing;
-use super::pagination::{Listing, page_cost};
+use super::pagination::{self, Listing, listing, page_cost};
+use super::project::{Label, Project, people};
 use super::scalars::DateTime;
+use super::{ContextExt, parse_id};
+use crate::domain::project as project_domain;
 use crate::domain::task as task_domain;
+use crate::domain::user as account;
 use crate::domain::{self, ValidationError};
 use crate::service::pagination::Page;
 use crate::service::tasks::{
     self as task_service, Completion, NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPosition,
+    TaskQuery,
 };
 use crate::store::tasks::{
-    TaskFilter as StoreFilter, TaskOrder as StoreOrder, TaskOrderField as StoreOrderField,
+    SubtaskProgress as StoreProgress, TaskFilter as StoreFilter, TaskOrder as StoreOrder,
+    TaskOrderField as StoreOrderField,
 };
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -104,17 +114,30 @@ pub struct CreateTaskInput {
     pub description: Option<String>,
     pub priority: Option<Priority>,
     /// At most 50 characters.
+    #[graphql(
+        deprecation = "Use labelIds: a category is a label of that name, created if missing."
+    )]
     pub category: Option<String>,
     pub due_at: Option<DateTime>,
     /// IANA name, e.g. "Europe/Berlin"; defaults to the user's.
     pub time_zone: Option<String>,
     pub recurrence: Option<RecurrenceInput>,
     pub remind_before_minutes: Option<i32>,
+    /// Defaults to the parent's project for a subtask, else your Inbox.
+    pub project_id: Option<ID>,
+    /// Your own labels.
+    pub label_ids: Option<Vec<ID>>,
+    /// Makes the task a subtask of this top-level task, in its project.
+    pub parent_id: Option<ID>,
+    /// A member of the task's project.
+    pub assignee_id: Option<ID>,
 }
 
-impl From<CreateTaskInput> for NewTask {
-    fn from(input: CreateTaskInput) -> Self {
-        Self {
+impl TryFrom<CreateTaskInput> for NewTask {
+    type Error = async_graphql::Error;
+
+    fn try_from(input: CreateTaskInput) -> async_graphql::Result<Self> {
+        Ok(Self {
             title: input.title,
             description: input.description,
             priority: input.priority.map(Into::into),
@@ -123,8 +146,23 @@ impl From<CreateTaskInput> for NewTask {
             time_zone: input.time_zone,
             recurrence: input.recurrence.map(Into::into),
             remind_before_minutes: input.remind_before_minutes,
-        }
+            project_id: optional_id("input.projectId", input.project_id.as_ref())?,
+            label_ids: ids(
+                "input.labelIds",
+                input.label_ids.as_deref().unwrap_or_default(),
+            )?,
+            parent_id: optional_id("input.parentId", input.parent_id.as_ref())?,
+            assignee_id: optional_id("input.assigneeId", input.assignee_id.as_ref())?,
+        })
     }
+}
+
+fn optional_id(field: &'static str, id: Option<&ID>) -> async_graphql::Result<Option<Uuid>> {
+    id.map(|id| parse_id(field, id)).transpose()
+}
+
+fn ids(field: &'static str, ids: &[ID]) -> async_graphql::Result<Vec<Uuid>> {
+    ids.iter().map(|id| parse_id(field, id)).collect()
 }
 
 /// Every field is optional; an explicit null clears it (`recurrence: null` makes the
@@ -134,11 +172,22 @@ pub struct UpdateTaskInput {
     pub title: MaybeUndefined<String>,
     pub description: MaybeUndefined<String>,
     pub priority: MaybeUndefined<Priority>,
+    #[graphql(
+        deprecation = "Use labelIds. Setting it sets your labels on the task to the label of that name; null removes them."
+    )]
     pub category: MaybeUndefined<String>,
     pub due_at: MaybeUndefined<DateTime>,
     pub time_zone: MaybeUndefined<String>,
     pub recurrence: MaybeUndefined<RecurrenceInput>,
     pub remind_before_minutes: MaybeUndefined<i32>,
+    /// Moves the task, with its subtasks, to another project you can edit.
+    pub project_id: Option<ID>,
+    /// Replaces your labels on the task (labels other members put there stay).
+    pub label_ids: Option<Vec<ID>>,
+    /// A member of the task's project; null unassigns.
+    pub assignee_id: MaybeUndefined<ID>,
+    /// Order among its parent's subtasks, ascending.
+    pub position: Option<i32>,
 }
 
 fn patch<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Patch<U> {
@@ -150,17 +199,32 @@ fn patch<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> U) -> Patch<U> {
 }
 
 impl TryFrom<UpdateTaskInput> for TaskChanges {
-    type Error = ValidationError;
+    type Error = async_graphql::Error;
 
-    fn try_from(input: UpdateTaskInput) -> Result<Self, Self::Error> {
+    fn try_from(input: UpdateTaskInput) -> async_graphql::Result<Self> {
         let title = match input.title {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => {
-                return Err(ValidationError::new("title", "a task needs a title"));
+                return Err(super::error::to_graphql_error(
+                    ValidationError::new("input.title", "a task needs a title").into(),
+                ));
             }
             MaybeUndefined::Value(title) => Some(title),
         };
+        let assignee_id = match &input.assignee_id {
+            MaybeUndefined::Undefined => Patch::Keep,
+            MaybeUndefined::Null => Patch::Clear,
+            MaybeUndefined::Value(id) => Patch::Set(parse_id("input.assigneeId", id)?),
+        };
         Ok(Self {
+            project_id: optional_id("input.projectId", input.project_id.as_ref())?,
+            label_ids: input
+                .label_ids
+                .as_deref()
+                .map(|list| ids("input.labelIds", list))
+                .transpose()?,
+            assignee_id,
+            position: input.position,
             title,
             description: patch(input.description, |d| d),
             priority: patch(input.priority, Into::into),
@@ -177,7 +241,16 @@ impl TryFrom<UpdateTaskInput> for TaskChanges {
 pub struct TaskFilter {
     pub completed: Option<bool>,
     pub priority: Option<Priority>,
+    #[graphql(deprecation = "Use labelIds: tasks with your label of this name.")]
     pub category: Option<String>,
+    /// Tasks of this project (archived or not); without it, those of every project you
+    /// are a member of that is not archived.
+    pub project_id: Option<ID>,
+    /// Tasks with every one of these labels.
+    pub label_ids: Option<Vec<ID>>,
+    pub assignee_id: Option<ID>,
+    /// The subtasks of this task; without it, only top-level tasks are listed.
+    pub parent_id: Option<ID>,
     /// Due strictly before this instant.
     pub due_before: Option<DateTime>,
     /// Due at or after this instant.
@@ -189,18 +262,27 @@ pub struct TaskFilter {
     pub search: Option<String>,
 }
 
-impl From<TaskFilter> for StoreFilter {
-    fn from(filter: TaskFilter) -> Self {
-        Self {
+impl TryFrom<TaskFilter> for StoreFilter {
+    type Error = async_graphql::Error;
+
+    fn try_from(filter: TaskFilter) -> async_graphql::Result<Self> {
+        Ok(Self {
             completed: filter.completed,
             priority: filter.priority.map(|p| domain::Priority::from(p).rank()),
-            category: filter.category,
+            label_name: filter.category,
+            project_id: optional_id("filter.projectId", filter.project_id.as_ref())?,
+            label_ids: ids(
+                "filter.labelIds",
+                filter.label_ids.as_deref().unwrap_or_default(),
+            )?,
+            assignee_id: optional_id("filter.assigneeId", filter.assignee_id.as_ref())?,
+            parent_id: optional_id("filter.parentId", filter.parent_id.as_ref())?,
             due_before: filter.due_before.map(|d| d.0),
             due_after: filter.due_after.map(|d| d.0),
             overdue: filter.overdue,
             recurring: filter.recurring,
             search: filter.search,
-        }
+        })
     }
 }
 
@@ -226,7 +308,71 @@ impl From<TaskOrder> for StoreOrder {
     }
 }
 
-pub struct Task(pub task_domain::Task);
+/// A task, and the relations it shares with the tasks resolved with it.
+pub struct Task(pub task_domain::Task, Arc<Related>);
+
+/// What tasks resolved together (a page, a task's subtasks, one task) share: their
+/// labels, projects, subtasks, progress and assignees, each loaded for all of them the
+/// first time one of them asks. A page costs the same few statements whatever its size.
+pub struct Related {
+    task_ids: Vec<Uuid>,
+    project_ids: Vec<Uuid>,
+    assignee_ids: Vec<Uuid>,
+    labels: OnceCell<HashMap<Uuid, Vec<project_domain::Label>>>,
+    projects: OnceCell<HashMap<Uuid, Project>>,
+    progress: OnceCell<HashMap<Uuid, StoreProgress>>,
+    subtasks: OnceCell<Subtasks>,
+    assignees: OnceCell<HashMap<Uuid, account::User>>,
+}
+
+/// The subtasks of the tasks of a batch, by parent, and the batch they form in turn.
+type Subtasks = (HashMap<Uuid, Vec<task_domain::Task>>, Arc<Related>);
+
+impl Related {
+    fn of(tasks: &[task_domain::Task]) -> Self {
+        let mut project_ids: Vec<Uuid> = tasks.iter().map(|task| task.project_id).collect();
+        project_ids.sort_unstable();
+        project_ids.dedup();
+        Self {
+            task_ids: tasks.iter().map(|task| task.id).collect(),
+            project_ids,
+            assignee_ids: tasks.iter().filter_map(|task| task.assignee_id).collect(),
+            labels: OnceCell::new(),
+            projects: OnceCell::new(),
+            progress: OnceCell::new(),
+            subtasks: OnceCell::new(),
+            assignees: OnceCell::new(),
+        }
+    }
+}
+
+impl Task {
+    pub fn one(task: task_domain::Task) -> Self {
+        let related = Arc::new(Related::of(std::slice::from_ref(&task)));
+        Self(task, related)
+    }
+
+    /// Tasks resolved together, sharing their relations.
+    pub fn batch(tasks: Vec<task_domain::Task>) -> Vec<Self> {
+        let related = Arc::new(Related::of(&tasks));
+        tasks
+            .into_iter()
+            .map(|task| Self(task, Arc::clone(&related)))
+            .collect()
+    }
+
+    async fn all_labels(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<&HashMap<Uuid, Vec<project_domain::Label>>> {
+        self.1
+            .labels
+            .get_or_try_init(|| async {
+                ctx.services().tasks.labels_of(&self.1.task_ids).await.gql()
+            })
+            .await
+    }
+}
 
 // `serial`: a task's fields are resolved one after another. Only `history` waits on
 // anything, so resolving them concurrently would buy nothing and cost a
@@ -253,8 +399,133 @@ impl Task {
             .map(Into::into)
     }
 
-    async fn category(&self) -> Option<&str> {
-        self.0.category.as_deref()
+    #[graphql(
+        deprecation = "Categories are labels now: use labels. This is the first label's name."
+    )]
+    async fn category(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let labels = self.all_labels(ctx).await?;
+        Ok(labels
+            .get(&self.0.id)
+            .and_then(|labels| labels.first())
+            .map(|label| label.name.clone()))
+    }
+
+    /// The project the task belongs to.
+    async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Project> {
+        let actor = ctx.actor()?;
+        let projects = self
+            .1
+            .projects
+            .get_or_try_init(|| async {
+                let found = ctx
+                    .services()
+                    .projects
+                    .get_many(actor, &self.1.project_ids)
+                    .await
+                    .gql()?;
+                let projects = Project::batch(found.into_values().collect());
+                Ok::<_, async_graphql::Error>(
+                    projects
+                        .into_iter()
+                        .map(|project| (project.id_value(), project))
+                        .collect(),
+                )
+            })
+            .await?;
+        projects.get(&self.0.project_id).cloned().ok_or_else(|| {
+            super::error::to_graphql_error(crate::service::ServiceError::NotFound("project"))
+        })
+    }
+
+    /// The labels on the task, by name.
+    async fn labels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Label>> {
+        let labels = self.all_labels(ctx).await?;
+        Ok(labels
+            .get(&self.0.id)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .map(Label)
+            .collect())
+    }
+
+    /// The task this one is a subtask of.
+    async fn parent_id(&self) -> Option<ID> {
+        self.0.parent_id.map(|id| ID(id.to_string()))
+    }
+
+    /// The task this one is a subtask of.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Task>> {
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
+        let actor = ctx.actor()?;
+        Box::pin(ctx.services().tasks.get(actor, parent))
+            .await
+            .gql()
+            .map(|task| Some(Task::one(task)))
+    }
+
+    /// The subtasks, in their order.
+    async fn subtasks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Task>> {
+        let (subtasks, related) = self
+            .1
+            .subtasks
+            .get_or_try_init(|| async {
+                let by_parent = ctx
+                    .services()
+                    .tasks
+                    .subtasks_of(&self.1.task_ids)
+                    .await
+                    .gql()?;
+                let all: Vec<task_domain::Task> = by_parent.values().flatten().cloned().collect();
+                Ok::<_, async_graphql::Error>((by_parent, Arc::new(Related::of(&all))))
+            })
+            .await?;
+        Ok(subtasks
+            .get(&self.0.id)
+            .into_iter()
+            .flatten()
+            .map(|task| Task(task.clone(), Arc::clone(related)))
+            .collect())
+    }
+
+    /// How many subtasks there are and how many are done.
+    async fn subtask_progress(&self, ctx: &Context<'_>) -> async_graphql::Result<SubtaskProgress> {
+        let progress = self
+            .1
+            .progress
+            .get_or_try_init(|| async {
+                ctx.services()
+                    .tasks
+                    .subtask_progress(&self.1.task_ids)
+                    .await
+                    .gql()
+            })
+            .await?;
+        let progress = progress.get(&self.0.id).copied().unwrap_or_default();
+        Ok(SubtaskProgress {
+            done: progress.done,
+            total: progress.total,
+        })
+    }
+
+    /// Order among its parent's subtasks.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+
+    /// The member of the project the task is assigned to: whom its reminder goes to.
+    async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(assignee) = self.0.assignee_id else {
+            return Ok(None);
+        };
+        let assignees = self
+            .1
+            .assignees
+            .get_or_try_init(|| people(ctx, &self.1.assignee_ids))
+            .await?;
+        Ok(assignees.get(&assignee).cloned().map(User))
     }
 
     async fn due_at(&self) -> Option<DateTime> {
@@ -304,7 +575,15 @@ impl Task {
     }
 
     /// The occurrence whose completion created this one.
+    #[graphql(
+        deprecation = "Use previousOccurrenceId: the occurrence whose completion created this one (not parentId, the task this is a subtask of)."
+    )]
     async fn parent_task_id(&self) -> Option<ID> {
+        self.0.parent_task_id.map(|id| ID(id.to_string()))
+    }
+
+    /// The occurrence whose completion created this one.
+    async fn previous_occurrence_id(&self) -> Option<ID> {
         self.0.parent_task_id.map(|id| ID(id.to_string()))
     }
 
@@ -317,7 +596,7 @@ impl Task {
         Box::pin(ctx.services().tasks.next_occurrence(actor, self.0.id))
             .await
             .gql()
-            .map(|next| next.map(Task))
+            .map(|next| next.map(Task::one))
     }
 
     /// 1 for the first occurrence of a series.
@@ -351,6 +630,12 @@ impl Task {
         // (docs/performance.md).
         Box::pin(audit_log(ctx, Some(filter), first, after)).await
     }
+}
+
+#[derive(SimpleObject)]
+pub struct SubtaskProgress {
+    pub done: i64,
+    pub total: i64,
 }
 
 pub struct Recurrence {
@@ -393,13 +678,13 @@ pub struct CompleteTaskPayload(pub Completion);
 #[Object]
 impl CompleteTaskPayload {
     async fn task(&self) -> Task {
-        Task(self.0.task.clone())
+        Task::one(self.0.task.clone())
     }
 
     /// The next occurrence of a recurring task; null when the task is one-time or its
     /// series has ended.
     async fn next_occurrence(&self) -> Option<Task> {
-        self.0.next_occurrence.clone().map(Task)
+        self.0.next_occurrence.clone().map(Task::one)
     }
 
     /// Why this completion ended the task's recurring series; null when a next
@@ -439,5 +724,31 @@ pub fn task_connection(
         filter,
         total: page.total_count,
     };
-    listing(page, fields, Task)
+    let (cursors, tasks): (Vec<_>, Vec<_>) = page.items.into_iter().unzip();
+    let page = Page {
+        items: cursors.into_iter().zip(Task::batch(tasks)).collect(),
+        has_next_page: page.has_next_page,
+        total_count: page.total_count,
+    };
+    listing(page, fields, std::convert::identity)
+}
+
+/// A page of the tasks the actor may see: `Query.tasks` and `Project.tasks`.
+pub async fn list_tasks(
+    ctx: &Context<'_>,
+    filter: Option<TaskFilter>,
+    order_by: Option<TaskOrder>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<TaskConnection> {
+    let actor = ctx.actor()?;
+    let query = TaskQuery {
+        filter: filter.unwrap_or_default().try_into()?,
+        order: order_by.unwrap_or_default().into(),
+        first,
+        after: pagination::after(after.as_deref()).gql()?,
+        count_total: pagination::wants_total_count(ctx),
+    };
+    let page = ctx.services().tasks.list(actor, &query).await.gql()?;
+    Ok(task_connection(page, query.filter))
 }

@@ -4,6 +4,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use super::pagination::{Cursor, Page, page_spec};
 use super::{Actor, ApplyError, ServiceResult};
 
@@ -44,8 +47,13 @@ pub const TASK_CHANGES_CHANNEL: &str = "todo_task_changes";
 /// `taskChanges` subscription carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskChanged {
+    /// Who made the change.
     pub user_id: Uuid,
     pub task_id: Uuid,
+    /// Everyone to tell: the members of the task's project when the change was recorded
+    /// (its maker alone for a change from before projects).
+    #[serde(default)]
+    pub recipients: Vec<Uuid>,
     pub action: AuditAction,
     pub source: Source,
     pub at: DateTime<Utc>,
@@ -75,8 +83,14 @@ impl AuditService {
     /// Publishes a change that a replica recorded (from the fan-out).
     pub fn relay_from_fanout(&self, payload: &str) -> Result<(), serde_json::Error> {
         let change: TaskChanged = serde_json::from_str(payload)?;
-        self.changes.publish(change.user_id, change);
+        self.publish(change);
         Ok(())
+    }
+
+    fn publish(&self, change: TaskChanged) {
+        for &recipient in &change.recipients {
+            self.changes.publish(recipient, change.clone());
+        }
     }
 
     /// Records the change an event describes, at most once per event.
@@ -102,19 +116,37 @@ impl AuditService {
             store::processed_events::mark_processed(&tx, CONSUMER, &ids, Utc::now()).await?;
         let mut entries = Vec::new();
         let mut changes = Vec::new();
-        let outcomes = records
-            .into_iter()
-            .map(|record| {
-                let record = record?;
-                // `remove`, so that an event twice in one batch is recorded once.
-                if !unapplied.remove(&record.event_id) {
-                    return Ok(Applied::Duplicate);
+        let mut members: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        let mut outcomes = Vec::with_capacity(records.len());
+        for record in records {
+            let record = match record {
+                Ok(record) => record,
+                Err(error) => {
+                    outcomes.push(Err(error));
+                    continue;
                 }
-                entries.push(record.entry);
-                changes.push((record.live, record.payload));
-                Ok(Applied::Recorded)
-            })
-            .collect();
+            };
+            // `remove`, so that an event twice in one batch is recorded once.
+            if !unapplied.remove(&record.event_id) {
+                outcomes.push(Ok(Applied::Duplicate));
+                continue;
+            }
+            let mut live = record.live;
+            live.recipients = match record.entry.project_id {
+                Some(project) => match members.entry(project) {
+                    Entry::Occupied(known) => known.get().clone(),
+                    Entry::Vacant(slot) => slot
+                        .insert(store::projects::member_ids(&tx, project).await?)
+                        .clone(),
+                },
+                None => vec![live.user_id],
+            };
+            let payload = serde_json::to_string(&live)
+                .map_err(|e| StoreDbError::Custom(format!("a task change as JSON: {e}")))?;
+            entries.push(record.entry);
+            changes.push((live, payload));
+            outcomes.push(Ok(Applied::Recorded));
+        }
         store::audit::insert_many(&tx, entries).await?;
         // The same events that make the audit entries tell open pages about the changes.
         let payloads: Vec<&str> = changes
@@ -125,13 +157,15 @@ impl AuditService {
         tx.commit().await?;
         if !fanned_out {
             for (live, _) in changes {
-                self.changes.publish(live.user_id, live);
+                self.publish(live);
             }
         }
         Ok(outcomes)
     }
 
-    /// The actor's entries, newest first. Entries of deleted tasks stay listed.
+    /// The entries the actor may see, newest first: their own changes, and every change
+    /// to the tasks of the projects they are a member of. Entries of deleted tasks stay
+    /// listed.
     pub async fn list(
         &self,
         actor: &Actor,
@@ -175,7 +209,6 @@ struct Record {
     event_id: Uuid,
     entry: AuditEntry,
     live: TaskChanged,
-    payload: String,
 }
 
 impl Record {
@@ -191,12 +224,11 @@ impl Record {
         let live = TaskChanged {
             user_id: change.user_id,
             task_id: change.task_id,
+            recipients: Vec::new(),
             action,
             source: change.source,
             at: event.time,
         };
-        let payload =
-            serde_json::to_string(&live).map_err(|e| EventError::Malformed(e.to_string()))?;
         let entry = AuditEntry {
             id: Uuid::now_v7(),
             event_id: event.id,
@@ -210,12 +242,12 @@ impl Record {
             source: change.source,
             request_id: change.request_id,
             at: event.time,
+            project_id: change.project_id,
         };
         Ok(Self {
             event_id: event.id,
             entry,
             live,
-            payload,
         })
     }
 }

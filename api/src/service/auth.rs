@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use self::throttle::LoginThrottle;
 use super::{Actor, Credential, Origin, Scope, ServiceError, ServiceResult};
+use crate::domain::project::Project;
 use crate::domain::user::{
     ApiToken, RefreshToken, User, normalize_email, validate_display_name, validate_password,
     validate_token_name,
@@ -125,7 +126,9 @@ impl AuthService {
             created_at: now,
             updated_at: now,
         };
-        let user = match store::users::insert(self.inner.db.writer(), user).await {
+        // Every account has its Inbox from the start.
+        let tx = self.inner.db.begin_write().await?;
+        let user = match store::users::insert(&tx, user).await {
             Ok(user) => user,
             Err(e) if store::is_unique_violation(&e) => {
                 return Err(ServiceError::Conflict(
@@ -134,6 +137,8 @@ impl AuthService {
             }
             Err(e) => return Err(e.into()),
         };
+        store::projects::insert(&tx, Project::inbox_of(user.id, now)).await?;
+        tx.commit().await?;
         tracing::info!(user_id = %user.id, "account registered");
         self.start_session(user).await
     }
@@ -328,6 +333,12 @@ impl AuthService {
             },
             origin,
         })
+    }
+
+    /// The accounts with these ids that exist: for showing members, assignees and who
+    /// made a change.
+    pub async fn users(&self, ids: &[Uuid]) -> ServiceResult<Vec<User>> {
+        Ok(store::users::find_many(self.inner.db.reader(), ids).await?)
     }
 
     pub async fn me(&self, actor: &Actor) -> ServiceResult<User> {

@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod pagination;
 pub mod preferences;
 pub mod preview;
+pub mod projects;
 pub mod reminders;
 pub mod tasks;
 
@@ -22,6 +23,7 @@ pub use auth::{AuthConfig, AuthService};
 pub use error::{ApplyError, ServiceError, ServiceResult};
 pub use notifications::{NotificationHub, NotificationService};
 pub use preferences::PreferencesService;
+pub use projects::ProjectService;
 pub use reminders::{ReminderAlarm, ReminderService};
 pub use tasks::TaskService;
 
@@ -103,6 +105,7 @@ pub struct Services {
     pub db: Db,
     pub auth: AuthService,
     pub tasks: TaskService,
+    pub projects: ProjectService,
     pub audit: AuditService,
     pub preferences: PreferencesService,
     pub reminders: ReminderService,
@@ -124,17 +127,19 @@ impl Services {
     pub fn new(db: Db, auth_config: AuthConfig, retention: Retention) -> Self {
         let outbox_wakeup = Wakeup::default();
         let reminder_alarm = ReminderAlarm::default();
+        let notifications = NotificationService::new(
+            db.clone(),
+            NotificationHub::default(),
+            retention.notifications,
+        );
         Self {
             auth: AuthService::new(db.clone(), auth_config),
             tasks: TaskService::new(db.clone(), outbox_wakeup.clone(), reminder_alarm.clone()),
             audit: AuditService::new(db.clone(), retention.audit),
             preferences: PreferencesService::new(db.clone(), reminder_alarm.clone()),
             reminders: ReminderService::new(db.clone(), outbox_wakeup.clone()),
-            notifications: NotificationService::new(
-                db.clone(),
-                NotificationHub::default(),
-                retention.notifications,
-            ),
+            projects: ProjectService::new(db.clone(), notifications.clone(), outbox_wakeup.clone()),
+            notifications,
             outbox_wakeup,
             reminder_alarm,
             db,

@@ -112,6 +112,21 @@ impl NotificationService {
         Ok(reminders.into_iter().map(|r| r.map(|_| ())).collect())
     }
 
+    /// Puts a notification in its user's notification center and pushes it to their
+    /// open pages, on every replica.
+    pub async fn deliver(&self, notification: Notification) -> ServiceResult<()> {
+        let tx = self.db.begin_write().await?;
+        let inserted = store::notifications::insert_unique(&tx, &notification).await?;
+        let id = notification.id.to_string();
+        let fanned_out = inserted
+            && store::notify::notify_all(&tx, NOTIFICATIONS_CHANNEL, &[id.as_str()]).await?;
+        tx.commit().await?;
+        if inserted && !fanned_out {
+            self.hub.publish(notification.user_id, notification);
+        }
+        Ok(())
+    }
+
     /// Publishes a notification that another replica created (from the fan-out).
     pub async fn relay_from_fanout(&self, id: Uuid) -> ServiceResult<()> {
         if let Some(row) = store::notifications::find(self.db.reader(), id).await? {

@@ -14,6 +14,8 @@
 //! 7. `events::fanout`: hands it to the live subscribers of every replica.
 //! 8. `graphql::live` (`notifications` subscription): pushes it to the user's pages.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -104,19 +106,21 @@ impl ReminderService {
         loop {
             let tx = self.db.begin_write().await?;
             let claimed = store::tasks::claim_due_reminders(&tx, now, BATCH).await?;
-            let events: Vec<CloudEvent> = claimed
-                .iter()
-                .filter_map(|task| {
+            let mut members: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+            let mut events = Vec::with_capacity(claimed.len());
+            for task in &claimed {
+                let Some(due_at) = task.due_at else { continue };
+                for user_id in recipients(&tx, task, &mut members).await? {
                     let reminder = ReminderDue {
-                        user_id: task.user_id,
+                        user_id,
                         task_id: task.id,
                         title: task.title.clone(),
-                        due_at: task.due_at?,
+                        due_at,
                         remind_at: task.remind_at,
                     };
-                    Some(CloudEvent::reminder(&reminder, now))
-                })
-                .collect();
+                    events.push(CloudEvent::reminder(&reminder, now));
+                }
+            }
             store::outbox::append(&tx, topic::REMINDERS, &events).await?;
             tx.commit().await?;
             total += claimed.len();
@@ -133,6 +137,24 @@ impl ReminderService {
     pub async fn next_due(&self) -> ServiceResult<Option<DateTime<Utc>>> {
         Ok(store::tasks::earliest_reminder(self.db.reader()).await?)
     }
+}
+
+/// Who a task's reminder goes to: its assignee, or else every member of its project
+/// (`members` caches each project's, for the rest of the sweep).
+async fn recipients(
+    tx: &Tx,
+    task: &Task,
+    members: &mut HashMap<Uuid, Vec<Uuid>>,
+) -> Result<Vec<Uuid>, StoreDbError> {
+    if let Some(assignee) = task.assignee_id {
+        return Ok(vec![assignee]);
+    }
+    Ok(match members.entry(task.project_id) {
+        Entry::Occupied(known) => known.get().clone(),
+        Entry::Vacant(slot) => slot
+            .insert(store::projects::member_ids(tx, task.project_id).await?)
+            .clone(),
+    })
 }
 
 /// Sets when the reminder of `task` is due, from its other fields.

@@ -12,6 +12,7 @@ use crate::domain::audit::AuditEntry;
 use crate::domain::event::{AuditAction, Source};
 
 use super::entities::audit_entry::{self, Column, Entity as AuditEntries};
+use super::projects::visible_project_ids;
 use super::{FetchedPage, PageSpec};
 
 #[derive(Debug, Clone, Default)]
@@ -81,10 +82,15 @@ pub async fn count(
     matching(user_id, filter).count(conn).await
 }
 
-/// The user's entries that pass the filter.
+/// The entries `user_id` may see that pass the filter: their own, and those of the
+/// projects they are a member of.
 fn matching(user_id: Uuid, filter: &AuditFilter) -> Select<AuditEntries> {
     AuditEntries::find()
-        .filter(Column::UserId.eq(user_id))
+        .filter(
+            Condition::any()
+                .add(Column::UserId.eq(user_id))
+                .add(Column::ProjectId.in_subquery(visible_project_ids(user_id, true))),
+        )
         .filter(filter_condition(filter))
 }
 

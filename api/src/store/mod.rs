@@ -7,6 +7,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod entities;
+pub mod labels;
 pub mod leader;
 pub mod login_throttle;
 pub mod notifications;
@@ -14,12 +15,15 @@ pub mod notify;
 pub mod outbox;
 pub mod preferences;
 pub mod processed_events;
+pub mod projects;
 pub mod refresh_tokens;
 mod rows;
 pub mod tasks;
 pub mod users;
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
@@ -66,6 +70,18 @@ pub struct Db {
     reader: DatabaseConnection,
     writer: DatabaseConnection,
     backend: DbBackend,
+    /// Statements sent to the database since start-up, through either handle.
+    statements: Arc<AtomicU64>,
+}
+
+/// Counts every statement a connection sends (sea-orm calls back once per statement,
+/// in transactions too).
+fn counting(mut connection: DatabaseConnection, counter: &Arc<AtomicU64>) -> DatabaseConnection {
+    let counter = Arc::clone(counter);
+    connection.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    connection
 }
 
 const SQLITE_READERS: u32 = 4;
@@ -128,10 +144,12 @@ impl Db {
                 .connect_with(options)
                 .await
                 .map_err(connect_error)?;
+            let statements = Arc::default();
             Ok(Self {
-                reader: reader.into(),
-                writer: writer.into(),
+                reader: counting(reader.into(), &statements),
+                writer: counting(writer.into(), &statements),
                 backend: DbBackend::Sqlite,
+                statements,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)
@@ -145,11 +163,13 @@ impl Db {
                 .connect_with(options)
                 .await
                 .map_err(connect_error)?;
-            let connection: DatabaseConnection = pool.into();
+            let statements = Arc::default();
+            let connection = counting(pool.into(), &statements);
             Ok(Self {
                 reader: connection.clone(),
                 writer: connection,
                 backend: DbBackend::Postgres,
+                statements,
             })
         } else {
             Err(StoreError::UnsupportedUrl(redact_url(url)))
@@ -158,6 +178,12 @@ impl Db {
 
     pub fn backend(&self) -> DbBackend {
         self.backend
+    }
+
+    /// How many statements this process has sent the database: for the metrics, and
+    /// for tests that check a request's statements do not grow with its page.
+    pub fn statements_sent(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// For queries outside a transaction.

@@ -12,14 +12,14 @@ use super::entities::notification::{self, Column, Entity as Notifications};
 use super::{FetchedPage, PageSpec, one};
 use crate::domain::notification::Notification;
 
-/// Inserts a notification unless one exists for the same task and due date. Returns
-/// whether it was inserted.
+/// Inserts a notification unless its user has one for the same task and due date.
+/// Returns whether it was inserted.
 pub async fn insert_unique(
     conn: &impl ConnectionTrait,
     notification: &Notification,
 ) -> Result<bool, DbErr> {
     let result = Notifications::insert(notification::ActiveModel::from(notification.clone()))
-        .on_conflict_do_nothing_on([Column::TaskId, Column::DueAt])
+        .on_conflict_do_nothing_on([Column::TaskId, Column::DueAt, Column::UserId])
         .exec_without_returning(conn)
         .await?;
     Ok(matches!(result, TryInsertResult::Inserted(rows) if rows > 0))

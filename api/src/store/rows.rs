@@ -179,7 +179,10 @@ from_row_by_position!(super::entities::task::Model {
     title,
     description,
     priority,
-    category,
+    project_id,
+    parent_id,
+    position,
+    assignee_id,
     due_at,
     time_zone,
     rrule,
@@ -224,6 +227,7 @@ from_row_by_position!(super::entities::audit_entry::Model {
     source,
     request_id,
     at,
+    project_id,
 });
 
 #[cfg(test)]

@@ -11,8 +11,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use std::collections::HashMap;
+
 use super::entities::task::{self, Column, Entity as Tasks};
-use super::{FetchedPage, PageSpec, Tx, all, one};
+use super::projects::visible_project_ids;
+use super::{FetchedPage, PageSpec, Tx, all, labels, one};
 use crate::domain::task::Task;
 
 /// The filters of a task listing; every one that is set must hold.
@@ -20,7 +23,14 @@ use crate::domain::task::Task;
 pub struct TaskFilter {
     pub completed: Option<bool>,
     pub priority: Option<i16>,
-    pub category: Option<String>,
+    /// Tasks carrying the lister's label of this name (what a category was).
+    pub label_name: Option<String>,
+    pub project_id: Option<Uuid>,
+    /// Tasks carrying every one of these labels.
+    pub label_ids: Vec<Uuid>,
+    pub assignee_id: Option<Uuid>,
+    /// The subtasks of this task; without it, only top-level tasks are listed.
+    pub parent_id: Option<Uuid>,
     pub due_before: Option<DateTime<Utc>>,
     pub due_after: Option<DateTime<Utc>>,
     pub overdue: Option<bool>,
@@ -103,15 +113,109 @@ impl TaskOrderField {
     }
 }
 
-pub async fn find_for_user(
+/// Task `id`, if `user_id` is a member of its project.
+pub async fn find_visible(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
     id: Uuid,
 ) -> Result<Option<Task>, DbErr> {
     one(Tasks::find_by_id(id)
-        .filter(Column::UserId.eq(user_id))
+        .filter(Column::ProjectId.in_subquery(visible_project_ids(user_id, true)))
         .one(conn)
         .await?)
+}
+
+/// The tasks of a project, subtasks first: the order to record their deletion in.
+pub async fn of_project(conn: &impl ConnectionTrait, project_id: Uuid) -> Result<Vec<Task>, DbErr> {
+    all(Tasks::find()
+        .filter(Column::ProjectId.eq(project_id))
+        .order_by_desc(Expr::col(Column::ParentId).is_not_null())
+        .all(conn)
+        .await?)
+}
+
+/// The subtasks of these tasks, each parent's in their order.
+pub async fn subtasks_of(
+    conn: &impl ConnectionTrait,
+    parent_ids: &[Uuid],
+) -> Result<Vec<Task>, DbErr> {
+    if parent_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    all(Tasks::find()
+        .filter(Column::ParentId.is_in(parent_ids.iter().copied()))
+        .order_by_asc(Column::Position)
+        .order_by_asc(Column::CreatedAt)
+        .all(conn)
+        .await?)
+}
+
+/// How many subtasks each of these tasks has, and how many of them are done.
+pub async fn subtask_progress(
+    conn: &impl ConnectionTrait,
+    parent_ids: &[Uuid],
+) -> Result<HashMap<Uuid, SubtaskProgress>, DbErr> {
+    if parent_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = Tasks::find()
+        .select_only()
+        .column(Column::ParentId)
+        .column(Column::Completed)
+        .expr(Expr::col(Column::Id).count())
+        .filter(Column::ParentId.is_in(parent_ids.iter().copied()))
+        .group_by(Column::ParentId)
+        .group_by(Column::Completed)
+        .into_tuple::<(Option<Uuid>, bool, i64)>()
+        .all(conn)
+        .await?;
+    let mut progress: HashMap<Uuid, SubtaskProgress> = HashMap::new();
+    for (parent, completed, count) in rows {
+        let Some(parent) = parent else { continue };
+        let entry = progress.entry(parent).or_default();
+        entry.total += count;
+        if completed {
+            entry.done += count;
+        }
+    }
+    Ok(progress)
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SubtaskProgress {
+    pub done: i64,
+    pub total: i64,
+}
+
+/// The position after the last subtask of `parent_id`: where a new one goes.
+pub async fn next_subtask_position(
+    conn: &impl ConnectionTrait,
+    parent_id: Uuid,
+) -> Result<i32, DbErr> {
+    let last = Tasks::find()
+        .select_only()
+        .column(Column::Position)
+        .filter(Column::ParentId.eq(parent_id))
+        .order_by_desc(Column::Position)
+        .limit(1)
+        .into_tuple::<i32>()
+        .one(conn)
+        .await?;
+    Ok(last.map_or(0, |position| position.saturating_add(1)))
+}
+
+/// Moves the subtasks of `parent_id` to the project their parent moved to.
+pub async fn move_subtasks(
+    conn: &impl ConnectionTrait,
+    parent_id: Uuid,
+    project_id: Uuid,
+) -> Result<(), DbErr> {
+    Tasks::update_many()
+        .col_expr(Column::ProjectId, Expr::value(project_id))
+        .filter(Column::ParentId.eq(parent_id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// The occurrence created when `parent_id` was completed, if any.
@@ -195,11 +299,10 @@ pub async fn delete_if_untouched(conn: &impl ConnectionTrait, id: Uuid) -> Resul
 }
 
 /// Marks an open task completed and returns it as it now is. Returns `None` when it was
-/// already completed (or is not the user's): the conditional update is what makes
-/// concurrent completions of one occurrence resolve to a single winner.
+/// already completed: the conditional update is what makes concurrent completions of one
+/// occurrence resolve to a single winner.
 pub async fn mark_completed(
     conn: &impl ConnectionTrait,
-    user_id: Uuid,
     id: Uuid,
     at: DateTime<Utc>,
 ) -> Result<Option<Task>, DbErr> {
@@ -209,7 +312,6 @@ pub async fn mark_completed(
         .col_expr(Column::RemindAt, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(Column::UpdatedAt, Expr::value(at))
         .filter(Column::Id.eq(id))
-        .filter(Column::UserId.eq(user_id))
         .filter(Column::Completed.eq(false))
         .exec_with_returning(conn)
         .await?;
@@ -271,10 +373,10 @@ pub async fn open_with_due_date(
         .await?)
 }
 
-pub async fn delete(conn: &impl ConnectionTrait, user_id: Uuid, id: Uuid) -> Result<bool, DbErr> {
+/// Deletes task `id` (its subtasks go with it, by the foreign key).
+pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr> {
     let result = Tasks::delete_many()
         .filter(Column::Id.eq(id))
-        .filter(Column::UserId.eq(user_id))
         .exec(conn)
         .await?;
     Ok(result.rows_affected == 1)
@@ -284,7 +386,7 @@ pub async fn delete(conn: &impl ConnectionTrait, user_id: Uuid, id: Uuid) -> Res
 /// and when `page` asks, how many match in all.
 pub async fn list(
     conn: &impl ConnectionTrait,
-    user_id: Uuid,
+    scope: &Scope,
     filter: &TaskFilter,
     order: TaskOrder,
     after: Option<&Keyset>,
@@ -297,7 +399,7 @@ pub async fn list(
         Order::Asc
     };
     let sort = order.field.sort_expr();
-    let matching = matching(user_id, filter, now);
+    let matching = matching(scope, filter, now);
     let mut query = matching.clone();
     if let Some(after) = after {
         query = query.filter(keyset_condition(order, after));
@@ -314,30 +416,57 @@ pub async fn list(
 
 pub async fn count(
     conn: &impl ConnectionTrait,
-    user_id: Uuid,
+    scope: &Scope,
     filter: &TaskFilter,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    matching(user_id, filter, now).count(conn).await
+    matching(scope, filter, now).count(conn).await
 }
 
-/// The user's tasks that pass the filter.
-fn matching(user_id: Uuid, filter: &TaskFilter, now: DateTime<Utc>) -> Select<Tasks> {
+/// Whose listing it is, and the projects it covers: those of the lister's projects the
+/// filter asks for (`projects::listed_ids`).
+///
+/// The projects are listed rather than given as a subquery so that the database sees
+/// how many there are: for one project (most accounts have only their Inbox in view) the
+/// listing walks the `(project_id, created_at, id)` index in order and stops after a
+/// page; a subquery would make it fetch and sort all of the project's tasks.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub user_id: Uuid,
+    pub project_ids: Vec<Uuid>,
+}
+
+/// The tasks of the scope's projects that pass the filter.
+fn matching(scope: &Scope, filter: &TaskFilter, now: DateTime<Utc>) -> Select<Tasks> {
+    let projects = match scope.project_ids.as_slice() {
+        [only] => Column::ProjectId.eq(*only),
+        many => Column::ProjectId.is_in(many.iter().copied()),
+    };
     Tasks::find()
-        .filter(Column::UserId.eq(user_id))
-        .filter(filter_condition(filter, now))
+        .filter(projects)
+        .filter(filter_condition(scope.user_id, filter, now))
 }
 
-fn filter_condition(filter: &TaskFilter, now: DateTime<Utc>) -> Condition {
+fn filter_condition(user_id: Uuid, filter: &TaskFilter, now: DateTime<Utc>) -> Condition {
     let mut condition = Condition::all();
+    condition = condition.add(match filter.parent_id {
+        Some(parent) => Column::ParentId.eq(parent),
+        None => Column::ParentId.is_null(),
+    });
+    for &label in &filter.label_ids {
+        condition = condition.add(Column::Id.in_subquery(labels::tasks_with(label)));
+    }
+    if let Some(name) = &filter.label_name {
+        condition = condition.add(Column::Id.in_subquery(labels::tasks_with_name(user_id, name)));
+    }
+    if let Some(assignee) = filter.assignee_id {
+        condition = condition.add(Column::AssigneeId.eq(assignee));
+    }
     if let Some(completed) = filter.completed {
         condition = condition.add(Column::Completed.eq(completed));
     }
     if let Some(priority) = filter.priority {
         condition = condition.add(Column::Priority.eq(priority));
-    }
-    if let Some(category) = &filter.category {
-        condition = condition.add(Column::Category.eq(category.clone()));
     }
     if let Some(before) = filter.due_before {
         condition = condition.add(Column::DueAt.lt(before));

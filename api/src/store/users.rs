@@ -22,3 +22,15 @@ pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>,
 pub async fn insert(conn: &impl ConnectionTrait, user: User) -> Result<User, DbErr> {
     Ok(user::ActiveModel::from(user).insert(conn).await?.into())
 }
+
+/// The accounts with these ids (those that still exist), in one statement.
+pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<User>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = Users::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(User::from).collect())
+}

@@ -255,6 +255,7 @@ fn retitled(user_id: Uuid, task_id: Uuid, source: Source, before: &str, after: &
     let change = TaskChange {
         user_id,
         task_id,
+        project_id: None,
         action: AuditAction::Update,
         source,
         request_id: None,

@@ -54,7 +54,15 @@ pub struct NewTask {
     pub title: String,
     pub description: Option<String>,
     pub priority: Option<Priority>,
+    /// Deprecated: the label of this name, created if the user has none.
     pub category: Option<String>,
+    /// Defaults to the parent's project for a subtask, else the user's Inbox.
+    pub project_id: Option<Uuid>,
+    /// The user's own labels.
+    pub label_ids: Vec<Uuid>,
+    /// Makes the task a subtask of this one.
+    pub parent_id: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
     pub due_at: Option<DateTime<Utc>>,
     pub time_zone: Option<String>,
     pub recurrence: Option<RecurrenceSpec>,
@@ -67,7 +75,16 @@ pub struct TaskChanges {
     pub title: Option<String>,
     pub description: Patch<String>,
     pub priority: Patch<Priority>,
+    /// Deprecated: setting it sets the user's labels on the task to the label of that
+    /// name; clearing it removes them.
     pub category: Patch<String>,
+    /// Moves the task (with its subtasks) to another project.
+    pub project_id: Option<Uuid>,
+    /// Replaces the user's own labels on the task.
+    pub label_ids: Option<Vec<Uuid>>,
+    pub assignee_id: Patch<Uuid>,
+    /// Order among its parent's subtasks.
+    pub position: Option<i32>,
     pub due_at: Patch<DateTime<Utc>>,
     /// Clearing the time zone returns the task to the default.
     pub time_zone: Patch<String>,
@@ -95,7 +112,6 @@ pub(super) struct Draft {
     pub(super) title: String,
     pub(super) description: Option<String>,
     pub(super) priority: Option<Priority>,
-    pub(super) category: Option<String>,
     pub(super) due_at: Option<DateTime<Utc>>,
     pub(super) time_zone: Tz,
     pub(super) recurrence: Option<Recurrence>,
@@ -116,7 +132,6 @@ impl Draft {
         task.title = self.title;
         task.description = self.description;
         task.priority = self.priority.map(Priority::rank);
-        task.category = self.category;
         task.due_at = self.due_at;
         task.time_zone = self.time_zone.name().to_owned();
         task.rrule = self.recurrence.as_ref().map(|r| r.rule().to_owned());

@@ -12,16 +12,20 @@ use uuid::Uuid;
 use self::input::{Draft, Schedule, resolve_text, start_of_series, to_whole_seconds};
 pub use self::input::{NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPosition, TaskQuery};
 use self::stored::{Change, record};
-pub use self::stored::{snapshot, stored_recurrence, stored_time_zone};
+pub use self::stored::{record_deletions, snapshot, stored_recurrence, stored_time_zone};
 use super::pagination::{Cursor, Page, page_spec};
 use super::preview::RecurrencePreview;
 use super::reminders::arm_reminder;
 use super::{Actor, ReminderAlarm, ServiceError, ServiceResult, Source, Wakeup, now};
+use std::collections::HashMap;
+
+use crate::domain::ValidationError;
 use crate::domain::event::AuditAction;
 use crate::domain::preferences::Preferences;
+use crate::domain::project::{Label, Project};
 use crate::domain::task::Task;
 use crate::domain::{Priority, SeriesEnd, SeriesPosition, TaskFields};
-use crate::store::tasks::{Keyset, TaskFilter, TaskOrder, TaskOrderField};
+use crate::store::tasks::{Keyset, Scope, SubtaskProgress, TaskFilter, TaskOrder, TaskOrderField};
 use crate::store::{self, Db, Tx};
 
 pub struct Completion {
@@ -48,10 +52,38 @@ impl TaskService {
         }
     }
 
+    /// A task of a project the actor is a member of; any other is not found.
     pub async fn get(&self, actor: &Actor, id: Uuid) -> ServiceResult<Task> {
-        store::tasks::find_for_user(self.db.reader(), actor.user_id, id)
+        store::tasks::find_visible(self.db.reader(), actor.user_id, id)
             .await?
             .ok_or(ServiceError::NotFound("task"))
+    }
+
+    /// The labels of each of these (visible) tasks.
+    pub async fn labels_of(&self, task_ids: &[Uuid]) -> ServiceResult<HashMap<Uuid, Vec<Label>>> {
+        Ok(store::labels::of_tasks(self.db.reader(), task_ids).await?)
+    }
+
+    /// The subtasks of each of these (visible) tasks, in their order.
+    pub async fn subtasks_of(
+        &self,
+        parent_ids: &[Uuid],
+    ) -> ServiceResult<HashMap<Uuid, Vec<Task>>> {
+        let mut by_parent: HashMap<Uuid, Vec<Task>> = HashMap::new();
+        for task in store::tasks::subtasks_of(self.db.reader(), parent_ids).await? {
+            if let Some(parent) = task.parent_id {
+                by_parent.entry(parent).or_default().push(task);
+            }
+        }
+        Ok(by_parent)
+    }
+
+    /// How far along the subtasks of each of these (visible) tasks are.
+    pub async fn subtask_progress(
+        &self,
+        parent_ids: &[Uuid],
+    ) -> ServiceResult<HashMap<Uuid, SubtaskProgress>> {
+        Ok(store::tasks::subtask_progress(self.db.reader(), parent_ids).await?)
     }
 
     pub async fn list(
@@ -67,9 +99,12 @@ impl TaskService {
             .map(|cursor| cursor.position_in(&ordering))
             .transpose()?
             .map(|(value, id)| Keyset { value, id });
+        let Some(scope) = self.scope(actor, &query.filter).await? else {
+            return Ok(Page::empty(query.count_total));
+        };
         let fetched = store::tasks::list(
             self.db.reader(),
-            actor.user_id,
+            &scope,
             &query.filter,
             query.order,
             after.as_ref(),
@@ -84,7 +119,21 @@ impl TaskService {
     }
 
     pub async fn count(&self, actor: &Actor, filter: &TaskFilter) -> ServiceResult<u64> {
-        Ok(store::tasks::count(self.db.reader(), actor.user_id, filter, Utc::now()).await?)
+        let Some(scope) = self.scope(actor, filter).await? else {
+            return Ok(0);
+        };
+        Ok(store::tasks::count(self.db.reader(), &scope, filter, Utc::now()).await?)
+    }
+
+    /// The projects a listing covers, or `None` when it covers none (a project the actor
+    /// is not a member of lists nothing, exactly like a missing one).
+    async fn scope(&self, actor: &Actor, filter: &TaskFilter) -> ServiceResult<Option<Scope>> {
+        let project_ids =
+            store::projects::listed_ids(self.db.reader(), actor.user_id, filter.project_id).await?;
+        Ok((!project_ids.is_empty()).then_some(Scope {
+            user_id: actor.user_id,
+            project_ids,
+        }))
     }
 
     pub async fn create(&self, actor: &Actor, input: NewTask) -> ServiceResult<Task> {
@@ -106,12 +155,6 @@ impl TaskService {
                 .transpose()?
                 .flatten(),
             priority: input.priority,
-            category: input
-                .category
-                .as_deref()
-                .map(TaskFields::category)
-                .transpose()?
-                .flatten(),
             due_at: schedule.due_at,
             time_zone: schedule.time_zone,
             recurrence: schedule.recurrence,
@@ -120,14 +163,30 @@ impl TaskService {
                 .map(TaskFields::remind_before_minutes)
                 .transpose()?,
         };
+        let category = input
+            .category
+            .as_deref()
+            .map(TaskFields::category)
+            .transpose()?
+            .flatten();
         let now = now();
         let id = Uuid::now_v7();
         let recurring = draft.recurrence.is_some();
+        let tx = self.db.begin_write().await?;
+        let placement = place_new_task(&tx, actor, &input).await?;
+        let label_ids = own_labels(&tx, actor, &input.label_ids, category.as_deref()).await?;
+        if let Some(assignee) = input.assignee_id {
+            check_assignee(&tx, placement.project_id, assignee).await?;
+        }
         // The fields the draft does not write are those of a new series' first
         // occurrence, open and not reminded yet.
         let mut task = Task {
             id,
             user_id: actor.user_id,
+            project_id: placement.project_id,
+            parent_id: placement.parent_id,
+            position: placement.position,
+            assignee_id: input.assignee_id,
             recurrence_anchor: draft.due_at.filter(|_| recurring),
             occurrence_number: 1,
             series_id: recurring.then_some(id),
@@ -137,8 +196,8 @@ impl TaskService {
         };
         draft.write_to(&mut task);
         arm_reminder(&mut task, &preferences, now);
-        let tx = self.db.begin_write().await?;
         let task = store::tasks::insert(&tx, task).await?;
+        store::labels::add_to_tasks(&tx, &[task.id], &label_ids).await?;
         record(
             &tx,
             actor,
@@ -147,6 +206,7 @@ impl TaskService {
                 source: actor.origin.source,
                 before: None,
                 after: Some(&task),
+                labels_before: None,
             }],
         )
         .await?;
@@ -162,7 +222,7 @@ impl TaskService {
     ) -> ServiceResult<Task> {
         actor.require_write()?;
         let tx = self.db.begin_write().await?;
-        let current = self.owned_task(&tx, actor, id).await?;
+        let current = editable_task(&tx, actor, id).await?;
         let time_zone = match &changes.time_zone {
             Patch::Keep => stored_time_zone(&current),
             Patch::Clear => self.preferences(actor).await?.time_zone,
@@ -182,11 +242,6 @@ impl TaskService {
             priority: changes
                 .priority
                 .resolve(current.priority.and_then(Priority::from_rank)),
-            category: resolve_text(
-                changes.category,
-                current.category.clone(),
-                TaskFields::category,
-            )?,
             due_at: changes.due_at.resolve(current.due_at).map(to_whole_seconds),
             time_zone,
             recurrence: match changes.recurrence {
@@ -218,7 +273,77 @@ impl TaskService {
             edited.series_id = Some(current.id);
         }
         draft.write_to(&mut edited);
-        let task = save_edit(&tx, actor, AuditAction::Update, &current, edited).await?;
+        if let Some(project_id) = changes.project_id
+            && project_id != current.project_id
+        {
+            if current.parent_id.is_some() {
+                return Err(ValidationError::new(
+                    "projectId",
+                    "a subtask stays in its parent's project; move the parent",
+                )
+                .into());
+            }
+            editable_project(&tx, actor, project_id, "projectId").await?;
+            edited.project_id = project_id;
+            // An assignee who is not a member of the new project is unassigned.
+            if let Some(assignee) = edited.assignee_id
+                && store::projects::role_of(&tx, project_id, assignee)
+                    .await?
+                    .is_none()
+            {
+                edited.assignee_id = None;
+            }
+        }
+        match changes.assignee_id {
+            Patch::Keep => {}
+            Patch::Clear => edited.assignee_id = None,
+            Patch::Set(assignee) => {
+                check_assignee(&tx, edited.project_id, assignee).await?;
+                edited.assignee_id = Some(assignee);
+            }
+        }
+        if let Some(position) = changes.position {
+            edited.position = position;
+        }
+        let category = match changes.category {
+            Patch::Keep => None,
+            Patch::Clear => Some(None),
+            Patch::Set(name) => Some(TaskFields::category(&name)?),
+        };
+        let label_ids = match (changes.label_ids, category) {
+            (Some(ids), category) => {
+                Some(own_labels(&tx, actor, &ids, category.flatten().as_deref()).await?)
+            }
+            (None, Some(category)) => Some(own_labels(&tx, actor, &[], category.as_deref()).await?),
+            (None, None) => None,
+        };
+        let labels_before = match &label_ids {
+            Some(label_ids) => {
+                let before = store::labels::of_tasks(&tx, &[id]).await?;
+                store::labels::set_on_task(&tx, actor.user_id, id, label_ids).await?;
+                Some(
+                    before
+                        .get(&id)
+                        .into_iter()
+                        .flatten()
+                        .map(|label| label.name.clone())
+                        .collect(),
+                )
+            }
+            None => None,
+        };
+        let task = save_edit(
+            &tx,
+            actor,
+            AuditAction::Update,
+            &current,
+            edited,
+            labels_before,
+        )
+        .await?;
+        if task.project_id != current.project_id {
+            store::tasks::move_subtasks(&tx, id, task.project_id).await?;
+        }
         self.commit(tx, task.remind_at).await?;
         Ok(task)
     }
@@ -229,12 +354,12 @@ impl TaskService {
     pub async fn complete(&self, actor: &Actor, id: Uuid) -> ServiceResult<Completion> {
         actor.require_write()?;
         let tx = self.db.begin_write().await?;
-        let before = self.owned_task(&tx, actor, id).await?;
+        let before = editable_task(&tx, actor, id).await?;
         let completed_at = now();
         let completed = if before.completed {
             None
         } else {
-            store::tasks::mark_completed(&tx, actor.user_id, id, completed_at).await?
+            store::tasks::mark_completed(&tx, id, completed_at).await?
         };
         // A repeated completion reports what the first one decided.
         let decided_at = match before.completed_at {
@@ -253,11 +378,16 @@ impl TaskService {
             }
             _ => None,
         };
+        // The next occurrence starts with the same subtasks and labels, open again.
+        let copied_subtasks = match &created_successor {
+            Some(successor) => copy_subtasks(&tx, id, successor, completed_at).await?,
+            None => Vec::new(),
+        };
         let won = completed.is_some();
         let task = match completed {
             Some(task) => task,
             // Lost a race, or completed before: report the task as it stands now.
-            None => self.owned_task(&tx, actor, id).await?,
+            None => editable_task(&tx, actor, id).await?,
         };
         let mut changes = Vec::with_capacity(2);
         if won {
@@ -266,15 +396,17 @@ impl TaskService {
                 source: actor.origin.source,
                 before: Some(&before),
                 after: Some(&task),
+                labels_before: None,
             });
         }
-        if let Some(successor) = &created_successor {
-            // The next occurrence is the system's doing, on the user's behalf.
+        // The next occurrence is the system's doing, on the user's behalf.
+        for created in created_successor.iter().chain(&copied_subtasks) {
             changes.push(Change {
                 action: AuditAction::Create,
                 source: Source::System,
                 before: None,
-                after: Some(successor),
+                after: Some(created),
+                labels_before: None,
             });
         }
         record(&tx, actor, &changes).await?;
@@ -299,7 +431,7 @@ impl TaskService {
     pub async fn uncomplete(&self, actor: &Actor, id: Uuid) -> ServiceResult<Task> {
         actor.require_write()?;
         let tx = self.db.begin_write().await?;
-        let task = self.owned_task(&tx, actor, id).await?;
+        let task = editable_task(&tx, actor, id).await?;
         if !task.completed {
             tx.commit().await?;
             return Ok(task);
@@ -307,7 +439,7 @@ impl TaskService {
         let mut edited = task.clone();
         edited.completed = false;
         edited.completed_at = None;
-        let task = save_edit(&tx, actor, AuditAction::Uncomplete, &task, edited).await?;
+        let task = save_edit(&tx, actor, AuditAction::Uncomplete, &task, edited, None).await?;
         // Reopening an occurrence takes back the completion that created its next one:
         // that one goes too, unless someone has made it their own since (then it stays,
         // and `Task.nextOccurrence` still shows it).
@@ -323,6 +455,7 @@ impl TaskService {
                     source: actor.origin.source,
                     before: Some(&next),
                     after: None,
+                    labels_before: None,
                 }],
             )
             .await?;
@@ -333,29 +466,26 @@ impl TaskService {
 
     /// The occurrence that completing task `id` created, while it exists.
     pub async fn next_occurrence(&self, actor: &Actor, id: Uuid) -> ServiceResult<Option<Task>> {
-        Ok(store::tasks::find_successor(self.db.reader(), id)
+        let Some(next) = store::tasks::find_successor(self.db.reader(), id).await? else {
+            return Ok(None);
+        };
+        let visible = store::projects::role_of(self.db.reader(), next.project_id, actor.user_id)
             .await?
-            .filter(|next| next.user_id == actor.user_id))
+            .is_some();
+        Ok(visible.then_some(next))
     }
 
     pub async fn delete(&self, actor: &Actor, id: Uuid) -> ServiceResult<()> {
         actor.require_write()?;
         let tx = self.db.begin_write().await?;
-        let task = self.owned_task(&tx, actor, id).await?;
-        if !store::tasks::delete(&tx, actor.user_id, id).await? {
+        let task = editable_task(&tx, actor, id).await?;
+        // Its subtasks go with it (the foreign key deletes them); each is recorded.
+        let mut removed = store::tasks::subtasks_of(&tx, &[id]).await?;
+        removed.push(task);
+        record_deletions(&tx, actor, &removed).await?;
+        if !store::tasks::delete(&tx, id).await? {
             return Err(ServiceError::NotFound("task"));
         }
-        record(
-            &tx,
-            actor,
-            &[Change {
-                action: AuditAction::Delete,
-                source: actor.origin.source,
-                before: Some(&task),
-                after: None,
-            }],
-        )
-        .await?;
         self.commit(tx, None).await?;
         Ok(())
     }
@@ -399,13 +529,173 @@ impl TaskService {
         self.reminder_alarm.armed(armed);
         Ok(())
     }
+}
 
-    /// Another user's task is reported exactly like a missing one.
-    async fn owned_task(&self, tx: &Tx, actor: &Actor, id: Uuid) -> ServiceResult<Task> {
-        store::tasks::find_for_user(tx, actor.user_id, id)
-            .await?
-            .ok_or(ServiceError::NotFound("task"))
+/// Where a new task goes: its project, and for a subtask its parent and place.
+struct Placement {
+    project_id: Uuid,
+    parent_id: Option<Uuid>,
+    position: i32,
+}
+
+async fn place_new_task(tx: &Tx, actor: &Actor, input: &NewTask) -> ServiceResult<Placement> {
+    let Some(parent_id) = input.parent_id else {
+        let project_id = input
+            .project_id
+            .unwrap_or_else(|| Project::inbox_id(actor.user_id));
+        editable_project(tx, actor, project_id, "projectId").await?;
+        return Ok(Placement {
+            project_id,
+            parent_id: None,
+            position: 0,
+        });
+    };
+    let parent = store::tasks::find_visible(tx, actor.user_id, parent_id)
+        .await?
+        .ok_or_else(|| ValidationError::new("parentId", "no such task"))?;
+    if parent.parent_id.is_some() {
+        return Err(ValidationError::new(
+            "parentId",
+            "a subtask cannot have subtasks of its own; pick a top-level task",
+        )
+        .into());
     }
+    if input
+        .project_id
+        .is_some_and(|project| project != parent.project_id)
+    {
+        return Err(ValidationError::new(
+            "projectId",
+            "a subtask goes in its parent's project; leave projectId out",
+        )
+        .into());
+    }
+    editable_project(tx, actor, parent.project_id, "parentId").await?;
+    Ok(Placement {
+        project_id: parent.project_id,
+        parent_id: Some(parent.id),
+        position: store::tasks::next_subtask_position(tx, parent.id).await?,
+    })
+}
+
+/// The actor must be allowed to change tasks of `project_id`: a project they are not a
+/// member of is unknown (`field` names the input that pointed at it), and a viewer is
+/// refused.
+async fn editable_project(
+    tx: &Tx,
+    actor: &Actor,
+    project_id: Uuid,
+    field: &'static str,
+) -> ServiceResult<()> {
+    match store::projects::role_of(tx, project_id, actor.user_id).await? {
+        None => Err(ValidationError::new(field, "no such project").into()),
+        Some(role) if !role.can_edit_tasks() => Err(viewer_refused()),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A task the actor may change: one they cannot see is not found, one in a project they
+/// only view is refused.
+async fn editable_task(tx: &Tx, actor: &Actor, id: Uuid) -> ServiceResult<Task> {
+    let task = store::tasks::find_visible(tx, actor.user_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound("task"))?;
+    match store::projects::role_of(tx, task.project_id, actor.user_id).await? {
+        Some(role) if role.can_edit_tasks() => Ok(task),
+        Some(_) => Err(viewer_refused()),
+        None => Err(ServiceError::NotFound("task")),
+    }
+}
+
+fn viewer_refused() -> ServiceError {
+    ServiceError::Forbidden("you can view this project's tasks but not change them")
+}
+
+/// An assignee must be a member of the task's project.
+async fn check_assignee(tx: &Tx, project_id: Uuid, assignee: Uuid) -> ServiceResult<()> {
+    match store::projects::role_of(tx, project_id, assignee).await? {
+        Some(_) => Ok(()),
+        None => {
+            Err(ValidationError::new("assigneeId", "is not a member of the task's project").into())
+        }
+    }
+}
+
+/// The label ids to put on a task: `ids`, which must all be the actor's labels, plus the
+/// label named `category` (the deprecated field), created when the actor has none.
+async fn own_labels(
+    tx: &Tx,
+    actor: &Actor,
+    ids: &[Uuid],
+    category: Option<&str>,
+) -> ServiceResult<Vec<Uuid>> {
+    let mut wanted: Vec<Uuid> = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let found = store::labels::find_owned(tx, actor.user_id, &wanted).await?;
+    if found.len() != wanted.len() {
+        return Err(ValidationError::new("labelIds", "names a label you do not have").into());
+    }
+    if let Some(name) = category {
+        let label = match store::labels::find_by_name(tx, actor.user_id, name).await? {
+            Some(label) => label,
+            None => {
+                store::labels::insert(
+                    tx,
+                    Label {
+                        id: Uuid::now_v7(),
+                        user_id: actor.user_id,
+                        name: name.to_owned(),
+                        color: None,
+                        created_at: now(),
+                    },
+                )
+                .await?
+            }
+        };
+        if !wanted.contains(&label.id) {
+            wanted.push(label.id);
+        }
+    }
+    Ok(wanted)
+}
+
+/// Copies the subtasks of the completed occurrence `completed_id` under its `successor`,
+/// open again, and the labels of both; returns the copies.
+async fn copy_subtasks(
+    tx: &Tx,
+    completed_id: Uuid,
+    successor: &Task,
+    at: DateTime<Utc>,
+) -> ServiceResult<Vec<Task>> {
+    let subtasks = store::tasks::subtasks_of(tx, &[completed_id]).await?;
+    let mut copies = Vec::with_capacity(subtasks.len());
+    let mut copied_from: HashMap<Uuid, Uuid> = HashMap::from([(completed_id, successor.id)]);
+    for subtask in subtasks {
+        let copy = Task {
+            id: Uuid::now_v7(),
+            parent_id: Some(successor.id),
+            project_id: successor.project_id,
+            completed: false,
+            completed_at: None,
+            remind_at: None,
+            reminded_due_at: None,
+            series_id: None,
+            parent_task_id: None,
+            created_at: at,
+            updated_at: at,
+            ..subtask
+        };
+        copied_from.insert(subtask.id, copy.id);
+        copies.push(store::tasks::insert(tx, copy).await?);
+    }
+    let originals: Vec<Uuid> = copied_from.keys().copied().collect();
+    for (task_id, label_id) in store::labels::ids_on_tasks(tx, &originals).await? {
+        if let Some(&copy) = copied_from.get(&task_id) {
+            store::labels::add_to_tasks(tx, &[copy], &[label_id]).await?;
+        }
+    }
+    Ok(copies)
 }
 
 /// The end of every edit of a stored task: stamp it, arm its reminder from its new
@@ -416,6 +706,7 @@ async fn save_edit(
     action: AuditAction,
     before: &Task,
     mut edited: Task,
+    labels_before: Option<Vec<String>>,
 ) -> ServiceResult<Task> {
     let now = now();
     edited.updated_at = now;
@@ -430,6 +721,7 @@ async fn save_edit(
             source: actor.origin.source,
             before: Some(before),
             after: Some(&task),
+            labels_before,
         }],
     )
     .await?;
@@ -455,7 +747,10 @@ fn successor_of(task: &Task, completed_at: DateTime<Utc>) -> Result<Option<Task>
         title: task.title.clone(),
         description: task.description.clone(),
         priority: task.priority,
-        category: task.category.clone(),
+        project_id: task.project_id,
+        parent_id: task.parent_id,
+        position: task.position,
+        assignee_id: task.assignee_id,
         due_at: Some(next.due),
         time_zone: task.time_zone.clone(),
         rrule: task.rrule.clone(),

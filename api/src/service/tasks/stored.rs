@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
+use uuid::Uuid;
 
 use super::super::{Actor, Source};
 use crate::domain::event::{AuditAction, CloudEvent, TaskChange, topic};
@@ -22,6 +23,9 @@ pub(super) struct Change<'a> {
     pub source: Source,
     pub before: Option<&'a Task>,
     pub after: Option<&'a Task>,
+    /// The names of the task's labels before the change, when the change replaced them;
+    /// otherwise the labels are the same before and after, and read as they are.
+    pub labels_before: Option<Vec<String>>,
 }
 
 /// Writes the events of changes to the outbox, in order and in the transaction of the
@@ -32,18 +36,40 @@ pub(super) async fn record(
     changes: &[Change<'_>],
 ) -> Result<(), StoreDbError> {
     let now = Utc::now();
+    let ids: Vec<Uuid> = changes
+        .iter()
+        .filter_map(|change| change.after.or(change.before).map(|task| task.id))
+        .collect();
+    let labels = store::labels::of_tasks(tx, &ids).await?;
+    let names_of = |task: &Task| -> Vec<String> {
+        labels
+            .get(&task.id)
+            .into_iter()
+            .flatten()
+            .map(|label| label.name.clone())
+            .collect()
+    };
     let events: Vec<CloudEvent> = changes
         .iter()
         .filter_map(|change| {
             let task_id = change.after.or(change.before)?.id;
+            let before = change.before.map(|task| {
+                let names = change
+                    .labels_before
+                    .clone()
+                    .unwrap_or_else(|| names_of(task));
+                snapshot(task, &names)
+            });
+            let after = change.after.map(|task| snapshot(task, &names_of(task)));
             let change = TaskChange {
                 user_id: actor.user_id,
                 task_id,
+                project_id: change.after.or(change.before).map(|task| task.project_id),
                 action: change.action,
                 source: change.source,
                 request_id: actor.origin.request_id.clone(),
-                before: change.before.map(snapshot),
-                after: change.after.map(snapshot),
+                before,
+                after,
             };
             Some(CloudEvent::task_change(
                 &change,
@@ -55,8 +81,25 @@ pub(super) async fn record(
     store::outbox::append(tx, topic::AUDIT, &events).await
 }
 
-/// A task as the audit trail shows it: the fields of the GraphQL `Task`.
-pub fn snapshot(task: &Task) -> serde_json::Value {
+/// Records the deletion of these tasks, in order (subtasks before their parent), before
+/// they are deleted (so their labels can still be read).
+pub async fn record_deletions(tx: &Tx, actor: &Actor, tasks: &[Task]) -> Result<(), StoreDbError> {
+    let changes: Vec<Change<'_>> = tasks
+        .iter()
+        .map(|task| Change {
+            action: AuditAction::Delete,
+            source: actor.origin.source,
+            before: Some(task),
+            after: None,
+            labels_before: None,
+        })
+        .collect();
+    record(tx, actor, &changes).await
+}
+
+/// A task as the audit trail shows it: the fields of the GraphQL `Task`, with the names
+/// of its labels.
+pub fn snapshot(task: &Task, labels: &[String]) -> serde_json::Value {
     let recurrence = stored_recurrence(task).map(
         |r| json!({ "preset": <&str>::from(r.preset()), "rrule": r.rule(), "mode": <&str>::from(r.mode()) }),
     );
@@ -69,7 +112,11 @@ pub fn snapshot(task: &Task) -> serde_json::Value {
         "title": task.title,
         "description": task.description,
         "priority": priority,
-        "category": task.category,
+        "projectId": task.project_id,
+        "labels": labels,
+        "parentId": task.parent_id,
+        "position": task.position,
+        "assigneeId": task.assignee_id,
         "dueAt": task.due_at.map(rfc3339),
         "timeZone": task.time_zone,
         "recurrence": recurrence,
@@ -77,7 +124,7 @@ pub fn snapshot(task: &Task) -> serde_json::Value {
         "completed": task.completed,
         "completedAt": task.completed_at.map(rfc3339),
         "seriesId": task.series_id,
-        "parentTaskId": task.parent_task_id,
+        "previousOccurrenceId": task.parent_task_id,
         "occurrenceNumber": task.occurrence_number,
         "createdAt": rfc3339(task.created_at),
         "updatedAt": rfc3339(task.updated_at),

@@ -23,6 +23,8 @@ pub struct Model {
     pub source: String,
     pub request_id: Option<String>,
     pub at: DateTimeUtc,
+    /// The project of the task when it changed: its members see the entry.
+    pub project_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -47,6 +49,7 @@ impl TryFrom<Model> for AuditEntry {
             source: from_name(&row.source)?,
             request_id: row.request_id,
             at: row.at,
+            project_id: row.project_id,
         })
     }
 }
@@ -66,6 +69,7 @@ impl From<AuditEntry> for ActiveModel {
             source: Set(name_of(entry.source)),
             request_id: Set(entry.request_id),
             at: Set(entry.at),
+            project_id: Set(entry.project_id),
         }
     }
 }

@@ -11,13 +11,18 @@ use crate::domain::UnknownName;
 
 pub mod api_token;
 pub mod audit_entry;
+pub mod invitation;
+pub mod label;
 pub mod login_throttle;
 pub mod notification;
 pub mod outbox;
 pub mod preferences;
 pub mod processed_event;
+pub mod project;
+pub mod project_member;
 pub mod refresh_token;
 pub mod task;
+pub mod task_label;
 pub mod user;
 
 /// The value an enum column names; an error, never a default, for a name it lacks.

@@ -14,7 +14,12 @@ pub struct Model {
     pub description: Option<String>,
     /// `domain::Priority::rank`.
     pub priority: Option<i16>,
-    pub category: Option<String>,
+    // `category` stays in the table as it was before labels replaced it; nothing reads it.
+    /// Set on every row; nullable only because SQLite cannot add a column that is not.
+    pub project_id: Option<Uuid>,
+    pub parent_id: Option<Uuid>,
+    pub position: i32,
+    pub assignee_id: Option<Uuid>,
     pub due_at: Option<DateTimeUtc>,
     pub time_zone: String,
     pub rrule: Option<String>,
@@ -51,7 +56,12 @@ impl TryFrom<Model> for Task {
             title: row.title,
             description: row.description,
             priority: row.priority,
-            category: row.category,
+            project_id: row
+                .project_id
+                .ok_or_else(|| DbErr::Custom(format!("task {} belongs to no project", row.id)))?,
+            parent_id: row.parent_id,
+            position: row.position,
+            assignee_id: row.assignee_id,
             due_at: row.due_at,
             time_zone: row.time_zone,
             rrule: row.rrule,
@@ -84,7 +94,10 @@ impl From<Task> for Model {
             title: task.title,
             description: task.description,
             priority: task.priority,
-            category: task.category,
+            project_id: Some(task.project_id),
+            parent_id: task.parent_id,
+            position: task.position,
+            assignee_id: task.assignee_id,
             due_at: task.due_at,
             time_zone: task.time_zone,
             rrule: task.rrule,

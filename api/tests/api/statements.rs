@@ -1,0 +1,84 @@
+//! A page of tasks loads its projects, labels, subtasks, progress and assignees in a
+//! fixed number of statements, whatever its size: no query per task.
+
+use serde_json::json;
+
+use crate::helpers::{TestApp, spawn_app};
+
+const PAGE: &str = r#"query Page($first: Int!) {
+  tasks(first: $first) {
+    edges { node {
+      id title category
+      project { id name color role openTaskCount members { user { displayName } role } }
+      labels { id name color }
+      subtaskProgress { done total }
+      subtasks { id title completed labels { name } subtaskProgress { done total } }
+      assignee { id displayName }
+    } }
+  }
+}"#;
+
+/// The fewest statements the page query took over a few runs: the service's background
+/// loops (outbox relay, reminder scheduler) send statements of their own now and then,
+/// and only ever add to a run's count.
+async fn statements_for(app: &TestApp, token: &str, first: usize) -> u64 {
+    let mut fewest = u64::MAX;
+    for _ in 0..4 {
+        let before = app.services.db.statements_sent();
+        let data = app.ok(Some(token), PAGE, json!({ "first": first })).await;
+        let sent = app.services.db.statements_sent() - before;
+        let edges = data["tasks"]["edges"].as_array().map_or(0, Vec::len);
+        assert_eq!(edges, first, "{data}");
+        fewest = fewest.min(sent);
+    }
+    fewest
+}
+
+#[tokio::test]
+async fn a_page_costs_the_same_statements_whatever_its_size() {
+    let app = spawn_app().await;
+    let token = app.register("pages@example.com").await;
+    let project = app
+        .ok(
+            Some(&token),
+            r##"mutation { createProject(input: { name: "Home", color: "#3b82f6" }) { id } }"##,
+            json!({}),
+        )
+        .await["createProject"]["id"]
+        .clone();
+    let mut labels = Vec::new();
+    for name in ["errand", "quick"] {
+        let data = app
+            .ok(
+                Some(&token),
+                "mutation($name: String!) { createLabel(input: { name: $name }) { id } }",
+                json!({ "name": name }),
+            )
+            .await;
+        labels.push(data["createLabel"]["id"].clone());
+    }
+    for n in 0..24 {
+        let task = app
+            .create_task(
+                &token,
+                json!({ "title": format!("Task {n}"), "projectId": project, "labelIds": labels }),
+            )
+            .await;
+        for s in 0..2 {
+            app.create_task(
+                &token,
+                json!({ "title": format!("Step {s} of {n}"), "parentId": task["id"], "labelIds": [labels[0]] }),
+            )
+            .await;
+        }
+    }
+
+    let small = statements_for(&app, &token, 3).await;
+    let large = statements_for(&app, &token, 24).await;
+    assert_eq!(
+        small, large,
+        "a page of 24 took {large} statements, a page of 3 took {small}"
+    );
+    // The listing, its scope, and one or two per relation: not one per task.
+    assert!(small <= 16, "{small} statements for one page");
+}
