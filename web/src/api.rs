@@ -83,7 +83,6 @@ pub enum NotificationType {
     Reminder,
     System,
     Action,
-    Invitation,
 }
 
 /// Written and parsed in lower case as the share dialog's values.
@@ -767,7 +766,6 @@ pub struct Notification {
     pub title: String,
     pub message: Option<String>,
     pub task_id: Option<Id>,
-    pub invitation_id: Option<Id>,
     pub read: bool,
     pub created_at: DateTime,
 }

@@ -120,19 +120,11 @@ async fn refetch_task(mut tasks: Tasks, id: crate::api::Id) {
 }
 
 fn receive_notification(notification: Notification) {
-    if notification.kind == NotificationType::Invitation {
-        crate::organise::refresh();
-    }
     let toasts_on = PREFERENCES
         .peek()
         .as_ref()
         .is_none_or(|p| p.toast_notifications);
-    if toasts_on
-        && matches!(
-            notification.kind,
-            NotificationType::Reminder | NotificationType::Invitation
-        )
-    {
+    if toasts_on && notification.kind == NotificationType::Reminder {
         let action = notification
             .task_id
             .as_ref()
@@ -239,7 +231,6 @@ mod tests {
             title: format!("Reminder {id}"),
             message: None,
             task_id: None,
-            invitation_id: None,
             read,
             created_at: DateTime(at.into()),
         }

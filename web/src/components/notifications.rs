@@ -16,6 +16,8 @@ use crate::time;
 
 #[component]
 pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
+    // Invitations come with no notification of their own: opening asks for them.
+    use_hook(organise::refresh);
     let notifications = NOTIFICATIONS.read().clone();
     let unread = *UNREAD.read();
     let empty = notifications.is_empty() && INVITATIONS.read().is_empty();
