@@ -259,10 +259,10 @@ impl ProjectService {
                     user_id: invitee.id,
                     kind: NotificationKind::Action,
                     title: format!(
-                        "{} shared “{}” with you",
+                        "{} invited you to “{}”",
                         inviter.display_name, access.project.name
                     ),
-                    message: Some("Accept or decline the invitation.".to_owned()),
+                    message: Some("Accept or decline it among your invitations.".to_owned()),
                     task_id: None,
                     due_at: None,
                     read_at: None,

@@ -58,6 +58,20 @@ pub async fn find_owned(
     Ok(rows.into_iter().map(Label::from).collect())
 }
 
+/// The user's label called `name` (in any case), created with `label`'s fields when
+/// there is none. Two requests creating the same label at once both get the one that
+/// was stored first (the unique index on the name decides), instead of one failing.
+pub async fn find_or_insert(conn: &impl ConnectionTrait, label: Label) -> Result<Label, DbErr> {
+    let (user_id, name) = (label.user_id, label.name.clone());
+    Labels::insert(label::ActiveModel::from(label))
+        .on_conflict_do_nothing_on([label::Column::UserId, label::Column::NameKey])
+        .exec_without_returning(conn)
+        .await?;
+    find_by_name(conn, user_id, &name)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("the label {name:?} just stored")))
+}
+
 /// The user's label called `name` (in any case), if there is one.
 pub async fn find_by_name(
     conn: &impl ConnectionTrait,

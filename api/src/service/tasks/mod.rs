@@ -632,22 +632,17 @@ async fn own_labels(
         return Err(ServiceError::NotFound("label"));
     }
     if let Some(name) = category {
-        let label = match store::labels::find_by_name(tx, actor.user_id, name).await? {
-            Some(label) => label,
-            None => {
-                store::labels::insert(
-                    tx,
-                    Label {
-                        id: Uuid::now_v7(),
-                        user_id: actor.user_id,
-                        name: name.to_owned(),
-                        color: None,
-                        created_at: now(),
-                    },
-                )
-                .await?
-            }
-        };
+        let label = store::labels::find_or_insert(
+            tx,
+            Label {
+                id: Uuid::now_v7(),
+                user_id: actor.user_id,
+                name: name.to_owned(),
+                color: None,
+                created_at: now(),
+            },
+        )
+        .await?;
         if !wanted.contains(&label.id) {
             wanted.push(label.id);
         }
