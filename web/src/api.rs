@@ -85,6 +85,35 @@ pub enum NotificationType {
     Action,
 }
 
+/// Written and parsed in lower case as the share dialog's values.
+#[derive(
+    cynic::Enum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase")]
+pub enum ProjectRole {
+    Owner,
+    Editor,
+    Viewer,
+}
+
+impl ProjectRole {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Editor => "Editor",
+            Self::Viewer => "Viewer",
+        }
+    }
+}
+
 /// Written and parsed in lower case as the activity filter's values.
 #[derive(
     cynic::Enum,
@@ -191,12 +220,49 @@ pub struct Recurrence {
 }
 
 #[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct Label {
+    pub id: Id,
+    pub name: String,
+    pub color: Option<String>,
+}
+
+/// The project a task is in, as its row and page name it.
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+#[cynic(graphql_type = "Project")]
+pub struct ProjectRef {
+    pub id: Id,
+    pub name: String,
+    pub color: Option<String>,
+    pub is_inbox: bool,
+    pub role: ProjectRole,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubtaskProgress {
+    pub done: i32,
+    pub total: i32,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+#[cynic(graphql_type = "User")]
+pub struct Person {
+    pub id: Id,
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
 pub struct Task {
     pub id: Id,
     pub title: String,
     pub description: Option<String>,
     pub priority: Option<Priority>,
-    pub category: Option<String>,
+    pub project: ProjectRef,
+    pub labels: Vec<Label>,
+    pub parent_id: Option<Id>,
+    pub position: i32,
+    pub subtask_progress: SubtaskProgress,
+    pub assignee: Option<Person>,
     pub due_at: Option<DateTime>,
     pub time_zone: String,
     pub recurrence: Option<Recurrence>,
@@ -205,6 +271,37 @@ pub struct Task {
     pub completed_at: Option<DateTime>,
     pub created_at: DateTime,
     pub updated_at: DateTime,
+}
+
+/// A plain open task for unit tests: in the Inbox, no labels, nothing set.
+#[cfg(test)]
+pub fn test_task(id: &str, created: &str) -> Task {
+    Task {
+        id: Id::new(id),
+        title: format!("Task {id}"),
+        description: None,
+        priority: None,
+        project: ProjectRef {
+            id: Id::new("inbox"),
+            name: "Inbox".into(),
+            color: None,
+            is_inbox: true,
+            role: ProjectRole::Owner,
+        },
+        labels: Vec::new(),
+        parent_id: None,
+        position: 0,
+        subtask_progress: SubtaskProgress { done: 0, total: 0 },
+        assignee: None,
+        due_at: None,
+        time_zone: "UTC".into(),
+        recurrence: None,
+        remind_before_minutes: None,
+        completed: false,
+        completed_at: None,
+        created_at: DateTime(created.into()),
+        updated_at: DateTime(created.into()),
+    }
 }
 
 #[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
@@ -229,7 +326,10 @@ pub struct TaskConnection {
 pub struct TaskFilter {
     pub completed: Option<bool>,
     pub priority: Option<Priority>,
-    pub category: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Id>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub label_ids: Option<Vec<Id>>,
     pub due_before: Option<DateTime>,
     pub due_after: Option<DateTime>,
     pub recurring: Option<bool>,
@@ -269,11 +369,37 @@ pub struct CreateTaskInput {
     pub title: String,
     pub description: Option<String>,
     pub priority: Option<Priority>,
-    pub category: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Id>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub label_ids: Option<Vec<Id>>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<Id>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<Id>,
     pub due_at: Option<DateTime>,
     pub time_zone: Option<String>,
     pub recurrence: Option<RecurrenceInput>,
     pub remind_before_minutes: Option<i32>,
+}
+
+impl CreateTaskInput {
+    /// A task with only a title: everything else the server's defaults.
+    pub fn titled(title: String) -> Self {
+        Self {
+            title,
+            description: None,
+            priority: None,
+            project_id: None,
+            label_ids: None,
+            parent_id: None,
+            assignee_id: None,
+            due_at: None,
+            time_zone: None,
+            recurrence: None,
+            remind_before_minutes: None,
+        }
+    }
 }
 
 /// Sent whole from the form: a `None` is an explicit null, which clears the field.
@@ -282,7 +408,14 @@ pub struct UpdateTaskInput {
     pub title: Option<String>,
     pub description: Option<String>,
     pub priority: Option<Priority>,
-    pub category: Option<String>,
+    /// Left out when `None`: the task stays in its project.
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<Id>,
+    /// The whole set; left out when `None`, which keeps the labels.
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub label_ids: Option<Vec<Id>>,
+    /// `None` (null) unassigns.
+    pub assignee_id: Option<Id>,
     pub due_at: Option<DateTime>,
     pub time_zone: Option<String>,
     pub recurrence: Option<RecurrenceInput>,
@@ -419,6 +552,7 @@ pub struct AuditEntryConnection {
 pub struct TaskWithHistory {
     #[cynic(spread)]
     pub task: Task,
+    pub subtasks: Vec<Task>,
     #[arguments(first: 100)]
     pub history: AuditEntryConnection,
 }
@@ -708,6 +842,271 @@ pub struct TaskChangesSubscription {
 #[cynic(graphql_type = "Subscription")]
 pub struct NotificationsSubscription {
     pub notifications: Notification,
+}
+
+// ---- Projects, labels, sharing ----
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct ProjectMember {
+    pub user: Person,
+    pub role: ProjectRole,
+}
+
+/// A project as the sidebar, the list's head and the task form show it.
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct Project {
+    pub id: Id,
+    pub name: String,
+    pub color: Option<String>,
+    pub position: i32,
+    pub archived: bool,
+    pub is_inbox: bool,
+    pub role: ProjectRole,
+    pub open_task_count: i32,
+    pub members: Vec<ProjectMember>,
+}
+
+/// An invitation as the owner sees it in the share dialog.
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+#[cynic(graphql_type = "Invitation")]
+pub struct SentInvitation {
+    pub id: Id,
+    pub email: String,
+    pub role: ProjectRole,
+    pub expires_at: DateTime,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+#[cynic(graphql_type = "Project")]
+pub struct ProjectSharing {
+    pub id: Id,
+    pub members: Vec<ProjectMember>,
+    pub invitations: Vec<SentInvitation>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "IdVars")]
+pub struct ProjectSharingQuery {
+    #[arguments(id: $id)]
+    pub project: Option<ProjectSharing>,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct InvitedProject {
+    pub id: Id,
+    pub name: String,
+    pub color: Option<String>,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+#[cynic(graphql_type = "User")]
+pub struct Inviter {
+    pub display_name: String,
+}
+
+/// An invitation as the invitee sees it.
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct Invitation {
+    pub id: Id,
+    pub project: InvitedProject,
+    pub role: ProjectRole,
+    pub invited_by: Inviter,
+    pub expires_at: DateTime,
+}
+
+/// What the sidebar and the notification center need, in one request.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct OrganiseQuery {
+    pub projects: Vec<Project>,
+    pub labels: Vec<Label>,
+    pub invitations: Vec<Invitation>,
+}
+
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct CreateProjectInput {
+    pub name: String,
+    pub color: Option<String>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CreateProjectVars {
+    pub input: CreateProjectInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "CreateProjectVars")]
+pub struct CreateProject {
+    #[arguments(input: $input)]
+    pub create_project: Project,
+}
+
+/// Only what is set is sent: a field left out stays as it is.
+#[derive(cynic::InputObject, Debug, Clone, Default, PartialEq)]
+pub struct UpdateProjectInput {
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub position: Option<i32>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct UpdateProjectVars {
+    pub id: Id,
+    pub input: UpdateProjectInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "UpdateProjectVars")]
+pub struct UpdateProject {
+    #[arguments(id: $id, input: $input)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; the view reloads what it shows"
+    )]
+    pub update_project: Project,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct DeleteProject {
+    #[arguments(id: $id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
+    pub delete_project: bool,
+}
+
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+pub struct CreateLabelInput {
+    pub name: String,
+    pub color: Option<String>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CreateLabelVars {
+    pub input: CreateLabelInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "CreateLabelVars")]
+pub struct CreateLabel {
+    #[arguments(input: $input)]
+    pub create_label: Label,
+}
+
+/// Moves a subtask among its siblings; nothing else of the task is sent.
+#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+#[cynic(graphql_type = "UpdateTaskInput")]
+pub struct MoveTaskInput {
+    pub position: Option<i32>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct MoveTaskVars {
+    pub id: Id,
+    pub input: MoveTaskInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "MoveTaskVars")]
+pub struct MoveTask {
+    #[arguments(id: $id, input: $input)]
+    pub update_task: Task,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct ShareVars {
+    pub project_id: Id,
+    pub email: String,
+    pub role: ProjectRole,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "ShareVars")]
+pub struct ShareProject {
+    #[arguments(projectId: $project_id, email: $email, role: $role)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; the view reloads what it shows"
+    )]
+    pub share_project: SentInvitation,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct CancelInvitation {
+    #[arguments(id: $id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
+    pub cancel_invitation: bool,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct AcceptInvitation {
+    #[arguments(id: $id)]
+    pub accept_invitation: Project,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct DeclineInvitation {
+    #[arguments(id: $id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
+    pub decline_invitation: bool,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct MemberRoleVars {
+    pub project_id: Id,
+    pub user_id: Id,
+    pub role: ProjectRole,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "MemberRoleVars")]
+pub struct UpdateProjectMember {
+    #[arguments(projectId: $project_id, userId: $user_id, role: $role)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; the dialog refetches the members"
+    )]
+    pub update_project_member: ProjectMember,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct MemberVars {
+    pub project_id: Id,
+    pub user_id: Id,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "MemberVars")]
+pub struct RemoveProjectMember {
+    #[arguments(projectId: $project_id, userId: $user_id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
+    pub remove_project_member: bool,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "IdVars")]
+pub struct TaskQuery {
+    #[arguments(id: $id)]
+    pub task: Option<Task>,
 }
 
 // ---- Transport ----

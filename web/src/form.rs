@@ -3,8 +3,8 @@
 //! is shown.
 
 use crate::api::{
-    ApiError, CreateTaskInput, DateTime, Priority, RecurrenceInput, RecurrenceMode,
-    RecurrencePreset, RecurrencePreviewInput, Task, UpdateTaskInput,
+    ApiError, CreateTaskInput, DateTime, Id, Priority, RecurrenceInput, RecurrenceMode,
+    RecurrencePreset, RecurrencePreviewInput, Task, UpdateTaskInput, id_of,
 };
 use crate::time::{self, Wall};
 use strum::VariantArray as _;
@@ -180,7 +180,15 @@ pub struct TaskForm {
     pub title: String,
     pub description: String,
     pub priority: Option<Priority>,
-    pub category: String,
+    /// The project's id; empty for the Inbox.
+    #[serde(default)]
+    pub project: String,
+    /// The labels' ids, in the order picked.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// The assignee's user id; empty for nobody.
+    #[serde(default)]
+    pub assignee: String,
     /// `YYYY-MM-DD` in `time_zone`; empty for no due date.
     pub due_date: String,
     /// `HH:MM` in `time_zone`.
@@ -237,7 +245,9 @@ pub fn field_of(path: &str) -> &'static str {
         "title" => "title",
         "description" => "description",
         "priority" => "priority",
-        "category" => "category",
+        "projectId" => "project",
+        n if n.starts_with("labelIds") => "labels",
+        "assigneeId" => "assignee",
         "dueAt" => "due",
         "timeZone" => "timeZone",
         "remindBeforeMinutes" => "remindBefore",
@@ -252,7 +262,9 @@ impl TaskForm {
             title: String::new(),
             description: String::new(),
             priority: None,
-            category: String::new(),
+            project: String::new(),
+            labels: Vec::new(),
+            assignee: String::new(),
             due_date: String::new(),
             due_time: String::new(),
             time_zone: time_zone.to_owned(),
@@ -279,7 +291,13 @@ impl TaskForm {
         form.title = task.title.clone();
         form.description = task.description.clone().unwrap_or_default();
         form.priority = task.priority;
-        form.category = task.category.clone().unwrap_or_default();
+        form.project = id_of(&task.project.id);
+        form.labels = task.labels.iter().map(|l| id_of(&l.id)).collect();
+        form.assignee = task
+            .assignee
+            .as_ref()
+            .map(|a| id_of(&a.id))
+            .unwrap_or_default();
         if let Some(due) = due {
             form.due_date = due.date_input();
             form.due_time = due.time_input();
@@ -571,7 +589,10 @@ impl TaskForm {
             title: self.title.trim().to_owned(),
             description: Self::text(&self.description),
             priority: self.priority,
-            category: Self::text(&self.category),
+            project_id: Self::text(&self.project).map(Id::new),
+            label_ids: Some(self.labels.iter().map(Id::new).collect()),
+            parent_id: None,
+            assignee_id: Self::text(&self.assignee).map(Id::new),
             due_at,
             time_zone: Some(self.zone()?),
             recurrence: self.recurrence()?,
@@ -586,7 +607,9 @@ impl TaskForm {
             title: Some(create.title),
             description: create.description,
             priority: create.priority,
-            category: create.category,
+            project_id: create.project_id,
+            label_ids: create.label_ids,
+            assignee_id: create.assignee_id,
             due_at: create.due_at,
             time_zone: create.time_zone,
             recurrence: create.recurrence,
@@ -689,7 +712,9 @@ fn input_sentence(field: &str, message: &str) -> String {
         "email" => "Give an email address like name@example.com.".into(),
         "password" => "Use at least 8 characters for the password.".into(),
         "displayName" => "Give your name.".into(),
-        "category" => "Give a shorter category.".into(),
+        "project" => "Pick a project you can change tasks in.".into(),
+        "labels" => "Pick labels from the list, or type a new one.".into(),
+        "assignee" => "Pick someone the project is shared with.".into(),
         _ => "Something in the form is not right. Check the fields and try again.".into(),
     }
 }
@@ -728,15 +753,17 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
-    use crate::api::{Id, Recurrence};
+    use crate::api::{Label, Recurrence};
 
     fn task(rrule: Option<&str>) -> Task {
         Task {
-            id: Id::new("t1"),
             title: "Pay rent".into(),
-            description: None,
             priority: Some(Priority::High),
-            category: Some("Home".into()),
+            labels: vec![Label {
+                id: Id::new("l-home"),
+                name: "Home".into(),
+                color: None,
+            }],
             due_at: Some(DateTime("2027-01-31T08:00:00Z".into())),
             time_zone: "Europe/Berlin".into(),
             recurrence: rrule.map(|rule| Recurrence {
@@ -746,10 +773,7 @@ mod tests {
                 description: String::new(),
             }),
             remind_before_minutes: Some(30),
-            completed: false,
-            completed_at: None,
-            created_at: DateTime("2027-01-01T00:00:00Z".into()),
-            updated_at: DateTime("2027-01-01T00:00:00Z".into()),
+            ..crate::api::test_task("t1", "2027-01-01T00:00:00Z")
         }
     }
 
@@ -939,11 +963,18 @@ mod tests {
     #[wasm_bindgen_test]
     fn an_update_sends_every_field_so_empty_ones_are_cleared() {
         let mut form = TaskForm::from_task(&task(None), None);
-        form.category = "  ".into();
+        assert_eq!(form.labels, ["l-home"]);
+        form.labels.clear();
         form.description = "Bank transfer".into();
         let update = form.to_update(None).unwrap();
         assert_eq!(update.title.as_deref(), Some("Pay rent"));
-        assert_eq!(update.category, None);
+        assert_eq!(
+            update.label_ids,
+            Some(vec![]),
+            "no labels is sent as an empty set"
+        );
+        assert_eq!(update.project_id, Some(Id::new("inbox")));
+        assert_eq!(update.assignee_id, None);
         assert_eq!(update.description.as_deref(), Some("Bank transfer"));
         assert_eq!(update.recurrence, None);
         assert_eq!(update.remind_before_minutes, Some(30));

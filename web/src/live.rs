@@ -15,7 +15,8 @@ use ws_stream_wasm::WsMeta;
 
 use crate::api::{
     Notification, NotificationType, NotificationsQuery, NotificationsSubscription,
-    QueryBuilder as _, SubscriptionBuilder as _, TaskChangesSubscription, UnreadCountQuery, run,
+    QueryBuilder as _, SubscriptionBuilder as _, TaskChangesSubscription, TaskQuery,
+    UnreadCountQuery, run,
 };
 use crate::session;
 use crate::state::{
@@ -93,12 +94,28 @@ async fn connect(token: &str, mut tasks: Tasks) -> Result<(), String> {
                     let change = data.task_changes;
                     *TASK_CHANGED.write() =
                         Some((crate::api::id_of(&change.task_id), change.at.clone()));
+                    // A subtask's change moves its parent's progress.
+                    let parent = change.task.as_ref().and_then(|t| t.parent_id.clone());
                     tasks.apply_change(change);
+                    if let Some(parent) = parent {
+                        wasm_bindgen_futures::spawn_local(refetch_task(tasks, parent));
+                    }
+                    // And any change can move a project's open count.
+                    crate::organise::refresh();
                 }
             }
             Either::Left((Some(Err(_)), _)) | Either::Right((Some(Err(_)), _)) => {}
             Either::Left((None, _)) | Either::Right((None, _)) => return Ok(()),
         }
+    }
+}
+
+/// Fetches task `id` again into the store.
+async fn refetch_task(mut tasks: Tasks, id: crate::api::Id) {
+    if let Ok(data) = run(TaskQuery::build(crate::api::IdVars { id })).await
+        && let Some(task) = data.task
+    {
+        tasks.upsert(task);
     }
 }
 

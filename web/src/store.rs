@@ -148,16 +148,21 @@ impl<Lens> Store<TaskStore, Lens> {
             .map(|task| Task::clone(&task))
     }
 
-    /// Every category among the tasks known, sorted: suggestions for the filter.
-    fn categories(&self) -> Vec<String> {
-        let mut all: Vec<String> = self
+    /// The subtasks of `parent` known, in their order. Reads the whole map: only the
+    /// task's page shows them.
+    fn subtasks_of(&self, parent: &str) -> Vec<Task> {
+        let mut all: Vec<Task> = self
             .tasks()
             .read()
             .values()
-            .filter_map(|t| t.category.clone())
+            .filter(|t| t.parent_id.as_ref().is_some_and(|p| p.inner() == parent))
+            .cloned()
             .collect();
-        all.sort();
-        all.dedup();
+        all.sort_by(|a, b| {
+            a.position
+                .cmp(&b.position)
+                .then_with(|| a.created_at.cmp(&b.created_at))
+        });
         all
     }
 
@@ -191,6 +196,32 @@ impl<Lens> Store<TaskStore, Lens> {
         // hear that it is gone.
         tasks.get_unchecked(id.to_owned()).selector().mark_dirty();
         self.edit_list(|list| list.remove(id));
+    }
+
+    /// The subtasks of `parent` as the server has them now: those known and no longer
+    /// among them (deleted, moved) are dropped.
+    fn replace_subtasks(&mut self, parent: &str, subtasks: Vec<Task>) {
+        let gone: Vec<String> = self
+            .subtasks_of_peek(parent)
+            .into_iter()
+            .filter(|id| !subtasks.iter().any(|t| id_of(&t.id) == *id))
+            .collect();
+        for id in gone {
+            self.remove(&id);
+        }
+        for task in subtasks {
+            self.put(task);
+        }
+    }
+
+    /// The ids of the known subtasks of `parent`, without subscribing.
+    fn subtasks_of_peek(&self, parent: &str) -> Vec<String> {
+        self.tasks()
+            .peek()
+            .values()
+            .filter(|t| t.parent_id.as_ref().is_some_and(|p| p.inner() == parent))
+            .map(|t| id_of(&t.id))
+            .collect()
     }
 
     /// A change pushed by the `taskChanges` subscription.
@@ -231,9 +262,21 @@ pub fn matches(filter: &TaskFilter, task: &Task) -> bool {
     if filter.priority.is_some_and(|p| task.priority != Some(p)) {
         return false;
     }
-    // Exact, as the server compares it: a live change must land where a refetch would.
-    if let Some(category) = &filter.category
-        && task.category.as_deref() != Some(category.as_str())
+    // The list shows top-level tasks only, as the server's does without `parentId`.
+    if task.parent_id.is_some() {
+        return false;
+    }
+    if filter
+        .project_id
+        .as_ref()
+        .is_some_and(|p| *p != task.project.id)
+    {
+        return false;
+    }
+    if let Some(labels) = &filter.label_ids
+        && !labels
+            .iter()
+            .all(|l| task.labels.iter().any(|t| t.id == *l))
     {
         return false;
     }
@@ -300,24 +343,10 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
-    use crate::api::{AuditSource, DateTime, Id, PageInfo, Priority, TaskEdge};
+    use crate::api::{AuditSource, DateTime, Id, Label, PageInfo, Priority, TaskEdge};
 
     fn task(id: &str, created: &str) -> Task {
-        Task {
-            id: Id::new(id),
-            title: format!("Task {id}"),
-            description: None,
-            priority: None,
-            category: None,
-            due_at: None,
-            time_zone: "UTC".into(),
-            recurrence: None,
-            remind_before_minutes: None,
-            completed: false,
-            completed_at: None,
-            created_at: DateTime(created.into()),
-            updated_at: DateTime(created.into()),
-        }
+        crate::api::test_task(id, created)
     }
 
     /// The list and the map as the store keeps them, without a running app.
@@ -394,19 +423,36 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn the_category_filter_is_exact_like_the_servers() {
-        let mut admin = task("a", "2027-01-01T00:00:00Z");
-        admin.category = Some("Admin".into());
-        let filter = |c: &str| TaskFilter {
-            category: Some(c.into()),
+    fn project_and_label_filters_and_subtasks_decide_membership() {
+        let label = |id: &str| Label {
+            id: Id::new(id),
+            name: id.to_uppercase(),
+            color: None,
+        };
+        let mut home = task("a", "2027-01-01T00:00:00Z");
+        home.labels = vec![label("errand"), label("home")];
+        let filter = TaskFilter {
+            project_id: Some(Id::new("inbox")),
+            label_ids: Some(vec![Id::new("home"), Id::new("errand")]),
             ..ListQuery::default().filter
         };
-        assert!(matches(&filter("Admin"), &admin));
-        assert!(!matches(&filter("admin"), &admin));
-        assert!(!matches(
-            &filter("Admin"),
-            &task("b", "2027-01-01T00:00:00Z")
-        ));
+        assert!(matches(&filter, &home));
+        home.labels.pop();
+        assert!(
+            !matches(&filter, &home),
+            "it must have every label asked for"
+        );
+        let other = TaskFilter {
+            project_id: Some(Id::new("work")),
+            ..ListQuery::default().filter
+        };
+        assert!(!matches(&other, &task("b", "2027-01-01T00:00:00Z")));
+        let mut subtask = task("c", "2027-01-01T00:00:00Z");
+        subtask.parent_id = Some(Id::new("b"));
+        assert!(
+            !matches(&ListQuery::default().filter, &subtask),
+            "the list shows top-level tasks only"
+        );
     }
 
     #[wasm_bindgen_test]

@@ -27,6 +27,7 @@ mod replicas;
 mod server_info;
 mod server_process;
 mod sessions;
+mod shared_live;
 mod sharing;
 mod statements;
 mod task_changes;

@@ -314,16 +314,22 @@ async fn labels_are_created_changed_filtered_by_and_deleted() {
         [id(&both)]
     );
 
-    // Someone else's label is as good as a missing one.
+    // Someone else's label is as good as a missing one: NOT_FOUND, like any id the
+    // caller cannot see.
+    let create = "mutation($l: ID!) { createTask(input: { title: \"x\", labelIds: [$l] }) { id } }";
+    let foreign = app
+        .graphql(Some(&ada.token), create, json!({ "l": bobs }))
+        .await;
+    let missing = app
+        .graphql(
+            Some(&ada.token),
+            create,
+            json!({ "l": Uuid::new_v4().to_string() }),
+        )
+        .await;
+    assert_eq!(foreign, missing);
+    assert_eq!(error_code(&foreign), "NOT_FOUND", "{foreign}");
     for label in [bobs.clone(), Uuid::new_v4().to_string()] {
-        let response = app
-            .graphql(
-                Some(&ada.token),
-                "mutation($l: ID!) { createTask(input: { title: \"x\", labelIds: [$l] }) { id } }",
-                json!({ "l": label }),
-            )
-            .await;
-        assert_eq!(error_code(&response), "NOT_FOUND", "{response}");
         let response = app
             .graphql(
                 Some(&ada.token),
@@ -333,6 +339,7 @@ async fn labels_are_created_changed_filtered_by_and_deleted() {
             .await;
         assert_eq!(error_code(&response), "NOT_FOUND", "{response}");
     }
+    assert_eq!(app.task_count(&ada.token).await, 3);
 
     // labelIds replaces the set.
     app.ok(
@@ -520,16 +527,23 @@ async fn subtasks_are_listed_under_their_parent_one_level_deep() {
         )
         .await;
     assert_eq!(error_code(&response), "BAD_USER_INPUT", "{response}");
-    // Another person's task is no parent.
+    // Another person's task is no parent, and looks like a missing one.
     let bob = app.person("bob@example.com").await;
-    let response = app
+    let create =
+        "mutation($p: ID!) { createTask(input: { title: \"mine\", parentId: $p }) { id } }";
+    let foreign = app
+        .graphql(Some(&bob.token), create, json!({ "p": parent["id"] }))
+        .await;
+    let missing = app
         .graphql(
             Some(&bob.token),
-            "mutation($p: ID!) { createTask(input: { title: \"mine\", parentId: $p }) { id } }",
-            json!({ "p": parent["id"] }),
+            create,
+            json!({ "p": Uuid::new_v4().to_string() }),
         )
         .await;
-    assert_eq!(error_code(&response), "NOT_FOUND", "{response}");
+    assert_eq!(foreign, missing);
+    assert_eq!(error_code(&foreign), "NOT_FOUND", "{foreign}");
+    assert_eq!(app.task_count(&bob.token).await, 0);
 
     // Deleting the parent deletes its subtasks.
     app.ok(

@@ -2,8 +2,10 @@
 
 mod dialog;
 mod history_entry;
+mod labels;
 mod notifications;
 mod shell;
+mod sidebar;
 mod task_form;
 mod task_row;
 mod toasts;
@@ -11,10 +13,12 @@ mod zone_picker;
 
 pub use dialog::Dialog;
 pub use history_entry::HistoryEntry;
+pub use labels::{LabelChips, LabelPicker};
 pub use shell::Shell;
-pub use task_form::TaskFormDialog;
+pub use sidebar::{ColorPicker, Sidebar};
+pub use task_form::{Field, TaskFormDialog};
 pub use task_row::{
-    DueBadge, Held, ListNav, PriorityBadge, RecurrenceBadge, TaskRow,
+    DueBadge, Held, ListNav, PriorityBadge, ProjectBadge, RecurrenceBadge, TaskRow,
     toggle_complete as task_row_toggle,
 };
 pub use toasts::Toasts;

@@ -6,17 +6,21 @@ use dioxus::prelude::*;
 use super::Dialog;
 use crate::Route;
 use crate::api::{
-    ClearNotifications, Id, IdVars, MarkAllNotificationsRead, MarkNotificationRead,
-    MutationBuilder as _, Notification, id_of, run,
+    AcceptInvitation, ClearNotifications, DeclineInvitation, Id, IdVars, Invitation,
+    MarkAllNotificationsRead, MarkNotificationRead, MutationBuilder as _, Notification, id_of, run,
 };
-use crate::state::{NOTIFICATIONS, UNREAD, error_toast, user_zone};
+use crate::organise::{self, INVITATIONS, css_color};
+use crate::pages::ListFilters;
+use crate::state::{NOTIFICATIONS, UNREAD, error_toast, toast, user_zone};
 use crate::time;
 
 #[component]
 pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
+    // Invitations come with no notification of their own: opening asks for them.
+    use_hook(organise::refresh);
     let notifications = NOTIFICATIONS.read().clone();
     let unread = *UNREAD.read();
-    let empty = notifications.is_empty();
+    let empty = notifications.is_empty() && INVITATIONS.read().is_empty();
     rsx! {
         Dialog { id: "notification-center", title: "Notifications", onclose: move |_| onclose.call(()),
             div { class: "panel-actions",
@@ -57,6 +61,7 @@ pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
                     "Clear all"
                 }
             }
+            Invitations { onopen: move |_| onclose.call(()) }
             if empty {
                 div { class: "empty",
                     p { class: "empty-title", "You're all caught up" }
@@ -132,6 +137,92 @@ fn NotificationItem(notification: Notification, onopen: EventHandler<()>) -> Ele
                         },
                         "Mark read"
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Projects shared with the user and not answered yet, each with Accept and Decline.
+#[component]
+fn Invitations(onopen: EventHandler<()>) -> Element {
+    let invitations = INVITATIONS.read().clone();
+    if invitations.is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        section { class: "invitations", "aria-labelledby": "invitations-title",
+            h3 { id: "invitations-title", "Invitations" }
+            ul { class: "notification-list",
+                for invitation in invitations {
+                    InvitationItem { key: "{invitation.id.inner()}", invitation: invitation.clone(), onopen }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn InvitationItem(invitation: Invitation, onopen: EventHandler<()>) -> Element {
+    let nav = navigator();
+    let mut busy = use_signal(|| false);
+    let project = invitation.project.clone();
+    let until = time::full_text(&user_zone(), &invitation.expires_at);
+    let accept_id = invitation.id.clone();
+    let decline_id = invitation.id.clone();
+    rsx! {
+        li { class: "notification unread",
+            div { class: "notification-text",
+                p { class: "notification-title",
+                    span { class: "dot-color", style: "background: {css_color(project.color.as_deref())}", "aria-hidden": "true" }
+                    " {invitation.invited_by.display_name} shared “{project.name}” with you"
+                }
+                p { class: "muted", "As {invitation.role.label().to_lowercase()}" }
+                p { class: "muted small", "Open until {until}" }
+            }
+            div { class: "notification-actions",
+                button {
+                    class: "button button-small button-primary",
+                    r#type: "button",
+                    disabled: busy(),
+                    "aria-label": "Accept “{project.name}”",
+                    onclick: move |_| {
+                        let id = accept_id.clone();
+                        busy.set(true);
+                        spawn_forever(async move {
+                            match run(AcceptInvitation::build(IdVars { id })).await {
+                                Ok(data) => {
+                                    let joined = data.accept_invitation;
+                                    toast(format!("You joined “{}”", joined.name), None, None);
+                                    organise::load().await;
+                                    nav.push(Route::Tasks { filters: ListFilters { project: id_of(&joined.id), ..ListFilters::default() } });
+                                }
+                                Err(error) => {
+                                    error_toast(format!("Could not accept: {error}"));
+                                    organise::refresh();
+                                }
+                            }
+                        });
+                        onopen.call(());
+                    },
+                    "Accept"
+                }
+                button {
+                    class: "button button-small button-quiet",
+                    r#type: "button",
+                    disabled: busy(),
+                    "aria-label": "Decline “{project.name}”",
+                    onclick: move |_| {
+                        let id = decline_id.clone();
+                        busy.set(true);
+                        spawn_forever(async move {
+                            if let Err(error) = run(DeclineInvitation::build(IdVars { id })).await {
+                                error_toast(format!("Could not decline: {error}"));
+                            }
+                            organise::load().await;
+                        });
+                    },
+                    "Decline"
                 }
             }
         }

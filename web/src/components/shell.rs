@@ -4,11 +4,12 @@
 use dioxus::prelude::*;
 
 use super::notifications::NotificationCenter;
-use super::{Dialog, TaskFormDialog, Toasts, focus, js};
+use super::{Dialog, Sidebar, TaskFormDialog, Toasts, focus, js};
 use crate::Route;
 use crate::api::{PreferencesQuery, QueryBuilder as _, run};
+use crate::organise;
 use crate::session::{self, SESSION};
-use crate::state::{LIVE, Live, NEW_TASK_OPEN, PREFERENCES, RETURN_TO, UNREAD};
+use crate::state::{LIVE, Live, NEW_TASK_OPEN, PREFERENCES, RESYNC, RETURN_TO, UNREAD};
 use crate::store::use_tasks;
 
 fn current_path() -> Option<String> {
@@ -52,6 +53,15 @@ fn SignedIn() -> Element {
     });
     let tasks = use_tasks();
     use_future(move || crate::live::stay_connected(tasks));
+    let mut drawer_open = use_signal(|| false);
+    // Projects, labels and invitations: at once, again when the live connection comes
+    // back, and whenever something asks (`organise::refresh`). A newer load replaces
+    // an older one still running.
+    let _organise = use_resource(|| async {
+        let _ = RESYNC.read();
+        let _ = organise::STALE.read();
+        organise::load().await;
+    });
     // `n` opens a new task, `/` goes to search, `?` lists the shortcuts: keys typed
     // into a field stay there.
     use_future(move || async move {
@@ -122,6 +132,17 @@ fn SignedIn() -> Element {
         }
         header { class: "app-header",
             div { class: "header-inner",
+                button {
+                    class: "icon-button menu-button",
+                    r#type: "button",
+                    "aria-label": "Projects and labels",
+                    "aria-expanded": "{drawer_open}",
+                    "aria-controls": "sidebar",
+                    onclick: move |_| drawer_open.toggle(),
+                    svg { "aria-hidden": "true", width: "20", height: "20", view_box: "0 0 24 24", fill: "none", stroke: "currentColor", stroke_width: "2", stroke_linecap: "round",
+                        path { d: "M4 6h16M4 12h16M4 18h16" }
+                    }
+                }
                 Link { class: "brand", to: Route::default_tasks(), span { class: "brand-mark", "aria-hidden": "true", "✓" } span { class: "brand-text", "Todo" } }
                 nav { class: "main-nav", "aria-label": "Main",
                     // Tasks is current on any view of the list and on a task's page.
@@ -193,8 +214,11 @@ fn SignedIn() -> Element {
         if panel_open() {
             NotificationCenter { onclose: move |_| panel_open.set(false) }
         }
-        main { id: "content", class: "content", tabindex: "-1",
-            Outlet::<Route> {}
+        div { class: "app-body",
+            Sidebar { open: drawer_open }
+            main { id: "content", class: "content", tabindex: "-1",
+                Outlet::<Route> {}
+            }
         }
         if shortcuts_open() {
             Shortcuts { onclose: move |_| shortcuts_open.set(false) }

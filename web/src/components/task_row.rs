@@ -3,11 +3,13 @@
 use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
 
-use super::focus;
+use super::{LabelChips, focus};
 use crate::Route;
 use crate::api::{
-    CompleteTask, Id, IdVars, MutationBuilder as _, Priority, Task, UncompleteTask, id_of, run,
+    CompleteTask, Id, IdVars, MutationBuilder as _, Priority, ProjectRef, SubtaskProgress, Task,
+    UncompleteTask, id_of, run,
 };
+use crate::organise::css_color;
 use crate::state::{Completed, LAST_COMPLETION, ToastAction, error_toast, now, toast, user_zone};
 use crate::store::{TaskStoreStoreExt as _, TaskStoreStoreImplExt as _, Tasks, matches, use_tasks};
 use crate::time;
@@ -293,9 +295,15 @@ pub fn TaskRow(id: String, onedit: EventHandler<String>, nav: ListNav) -> Elemen
     // its looks and height, so nothing under the pointer moves. Elsewhere a completed
     // task says when it was done.
     let show_done = completed && store.list().peek().query.filter.completed != Some(false);
+    // Outside a project's own view a row says which project it is in (not the Inbox).
+    let show_project =
+        !task.project.is_inbox && store.list().peek().query.filter.project_id.is_none();
     let details = task.due_at.is_some()
         || task.priority.is_some()
-        || task.category.is_some()
+        || !task.labels.is_empty()
+        || task.subtask_progress.total > 0
+        || task.assignee.is_some()
+        || show_project
         || task.recurrence.is_some()
         || show_done;
     let toggle_task = task.clone();
@@ -393,10 +401,15 @@ pub fn TaskRow(id: String, onedit: EventHandler<String>, nav: ListNav) -> Elemen
                             DueBadge { task: task.clone() }
                         }
                         PriorityBadge { priority: task.priority }
-                        if let Some(category) = &task.category {
-                            span { class: "badge", span { class: "visually-hidden", "Category: " } "{category}" }
-                        }
                         RecurrenceBadge { task: task.clone() }
+                        SubtaskBadge { progress: task.subtask_progress }
+                        if show_project {
+                            ProjectBadge { project: task.project.clone() }
+                        }
+                        if let Some(assignee) = &task.assignee {
+                            span { class: "badge", span { class: "visually-hidden", "Assigned to " } span { "aria-hidden": "true", "→ " } "{assignee.display_name}" }
+                        }
+                        LabelChips { labels: task.labels.clone() }
                     }
                 }
             }
@@ -410,6 +423,32 @@ pub fn TaskRow(id: String, onedit: EventHandler<String>, nav: ListNav) -> Elemen
                 onclick: move |_| onedit.call(edit_id.clone()),
                 "Edit"
             }
+        }
+    }
+}
+
+/// How many of a task's subtasks are done, as "2/5".
+#[component]
+pub fn SubtaskBadge(progress: SubtaskProgress) -> Element {
+    if progress.total == 0 {
+        return rsx! {};
+    }
+    rsx! {
+        span { class: "badge badge-progress", title: "Subtasks done",
+            span { class: "visually-hidden", "Subtasks done: " }
+            span { "aria-hidden": "true", "☑ " }
+            "{progress.done}/{progress.total}"
+        }
+    }
+}
+
+#[component]
+pub fn ProjectBadge(project: ProjectRef) -> Element {
+    rsx! {
+        span { class: "badge badge-project",
+            span { class: "dot-color", style: "background: {css_color(project.color.as_deref())}", "aria-hidden": "true" }
+            span { class: "visually-hidden", "Project: " }
+            "{project.name}"
         }
     }
 }

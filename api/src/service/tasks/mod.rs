@@ -283,7 +283,7 @@ impl TaskService {
                 )
                 .into());
             }
-            editable_project(&tx, actor, project_id, "projectId").await?;
+            editable_project(&tx, actor, project_id).await?;
             edited.project_id = project_id;
             // An assignee who is not a member of the new project is unassigned.
             if let Some(assignee) = edited.assignee_id
@@ -543,7 +543,7 @@ async fn place_new_task(tx: &Tx, actor: &Actor, input: &NewTask) -> ServiceResul
         let project_id = input
             .project_id
             .unwrap_or_else(|| Project::inbox_id(actor.user_id));
-        editable_project(tx, actor, project_id, "projectId").await?;
+        editable_project(tx, actor, project_id).await?;
         return Ok(Placement {
             project_id,
             parent_id: None,
@@ -552,7 +552,7 @@ async fn place_new_task(tx: &Tx, actor: &Actor, input: &NewTask) -> ServiceResul
     };
     let parent = store::tasks::find_visible(tx, actor.user_id, parent_id)
         .await?
-        .ok_or_else(|| ValidationError::new("parentId", "no such task"))?;
+        .ok_or(ServiceError::NotFound("task"))?;
     if parent.parent_id.is_some() {
         return Err(ValidationError::new(
             "parentId",
@@ -570,7 +570,7 @@ async fn place_new_task(tx: &Tx, actor: &Actor, input: &NewTask) -> ServiceResul
         )
         .into());
     }
-    editable_project(tx, actor, parent.project_id, "parentId").await?;
+    editable_project(tx, actor, parent.project_id).await?;
     Ok(Placement {
         project_id: parent.project_id,
         parent_id: Some(parent.id),
@@ -579,16 +579,10 @@ async fn place_new_task(tx: &Tx, actor: &Actor, input: &NewTask) -> ServiceResul
 }
 
 /// The actor must be allowed to change tasks of `project_id`: a project they are not a
-/// member of is unknown (`field` names the input that pointed at it), and a viewer is
-/// refused.
-async fn editable_project(
-    tx: &Tx,
-    actor: &Actor,
-    project_id: Uuid,
-    field: &'static str,
-) -> ServiceResult<()> {
+/// member of is not found, and a viewer is refused.
+async fn editable_project(tx: &Tx, actor: &Actor, project_id: Uuid) -> ServiceResult<()> {
     match store::projects::role_of(tx, project_id, actor.user_id).await? {
-        None => Err(ValidationError::new(field, "no such project").into()),
+        None => Err(ServiceError::NotFound("project")),
         Some(role) if !role.can_edit_tasks() => Err(viewer_refused()),
         Some(_) => Ok(()),
     }
@@ -633,8 +627,9 @@ async fn own_labels(
     wanted.sort_unstable();
     wanted.dedup();
     let found = store::labels::find_owned(tx, actor.user_id, &wanted).await?;
+    // Someone else's label is as unknown as a missing one.
     if found.len() != wanted.len() {
-        return Err(ValidationError::new("labelIds", "names a label you do not have").into());
+        return Err(ServiceError::NotFound("label"));
     }
     if let Some(name) = category {
         let label = match store::labels::find_by_name(tx, actor.user_id, name).await? {

@@ -124,7 +124,9 @@ pub fn snapshot(task: &Task, labels: &[String]) -> serde_json::Value {
         "completed": task.completed,
         "completedAt": task.completed_at.map(rfc3339),
         "seriesId": task.series_id,
-        "previousOccurrenceId": task.parent_task_id,
+        // Named as before `previousOccurrenceId` existed, so that old and new entries
+        // compare field by field.
+        "parentTaskId": task.parent_task_id,
         "occurrenceNumber": task.occurrence_number,
         "createdAt": rfc3339(task.created_at),
         "updatedAt": rfc3339(task.updated_at),

@@ -1,12 +1,15 @@
-//! The task's own fields: priority and category, when it is due, its zone and reminder.
+//! The task's own fields: priority, project, labels and assignee, when it is due, its
+//! zone and reminder.
 
 use dioxus::prelude::*;
 use strum::VariantArray as _;
 
 use super::Errors;
 use crate::api::Priority;
+use crate::components::LabelPicker;
 use crate::components::ZonePicker;
 use crate::form::TaskForm;
+use crate::organise::{PROJECTS, can_edit, inbox, project};
 
 #[component]
 pub fn Field(
@@ -29,6 +32,14 @@ pub fn Field(
 #[component]
 pub fn DetailFields(mut form: Signal<TaskForm>, errs: Errors) -> Element {
     let f = form();
+    // A shared project's tasks can be assigned to one of its people.
+    let members = if f.project.is_empty() {
+        inbox()
+    } else {
+        project(&f.project)
+    }
+    .map(|p| p.members)
+    .unwrap_or_default();
     rsx! {
         div { class: "field-row",
             Field { id: "task-priority", label: "Priority", error: errs.get("priority").cloned(),
@@ -41,14 +52,37 @@ pub fn DetailFields(mut form: Signal<TaskForm>, errs: Errors) -> Element {
                     }
                 }
             }
-            Field { id: "task-category", label: "Category", error: errs.get("category").cloned(),
-                input {
-                    id: "task-category",
-                    r#type: "text",
-                    maxlength: "50",
-                    value: "{f.category}",
-                    "aria-describedby": "task-category-error",
-                    oninput: move |e| form.write().category = e.value(),
+            Field { id: "task-project", label: "Project", error: errs.get("project").cloned(),
+                select {
+                    id: "task-project",
+                    "aria-describedby": "task-project-error",
+                    onchange: move |e| {
+                        let mut form = form.write();
+                        form.project = e.value();
+                        // Someone in the old project may not be in the new one.
+                        form.assignee.clear();
+                    },
+                    for p in PROJECTS.read().iter().filter(|p| can_edit(p.role) && !p.archived) {
+                        option {
+                            value: "{p.id.inner()}",
+                            selected: f.project == p.id.inner() || (f.project.is_empty() && p.is_inbox),
+                            "{p.name}"
+                        }
+                    }
+                }
+            }
+        }
+        LabelPicker { form, error: errs.get("labels").cloned() }
+        if members.len() > 1 {
+            Field { id: "task-assignee", label: "Assignee", error: errs.get("assignee").cloned(),
+                select {
+                    id: "task-assignee",
+                    "aria-describedby": "task-assignee-error",
+                    onchange: move |e| form.write().assignee = e.value(),
+                    option { value: "", selected: f.assignee.is_empty(), "Nobody" }
+                    for m in members {
+                        option { value: "{m.user.id.inner()}", selected: f.assignee == m.user.id.inner(), "{m.user.display_name}" }
+                    }
                 }
             }
         }

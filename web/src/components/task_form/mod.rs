@@ -13,6 +13,7 @@ use dioxus::prelude::*;
 use gloo_timers::future::sleep;
 
 use super::{Dialog, focus};
+use crate::Route;
 use crate::api::{
     CreateTask, CreateTaskVars, Id, MutationBuilder as _, PreviewQuery, PreviewVars,
     QueryBuilder as _, UpdateTask, UpdateTaskVars, run,
@@ -21,7 +22,8 @@ use crate::form::{FieldError, TaskForm, explain};
 use crate::state::{toast, user_zone};
 use crate::store::{TaskStoreStoreExt as _, TaskStoreStoreImplExt as _, Tasks, use_tasks};
 use crate::time;
-use fields::{DetailFields, Field};
+use fields::DetailFields;
+pub use fields::Field;
 use recurrence::RecurrenceFields;
 
 /// How long typing must pause before the preview is asked for.
@@ -34,6 +36,7 @@ type Errors = HashMap<&'static str, String>;
 pub fn TaskFormDialog(task_id: Option<String>, onclose: EventHandler<()>) -> Element {
     let editing = task_id.clone();
     let store = use_tasks();
+    let route = use_route::<Route>();
     // Kept if the session ends while the form is open (`drafts`).
     let draft_key = format!("task-form:{}", task_id.as_deref().unwrap_or("new"));
     let mut form = crate::drafts::use_draft(draft_key, move || {
@@ -48,7 +51,14 @@ pub fn TaskFormDialog(task_id: Option<String>, onclose: EventHandler<()>) -> Ele
                     .map(|d| time::wall_at(&task.time_zone, time::parse_ms(d)));
                 TaskForm::from_task(&task, due)
             }
-            None => TaskForm::blank(&user_zone()),
+            None => {
+                let mut blank = TaskForm::blank(&user_zone());
+                // A new task goes to the project on screen.
+                if let Route::Tasks { filters } = &route {
+                    blank.project = filters.project.clone();
+                }
+                blank
+            }
         }
     });
     // What the form held when it opened: closing an unchanged form needs no question.

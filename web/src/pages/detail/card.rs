@@ -7,7 +7,9 @@ use crate::api::{
     PreviewQuery, PreviewVars, QueryBuilder as _, RecurrenceInput, RecurrenceMode,
     RecurrencePreviewInput, Task, run,
 };
-use crate::components::{DueBadge, PriorityBadge, RecurrenceBadge, task_row_toggle};
+use crate::components::{
+    DueBadge, LabelChips, PriorityBadge, ProjectBadge, RecurrenceBadge, task_row_toggle,
+};
 use crate::state::user_zone;
 use crate::store::use_tasks;
 use crate::time;
@@ -67,6 +69,7 @@ pub fn TaskCard(
                 DueBadge { task: shown.clone() }
                 PriorityBadge { priority: shown.priority }
                 RecurrenceBadge { task: shown.clone() }
+                LabelChips { labels: shown.labels.clone() }
             }
             if let Some(description) = &shown.description {
                 p { class: "description", "{description}" }
@@ -74,8 +77,16 @@ pub fn TaskCard(
             dl { class: "facts",
                 dt { "Due" }
                 dd { {due_text(&shown, &user_zone())} }
-                dt { "Category" }
-                dd { {shown.category.clone().unwrap_or_else(|| "None".to_owned())} }
+                dt { "Project" }
+                dd { ProjectBadge { project: shown.project.clone() } }
+                dt { "Labels" }
+                dd {
+                    if shown.labels.is_empty() { "None" } else { LabelChips { labels: shown.labels.clone() } }
+                }
+                if let Some(assignee) = &shown.assignee {
+                    dt { "Assignee" }
+                    dd { "{assignee.display_name}" }
+                }
                 dt { "Reminder" }
                 dd { "{remind}" }
                 if let Some(recurrence) = &shown.recurrence {

@@ -1,6 +1,7 @@
 //! A task's detail: its fields, its recurrence and next dates, and its history.
 
 mod card;
+mod subtasks;
 
 use std::time::Duration;
 
@@ -13,10 +14,12 @@ use crate::api::{
     id_of, run,
 };
 use crate::components::{Dialog, HistoryEntry, TaskFormDialog};
+use crate::pages::ListFilters;
 use crate::state::{RESYNC, TASK_CHANGED, error_toast, toast, user_zone};
 use crate::store::{TaskStoreStoreImplExt as _, use_tasks};
 use crate::time;
 use card::TaskCard;
+use subtasks::Subtasks;
 
 const HISTORY_RETRY: Duration = Duration::from_millis(200);
 const HISTORY_TRIES: u32 = 10;
@@ -63,6 +66,7 @@ pub fn TaskDetail(id: ReadSignal<String>) -> Element {
             if !behind || tries >= HISTORY_TRIES {
                 if let Ok(Some(found)) = answer.as_ref().map(|data| &data.task) {
                     store.upsert(found.task.clone());
+                    store.replace_subtasks(&id(), found.subtasks.clone());
                 }
                 return answer;
             }
@@ -135,12 +139,24 @@ pub fn TaskDetail(id: ReadSignal<String>) -> Element {
             nav { class: "breadcrumb", "aria-label": "Breadcrumb",
                 Link { to: Route::default_tasks(), "Tasks" }
                 span { "aria-hidden": "true", " / " }
+                Link {
+                    to: Route::Tasks { filters: ListFilters { project: id_of(&task.project.id), ..ListFilters::default() } },
+                    "{task.project.name}"
+                }
+                span { "aria-hidden": "true", " / " }
+                if let Some(parent) = task.parent_id.as_ref().and_then(|p| store.task(p.inner())) {
+                    Link { to: Route::TaskDetail { id: id_of(&parent.id) }, "{parent.title}" }
+                    span { "aria-hidden": "true", " / " }
+                }
                 span { "aria-current": "page", "{task.title}" }
             }
             TaskCard {
                 task: task.clone(),
                 onedit: move |_| editing.set(true),
                 ondelete: move |_| confirming.set(true),
+            }
+            if task.parent_id.is_none() {
+                Subtasks { parent: task.clone() }
             }
             section { class: "history", "aria-labelledby": "history-title",
                 h2 { id: "history-title", "History" }

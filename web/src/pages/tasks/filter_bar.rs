@@ -8,7 +8,7 @@ use strum::VariantArray as _;
 use super::filters::{ListFilters, Order, Status};
 use crate::Route;
 use crate::api::Priority;
-use crate::store::{TaskStoreStoreImplExt as _, use_tasks};
+use crate::organise::LABELS;
 
 /// How a change reaches the history.
 #[derive(Clone, Copy)]
@@ -30,10 +30,7 @@ fn show(nav: Navigator, filters: ListFilters, step: Step) {
 
 #[component]
 pub fn FilterBar(filters: ReadSignal<ListFilters>) -> Element {
-    let store = use_tasks();
     let nav = navigator();
-    // Only a change to the set of categories reaches the bar.
-    let categories = use_memo(move || store.categories());
     let change = move |step: Step, edit: &dyn Fn(&mut ListFilters)| {
         let mut next = filters();
         edit(&mut next);
@@ -102,17 +99,14 @@ pub fn FilterBar(filters: ReadSignal<ListFilters>) -> Element {
                     }
                 }
                 div { class: "filter-field",
-                    label { r#for: "filter-category", "Category" }
-                    input {
-                        id: "filter-category",
-                        r#type: "text",
-                        list: "known-categories",
-                        autocomplete: "off",
-                        value: "{f.category}",
-                        oninput: move |e| change(Step::Replace, &|f| f.category = e.value()),
-                    }
-                    datalist { id: "known-categories",
-                        for c in categories() { option { value: "{c}" } }
+                    label { r#for: "filter-label", "Label" }
+                    select {
+                        id: "filter-label",
+                        onchange: move |e| change(Step::Push, &|f| f.label = e.value()),
+                        option { value: "", selected: f.label.is_empty(), "Any" }
+                        for l in LABELS.read().iter() {
+                            option { value: "{l.id.inner()}", selected: f.label == l.id.inner(), "{l.name}" }
+                        }
                     }
                 }
                 div { class: "filter-field",

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::api::{OrderDirection, Priority, TaskFilter, TaskOrder, TaskOrderField};
+use crate::api::{Id, OrderDirection, Priority, TaskFilter, TaskOrder, TaskOrderField};
 use crate::store::ListQuery;
 use crate::time::{self, Wall};
 
@@ -87,13 +87,16 @@ impl Order {
 pub struct ListFilters {
     pub status: Status,
     pub priority: Option<Priority>,
-    pub category: String,
+    /// The project shown (its id); empty for every project.
+    pub project: String,
+    /// A label's id; empty for any labels.
+    pub label: String,
     pub due_from: String,
     pub due_to: String,
     pub recurring: bool,
     pub search: String,
     pub order: Order,
-    /// Whether the refinements (priority, category, dates, recurring) are unfolded.
+    /// Whether the refinements (priority, label, dates, recurring) are unfolded.
     pub refine: bool,
 }
 
@@ -114,7 +117,8 @@ impl ListFilters {
                     Status::All => None,
                 },
                 priority: self.priority,
-                category: text(&self.category),
+                project_id: text(&self.project).map(Id::new),
+                label_ids: text(&self.label).map(|l| vec![Id::new(l)]),
                 due_after: day(&self.due_from, 0.0),
                 due_before: day(&self.due_to, 1.0),
                 recurring: self.recurring.then_some(true),
@@ -137,7 +141,7 @@ impl ListFilters {
     pub fn refinements(&self) -> usize {
         [
             self.priority.is_some(),
-            !self.category.trim().is_empty(),
+            !self.label.is_empty(),
             !self.due_from.is_empty(),
             !self.due_to.is_empty(),
             self.recurring,
@@ -161,7 +165,8 @@ impl From<&str> for ListFilters {
             match key {
                 "status" => filters.status = value.parse().unwrap_or_default(),
                 "priority" => filters.priority = value.parse().ok(),
-                "category" => filters.category = value,
+                "project" => filters.project = value,
+                "label" => filters.label = value,
                 "from" => filters.due_from = value,
                 "to" => filters.due_to = value,
                 "recurring" => filters.recurring = value == "true",
@@ -187,7 +192,8 @@ impl fmt::Display for ListFilters {
             pairs.push(("priority", priority.to_string()));
         }
         for (key, text) in [
-            ("category", &self.category),
+            ("project", &self.project),
+            ("label", &self.label),
             ("from", &self.due_from),
             ("to", &self.due_to),
             ("q", &self.search),
@@ -297,7 +303,8 @@ mod tests {
         let filters = ListFilters {
             status: Status::Done,
             priority: Some(Priority::Urgent),
-            category: "Home & garden".into(),
+            project: "p-1".into(),
+            label: "Home & garden".into(),
             due_from: "2027-01-01".into(),
             due_to: "2027-01-31".into(),
             recurring: true,

@@ -99,23 +99,12 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
-    use crate::api::{DateTime, Id};
+    use crate::api::DateTime;
 
     fn due(at: Option<&str>) -> Task {
         Task {
-            id: Id::new("t"),
-            title: "T".into(),
-            description: None,
-            priority: None,
-            category: None,
             due_at: at.map(|a| DateTime(a.into())),
-            time_zone: "UTC".into(),
-            recurrence: None,
-            remind_before_minutes: None,
-            completed: false,
-            completed_at: None,
-            created_at: DateTime("2027-01-01T00:00:00Z".into()),
-            updated_at: DateTime("2027-01-01T00:00:00Z".into()),
+            ..crate::api::test_task("t", "2027-01-01T00:00:00Z")
         }
     }
 

@@ -2,15 +2,15 @@
 
 use dioxus::prelude::*;
 
-use crate::api::{CreateTask, CreateTaskInput, CreateTaskVars, MutationBuilder as _, run};
+use crate::api::{CreateTask, CreateTaskInput, CreateTaskVars, Id, MutationBuilder as _, run};
 use crate::components::js;
 use crate::drafts::use_draft;
 use crate::state::error_toast;
 use crate::store::{TaskStoreStoreImplExt as _, use_tasks};
 
-/// Title, Enter: a task with the defaults.
+/// Title, Enter: a task with the defaults, in `project` (an id; empty for the Inbox).
 #[component]
-pub fn QuickAdd() -> Element {
+pub fn QuickAdd(project: String) -> Element {
     let mut store = use_tasks();
     // Kept if the session ends before it is sent.
     let mut title = use_draft("quick-add".into(), String::new);
@@ -21,17 +21,12 @@ pub fn QuickAdd() -> Element {
         if text.is_empty() || busy() {
             return;
         }
+        let project = project.clone();
         spawn(async move {
             busy.set(true);
             let input = CreateTaskInput {
-                title: text,
-                description: None,
-                priority: None,
-                category: None,
-                due_at: None,
-                time_zone: None,
-                recurrence: None,
-                remind_before_minutes: None,
+                project_id: Some(project).filter(|p| !p.is_empty()).map(Id::new),
+                ..CreateTaskInput::titled(text)
             };
             match run(CreateTask::build(CreateTaskVars { input })).await {
                 Ok(data) => {
