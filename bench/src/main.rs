@@ -42,8 +42,9 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const LOG_LINES_SHOWN: usize = 10;
 
 /// Starts todo-api on a fresh database and measures it over HTTP and websockets.
-/// Without a subcommand: createTask, tasks(first: 50), notifications(first: 50),
-/// unreadNotificationCount and completeTask at one concurrency, and the footprint.
+/// Without a subcommand: createTask, tasks(first: 50), a project view,
+/// notifications(first: 50), unreadNotificationCount and completeTask at one
+/// concurrency, and the footprint.
 #[derive(Debug, Parser)]
 #[command(name = "loadbench", args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -87,13 +88,30 @@ struct ScenarioArgs {
     /// How long each scenario runs.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     duration_secs: u64,
-    /// Tasks on the account that the reads scenario lists.
+    /// Tasks on the account that the reads scenario lists, and in the project of the
+    /// project view.
     #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(50..))]
     seed_tasks: u32,
     /// Notifications, created through the reminder path, on the account whose
     /// notification center is read.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(50..))]
     seed_notifications: u32,
+    /// Run only these scenarios (comma-separated); all by default. `--only tasks` also
+    /// runs against a server older than projects, to compare a build with the one
+    /// before it.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Scenario>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Scenario {
+    CreateTask,
+    Tasks,
+    /// One project's tasks with their project, labels and subtask progress.
+    ProjectView,
+    Notifications,
+    UnreadCount,
+    CompleteTask,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,14 +1,11 @@
 //! Scale curves: a write (`createTask`) and a read (`tasks(first: 50)`) at each of a
 //! series of concurrencies, on one server, for throughput and p99 against concurrency.
 
-use std::time::Instant;
-
-use anyhow::ensure;
 use serde::Serialize;
 
 use crate::graphql::Api;
 use crate::measure::{Kind, Measurement, Plan};
-use crate::workload::{self, CreateTask, ListTasks};
+use crate::workload::{self, CreateTask, ListTasks, TaskView};
 
 pub const DEFAULT_LEVELS: [u16; 7] = [1, 2, 4, 8, 16, 32, 64];
 
@@ -33,17 +30,7 @@ pub async fn run(
     // Separate accounts, so the writes do not grow the account the reads list.
     let writer = workload::register(api, "sweep-writer").await?;
     let reader = workload::register(api, "sweep-reader").await?;
-    let started = Instant::now();
-    workload::seed_tasks(&reader, seed_tasks, 16).await?;
-    let listed = workload::count_tasks(&reader).await?;
-    ensure!(
-        listed == seed_tasks,
-        "seeded {seed_tasks} tasks but the account lists {listed}"
-    );
-    println!(
-        "seeded {seed_tasks} tasks in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    workload::seed_and_count(&reader, &TaskView::All, seed_tasks, 16).await?;
 
     let mut points = Vec::with_capacity(levels.len() * 2);
     for &level in levels {
@@ -53,7 +40,7 @@ pub async fn run(
             .collect();
         points.push(plan.measure("createTask", Kind::Write, creators).await?);
         let listers = (0..clients)
-            .map(|_| ListTasks::new(reader.clone()))
+            .map(|_| ListTasks::new(reader.clone(), &TaskView::All))
             .collect();
         points.push(
             plan.measure("tasks(first: 50)", Kind::Read, listers)
