@@ -396,6 +396,30 @@ async fn labels_are_created_changed_filtered_by_and_deleted() {
     assert_eq!(error_code(&response), "NOT_FOUND");
 }
 
+/// Clients still sending categories create their labels as a side effect: many at once
+/// with the same new category all succeed, and make one label. (On SQLite writes take
+/// turns; on PostgreSQL the unique index on the name decides.)
+#[tokio::test]
+async fn tasks_created_at_once_with_one_new_category_share_one_label() {
+    let app = spawn_app().await;
+    let ada = app.person("ada@example.com").await;
+    let creates = (0..8).map(|n| {
+        app.graphql(
+            Some(&ada.token),
+            "mutation($t: String!) { createTask(input: { title: $t, category: \"Garden\" }) { category } }",
+            json!({ "t": format!("task {n}") }),
+        )
+    });
+    for response in futures_util::future::join_all(creates).await {
+        assert_eq!(
+            response["data"]["createTask"]["category"], "Garden",
+            "{response}"
+        );
+    }
+    let data = app.ok(Some(&ada.token), LABELS, json!({})).await;
+    assert_eq!(data["labels"].as_array().unwrap().len(), 1, "{data}");
+}
+
 #[tokio::test]
 async fn the_deprecated_category_is_a_label_of_that_name() {
     let app = spawn_app().await;
