@@ -23,7 +23,7 @@ const PAGE: &str = r#"query Page($first: Int!) {
 /// and only ever add to a run's count.
 async fn statements_for(app: &TestApp, token: &str, first: usize) -> u64 {
     let mut fewest = u64::MAX;
-    for _ in 0..4 {
+    for _ in 0..8 {
         let before = app.services.db.statements_sent();
         let data = app.ok(Some(token), PAGE, json!({ "first": first })).await;
         let sent = app.services.db.statements_sent() - before;
