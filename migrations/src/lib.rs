@@ -21,6 +21,7 @@ mod m20261207_000014_create_labels;
 mod m20261207_000015_create_invitations;
 mod m20261207_000016_add_audit_project;
 mod m20261207_000017_notify_each_recipient;
+mod m20261207_000018_index_top_level_tasks;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000015_create_invitations::Migration),
             Box::new(m20261207_000016_add_audit_project::Migration),
             Box::new(m20261207_000017_notify_each_recipient::Migration),
+            Box::new(m20261207_000018_index_top_level_tasks::Migration),
         ]
     }
 }

@@ -86,7 +86,7 @@ pub async fn find_by_name(
     Ok(row.map(Label::from))
 }
 
-/// The labels of each of these tasks, by name: two statements whatever their number.
+/// The labels of each of these tasks, by name: one statement whatever their number.
 pub async fn of_tasks(
     conn: &impl ConnectionTrait,
     task_ids: &[Uuid],
@@ -95,28 +95,20 @@ pub async fn of_tasks(
         return Ok(HashMap::new());
     }
     let links = TaskLabels::find()
+        .find_also_related(Labels)
         .filter(task_label::Column::TaskId.is_in(task_ids.iter().copied()))
         .all(conn)
         .await?;
-    if links.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let labels: HashMap<Uuid, Label> = Labels::find()
-        .filter(label::Column::Id.is_in(links.iter().map(|link| link.label_id)))
-        .order_by_asc(label::Column::NameKey)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|row| (row.id, Label::from(row)))
-        .collect();
     let mut by_task: HashMap<Uuid, Vec<Label>> = HashMap::new();
-    for link in links {
-        if let Some(label) = labels.get(&link.label_id) {
-            by_task.entry(link.task_id).or_default().push(label.clone());
+    for (link, label) in links {
+        if let Some(label) = label {
+            by_task.entry(link.task_id).or_default().push(label.into());
         }
     }
+    // Sorted here, not by the database: its collation may not order names as
+    // `name_key` does everywhere else.
     for labels in by_task.values_mut() {
-        labels.sort_by_key(|label| name_key(&label.name));
+        labels.sort_by_cached_key(|label| name_key(&label.name));
     }
     Ok(by_task)
 }

@@ -51,14 +51,8 @@ pub async fn find_access(
     user_id: Uuid,
     id: Uuid,
 ) -> Result<Option<ProjectAccess>, DbErr> {
-    let Some(role) = role_of(conn, id, user_id).await? else {
-        return Ok(None);
-    };
-    let project = Projects::find_by_id(id).one(conn).await?;
-    Ok(project.map(|row| ProjectAccess {
-        project: row.into(),
-        role,
-    }))
+    let found = list_access(conn, user_id, Some(&[id]), true).await?;
+    Ok(found.into_iter().next())
 }
 
 /// The role of `user_id` in project `project_id`, if they are a member.
@@ -79,53 +73,33 @@ pub async fn list_access(
     ids: Option<&[Uuid]>,
     include_archived: bool,
 ) -> Result<Vec<ProjectAccess>, DbErr> {
-    let mut memberships = Members::find().filter(project_member::Column::UserId.eq(user_id));
-    if let Some(ids) = ids {
-        memberships =
-            memberships.filter(project_member::Column::ProjectId.is_in(ids.iter().copied()));
-    }
-    let memberships: Vec<Member> = all(memberships.all(conn).await?)?;
-    if memberships.is_empty() {
-        return Ok(Vec::new());
-    }
-    let roles: HashMap<Uuid, ProjectRole> = memberships
-        .iter()
-        .map(|member| (member.project_id, member.role))
-        .collect();
     let mut projects = Projects::find()
-        .filter(project::Column::Id.is_in(roles.keys().copied()))
+        .find_also_related(Members)
+        .filter(project_member::Column::UserId.eq(user_id))
         .order_by_desc(project::Column::IsInbox)
         .order_by_asc(project::Column::Position)
         .order_by_asc(project::Column::NameKey);
+    if let Some(ids) = ids {
+        projects = projects.filter(project::Column::Id.is_in(ids.iter().copied()));
+    }
     if !include_archived {
         projects = projects.filter(project::Column::Archived.eq(false));
     }
-    Ok(projects
-        .all(conn)
-        .await?
-        .into_iter()
-        .filter_map(|row| {
-            let role = *roles.get(&row.id)?;
-            Some(ProjectAccess {
-                project: row.into(),
-                role,
-            })
-        })
-        .collect())
+    let mut found = Vec::new();
+    for (project, member) in projects.all(conn).await? {
+        if let Some(member) = member {
+            found.push(ProjectAccess {
+                project: project.into(),
+                role: Member::try_from(member)?.role,
+            });
+        }
+    }
+    Ok(found)
 }
 
-/// The ids of the projects whose tasks a listing by `user_id` covers: `project_id` when
-/// they are a member of it (archived or not), none when not; without one, every project
-/// they are a member of that is not archived.
-pub async fn listed_ids(
-    conn: &impl ConnectionTrait,
-    user_id: Uuid,
-    project_id: Option<Uuid>,
-) -> Result<Vec<Uuid>, DbErr> {
-    if let Some(project_id) = project_id {
-        let member = role_of(conn, project_id, user_id).await?.is_some();
-        return Ok(if member { vec![project_id] } else { Vec::new() });
-    }
+/// The ids of the projects whose tasks a listing by `user_id` covers when it names
+/// none: every project they are a member of that is not archived.
+pub async fn listed_ids(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
     let not_archived = Query::select()
         .expr(Expr::val(1))
         .from(project::Entity)
@@ -143,6 +117,18 @@ pub async fn listed_ids(
         .into_tuple::<Uuid>()
         .all(conn)
         .await
+}
+
+/// The membership of `user_id` in `project_id`, as a subquery to test with `EXISTS`.
+pub(super) fn membership(project_id: Uuid, user_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(project_member::Entity)
+        .and_where(
+            Expr::col((project_member::Entity, project_member::Column::ProjectId)).eq(project_id),
+        )
+        .and_where(Expr::col((project_member::Entity, project_member::Column::UserId)).eq(user_id))
+        .to_owned()
 }
 
 /// The position after the last of the owner's projects: where a new one goes.

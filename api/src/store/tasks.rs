@@ -14,7 +14,7 @@ use uuid::Uuid;
 use std::collections::HashMap;
 
 use super::entities::task::{self, Column, Entity as Tasks};
-use super::projects::visible_project_ids;
+use super::projects::{membership, visible_project_ids};
 use super::{FetchedPage, PageSpec, Tx, all, labels, one};
 use crate::domain::task::Task;
 
@@ -423,24 +423,40 @@ pub async fn count(
     matching(scope, filter, now).count(conn).await
 }
 
-/// Whose listing it is, and the projects it covers: those of the lister's projects the
-/// filter asks for (`projects::listed_ids`).
-///
-/// The projects are listed rather than given as a subquery so that the database sees
-/// how many there are: for one project (most accounts have only their Inbox in view) the
-/// listing walks the `(project_id, created_at, id)` index in order and stops after a
-/// page; a subquery would make it fetch and sort all of the project's tasks.
+/// Whose listing it is, and the projects it covers.
 #[derive(Debug, Clone)]
 pub struct Scope {
     pub user_id: Uuid,
-    pub project_ids: Vec<Uuid>,
+    pub projects: ScopeProjects,
+}
+
+/// The projects a listing covers.
+///
+/// Projects are named rather than given as a subquery of memberships so that the
+/// database sees how many there are: for one project (most accounts have only their
+/// Inbox in view, and a project view has one) the listing walks an index of that
+/// project's tasks in order and stops after a page; a subquery would make it fetch and
+/// sort all of the projects' tasks.
+#[derive(Debug, Clone)]
+pub enum ScopeProjects {
+    /// These projects (`projects::listed_ids`, memberships already checked).
+    Listed(Vec<Uuid>),
+    /// This project if the lister is a member of it, checked by the listing's own
+    /// statement (an uncorrelated `EXISTS`, evaluated once): a project view costs one
+    /// statement, and a project the lister is not in lists nothing.
+    IfMember(Uuid),
 }
 
 /// The tasks of the scope's projects that pass the filter.
 fn matching(scope: &Scope, filter: &TaskFilter, now: DateTime<Utc>) -> Select<Tasks> {
-    let projects = match scope.project_ids.as_slice() {
-        [only] => Column::ProjectId.eq(*only),
-        many => Column::ProjectId.is_in(many.iter().copied()),
+    let projects = match &scope.projects {
+        ScopeProjects::Listed(ids) => Condition::all().add(match ids.as_slice() {
+            [only] => Column::ProjectId.eq(*only),
+            many => Column::ProjectId.is_in(many.iter().copied()),
+        }),
+        ScopeProjects::IfMember(project_id) => Condition::all()
+            .add(Column::ProjectId.eq(*project_id))
+            .add(Expr::exists(membership(*project_id, scope.user_id))),
     };
     Tasks::find()
         .filter(projects)

@@ -18,17 +18,37 @@ const PAGE: &str = r#"query Page($first: Int!) {
   }
 }"#;
 
-/// The fewest statements the page query took over a few runs: the service's background
-/// loops (outbox relay, reminder scheduler) send statements of their own now and then,
-/// and only ever add to a run's count.
+/// What `loadbench` measures: the account's list, and a project view.
+const LIST: &str = "query { tasks(first: 50) { \
+     edges { node { id title priority dueAt completed } } \
+     pageInfo { hasNextPage endCursor } totalCount } }";
+const PROJECT_VIEW: &str = "query($projectId: ID!) { \
+     tasks(first: 50, filter: { projectId: $projectId }) { \
+     edges { node { id title priority dueAt completed \
+     project { id name color } labels { id name color } subtaskProgress { done total } } } \
+     pageInfo { hasNextPage endCursor } totalCount } }";
+
 async fn statements_for(app: &TestApp, token: &str, first: usize) -> u64 {
+    fewest_statements(app, token, PAGE, json!({ "first": first }), first).await
+}
+
+/// The fewest statements `query` took over a few runs, checking it listed `rows` tasks:
+/// the service's background loops (outbox relay, reminder scheduler) send statements of
+/// their own now and then, and only ever add to a run's count.
+async fn fewest_statements(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    variables: serde_json::Value,
+    rows: usize,
+) -> u64 {
     let mut fewest = u64::MAX;
     for _ in 0..8 {
         let before = app.services.db.statements_sent();
-        let data = app.ok(Some(token), PAGE, json!({ "first": first })).await;
+        let data = app.ok(Some(token), query, variables.clone()).await;
         let sent = app.services.db.statements_sent() - before;
         let edges = data["tasks"]["edges"].as_array().map_or(0, Vec::len);
-        assert_eq!(edges, first, "{data}");
+        assert_eq!(edges, rows, "{data}");
         fewest = fewest.min(sent);
     }
     fewest
@@ -81,4 +101,20 @@ async fn a_page_costs_the_same_statements_whatever_its_size() {
     );
     // The listing, its scope, and one or two per relation: not one per task.
     assert!(small <= 16, "{small} statements for one page");
+
+    // The benchmarked listings, statement by statement. The account's list: which
+    // projects it covers, then the page with its count. A project view: the page with
+    // the membership check and the count, then the labels, the project and the
+    // progress, one statement each.
+    let list = fewest_statements(&app, &token, LIST, json!({}), 24).await;
+    assert_eq!(list, 2, "the account's list");
+    let view = fewest_statements(
+        &app,
+        &token,
+        PROJECT_VIEW,
+        json!({ "projectId": project }),
+        24,
+    )
+    .await;
+    assert_eq!(view, 4, "a project view");
 }

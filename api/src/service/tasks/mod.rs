@@ -25,7 +25,9 @@ use crate::domain::preferences::Preferences;
 use crate::domain::project::{Label, Project};
 use crate::domain::task::Task;
 use crate::domain::{Priority, SeriesEnd, SeriesPosition, TaskFields};
-use crate::store::tasks::{Keyset, Scope, SubtaskProgress, TaskFilter, TaskOrder, TaskOrderField};
+use crate::store::tasks::{
+    Keyset, Scope, ScopeProjects, SubtaskProgress, TaskFilter, TaskOrder, TaskOrderField,
+};
 use crate::store::{self, Db, Tx};
 
 pub struct Completion {
@@ -125,14 +127,22 @@ impl TaskService {
         Ok(store::tasks::count(self.db.reader(), &scope, filter, Utc::now()).await?)
     }
 
-    /// The projects a listing covers, or `None` when it covers none (a project the actor
-    /// is not a member of lists nothing, exactly like a missing one).
+    /// The projects a listing covers, or `None` when it covers none. A project the
+    /// actor is not a member of lists nothing, exactly like a missing one.
     async fn scope(&self, actor: &Actor, filter: &TaskFilter) -> ServiceResult<Option<Scope>> {
-        let project_ids =
-            store::projects::listed_ids(self.db.reader(), actor.user_id, filter.project_id).await?;
-        Ok((!project_ids.is_empty()).then_some(Scope {
+        let projects = match filter.project_id {
+            Some(project_id) => ScopeProjects::IfMember(project_id),
+            None => {
+                let ids = store::projects::listed_ids(self.db.reader(), actor.user_id).await?;
+                if ids.is_empty() {
+                    return Ok(None);
+                }
+                ScopeProjects::Listed(ids)
+            }
+        };
+        Ok(Some(Scope {
             user_id: actor.user_id,
-            project_ids,
+            projects,
         }))
     }
 

@@ -21,7 +21,16 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::project_member::Entity")]
+    Members,
+}
+
+impl Related<super::project_member::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Members.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
 
