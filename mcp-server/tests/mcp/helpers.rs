@@ -16,22 +16,50 @@ pub const TODO_MCP: &str = env!("CARGO_BIN_EXE_todo-mcp");
 
 pub type McpClient = RunningService<RoleClient, ClientConfig>;
 
-/// A real API server on a random port, with its own SQLite database.
+/// A real API server on a random port, with its own database.
 pub struct TestApi {
     pub url: String,
     client: reqwest::Client,
     _data_dir: TempDir,
 }
 
-/// Boots the API in this process, the way its own integration suite does. Settings go
-/// through the public command line so that new settings with defaults need no change
-/// here.
+/// Boots the API in this process, the way its own integration suite does, on SQLite.
+/// Settings go through the public command line so that new settings with defaults need
+/// no change here.
 pub async fn start_api() -> TestApi {
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = format!(
         "sqlite://{}?mode=rwc",
         data_dir.path().join("todo.db").display()
     );
+    start_api_on(data_dir, &database_url).await
+}
+
+/// The API on a fresh PostgreSQL database of the server TEST_DATABASE_URL names, for
+/// the tests marked `#[ignore = "needs PostgreSQL (TEST_DATABASE_URL)"]` that
+/// `scripts/test` runs in its PostgreSQL pass.
+pub async fn start_api_on_postgres() -> TestApi {
+    use sea_orm::sqlx::{Connection as _, Executor as _};
+
+    let server_url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres"))
+        .expect("this test needs PostgreSQL: set TEST_DATABASE_URL");
+    let prefix = std::env::var("TEST_DATABASE_PREFIX").unwrap_or_else(|_| "todo_mcp".into());
+    let name = format!("{prefix}_mcp_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sea_orm::sqlx::PgConnection::connect(&server_url)
+        .await
+        .unwrap();
+    let create = format!("CREATE DATABASE \"{name}\"");
+    admin
+        .execute(sea_orm::sqlx::AssertSqlSafe(create))
+        .await
+        .unwrap();
+    let (server, _) = server_url.rsplit_once('/').unwrap();
+    start_api_on(tempfile::tempdir().unwrap(), &format!("{server}/{name}")).await
+}
+
+async fn start_api_on(data_dir: TempDir, database_url: &str) -> TestApi {
     let cli = api::config::Cli::try_parse_from([
         "todo-api",
         "serve",
@@ -40,7 +68,7 @@ pub async fn start_api() -> TestApi {
         "--data-dir",
         &data_dir.path().display().to_string(),
         "--database-url",
-        &database_url,
+        database_url,
         "--jwt-secret",
         "mcp-integration-test-secret-of-32-bytes",
     ])

@@ -4,6 +4,7 @@
 
 mod helpers;
 mod http;
+mod roles;
 mod scenario;
 mod stdio;
 mod tls;
