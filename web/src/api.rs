@@ -918,6 +918,8 @@ pub struct Invitation {
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "Query")]
 pub struct OrganiseQuery {
+    /// Archived ones too: the sidebar lists them apart, so they can be opened and restored.
+    #[arguments(includeArchived: true)]
     pub projects: Vec<Project>,
     pub labels: Vec<Label>,
     pub invitations: Vec<Invitation>,

@@ -138,6 +138,11 @@ fn receive_notification(notification: Notification) {
             action,
         );
     }
+    // An invitation arrives as an action notification: load it so that the center
+    // offers Accept and Decline without waiting to be opened.
+    if notification.kind == NotificationType::Action {
+        crate::organise::refresh();
+    }
     let mut list = NOTIFICATIONS.write();
     // A notification the catch-up query already counted can arrive again on the stream.
     let counted = list.iter().any(|n| n.id == notification.id && !n.read);

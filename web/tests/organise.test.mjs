@@ -87,7 +87,28 @@ test('projects keep their order, and archiving takes one out of the sidebar', as
   await page.waitForFunction(() => [...document.querySelectorAll('#sidebar nav:first-of-type .sidebar-name')]
     .map((a) => a.innerText).join(',') === 'Inbox,Work,Home');
   await page.getByRole('dialog', { name: 'Project settings' }).getByRole('button', { name: 'Archive project' }).click();
-  await sidebar(page).getByRole('link', { name: /^Work/ }).waitFor({ state: 'detached' });
+  // It leaves the projects for a folded list of archived ones, open while it is shown.
+  const listed = '#sidebar nav:first-of-type > ul.sidebar-list .sidebar-name';
+  await page.waitForFunction((selector) => [...document.querySelectorAll(selector)]
+    .map((a) => a.innerText).join(',') === 'Inbox,Home', listed);
+  const archived = page.locator('#sidebar details.sidebar-archived');
+  await archived.getByText('Archived (1)').waitFor();
+  await sidebar(page).getByRole('link', { name: /^Work/ }).waitFor();
+  await page.getByText('This project is archived').waitFor();
+  await shot(page, 'sidebar-archived');
+  await sidebar(page).getByRole('link', { name: /^Inbox/ }).click();
+  await sidebar(page).getByRole('link', { name: /^Work/ }).waitFor({ state: 'hidden' });
+
+  // Unfolded, it opens the project again, whose settings restore it.
+  await archived.getByText('Archived (1)').click();
+  await sidebar(page).getByRole('link', { name: /^Work/ }).click();
+  await page.getByRole('heading', { name: 'Work', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Project settings' }).click();
+  await page.getByRole('dialog', { name: 'Project settings' }).getByRole('button', { name: 'Unarchive project' }).click();
+  await archived.waitFor({ state: 'detached' });
+  await page.getByText('This project is archived').waitFor({ state: 'detached' });
+  await page.waitForFunction((selector) => [...document.querySelectorAll(selector)]
+    .map((a) => a.innerText).join(',') === 'Inbox,Work,Home', listed);
   await page.context().close();
 });
 

@@ -16,7 +16,8 @@ use crate::time;
 
 #[component]
 pub fn NotificationCenter(onclose: EventHandler<()>) -> Element {
-    // Invitations come with no notification of their own: opening asks for them.
+    // Opening asks for invitations too: one that expired or was cancelled meanwhile
+    // sent no notification.
     use_hook(organise::refresh);
     let notifications = NOTIFICATIONS.read().clone();
     let unread = *UNREAD.read();

@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 use super::{Dialog, Field};
 use crate::Route;
 use crate::api::{
-    CreateProject, CreateProjectInput, CreateProjectVars, MutationBuilder as _, id_of, run,
+    CreateProject, CreateProjectInput, CreateProjectVars, MutationBuilder as _, Project, id_of, run,
 };
 use crate::organise::{self, COLORS, LABELS, PROJECTS, css_color};
 use crate::pages::ListFilters;
@@ -39,7 +39,10 @@ pub fn Sidebar(mut open: Signal<bool>) -> Element {
         _ => (String::new(), String::new()),
     };
     let mut creating = use_signal(|| false);
-    let projects = PROJECTS.read().clone();
+    let (archived, active): (Vec<Project>, Vec<Project>) =
+        PROJECTS.read().iter().cloned().partition(|p| p.archived);
+    let showing_archived = archived.iter().any(|p| current_project == p.id.inner());
+    let archived_count = archived.len();
     let labels = LABELS.read().clone();
     rsx! {
         if open() {
@@ -67,27 +70,21 @@ pub fn Sidebar(mut open: Signal<bool>) -> Element {
                     }
                 }
                 ul { class: "sidebar-list",
-                    for p in projects {
+                    for p in active {
                         li { key: "{p.id.inner()}",
-                            Link {
-                                class: if current_project == p.id.inner() { "sidebar-link active" } else { "sidebar-link" },
-                                "aria-current": (current_project == p.id.inner()).then_some("page"),
-                                to: project_route(id_of(&p.id)),
-                                if p.is_inbox {
-                                    span { class: "inbox-mark", "aria-hidden": "true", "▤" }
-                                } else {
-                                    span { class: "dot-color", style: "background: {css_color(p.color.as_deref())}", "aria-hidden": "true" }
-                                }
-                                span { class: "sidebar-name", "{p.name}" }
-                                if p.members.len() > 1 {
-                                    span { class: "shared-mark", title: "Shared", "aria-hidden": "true", "👥" }
-                                    span { class: "visually-hidden", ", shared" }
-                                }
-                                if p.open_task_count > 0 {
-                                    span { class: "count", "aria-hidden": "true", "{p.open_task_count}" }
-                                    span { class: "visually-hidden",
-                                        if p.open_task_count == 1 { ", 1 open task" } else { ", {p.open_task_count} open tasks" }
-                                    }
+                            ProjectLink { current: current_project == p.id.inner(), project: p.clone() }
+                        }
+                    }
+                }
+                if !archived.is_empty() {
+                    details { class: "sidebar-archived",
+                        open: showing_archived,
+                        // Opening the list is not choosing a place: the drawer stays open.
+                        summary { onclick: move |event| event.stop_propagation(), "Archived ({archived_count})" }
+                        ul { class: "sidebar-list",
+                            for p in archived {
+                                li { key: "{p.id.inner()}",
+                                    ProjectLink { current: current_project == p.id.inner(), project: p.clone() }
                                 }
                             }
                         }
@@ -119,6 +116,36 @@ pub fn Sidebar(mut open: Signal<bool>) -> Element {
         }
         if creating() {
             NewProjectDialog { onclose: move |_| creating.set(false) }
+        }
+    }
+}
+
+/// A project's entry: its colour (or the Inbox's mark), name, whether it is shared and
+/// how many tasks are open in it.
+#[component]
+fn ProjectLink(project: Project, current: bool) -> Element {
+    let p = project;
+    rsx! {
+        Link {
+            class: if current { "sidebar-link active" } else { "sidebar-link" },
+            "aria-current": current.then_some("page"),
+            to: project_route(id_of(&p.id)),
+            if p.is_inbox {
+                span { class: "inbox-mark", "aria-hidden": "true", "▤" }
+            } else {
+                span { class: "dot-color", style: "background: {css_color(p.color.as_deref())}", "aria-hidden": "true" }
+            }
+            span { class: "sidebar-name", "{p.name}" }
+            if p.members.len() > 1 {
+                span { class: "shared-mark", title: "Shared", "aria-hidden": "true", "👥" }
+                span { class: "visually-hidden", ", shared" }
+            }
+            if p.open_task_count > 0 {
+                span { class: "count", "aria-hidden": "true", "{p.open_task_count}" }
+                span { class: "visually-hidden",
+                    if p.open_task_count == 1 { ", 1 open task" } else { ", {p.open_task_count} open tasks" }
+                }
+            }
         }
     }
 }

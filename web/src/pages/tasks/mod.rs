@@ -46,6 +46,10 @@ pub fn Tasks(filters: ReadSignal<ListFilters>) -> Element {
                         span { class: "dot-color dot-large", style: "background: {organise::css_color(p.color.as_deref())}", "aria-hidden": "true" }
                     }
                     "{heading}"
+                    if project.as_ref().is_some_and(|p| p.archived) {
+                        " "
+                        span { class: "badge", "Archived" }
+                    }
                 }
                 div { class: "page-actions",
                     if let Some(p) = project.clone() {
@@ -61,6 +65,9 @@ pub fn Tasks(filters: ReadSignal<ListFilters>) -> Element {
                         }
                     }
                 }
+            }
+            if project.as_ref().is_some_and(|p| p.archived) {
+                p { class: "hint", "This project is archived: it is listed apart in the sidebar, and its settings restore it." }
             }
             if let Some(read_only) = project.as_ref().filter(|p| !can_edit(p.role)) {
                 p { class: "hint", "You can view “{read_only.name}”: its owner gave you read access." }
