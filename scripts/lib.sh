@@ -50,3 +50,12 @@ ensure_readme_tools() {
   echo "${missing[*]} not installed; installing from Debian's packages" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
+
+# Builds todo-api and todo-mcp (target/debug) for the scripts that run them. Built as part
+# of the test build, with its package set and so its features: a narrower `cargo build -p
+# api` resolves other features for shared dependencies and compiles about a hundred
+# crates again (5 minutes on 2 cores). After scripts/test's own test build this is a
+# no-op.
+build_servers() {
+  cargo test --workspace --exclude web --locked --no-run --quiet
+}
