@@ -39,7 +39,7 @@ use sea_orm::{
 };
 
 use rows::FromRowByPosition;
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait as _};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait as _, SelectStatement};
 
 pub use sea_orm::DbErr as StoreDbError;
 
@@ -402,6 +402,20 @@ pub async fn fetch_page<E: EntityTrait, T: TryFrom<E::Model, Error = DbErr>>(
 where
     E::Model: FromRowByPosition,
 {
+    fetch_page_of(conn, query.into_query(), matching, spec).await
+}
+
+/// [`fetch_page`] for a query built as a plain statement (one that reads from a subquery
+/// rather than the entity's table), whose columns are the entity's, in its order.
+pub async fn fetch_page_of<E: EntityTrait, T: TryFrom<E::Model, Error = DbErr>>(
+    conn: &impl ConnectionTrait,
+    mut query: SelectStatement,
+    matching: Select<E>,
+    spec: PageSpec,
+) -> Result<FetchedPage<T>, DbErr>
+where
+    E::Model: FromRowByPosition,
+{
     let backend = conn.get_database_backend();
     let limit = spec.limit;
     let count = spec.count_total.then(|| {
@@ -410,12 +424,12 @@ where
             .expr(Expr::col(Asterisk).count())
             .into_query()
     });
-    let mut query = query.limit(limit + 1);
+    query.limit(limit + 1);
     if let Some(count) = &count {
-        query = query.expr(Expr::SubQuery(None, Box::new(count.clone().into())));
+        query.expr(Expr::SubQuery(None, Box::new(count.clone().into())));
     }
     let results = conn
-        .query_all_raw(with_literal_limit(query.build(backend)))
+        .query_all_raw(with_literal_limit(backend.build(&query)))
         .await?;
     let total = match (count, results.first()) {
         (None, _) => None,

@@ -2,12 +2,14 @@
 //! conditional updates that make completion race-free.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement, UnionType,
+};
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    Iterable, ModelTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-    TryInsertResult,
+    Iterable, ModelTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Select, TryInsertResult,
 };
 use uuid::Uuid;
 
@@ -393,25 +395,87 @@ pub async fn list(
     page: PageSpec,
     now: DateTime<Utc>,
 ) -> Result<FetchedPage<Task>, DbErr> {
+    let matching = matching(scope, filter, now);
+    let walk = |query: Select<Tasks>| {
+        let query = match after {
+            Some(after) => query.filter(keyset_condition(order, after)),
+            None => query,
+        };
+        order_terms(order)
+            .into_iter()
+            .fold(query, |query, (term, direction)| {
+                query.order_by(term, direction)
+            })
+    };
+    let walks = match &scope.projects {
+        ScopeProjects::Listed(ids) if ids.len() > 1 => ids.as_slice(),
+        _ => &[],
+    };
+    let merged_walks = merged(
+        walks.iter().map(|&project_id| {
+            walk(
+                Tasks::find()
+                    .filter(Column::ProjectId.eq(project_id))
+                    .filter(filter_condition(scope.user_id, filter, now)),
+            )
+            .limit(page.limit + 1)
+            .into_query()
+        }),
+        order,
+    );
+    let query = merged_walks.unwrap_or_else(|| walk(matching.clone()).into_query());
+    super::fetch_page_of(conn, query, matching, page).await
+}
+
+/// The order of a listing: its sort expression (rows without a value last in either
+/// direction), then the id.
+fn order_terms(order: TaskOrder) -> Vec<(Expr, Order)> {
     let direction = if order.descending {
         Order::Desc
     } else {
         Order::Asc
     };
     let sort = order.field.sort_expr();
-    let matching = matching(scope, filter, now);
-    let mut query = matching.clone();
-    if let Some(after) = after {
-        query = query.filter(keyset_condition(order, after));
-    }
+    let mut terms = Vec::with_capacity(3);
     if order.field.nullable() {
-        // Rows without a sort value come last in either direction.
-        query = query.order_by(sort.clone().is_null(), Order::Asc);
+        terms.push((sort.clone().is_null(), Order::Asc));
     }
-    let query = query
-        .order_by(sort, direction.clone())
-        .order_by(Column::Id, direction);
-    super::fetch_page(conn, query, matching, page).await
+    terms.push((sort, direction.clone()));
+    terms.push((Expr::col(Column::Id), direction));
+    terms
+}
+
+/// One ordered listing of several projects' tasks from a walk of each project's own
+/// index, each stopping after a page: `UNION ALL` of the walks, ordered again (the
+/// caller cuts it to a page). A single `project_id IN (...)` would make the database
+/// read and sort every matching task of all the projects for one page, since no index
+/// orders them across projects. `None` without walks.
+fn merged(
+    walks: impl Iterator<Item = SelectStatement>,
+    order: TaskOrder,
+) -> Option<SelectStatement> {
+    // Each walk in a subquery of its own: a compound select's members cannot carry
+    // their own ORDER BY and LIMIT.
+    let union = walks
+        .enumerate()
+        .map(|(n, walk)| {
+            Query::select()
+                .column(Asterisk)
+                .from_subquery(walk, Alias::new(format!("walk{n}")))
+                .to_owned()
+        })
+        .reduce(|mut union, member| {
+            union.union(UnionType::All, member);
+            union
+        })?;
+    let mut merged = Query::select();
+    merged
+        .columns(Column::iter())
+        .from_subquery(union, Alias::new("merged"));
+    for (term, direction) in order_terms(order) {
+        merged.order_by_expr(term, direction);
+    }
+    Some(merged)
 }
 
 pub async fn count(

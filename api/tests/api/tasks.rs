@@ -476,8 +476,32 @@ async fn walk(app: &crate::helpers::TestApp, token: &str, order: Value, page: i6
 
 #[tokio::test]
 async fn cursor_pagination_visits_every_task_once_in_every_order() {
+    every_order_pages_through(false).await;
+}
+
+/// The same listing with the tasks spread over three projects: each project's walk is
+/// merged into one order, and the pages and the count are the same.
+#[tokio::test]
+async fn a_listing_across_projects_pages_in_every_order_as_one_list() {
+    every_order_pages_through(true).await;
+}
+
+async fn every_order_pages_through(spread_over_projects: bool) {
     let app = spawn_app().await;
     let token = app.register("ada@example.com").await;
+    let mut projects = vec![Value::Null];
+    if spread_over_projects {
+        for name in ["Home", "Work"] {
+            let created = app
+                .ok(
+                    Some(&token),
+                    "mutation($name: String!) { createProject(input: { name: $name }) { id } }",
+                    json!({ "name": name }),
+                )
+                .await;
+            projects.push(created["createProject"]["id"].clone());
+        }
+    }
     let tasks = [
         ("b", Some("HIGH"), Some("2027-01-03T00:00:00Z")),
         ("A", None, Some("2027-01-01T00:00:00Z")),
@@ -487,10 +511,11 @@ async fn cursor_pagination_visits_every_task_once_in_every_order() {
         ("g", None, Some("2027-01-02T00:00:00Z")),
         ("f", Some("LOW"), Some("2027-01-05T00:00:00Z")),
     ];
-    for (title, priority, due) in tasks {
+    for (n, (title, priority, due)) in tasks.into_iter().enumerate() {
+        let project = &projects[n % projects.len()];
         app.create_task(
             &token,
-            json!({ "title": title, "priority": priority, "dueAt": due }),
+            json!({ "title": title, "priority": priority, "dueAt": due, "projectId": project }),
         )
         .await;
     }
