@@ -28,15 +28,6 @@ impl<T, P> Page<T, P> {
             total_count: fetched.total,
         }
     }
-
-    /// A listing that matches nothing; counted as 0 when a count was asked for.
-    pub fn empty(count_total: bool) -> Self {
-        Self {
-            items: Vec::new(),
-            has_next_page: false,
-            total_count: count_total.then_some(0),
-        }
-    }
 }
 
 pub const DEFAULT_PAGE_SIZE: u64 = 50;

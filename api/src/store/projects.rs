@@ -100,6 +100,17 @@ pub async fn list_access(
 /// The ids of the projects whose tasks a listing by `user_id` covers when it names
 /// none: every project they are a member of that is not archived.
 pub async fn listed_ids(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    let statement = conn
+        .get_database_backend()
+        .build(&listed_memberships(user_id));
+    let rows = conn.query_all_raw(statement).await?;
+    rows.iter()
+        .map(|row| row.try_get_by_index::<Uuid>(0))
+        .collect()
+}
+
+/// [`listed_ids`] as a subquery: one column, `project_id`.
+pub(super) fn listed_memberships(user_id: Uuid) -> sea_orm::sea_query::SelectStatement {
     let not_archived = Query::select()
         .expr(Expr::val(1))
         .from(project::Entity)
@@ -109,14 +120,12 @@ pub async fn listed_ids(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<Ve
         )
         .and_where(Expr::col((project::Entity, project::Column::Archived)).eq(false))
         .to_owned();
-    Members::find()
-        .select_only()
-        .column(project_member::Column::ProjectId)
-        .filter(project_member::Column::UserId.eq(user_id))
-        .filter(Expr::exists(not_archived))
-        .into_tuple::<Uuid>()
-        .all(conn)
-        .await
+    Query::select()
+        .column((project_member::Entity, project_member::Column::ProjectId))
+        .from(project_member::Entity)
+        .and_where(Expr::col((project_member::Entity, project_member::Column::UserId)).eq(user_id))
+        .and_where(Expr::exists(not_archived))
+        .to_owned()
 }
 
 /// The membership of `user_id` in `project_id`, as a subquery to test with `EXISTS`.

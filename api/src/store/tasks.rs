@@ -3,20 +3,20 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement, UnionType,
+    Alias, Asterisk, Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement, UnionType,
 };
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    Iterable, ModelTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Select, TryInsertResult,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    IntoActiveModel, Iterable, ModelTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select, TryInsertResult,
 };
 use uuid::Uuid;
 
 use std::collections::HashMap;
 
 use super::entities::task::{self, Column, Entity as Tasks};
-use super::projects::{membership, visible_project_ids};
+use super::projects::{self, visible_project_ids};
 use super::{FetchedPage, PageSpec, Tx, all, labels, one};
 use crate::domain::task::Task;
 
@@ -384,19 +384,24 @@ pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr
     Ok(result.rows_affected == 1)
 }
 
-/// One page of the user's tasks: up to `limit` rows after `after`, whether more follow,
-/// and when `page` asks, how many match in all.
+/// One page of the tasks `user_id` may see that pass `filter`: up to `limit` rows after
+/// `after`, whether more follow, and when `page` asks, how many match in all.
 pub async fn list(
     conn: &impl ConnectionTrait,
-    scope: &Scope,
+    user_id: Uuid,
     filter: &TaskFilter,
     order: TaskOrder,
     after: Option<&Keyset>,
     page: PageSpec,
     now: DateTime<Utc>,
 ) -> Result<FetchedPage<Task>, DbErr> {
-    let matching = matching(scope, filter, now);
-    let walk = |query: Select<Tasks>| {
+    let covered = Covered::of(conn, user_id, filter).await?;
+    let matching = matching(user_id, &covered, filter, now);
+    // One project's tasks, in order and stopping after a page, by its index.
+    let walk = |project: Condition| {
+        let query = Tasks::find()
+            .filter(project)
+            .filter(filter_condition(user_id, filter, now));
         let query = match after {
             Some(after) => query.filter(keyset_condition(order, after)),
             None => query,
@@ -407,23 +412,37 @@ pub async fn list(
                 query.order_by(term, direction)
             })
     };
-    let walks = match &scope.projects {
-        ScopeProjects::Listed(ids) if ids.len() > 1 => ids.as_slice(),
-        _ => &[],
+    let query = match &covered {
+        Covered::These(ids) if ids.len() > 1 => {
+            let walks = ids.iter().map(|&project_id| {
+                walk(Condition::all().add(Column::ProjectId.eq(project_id)))
+                    .limit(page.limit + 1)
+                    .into_query()
+            });
+            in_order(union_all(walks), order)
+        }
+        Covered::AllListed => {
+            let listed = Alias::new("listed");
+            let project = Condition::all().add(
+                Expr::col((Tasks, Column::ProjectId)).equals((listed.clone(), Column::ProjectId)),
+            );
+            let walk = walk(project).limit(page.limit + 1).into_query();
+            let walks = Query::select()
+                .column((Alias::new("walk"), Asterisk))
+                .from_subquery(projects::listed_memberships(user_id), listed)
+                .join_lateral(
+                    JoinType::InnerJoin,
+                    walk,
+                    Alias::new("walk"),
+                    Expr::val(true),
+                )
+                .to_owned();
+            in_order(walks, order)
+        }
+        Covered::IfMember(_) | Covered::These(_) => walk(Condition::all())
+            .filter(matching_projects(user_id, &covered))
+            .into_query(),
     };
-    let merged_walks = merged(
-        walks.iter().map(|&project_id| {
-            walk(
-                Tasks::find()
-                    .filter(Column::ProjectId.eq(project_id))
-                    .filter(filter_condition(scope.user_id, filter, now)),
-            )
-            .limit(page.limit + 1)
-            .into_query()
-        }),
-        order,
-    );
-    let query = merged_walks.unwrap_or_else(|| walk(matching.clone()).into_query());
     super::fetch_page_of(conn, query, matching, page).await
 }
 
@@ -445,86 +464,107 @@ fn order_terms(order: TaskOrder) -> Vec<(Expr, Order)> {
     terms
 }
 
-/// One ordered listing of several projects' tasks from a walk of each project's own
-/// index, each stopping after a page: `UNION ALL` of the walks, ordered again (the
-/// caller cuts it to a page). A single `project_id IN (...)` would make the database
-/// read and sort every matching task of all the projects for one page, since no index
-/// orders them across projects. `None` without walks.
-fn merged(
-    walks: impl Iterator<Item = SelectStatement>,
-    order: TaskOrder,
-) -> Option<SelectStatement> {
-    // Each walk in a subquery of its own: a compound select's members cannot carry
-    // their own ORDER BY and LIMIT.
-    let union = walks
-        .enumerate()
-        .map(|(n, walk)| {
-            Query::select()
-                .column(Asterisk)
-                .from_subquery(walk, Alias::new(format!("walk{n}")))
-                .to_owned()
-        })
-        .reduce(|mut union, member| {
-            union.union(UnionType::All, member);
-            union
-        })?;
+/// The walks of several projects' tasks, one after another (`UNION ALL`), each in a
+/// subquery of its own: a compound select's members cannot carry their own ORDER BY and
+/// LIMIT.
+fn union_all(walks: impl Iterator<Item = SelectStatement>) -> SelectStatement {
+    let mut members = walks.enumerate().map(|(n, walk)| {
+        Query::select()
+            .column(Asterisk)
+            .from_subquery(walk, Alias::new(format!("walk{n}")))
+            .to_owned()
+    });
+    // Callers unite two walks or more; an empty select would stand for none.
+    let mut union = members.next().unwrap_or_else(Query::select);
+    for member in members {
+        union.union(UnionType::All, member);
+    }
+    union
+}
+
+/// The tasks of `source` (the walks of several projects, each a page at most) as one
+/// listing in `order`: no index orders tasks across projects, and a single `project_id
+/// IN (...)` would make the database read and sort every matching task of all the
+/// projects for one page; merging a page of each costs a page per project.
+fn in_order(source: SelectStatement, order: TaskOrder) -> SelectStatement {
     let mut merged = Query::select();
     merged
         .columns(Column::iter())
-        .from_subquery(union, Alias::new("merged"));
+        .from_subquery(source, Alias::new("merged"));
     for (term, direction) in order_terms(order) {
         merged.order_by_expr(term, direction);
     }
-    Some(merged)
+    merged
 }
 
 pub async fn count(
     conn: &impl ConnectionTrait,
-    scope: &Scope,
+    user_id: Uuid,
     filter: &TaskFilter,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    matching(scope, filter, now).count(conn).await
+    let covered = Covered::of(conn, user_id, filter).await?;
+    matching(user_id, &covered, filter, now).count(conn).await
 }
 
-/// Whose listing it is, and the projects it covers.
-#[derive(Debug, Clone)]
-pub struct Scope {
-    pub user_id: Uuid,
-    pub projects: ScopeProjects,
-}
-
-/// The projects a listing covers.
+/// The projects a listing covers, as its statement names them.
 ///
-/// Projects are named rather than given as a subquery of memberships so that the
-/// database sees how many there are: for one project (most accounts have only their
-/// Inbox in view, and a project view has one) the listing walks an index of that
-/// project's tasks in order and stops after a page; a subquery would make it fetch and
-/// sort all of the projects' tasks.
-#[derive(Debug, Clone)]
-pub enum ScopeProjects {
-    /// These projects (`projects::listed_ids`, memberships already checked).
-    Listed(Vec<Uuid>),
-    /// This project if the lister is a member of it, checked by the listing's own
-    /// statement (an uncorrelated `EXISTS`, evaluated once): a project view costs one
-    /// statement, and a project the lister is not in lists nothing.
+/// They are named rather than left to a subquery of memberships so that the database
+/// walks each project's index in order and stops after a page. PostgreSQL does that for
+/// every listed project within the one statement (a lateral join); SQLite has no
+/// lateral joins, but its statements cost no round trip, so it looks the projects up
+/// first and unites a walk of each.
+enum Covered {
+    /// The project the filter names, if the lister is a member of it: checked by the
+    /// listing's own statement (an uncorrelated `EXISTS`, evaluated once), so a project
+    /// the lister is not in lists nothing, exactly like a missing one.
     IfMember(Uuid),
+    /// These projects, looked up first (SQLite).
+    These(Vec<Uuid>),
+    /// Every project the lister is a member of that is not archived (PostgreSQL).
+    AllListed,
 }
 
-/// The tasks of the scope's projects that pass the filter.
-fn matching(scope: &Scope, filter: &TaskFilter, now: DateTime<Utc>) -> Select<Tasks> {
-    let projects = match &scope.projects {
-        ScopeProjects::Listed(ids) => Condition::all().add(match ids.as_slice() {
+impl Covered {
+    async fn of(
+        conn: &impl ConnectionTrait,
+        user_id: Uuid,
+        filter: &TaskFilter,
+    ) -> Result<Self, DbErr> {
+        Ok(match filter.project_id {
+            Some(project_id) => Self::IfMember(project_id),
+            None if conn.get_database_backend() == DbBackend::Postgres => Self::AllListed,
+            None => Self::These(projects::listed_ids(conn, user_id).await?),
+        })
+    }
+}
+
+/// The tasks of the covered projects that pass the filter.
+fn matching(
+    user_id: Uuid,
+    covered: &Covered,
+    filter: &TaskFilter,
+    now: DateTime<Utc>,
+) -> Select<Tasks> {
+    Tasks::find()
+        .filter(matching_projects(user_id, covered))
+        .filter(filter_condition(user_id, filter, now))
+}
+
+fn matching_projects(user_id: Uuid, covered: &Covered) -> Condition {
+    let condition = Condition::all();
+    match covered {
+        Covered::IfMember(project_id) => condition
+            .add(Column::ProjectId.eq(*project_id))
+            .add(Expr::exists(projects::membership(*project_id, user_id))),
+        Covered::These(ids) => condition.add(match ids.as_slice() {
             [only] => Column::ProjectId.eq(*only),
             many => Column::ProjectId.is_in(many.iter().copied()),
         }),
-        ScopeProjects::IfMember(project_id) => Condition::all()
-            .add(Column::ProjectId.eq(*project_id))
-            .add(Expr::exists(membership(*project_id, scope.user_id))),
-    };
-    Tasks::find()
-        .filter(projects)
-        .filter(filter_condition(scope.user_id, filter, now))
+        Covered::AllListed => {
+            condition.add(Column::ProjectId.in_subquery(projects::listed_memberships(user_id)))
+        }
+    }
 }
 
 fn filter_condition(user_id: Uuid, filter: &TaskFilter, now: DateTime<Utc>) -> Condition {

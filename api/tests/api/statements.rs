@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, postgres_url, spawn_app};
 
 const PAGE: &str = r#"query Page($first: Int!) {
   tasks(first: $first) {
@@ -102,12 +102,14 @@ async fn a_page_costs_the_same_statements_whatever_its_size() {
     // The listing, its scope, and one or two per relation: not one per task.
     assert!(small <= 16, "{small} statements for one page");
 
-    // The benchmarked listings, statement by statement. The account's list: which
-    // projects it covers, then the page with its count. A project view: the page with
-    // the membership check and the count, then the labels, the project and the
-    // progress, one statement each.
+    // The benchmarked listings, statement by statement. The account's list: on
+    // PostgreSQL one statement (a lateral join walks each project); on SQLite, which
+    // has no lateral joins, the projects it covers first, then the page. Each with its
+    // count. A project view: the page with the membership check and the count, then
+    // the labels, the project and the progress, one statement each.
     let list = fewest_statements(&app, &token, LIST, json!({}), 24).await;
-    assert_eq!(list, 2, "the account's list");
+    let expected = if postgres_url().is_some() { 1 } else { 2 };
+    assert_eq!(list, expected, "the account's list");
     let view = fewest_statements(
         &app,
         &token,

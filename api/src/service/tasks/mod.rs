@@ -25,9 +25,7 @@ use crate::domain::preferences::Preferences;
 use crate::domain::project::{Label, Project};
 use crate::domain::task::Task;
 use crate::domain::{Priority, SeriesEnd, SeriesPosition, TaskFields};
-use crate::store::tasks::{
-    Keyset, Scope, ScopeProjects, SubtaskProgress, TaskFilter, TaskOrder, TaskOrderField,
-};
+use crate::store::tasks::{Keyset, SubtaskProgress, TaskFilter, TaskOrder, TaskOrderField};
 use crate::store::{self, Db, Tx};
 
 pub struct Completion {
@@ -101,12 +99,9 @@ impl TaskService {
             .map(|cursor| cursor.position_in(&ordering))
             .transpose()?
             .map(|(value, id)| Keyset { value, id });
-        let Some(scope) = self.scope(actor, &query.filter).await? else {
-            return Ok(Page::empty(query.count_total));
-        };
         let fetched = store::tasks::list(
             self.db.reader(),
-            &scope,
+            actor.user_id,
             &query.filter,
             query.order,
             after.as_ref(),
@@ -121,29 +116,7 @@ impl TaskService {
     }
 
     pub async fn count(&self, actor: &Actor, filter: &TaskFilter) -> ServiceResult<u64> {
-        let Some(scope) = self.scope(actor, filter).await? else {
-            return Ok(0);
-        };
-        Ok(store::tasks::count(self.db.reader(), &scope, filter, Utc::now()).await?)
-    }
-
-    /// The projects a listing covers, or `None` when it covers none. A project the
-    /// actor is not a member of lists nothing, exactly like a missing one.
-    async fn scope(&self, actor: &Actor, filter: &TaskFilter) -> ServiceResult<Option<Scope>> {
-        let projects = match filter.project_id {
-            Some(project_id) => ScopeProjects::IfMember(project_id),
-            None => {
-                let ids = store::projects::listed_ids(self.db.reader(), actor.user_id).await?;
-                if ids.is_empty() {
-                    return Ok(None);
-                }
-                ScopeProjects::Listed(ids)
-            }
-        };
-        Ok(Some(Scope {
-            user_id: actor.user_id,
-            projects,
-        }))
+        Ok(store::tasks::count(self.db.reader(), actor.user_id, filter, Utc::now()).await?)
     }
 
     pub async fn create(&self, actor: &Actor, input: NewTask) -> ServiceResult<Task> {
