@@ -13,7 +13,7 @@ use crate::domain::user as account;
 use super::error::GqlResultExt;
 use super::pagination::{self, Listing, listing};
 use super::scalars::DateTime;
-use super::{ContextExt, parse_id};
+use super::{ContextExt, load_once, parse_id};
 use crate::domain::audit;
 use crate::service::audit::{AuditPosition, AuditQuery};
 use crate::store::audit::AuditFilter as StoreFilter;
@@ -128,11 +128,7 @@ impl AuditEntry {
     /// Who made the change (for SYSTEM changes, whose action caused them); null once
     /// their account is deleted.
     async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let people = self
-            .1
-            .people
-            .get_or_try_init(|| people(ctx, &self.1.ids))
-            .await?;
+        let people = load_once(&self.1.people, || people(ctx, &self.1.ids)).await?;
         Ok(people.get(&self.0.user_id).cloned().map(User))
     }
 

@@ -116,6 +116,20 @@ impl ContextExt for Context<'_> {
     }
 }
 
+/// Loads, the first time one of the objects resolved together asks, what they share.
+///
+/// Boxed: async-graphql sizes the future of every field of a type by the largest of its
+/// resolvers and allocates and moves one for each field it resolves, so a query's future
+/// inline in one resolver would make every scalar of a page of tasks pay for its size
+/// (docs/performance.md).
+async fn load_once<T, F, Fut>(cell: &tokio::sync::OnceCell<T>, load: F) -> async_graphql::Result<&T>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = async_graphql::Result<T>>,
+{
+    cell.get_or_try_init(|| Box::pin(load())).await
+}
+
 fn parse_id(field: &'static str, id: &async_graphql::ID) -> async_graphql::Result<Uuid> {
     Uuid::parse_str(id.as_str()).map_err(|_| {
         error::to_graphql_error(

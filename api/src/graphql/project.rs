@@ -12,7 +12,7 @@ use super::error::GqlResultExt;
 use super::pagination::page_cost;
 use super::scalars::DateTime;
 use super::task::{TaskConnection, TaskFilter, TaskOrder, list_tasks};
-use super::{ContextExt, parse_id};
+use super::{ContextExt, load_once, parse_id};
 use crate::domain::project as domain;
 use crate::domain::user as account;
 use crate::service::projects::{LabelChanges, ProjectChanges};
@@ -85,25 +85,23 @@ impl Project {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<&HashMap<Uuid, Vec<domain::Member>>> {
-        self.batch
-            .members
-            .get_or_try_init(|| async {
-                let members = ctx
-                    .services()
-                    .projects
-                    .members(&self.batch.ids)
-                    .await
-                    .gql()?;
-                let mut by_project: HashMap<Uuid, Vec<domain::Member>> = HashMap::new();
-                for member in members {
-                    by_project
-                        .entry(member.project_id)
-                        .or_default()
-                        .push(member);
-                }
-                Ok(by_project)
-            })
-            .await
+        load_once(&self.batch.members, || async {
+            let members = ctx
+                .services()
+                .projects
+                .members(&self.batch.ids)
+                .await
+                .gql()?;
+            let mut by_project: HashMap<Uuid, Vec<domain::Member>> = HashMap::new();
+            for member in members {
+                by_project
+                    .entry(member.project_id)
+                    .or_default()
+                    .push(member);
+            }
+            Ok(by_project)
+        })
+        .await
     }
 
     /// Every member and inviter of the batch's projects, in one statement.
@@ -112,17 +110,15 @@ impl Project {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<&HashMap<Uuid, account::User>> {
         let members = self.all_members(ctx).await?;
-        self.batch
-            .people
-            .get_or_try_init(|| async {
-                let ids: Vec<Uuid> = members
-                    .values()
-                    .flatten()
-                    .map(|member| member.user_id)
-                    .collect();
-                people(ctx, &ids).await
-            })
-            .await
+        load_once(&self.batch.people, || async {
+            let ids: Vec<Uuid> = members
+                .values()
+                .flatten()
+                .map(|member| member.user_id)
+                .collect();
+            people(ctx, &ids).await
+        })
+        .await
     }
 }
 
@@ -208,52 +204,47 @@ impl Project {
         if !self.access.role.can_manage() {
             return Ok(Vec::new());
         }
-        let by_project = self
-            .batch
-            .invitations
-            .get_or_try_init(|| async {
-                let services = ctx.services();
-                let accesses = services
-                    .projects
-                    .get_many(actor, &self.batch.ids)
-                    .await
-                    .gql()?;
-                let accesses: Vec<&domain::ProjectAccess> = accesses.values().collect();
-                let pending = services
-                    .projects
-                    .invitations_of(actor, &accesses)
-                    .await
-                    .gql()?;
-                let mut by_project: HashMap<Uuid, Vec<domain::Invitation>> = HashMap::new();
-                for invitation in pending {
-                    by_project
-                        .entry(invitation.project_id)
-                        .or_default()
-                        .push(invitation);
-                }
-                Ok::<_, async_graphql::Error>(by_project)
-            })
-            .await?;
+        let by_project = load_once(&self.batch.invitations, || async {
+            let services = ctx.services();
+            let accesses = services
+                .projects
+                .get_many(actor, &self.batch.ids)
+                .await
+                .gql()?;
+            let accesses: Vec<&domain::ProjectAccess> = accesses.values().collect();
+            let pending = services
+                .projects
+                .invitations_of(actor, &accesses)
+                .await
+                .gql()?;
+            let mut by_project: HashMap<Uuid, Vec<domain::Invitation>> = HashMap::new();
+            for invitation in pending {
+                by_project
+                    .entry(invitation.project_id)
+                    .or_default()
+                    .push(invitation);
+            }
+            Ok::<_, async_graphql::Error>(by_project)
+        })
+        .await?;
         let pending = by_project
             .get(&self.access.project.id)
             .cloned()
             .unwrap_or_default();
-        invitations(ctx, pending).await
+        // Boxed for the reason `load_once` gives.
+        Box::pin(invitations(ctx, pending)).await
     }
 
     /// Open top-level tasks.
     async fn open_task_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let counts = self
-            .batch
-            .open_counts
-            .get_or_try_init(|| async {
-                ctx.services()
-                    .projects
-                    .open_task_counts(&self.batch.ids)
-                    .await
-                    .gql()
-            })
-            .await?;
+        let counts = load_once(&self.batch.open_counts, || async {
+            ctx.services()
+                .projects
+                .open_task_counts(&self.batch.ids)
+                .await
+                .gql()
+        })
+        .await?;
         Ok(counts.get(&self.access.project.id).copied().unwrap_or(0))
     }
 

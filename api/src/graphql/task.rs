@@ -11,7 +11,7 @@ use super::error::GqlResultExt;
 use super::pagination::{self, Listing, listing, page_cost};
 use super::project::{Label, Project, people};
 use super::scalars::DateTime;
-use super::{ContextExt, parse_id};
+use super::{ContextExt, load_once, parse_id};
 use crate::domain::project as project_domain;
 use crate::domain::task as task_domain;
 use crate::domain::user as account;
@@ -365,12 +365,10 @@ impl Task {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<&HashMap<Uuid, Vec<project_domain::Label>>> {
-        self.1
-            .labels
-            .get_or_try_init(|| async {
-                ctx.services().tasks.labels_of(&self.1.task_ids).await.gql()
-            })
-            .await
+        load_once(&self.1.labels, || async {
+            ctx.services().tasks.labels_of(&self.1.task_ids).await.gql()
+        })
+        .await
     }
 }
 
@@ -413,25 +411,22 @@ impl Task {
     /// The project the task belongs to.
     async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Project> {
         let actor = ctx.actor()?;
-        let projects = self
-            .1
-            .projects
-            .get_or_try_init(|| async {
-                let found = ctx
-                    .services()
-                    .projects
-                    .get_many(actor, &self.1.project_ids)
-                    .await
-                    .gql()?;
-                let projects = Project::batch(found.into_values().collect());
-                Ok::<_, async_graphql::Error>(
-                    projects
-                        .into_iter()
-                        .map(|project| (project.id_value(), project))
-                        .collect(),
-                )
-            })
-            .await?;
+        let projects = load_once(&self.1.projects, || async {
+            let found = ctx
+                .services()
+                .projects
+                .get_many(actor, &self.1.project_ids)
+                .await
+                .gql()?;
+            let projects = Project::batch(found.into_values().collect());
+            Ok::<_, async_graphql::Error>(
+                projects
+                    .into_iter()
+                    .map(|project| (project.id_value(), project))
+                    .collect(),
+            )
+        })
+        .await?;
         projects.get(&self.0.project_id).cloned().ok_or_else(|| {
             super::error::to_graphql_error(crate::service::ServiceError::NotFound("project"))
         })
@@ -468,20 +463,17 @@ impl Task {
 
     /// The subtasks, in their order.
     async fn subtasks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Task>> {
-        let (subtasks, related) = self
-            .1
-            .subtasks
-            .get_or_try_init(|| async {
-                let by_parent = ctx
-                    .services()
-                    .tasks
-                    .subtasks_of(&self.1.task_ids)
-                    .await
-                    .gql()?;
-                let all: Vec<task_domain::Task> = by_parent.values().flatten().cloned().collect();
-                Ok::<_, async_graphql::Error>((by_parent, Arc::new(Related::of(&all))))
-            })
-            .await?;
+        let (subtasks, related) = load_once(&self.1.subtasks, || async {
+            let by_parent = ctx
+                .services()
+                .tasks
+                .subtasks_of(&self.1.task_ids)
+                .await
+                .gql()?;
+            let all: Vec<task_domain::Task> = by_parent.values().flatten().cloned().collect();
+            Ok::<_, async_graphql::Error>((by_parent, Arc::new(Related::of(&all))))
+        })
+        .await?;
         Ok(subtasks
             .get(&self.0.id)
             .into_iter()
@@ -492,17 +484,14 @@ impl Task {
 
     /// How many subtasks there are and how many are done.
     async fn subtask_progress(&self, ctx: &Context<'_>) -> async_graphql::Result<SubtaskProgress> {
-        let progress = self
-            .1
-            .progress
-            .get_or_try_init(|| async {
-                ctx.services()
-                    .tasks
-                    .subtask_progress(&self.1.task_ids)
-                    .await
-                    .gql()
-            })
-            .await?;
+        let progress = load_once(&self.1.progress, || async {
+            ctx.services()
+                .tasks
+                .subtask_progress(&self.1.task_ids)
+                .await
+                .gql()
+        })
+        .await?;
         let progress = progress.get(&self.0.id).copied().unwrap_or_default();
         Ok(SubtaskProgress {
             done: progress.done,
@@ -520,11 +509,7 @@ impl Task {
         let Some(assignee) = self.0.assignee_id else {
             return Ok(None);
         };
-        let assignees = self
-            .1
-            .assignees
-            .get_or_try_init(|| people(ctx, &self.1.assignee_ids))
-            .await?;
+        let assignees = load_once(&self.1.assignees, || people(ctx, &self.1.assignee_ids)).await?;
         Ok(assignees.get(&assignee).cloned().map(User))
     }
 
