@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QueryTrait as _,
 };
 use uuid::Uuid;
 
 use super::entities::label::{self, Entity as Labels};
 use super::entities::task_label::{self, Entity as TaskLabels};
+use super::rows::{ColumnValue as _, FromRowByPosition as _};
 use crate::domain::project::{Label, name_key};
 
 pub async fn insert(conn: &impl ConnectionTrait, label: Label) -> Result<Label, DbErr> {
@@ -94,21 +95,35 @@ pub async fn of_tasks(
     if task_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let links = TaskLabels::find()
-        .find_also_related(Labels)
-        .filter(task_label::Column::TaskId.is_in(task_ids.iter().copied()))
-        .all(conn)
+    // Decoded by position (`store::rows`): the label's columns, then the task's id.
+    let mut query = Labels::find().into_query();
+    query
+        .column((task_label::Entity, task_label::Column::TaskId))
+        .inner_join(
+            task_label::Entity,
+            Expr::col((task_label::Entity, task_label::Column::LabelId))
+                .equals((label::Entity, label::Column::Id)),
+        )
+        .and_where(
+            Expr::col((task_label::Entity, task_label::Column::TaskId))
+                .is_in(task_ids.iter().copied()),
+        );
+    let rows = conn
+        .query_all_raw(conn.get_database_backend().build(&query))
         .await?;
+    let mut links = rows
+        .iter()
+        .map(|row| {
+            let task_id = Uuid::read(row, label::Model::FIELDS.len())?;
+            Ok((task_id, label::Model::from_row(row)?))
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    // Ordered here by the stored `name_key`, not by the database: its collation may not
+    // order names as `name_key` does everywhere else.
+    links.sort_by(|(_, a), (_, b)| a.name_key.cmp(&b.name_key));
     let mut by_task: HashMap<Uuid, Vec<Label>> = HashMap::new();
-    for (link, label) in links {
-        if let Some(label) = label {
-            by_task.entry(link.task_id).or_default().push(label.into());
-        }
-    }
-    // Sorted here, not by the database: its collation may not order names as
-    // `name_key` does everywhere else.
-    for labels in by_task.values_mut() {
-        labels.sort_by_cached_key(|label| name_key(&label.name));
+    for (task_id, label) in links {
+        by_task.entry(task_id).or_default().push(label.into());
     }
     Ok(by_task)
 }

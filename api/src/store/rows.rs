@@ -201,6 +201,15 @@ from_row_by_position!(super::entities::task::Model {
     reminded_due_at,
 });
 
+from_row_by_position!(super::entities::label::Model {
+    id,
+    user_id,
+    name,
+    name_key,
+    color,
+    created_at,
+});
+
 from_row_by_position!(super::entities::notification::Model {
     id,
     user_id,
@@ -237,7 +246,7 @@ mod tests {
     use chrono::DateTime;
 
     use super::{ColumnValue as _, FromRowByPosition, from_pg_micros};
-    use crate::store::entities::{audit_entry, notification, task};
+    use crate::store::entities::{audit_entry, label, notification, task};
 
     fn columns<E: EntityTrait>() -> Vec<&'static str> {
         E::Column::iter().map(|column| column.as_str()).collect()
@@ -291,5 +300,6 @@ mod tests {
             columns::<notification::Entity>()
         );
         assert_eq!(audit_entry::Model::FIELDS, columns::<audit_entry::Entity>());
+        assert_eq!(label::Model::FIELDS, columns::<label::Entity>());
     }
 }
