@@ -92,14 +92,7 @@ impl Project {
                 .members(&self.batch.ids)
                 .await
                 .gql()?;
-            let mut by_project: HashMap<Uuid, Vec<domain::Member>> = HashMap::new();
-            for member in members {
-                by_project
-                    .entry(member.project_id)
-                    .or_default()
-                    .push(member);
-            }
-            Ok(by_project)
+            Ok(by_project(members, |member| member.project_id))
         })
         .await
     }
@@ -120,6 +113,15 @@ impl Project {
         })
         .await
     }
+}
+
+/// Items of several projects, grouped by project in their order.
+fn by_project<T>(items: Vec<T>, project_of: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
+    let mut grouped: HashMap<Uuid, Vec<T>> = HashMap::new();
+    for item in items {
+        grouped.entry(project_of(&item)).or_default().push(item);
+    }
+    grouped
 }
 
 /// The accounts with these ids, by id.
@@ -217,14 +219,7 @@ impl Project {
                 .invitations_of(actor, &accesses)
                 .await
                 .gql()?;
-            let mut by_project: HashMap<Uuid, Vec<domain::Invitation>> = HashMap::new();
-            for invitation in pending {
-                by_project
-                    .entry(invitation.project_id)
-                    .or_default()
-                    .push(invitation);
-            }
-            Ok::<_, async_graphql::Error>(by_project)
+            Ok::<_, async_graphql::Error>(by_project(pending, |invitation| invitation.project_id))
         })
         .await?;
         let pending = by_project
