@@ -52,6 +52,13 @@ async fn main() -> anyhow::Result<()> {
             audit: chrono::Duration::days(90),
             notifications: chrono::Duration::days(30),
         },
+        api::service::Channels {
+            vapid_public_key: api::delivery::push::VapidKey::generate()
+                .public_key()
+                .to_owned(),
+            endpoint_policy: api::domain::push::EndpointPolicy::default(),
+            email_available: false,
+        },
     );
     let session = services
         .auth

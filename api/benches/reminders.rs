@@ -331,6 +331,13 @@ async fn sweep_cost(url: &str) -> anyhow::Result<()> {
             audit: chrono::Duration::days(90),
             notifications: chrono::Duration::days(30),
         },
+        api::service::Channels {
+            vapid_public_key: api::delivery::push::VapidKey::generate()
+                .public_key()
+                .to_owned(),
+            endpoint_policy: api::domain::push::EndpointPolicy::default(),
+            email_available: false,
+        },
     );
     let idle = Instant::now();
     let next = services.reminders.next_due().await?;

@@ -9,9 +9,14 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{BusSettings, Settings};
+use crate::delivery::DeliveryWorker;
+use crate::delivery::mail::Mailer;
+use crate::delivery::push::PushSender;
+use crate::domain::delivery::Channel;
 use crate::events::dapr::{Callback, DaprBus};
 use crate::events::{
-    AuditConsumer, Dispatcher, EventBus, Fanout, InProcessBus, Relay, ReminderConsumer,
+    AuditConsumer, Consumer, DeliveryConsumer, Dispatcher, EventBus, Fanout, InProcessBus, Relay,
+    ReminderConsumer,
 };
 use crate::graphql::documents::ParsedDocuments;
 use crate::graphql::metrics::GraphqlMetrics;
@@ -19,7 +24,7 @@ use crate::graphql::{build_introspection_schema, build_schema};
 use crate::http::{AppState, AppStateParts, router};
 use crate::metrics;
 use crate::reminders::{Scheduler, Sweep};
-use crate::service::{AuthConfig, Retention, Services};
+use crate::service::{AuthConfig, Channels, Retention, Services};
 use crate::store::Db;
 
 /// How often expired audit entries are removed and old notifications archived.
@@ -42,6 +47,7 @@ pub struct Application {
 impl Application {
     /// Everything that can fail at start-up fails here, before the first request.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let delivery = settings.delivery;
         let db = Db::connect_with(&settings.database_url, settings.database_max_connections)
             .await
             .context("DATABASE_URL")?;
@@ -57,11 +63,33 @@ impl Application {
                 audit: settings.audit_retention,
                 notifications: settings.notification_archive,
             },
+            Channels {
+                vapid_public_key: delivery.vapid_key.public_key().to_owned(),
+                endpoint_policy: delivery.endpoint_policy,
+                email_available: delivery.smtp_url.is_some(),
+            },
         );
-        let dispatcher = Dispatcher::new(vec![
+        let mailer = delivery
+            .smtp_url
+            .as_ref()
+            .map(|url| Mailer::new(url, delivery.mail_from.clone()))
+            .transpose()
+            .context("TODO_SMTP_URL")?;
+        let mut consumers: Vec<Arc<dyn Consumer>> = vec![
             Arc::new(AuditConsumer::new(services.audit.clone())),
             Arc::new(ReminderConsumer::new(services.notifications.clone())),
-        ]);
+            Arc::new(DeliveryConsumer::new(
+                Channel::Push,
+                services.deliveries.clone(),
+            )),
+        ];
+        if mailer.is_some() {
+            consumers.push(Arc::new(DeliveryConsumer::new(
+                Channel::Email,
+                services.deliveries.clone(),
+            )));
+        }
+        let dispatcher = Dispatcher::new(consumers);
         let draining = CancellationToken::new();
         let shutdown = CancellationToken::new();
         let mut background = JoinSet::new();
@@ -105,6 +133,19 @@ impl Application {
             .context("listening for what other replicas announce")?;
         background.spawn(fanout.run(shutdown.clone()));
         background.spawn(retention_job(services.clone(), shutdown.clone()));
+        let push = PushSender::new(delivery.vapid_key, delivery.vapid_subject)
+            .context("building the Web Push client")?;
+        background.spawn(
+            DeliveryWorker::new(
+                services.deliveries.clone(),
+                services.digests.clone(),
+                services.email_actions.clone(),
+                push,
+                mailer,
+                &delivery.public_url,
+            )
+            .run(shutdown.clone()),
+        );
 
         let state = AppState::new(AppStateParts {
             services: services.clone(),
@@ -269,6 +310,9 @@ async fn retention_job(services: Services, shutdown: CancellationToken) {
         }
         if let Err(error) = services.notifications.archive_expired(now).await {
             tracing::warn!(%error, "notification archive failed; will try again");
+        }
+        if let Err(error) = services.email_actions.purge_expired().await {
+            tracing::warn!(%error, "purging expired action links failed; will try again");
         }
         tokio::select! {
             () = shutdown.cancelled() => return,

@@ -9,9 +9,14 @@ use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rand::RngCore as _;
 
+use lettre::message::Mailbox;
 use secrecy::{ExposeSecret as _, SecretSlice, SecretString};
 
+use crate::delivery::push::VapidKey;
+use crate::domain::push::EndpointPolicy;
+
 const SECRET_FILE: &str = "jwt-secret";
+const VAPID_KEY_FILE: &str = "vapid-private-key";
 const MIN_SECRET_BYTES: usize = 32;
 
 #[derive(Debug, Parser)]
@@ -138,6 +143,39 @@ pub struct ServeArgs {
         value_parser = public_url
     )]
     pub mcp_public_url: String,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+}
+
+/// Reminders by Web Push and email.
+#[derive(Debug, Clone, Args)]
+pub struct DeliveryArgs {
+    /// Where people reach this server: links in reminder emails and push notifications
+    /// start here.
+    #[arg(long, env = "TODO_PUBLIC_URL", default_value = "http://127.0.0.1:8080", value_parser = public_url)]
+    pub public_url: String,
+    /// The VAPID private key (the raw P-256 scalar, base64url) that signs Web Push
+    /// requests; generated and kept in the data directory when not given. Replicas
+    /// must share one, or browsers subscribed through one replica are refused by push
+    /// services when another sends.
+    #[arg(long, env = "TODO_VAPID_PRIVATE_KEY", hide_env_values = true, value_parser = secret)]
+    pub vapid_private_key: Option<SecretString>,
+    /// The contact push services are given (VAPID `sub`): a `mailto:` or `https:` URL;
+    /// defaults to the sender address of reminder emails.
+    #[arg(long, env = "TODO_VAPID_SUBJECT")]
+    pub vapid_subject: Option<String>,
+    /// The SMTP server reminder emails go through: `smtps://user:pass@host:465`, or
+    /// `smtp://host:587` (STARTTLS required unless `?tls=opportunistic`; a loopback host
+    /// may answer in plain text). Without it, email is unavailable.
+    #[arg(long, env = "TODO_SMTP_URL", hide_env_values = true, value_parser = secret)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender of reminder emails.
+    #[arg(long, env = "TODO_MAIL_FROM", default_value = "Todo <todo@localhost>")]
+    pub mail_from: String,
+    /// Accept plain-http push endpoints on the loopback address (for tests with a push
+    /// service on this machine); push endpoints must be https otherwise.
+    #[arg(long, env = "TODO_PUSH_ALLOW_LOOPBACK_HTTP", default_value_t = false)]
+    pub push_allow_loopback_http: bool,
 }
 
 /// Used with `EVENT_BUS=dapr`. The sidecar's address comes from Dapr's own variables
@@ -194,6 +232,19 @@ pub struct Settings {
     pub metrics_listen: Option<SocketAddr>,
     /// What agents are told about the MCP server.
     pub mcp: McpInfo,
+    pub delivery: DeliverySettings,
+}
+
+/// How reminders leave the server, checked.
+#[derive(Debug, Clone)]
+pub struct DeliverySettings {
+    pub public_url: String,
+    pub vapid_key: VapidKey,
+    pub vapid_subject: String,
+    /// `None`: email is unavailable.
+    pub smtp_url: Option<SecretString>,
+    pub mail_from: Mailbox,
+    pub endpoint_policy: EndpointPolicy,
 }
 
 /// Where agents find the MCP server: shown on the web UI's agent page.
@@ -300,6 +351,46 @@ impl ServeArgs {
             refresh_ttl: Duration::from_secs(u64::from(self.refresh_ttl_days) * 86_400),
             web_dir: Some(self.web_dir.clone()),
             mcp: McpInfo::discover(self.mcp_public_url.clone()),
+            delivery: self.delivery.resolve(&self.database.data_dir)?,
+        })
+    }
+}
+
+impl DeliveryArgs {
+    fn resolve(&self, data_dir: &Path) -> anyhow::Result<DeliverySettings> {
+        let vapid_key = match &self.vapid_private_key {
+            Some(key) => VapidKey::from_base64url(key.expose_secret())
+                .map_err(|error| anyhow::anyhow!("TODO_VAPID_PRIVATE_KEY: {error}"))?,
+            None => load_or_create_vapid_key(data_dir)?,
+        };
+        let mail_from: Mailbox = self
+            .mail_from
+            .parse()
+            .map_err(|error| anyhow::anyhow!("TODO_MAIL_FROM: not an email address ({error})"))?;
+        let vapid_subject = match &self.vapid_subject {
+            Some(subject) if subject.starts_with("mailto:") || subject.starts_with("https:") => {
+                subject.clone()
+            }
+            Some(_) => bail!("TODO_VAPID_SUBJECT must be a mailto: or https: URL"),
+            None => format!("mailto:{}", mail_from.email),
+        };
+        let smtp_url = self
+            .smtp_url
+            .clone()
+            .filter(|url| !url.expose_secret().is_empty());
+        if let Some(url) = &smtp_url {
+            crate::delivery::mail::Mailer::check_url(url)
+                .map_err(|error| anyhow::anyhow!("TODO_SMTP_URL: {error}"))?;
+        }
+        Ok(DeliverySettings {
+            public_url: self.public_url.trim_end_matches('/').to_owned(),
+            vapid_key,
+            vapid_subject,
+            smtp_url,
+            mail_from,
+            endpoint_policy: EndpointPolicy {
+                allow_loopback_http: self.push_allow_loopback_http,
+            },
         })
     }
 }
@@ -356,6 +447,31 @@ fn load_or_create_secret(dir: &Path) -> anyhow::Result<SecretSlice<u8>> {
     }
 }
 
+/// The VAPID key kept in the data directory, created on first start.
+fn load_or_create_vapid_key(dir: &Path) -> anyhow::Result<VapidKey> {
+    ensure_data_dir(dir)?;
+    let path = dir.join(VAPID_KEY_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => VapidKey::from_base64url(&text).map_err(|error| {
+            anyhow::anyhow!(
+                "TODO_DATA_DIR: {} is not a VAPID key: {error}",
+                path.display()
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = VapidKey::generate();
+            let encoded = key
+                .private_base64url()
+                .context("encoding the generated VAPID key")?;
+            write_private(&path, encoded.as_bytes())
+                .with_context(|| format!("TODO_DATA_DIR: cannot write {}", path.display()))?;
+            tracing::info!(path = %path.display(), "generated a VAPID key pair for Web Push");
+            Ok(key)
+        }
+        Err(e) => Err(e).with_context(|| format!("TODO_DATA_DIR: cannot read {}", path.display())),
+    }
+}
+
 #[cfg(unix)]
 fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
@@ -384,6 +500,14 @@ mod tests {
         let second = load_or_create_secret(dir.path()).unwrap();
         assert_eq!(first.expose_secret(), second.expose_secret());
         assert_eq!(first.expose_secret().len(), MIN_SECRET_BYTES);
+    }
+
+    #[test]
+    fn the_vapid_key_is_generated_once_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = load_or_create_vapid_key(dir.path()).unwrap();
+        let second = load_or_create_vapid_key(dir.path()).unwrap();
+        assert_eq!(first.public_key(), second.public_key());
     }
 
     #[test]
@@ -436,6 +560,14 @@ mod tests {
             },
             web_dir: "web/dist".into(),
             mcp_public_url: "http://127.0.0.1:8081/mcp".into(),
+            delivery: DeliveryArgs {
+                public_url: "http://127.0.0.1:8080".into(),
+                vapid_private_key: None,
+                vapid_subject: None,
+                smtp_url: None,
+                mail_from: "Todo <todo@localhost>".into(),
+                push_allow_loopback_http: false,
+            },
         };
         assert!(
             args.resolve()

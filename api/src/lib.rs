@@ -6,17 +6,20 @@
 //! domain ← store ← service ← graphql ← http ←──────┐
 //!                     ↑                             app (with config)
 //!                     ├── events (bus, relay, consumers) ←─┤
-//!                     └── reminders (scheduler, fan-out) ←─┘
+//!                     ├── reminders (scheduler, fan-out) ←─┤
+//!                     └── delivery (Web Push, email)    ←─┘
 //! ```
 //!
-//! `events` and `reminders` are background work over the services; `reminders` triggers
+//! `events`, `reminders` and `delivery` are background work over the services; `reminders` triggers
 //! through the `events::CronHandler` port, and only `app` wires them to the edge.
 
 pub mod app;
 pub mod config;
+pub mod delivery;
 pub mod domain;
 pub mod events;
 pub mod graphql;
+pub mod html;
 pub mod http;
 pub mod metrics;
 pub mod reminders;

@@ -34,6 +34,7 @@ pub const CONSUMER_RETRIES: &str = "todo_event_consumer_retries_total";
 pub const CONSUMER_DROPS: &str = "todo_event_consumer_drops_total";
 pub const REMINDER_LAG: &str = "todo_reminder_lag_seconds";
 pub const REMINDERS_SENT: &str = "todo_reminders_sent_total";
+pub const DELIVERIES: &str = "todo_reminder_deliveries_total";
 pub const WS_CONNECTIONS: &str = "todo_graphql_ws_connections";
 pub const DB_POOL_IN_USE: &str = "todo_db_pool_connections_in_use";
 pub const DB_POOL_IDLE: &str = "todo_db_pool_connections_idle";
@@ -117,6 +118,10 @@ fn describe() {
         "Time from a reminder's due time to its notification"
     );
     describe_counter!(REMINDERS_SENT, "Reminder notifications created");
+    describe_counter!(
+        DELIVERIES,
+        "Push and email delivery attempts of reminders, by channel and status (sent, failed)"
+    );
     describe_gauge!(WS_CONNECTIONS, "Open GraphQL websocket connections");
     describe_counter!(
         DB_STATEMENTS,

@@ -425,6 +425,8 @@ pub enum AuditSource {
     Mcp,
     /// The service itself (e.g. a recurring task's next occurrence).
     System,
+    /// A reminder's Complete or Snooze action (push notification or email).
+    Reminder,
 }
 
 /// One recorded change to a task.

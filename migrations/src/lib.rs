@@ -22,6 +22,7 @@ mod m20261207_000015_create_invitations;
 mod m20261207_000016_add_audit_project;
 mod m20261207_000017_notify_each_recipient;
 mod m20261207_000018_index_top_level_tasks;
+mod m20261208_000019_add_reminder_channels;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000016_add_audit_project::Migration),
             Box::new(m20261207_000017_notify_each_recipient::Migration),
             Box::new(m20261207_000018_index_top_level_tasks::Migration),
+            Box::new(m20261208_000019_add_reminder_channels::Migration),
         ]
     }
 }

@@ -165,6 +165,7 @@ pub enum AuditSource {
     Graphql,
     Mcp,
     System,
+    Reminder,
 }
 
 impl AuditSource {
@@ -174,6 +175,7 @@ impl AuditSource {
             Self::Graphql => "GraphQL",
             Self::Mcp => "AI agent (MCP)",
             Self::System => "System",
+            Self::Reminder => "Reminder action",
         }
     }
 

@@ -95,6 +95,9 @@ pub enum Source {
     Mcp,
     /// Changes the service makes itself, such as the next occurrence of a recurring task.
     System,
+    /// A reminder's Complete or Snooze action: a push notification's button or an
+    /// email's link.
+    Reminder,
 }
 
 /// A CloudEvents 1.0 event in its JSON format.
@@ -182,6 +185,10 @@ pub struct ReminderDue {
     /// When the reminder was due; events written before this field existed lack it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remind_at: Option<DateTime<Utc>>,
+    /// The reminder fires again after a snooze: the user's notification comes back
+    /// unread, and every channel delivers it again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub snoozed: bool,
 }
 
 impl CloudEvent {

@@ -1,10 +1,14 @@
 //! Pure types and rules: no I/O, no storage, no transport types.
 
 pub mod audit;
+pub mod delivery;
+pub mod digest;
+pub mod email_action;
 pub mod event;
 pub mod notification;
 pub mod preferences;
 pub mod project;
+pub mod push;
 pub mod recurrence;
 pub mod reminder;
 pub mod task;

@@ -1,5 +1,6 @@
 //! A user's notification preferences and default time zone.
 
+use chrono::NaiveTime;
 use chrono_tz::Tz;
 
 use super::task::parse_time_zone;
@@ -16,6 +17,13 @@ pub struct Preferences {
     pub toast_notifications: bool,
     /// New tasks that name no time zone take this one.
     pub time_zone: Tz,
+    /// Reminders go to the user's registered browsers and phones by Web Push too.
+    pub push_reminders: bool,
+    /// Reminders go to the user's email address too.
+    pub email_reminders: bool,
+    /// When (local time, in `time_zone`) the daily email of tasks due today and overdue
+    /// goes out; none when the user wants no digest.
+    pub daily_digest_at: Option<NaiveTime>,
 }
 
 impl Default for Preferences {
@@ -25,6 +33,9 @@ impl Default for Preferences {
             reminder_minutes_before: 15,
             toast_notifications: true,
             time_zone: Tz::UTC,
+            push_reminders: false,
+            email_reminders: false,
+            daily_digest_at: None,
         }
     }
 }
@@ -36,6 +47,10 @@ pub struct PreferenceChanges {
     pub reminder_minutes_before: Option<i32>,
     pub toast_notifications: Option<bool>,
     pub time_zone: Option<String>,
+    pub push_reminders: Option<bool>,
+    pub email_reminders: Option<bool>,
+    /// `Some(None)` turns the digest off; `Some(Some("07:30"))` sets its time.
+    pub daily_digest_at: Option<Option<String>>,
 }
 
 impl Preferences {
@@ -54,6 +69,11 @@ impl Preferences {
             Some(name) => parse_time_zone("timeZone", name)?,
             None => self.time_zone,
         };
+        let daily_digest_at = match &changes.daily_digest_at {
+            Some(Some(text)) => Some(parse_local_time("dailyDigestAt", text)?),
+            Some(None) => None,
+            None => self.daily_digest_at,
+        };
         Ok(Self {
             reminders_enabled: changes.reminders_enabled.unwrap_or(self.reminders_enabled),
             reminder_minutes_before: lead,
@@ -61,8 +81,22 @@ impl Preferences {
                 .toast_notifications
                 .unwrap_or(self.toast_notifications),
             time_zone,
+            push_reminders: changes.push_reminders.unwrap_or(self.push_reminders),
+            email_reminders: changes.email_reminders.unwrap_or(self.email_reminders),
+            daily_digest_at,
         })
     }
+}
+
+/// A local time of day as "HH:MM" (24-hour clock).
+pub fn parse_local_time(field: &'static str, text: &str) -> Result<NaiveTime, ValidationError> {
+    NaiveTime::parse_from_str(text.trim(), "%H:%M")
+        .map_err(|_| ValidationError::new(field, "must be a time of day as HH:MM, e.g. 07:30"))
+}
+
+/// The form `parse_local_time` reads.
+pub fn format_local_time(time: NaiveTime) -> String {
+    time.format("%H:%M").to_string()
 }
 
 #[cfg(test)]
@@ -92,6 +126,39 @@ mod tests {
             chrono_tz::Europe::Berlin
         );
         assert_eq!(base.with(&zone("Moon/Base")).unwrap_err().field, "timeZone");
+    }
+
+    #[test]
+    fn the_digest_time_is_a_time_of_day_and_null_turns_it_off() {
+        let base = Preferences::default();
+        assert!(
+            !base.push_reminders && !base.email_reminders,
+            "both channels start off"
+        );
+        let at = |value: Option<&str>| PreferenceChanges {
+            daily_digest_at: Some(value.map(str::to_owned)),
+            ..Default::default()
+        };
+        let set = base.with(&at(Some("07:30"))).unwrap();
+        assert_eq!(
+            set.daily_digest_at.map(format_local_time).as_deref(),
+            Some("07:30")
+        );
+        for bad in ["7.30", "25:00", "07:30:00", ""] {
+            assert_eq!(
+                base.with(&at(Some(bad))).unwrap_err().field,
+                "dailyDigestAt",
+                "{bad}"
+            );
+        }
+        assert_eq!(set.with(&at(None)).unwrap().daily_digest_at, None);
+        assert_eq!(
+            set.with(&PreferenceChanges::default())
+                .unwrap()
+                .daily_digest_at,
+            set.daily_digest_at,
+            "left out, it stays"
+        );
     }
 
     #[test]

@@ -3,6 +3,58 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::preferences::Preferences;
+use super::validation::ValidationError;
+
+/// The longest a reminder can be snoozed.
+pub const MAX_SNOOZE: Duration = Duration::days(365);
+
+/// How long to snooze a reminder, as a person asks: for some minutes, or until a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Snooze {
+    Minutes(i32),
+    Until(DateTime<Utc>),
+}
+
+impl Snooze {
+    /// Exactly one of `minutes` and `until`, as the API takes them.
+    pub fn from_parts(
+        minutes: Option<i32>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Self, ValidationError> {
+        match (minutes, until) {
+            (Some(minutes), None) => Ok(Self::Minutes(minutes)),
+            (None, Some(until)) => Ok(Self::Until(until)),
+            _ => Err(ValidationError::new(
+                "minutes",
+                "give either minutes or until, not both and not neither",
+            )),
+        }
+    }
+
+    /// When the snoozed reminder fires: after now, within a year.
+    pub fn fires_at(self, now: DateTime<Utc>) -> Result<DateTime<Utc>, ValidationError> {
+        let at = match self {
+            Self::Minutes(minutes) if minutes >= 1 => now + Duration::minutes(i64::from(minutes)),
+            Self::Minutes(_) => {
+                return Err(ValidationError::new("minutes", "must be at least 1"));
+            }
+            Self::Until(until) if until > now => until,
+            Self::Until(_) => return Err(ValidationError::new("until", "must be in the future")),
+        };
+        if at - now > MAX_SNOOZE {
+            let field = if matches!(self, Self::Minutes(_)) {
+                "minutes"
+            } else {
+                "until"
+            };
+            return Err(ValidationError::new(
+                field,
+                "a reminder is snoozed for a year at most",
+            ));
+        }
+        Ok(at)
+    }
+}
 
 /// What the reminder time of a task depends on.
 #[derive(Debug, Clone, Copy)]
@@ -13,22 +65,27 @@ pub struct ReminderState {
     pub remind_before_minutes: Option<i32>,
     /// The due date a reminder was already sent for.
     pub reminded_due_at: Option<DateTime<Utc>>,
+    /// The person snoozed the reminder until then.
+    pub snoozed_until: Option<DateTime<Utc>>,
 }
 
 /// When to remind: the due date minus the lead time, or at once when that moment has
 /// passed but the due date has not. No reminder for done or overdue tasks, tasks without
 /// a due date, when reminders are off, or when one was sent for this due date already.
+/// A snoozed reminder fires when its snooze ends, even after the due date.
 pub fn remind_at(
     state: ReminderState,
     preferences: &Preferences,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     let due = state.due_at?;
-    if state.completed
-        || !preferences.reminders_enabled
-        || due <= now
-        || state.reminded_due_at == Some(due)
-    {
+    if state.completed || !preferences.reminders_enabled {
+        return None;
+    }
+    if let Some(until) = state.snoozed_until {
+        return Some(until.max(now));
+    }
+    if due <= now || state.reminded_due_at == Some(due) {
         return None;
     }
     let lead = state
@@ -52,7 +109,68 @@ mod tests {
             completed: false,
             remind_before_minutes: None,
             reminded_due_at: None,
+            snoozed_until: None,
         }
+    }
+
+    #[test]
+    fn a_snooze_is_minutes_or_a_time_in_the_coming_year() {
+        let now = Utc::now();
+        assert_eq!(
+            Snooze::from_parts(Some(15), None).and_then(|s| s.fires_at(now)),
+            Ok(now + Duration::minutes(15))
+        );
+        let later = now + Duration::hours(3);
+        assert_eq!(
+            Snooze::from_parts(None, Some(later)).and_then(|s| s.fires_at(now)),
+            Ok(later)
+        );
+        assert_eq!(Snooze::from_parts(None, None).unwrap_err().field, "minutes");
+        assert_eq!(
+            Snooze::from_parts(Some(5), Some(later)).unwrap_err().field,
+            "minutes"
+        );
+        assert_eq!(
+            Snooze::Minutes(0).fires_at(now).unwrap_err().field,
+            "minutes"
+        );
+        assert_eq!(
+            Snooze::Minutes(i32::MAX).fires_at(now).unwrap_err().field,
+            "minutes"
+        );
+        assert_eq!(Snooze::Until(now).fires_at(now).unwrap_err().field, "until");
+        assert_eq!(
+            Snooze::Until(now + Duration::days(400))
+                .fires_at(now)
+                .unwrap_err()
+                .field,
+            "until"
+        );
+    }
+
+    #[test]
+    fn a_snoozed_reminder_fires_when_the_snooze_ends_even_past_the_due_date() {
+        let now = Utc::now();
+        let prefs = Preferences::default();
+        let snoozed = ReminderState {
+            reminded_due_at: Some(now + Duration::minutes(10)),
+            snoozed_until: Some(now + Duration::hours(1)),
+            ..state(10, now)
+        };
+        assert_eq!(
+            remind_at(snoozed, &prefs, now),
+            Some(now + Duration::hours(1))
+        );
+        let done = ReminderState {
+            completed: true,
+            ..snoozed
+        };
+        assert_eq!(remind_at(done, &prefs, now), None);
+        let off = Preferences {
+            reminders_enabled: false,
+            ..prefs
+        };
+        assert_eq!(remind_at(snoozed, &off, now), None);
     }
 
     #[test]

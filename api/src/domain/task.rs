@@ -84,6 +84,8 @@ pub struct Task {
     pub remind_at: Option<DateTime<Utc>>,
     /// The due date a reminder was last sent for.
     pub reminded_due_at: Option<DateTime<Utc>>,
+    /// The reminder was snoozed until then (it fires then, even past the due date).
+    pub snoozed_until: Option<DateTime<Utc>>,
 }
 
 impl Task {

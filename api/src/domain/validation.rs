@@ -32,6 +32,25 @@ impl ValidationError {
     }
 }
 
+/// Whether a URL names this machine (`localhost` or a loopback address), whatever its
+/// scheme: for schemes the URL standard does not know (`smtp:`), an address is parsed
+/// as a name, so it is read back as an address here.
+pub fn is_loopback_url(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => {
+            name == "localhost"
+                || name
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        None => false,
+    }
+}
+
 /// The years every instant the service accepts or produces lies in: RFC 3339 has four
 /// digits for the year, and year 0 is not a year people plan in.
 pub const MIN_YEAR: i32 = 1;

@@ -8,8 +8,9 @@ use async_trait::async_trait;
 use tracing::Instrument as _;
 use uuid::Uuid;
 
+use crate::domain::delivery::Channel;
 use crate::domain::event::{CloudEvent, EventError, topic};
-use crate::service::{AuditService, NotificationService};
+use crate::service::{AuditService, DeliveryService, NotificationService};
 use crate::store::StoreDbError;
 
 /// A consumer could not apply a batch; none of it was applied, and all of it may be
@@ -197,6 +198,36 @@ impl Consumer for ReminderConsumer {
         Ok(rejected(
             events,
             self.notifications.apply_reminders(events).await?,
+        ))
+    }
+}
+
+/// Queues the push or email deliveries of reminder events: a consumer per channel, so
+/// that one channel's storage trouble does not hold up the other's retries.
+pub struct DeliveryConsumer {
+    channel: Channel,
+    deliveries: DeliveryService,
+}
+
+impl DeliveryConsumer {
+    pub fn new(channel: Channel, deliveries: DeliveryService) -> Self {
+        Self {
+            channel,
+            deliveries,
+        }
+    }
+}
+
+#[async_trait]
+impl Consumer for DeliveryConsumer {
+    fn topic(&self) -> &'static str {
+        topic::REMINDERS
+    }
+
+    async fn handle(&self, events: &[CloudEvent]) -> Result<Vec<Rejected>, ConsumerError> {
+        Ok(rejected(
+            events,
+            self.deliveries.enqueue(self.channel, events).await?,
         ))
     }
 }

@@ -12,8 +12,8 @@ mod relay;
 use async_trait::async_trait;
 
 pub use dispatch::{
-    AuditConsumer, BatchOutcome, Consumer, ConsumerError, Dispatcher, Outcome, Rejected,
-    ReminderConsumer, register_counters,
+    AuditConsumer, BatchOutcome, Consumer, ConsumerError, DeliveryConsumer, Dispatcher, Outcome,
+    Rejected, ReminderConsumer, register_counters,
 };
 pub use fanout::Fanout;
 pub use inprocess::InProcessBus;

@@ -55,6 +55,22 @@ impl User {
         let tokens = ctx.services().auth.api_tokens(actor).await.gql()?;
         Ok(tokens.into_iter().map(ApiToken).collect())
     }
+
+    /// The browsers and phones registered for reminders by Web Push, oldest first.
+    async fn push_subscriptions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::reminders::PushSubscription>> {
+        let actor = ctx.actor()?;
+        if actor.user_id != self.0.id {
+            return Ok(Vec::new());
+        }
+        let subscriptions = ctx.services().push.list(actor).await.gql()?;
+        Ok(subscriptions
+            .into_iter()
+            .map(super::reminders::PushSubscription)
+            .collect())
+    }
 }
 
 #[derive(SimpleObject)]

@@ -37,6 +37,8 @@ pub enum AuditSource {
     Mcp,
     /// Made by the service itself, e.g. the next occurrence of a recurring task.
     System,
+    /// A reminder's Complete or Snooze action, from a push notification or an email.
+    Reminder,
 }
 
 #[derive(InputObject, Default)]

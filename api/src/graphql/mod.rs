@@ -14,6 +14,7 @@ mod pagination;
 mod preferences;
 mod project;
 mod query;
+mod reminders;
 mod scalars;
 mod server_info;
 mod task;
@@ -40,12 +41,18 @@ pub struct QueryRoot(
     project::OrganiseQuery,
     live::PreviewQuery,
     server_info::ServerInfoQuery,
+    reminders::ReminderQuery,
 );
 
-// The contract's mutations and those of projects, labels and sharing, as `Mutation`.
+// The contract's mutations, those of projects, labels and sharing, and those of
+// reminder channels, as `Mutation`.
 #[derive(MergedObject)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(Mutation, project::OrganiseMutation);
+pub struct MutationRoot(
+    Mutation,
+    project::OrganiseMutation,
+    reminders::ReminderMutation,
+);
 
 #[derive(MergedSubscription)]
 #[graphql(name = "Subscription")]
@@ -86,8 +93,13 @@ fn schema_with_depth(max_depth: usize) -> SchemaBuilder<QueryRoot, MutationRoot,
             project::OrganiseQuery,
             live::PreviewQuery,
             server_info::ServerInfoQuery,
+            reminders::ReminderQuery,
         ),
-        MutationRoot(Mutation, project::OrganiseMutation),
+        MutationRoot(
+            Mutation,
+            project::OrganiseMutation,
+            reminders::ReminderMutation,
+        ),
         SubscriptionRoot(Subscription, live::TaskSubscription),
     )
     .limit_depth(max_depth)

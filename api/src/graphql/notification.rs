@@ -78,6 +78,22 @@ impl Notification {
     async fn read_at(&self) -> Option<DateTime> {
         self.0.read_at.map(Into::into)
     }
+
+    /// Where a reminder went beyond the open pages: each push to a device and the
+    /// email, with their attempts, oldest first. Empty for other notifications.
+    async fn deliveries(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::reminders::Delivery>> {
+        let actor = ctx.actor()?;
+        let deliveries = Box::pin(ctx.services().deliveries.of_notification(actor, &self.0))
+            .await
+            .gql()?;
+        Ok(deliveries
+            .into_iter()
+            .map(super::reminders::Delivery)
+            .collect())
+    }
 }
 
 /// What the notification center shows beside its edges.

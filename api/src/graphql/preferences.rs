@@ -28,6 +28,34 @@ impl Preferences {
     async fn time_zone(&self) -> &str {
         self.0.time_zone.name()
     }
+
+    /// Reminders go to the browsers and phones registered with
+    /// `registerPushSubscription` too. Default false.
+    async fn push_reminders(&self) -> bool {
+        self.0.push_reminders
+    }
+
+    /// Reminders are emailed too (when `emailAvailable`). Default false.
+    async fn email_reminders(&self) -> bool {
+        self.0.email_reminders
+    }
+
+    /// Local time ("HH:MM", in `timeZone`) of the daily email of tasks due today and
+    /// overdue; null: no digest. Sent only when `emailAvailable`.
+    async fn daily_digest_at(&self) -> Option<String> {
+        self.0.daily_digest_at.map(preferences::format_local_time)
+    }
+
+    /// Whether this server can send Web Push (always, with its VAPID key).
+    async fn push_available(&self) -> bool {
+        true
+    }
+
+    /// Whether this server can send email: false when no SMTP server is configured, and
+    /// then neither `emailReminders` nor the daily digest sends anything.
+    async fn email_available(&self, ctx: &Context<'_>) -> bool {
+        ctx.services().channels.email_available
+    }
 }
 
 /// Every field is optional; what is left out stays as it is.
@@ -39,6 +67,10 @@ pub struct PreferencesInput {
     pub toast_notifications: Option<bool>,
     /// IANA name, e.g. "Europe/Berlin".
     pub time_zone: Option<String>,
+    pub push_reminders: Option<bool>,
+    pub email_reminders: Option<bool>,
+    /// "HH:MM" local time; null turns the digest off.
+    pub daily_digest_at: async_graphql::MaybeUndefined<String>,
 }
 
 impl From<PreferencesInput> for PreferenceChanges {
@@ -48,6 +80,13 @@ impl From<PreferencesInput> for PreferenceChanges {
             reminder_minutes_before: input.reminder_minutes_before,
             toast_notifications: input.toast_notifications,
             time_zone: input.time_zone,
+            push_reminders: input.push_reminders,
+            email_reminders: input.email_reminders,
+            daily_digest_at: match input.daily_digest_at {
+                async_graphql::MaybeUndefined::Undefined => None,
+                async_graphql::MaybeUndefined::Null => Some(None),
+                async_graphql::MaybeUndefined::Value(time) => Some(Some(time)),
+            },
         }
     }
 }

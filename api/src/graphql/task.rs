@@ -546,6 +546,11 @@ impl Task {
         self.0.remind_at.map(Into::into)
     }
 
+    /// The reminder was snoozed until then: it fires then, even past the due date.
+    async fn snoozed_until(&self) -> Option<DateTime> {
+        self.0.snoozed_until.map(Into::into)
+    }
+
     async fn completed(&self) -> bool {
         self.0.completed
     }

@@ -1,5 +1,6 @@
 //! The HTTP edge: routes, request ids and logging, authentication, health.
 
+mod actions;
 mod auth;
 mod detached;
 mod graphiql;
@@ -97,6 +98,10 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/graphql/ws", get(subscriptions::handle))
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/assets/{version}/{name}", get(graphiql::asset))
+        .route(
+            "/actions/{token}",
+            get(actions::show).post(actions::perform),
+        )
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         // The GraphQL handler enforces the limit itself, with a GraphQL-shaped error.

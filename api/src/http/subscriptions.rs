@@ -318,7 +318,7 @@ async fn authenticate(
         .map_err(|_| async_graphql::Error::new("invalid or expired token"))?;
     let expires_at = match actor.credential {
         Credential::Session { expires_at } => Some(expires_at),
-        Credential::ApiToken { .. } => None,
+        Credential::ApiToken { .. } | Credential::ActionLink => None,
     };
     let mut data = Data::default();
     data.insert(actor);

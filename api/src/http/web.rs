@@ -72,7 +72,7 @@ async fn not_built(dir: PathBuf) -> Response {
          <p>No bundle in <code>{}</code>. Build it with <code>scripts/build-web</code> \
          (or start everything with <code>scripts/run</code>), then restart the server. \
          The GraphQL API is at <a href=\"/graphiql\">/graphiql</a>.</p></body></html>",
-        html_escape(&dir.display().to_string())
+        crate::html::escape(&dir.display().to_string())
     );
     (
         StatusCode::SERVICE_UNAVAILABLE,
@@ -86,10 +86,4 @@ async fn not_built(dir: PathBuf) -> Response {
         body,
     )
         .into_response()
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

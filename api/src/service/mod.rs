@@ -3,6 +3,9 @@
 
 pub mod audit;
 pub mod auth;
+pub mod deliveries;
+pub mod digest;
+pub mod email_actions;
 mod error;
 pub mod hub;
 pub mod notifications;
@@ -10,6 +13,7 @@ pub mod pagination;
 pub mod preferences;
 pub mod preview;
 pub mod projects;
+pub mod push;
 pub mod reminders;
 pub mod tasks;
 
@@ -20,14 +24,19 @@ use uuid::Uuid;
 
 pub use audit::{Applied, AuditService};
 pub use auth::{AuthConfig, AuthService};
+pub use deliveries::DeliveryService;
+pub use digest::DigestService;
+pub use email_actions::EmailActionService;
 pub use error::{ApplyError, ServiceError, ServiceResult};
 pub use notifications::{NotificationHub, NotificationService};
 pub use preferences::PreferencesService;
 pub use projects::ProjectService;
+pub use push::PushService;
 pub use reminders::{ReminderAlarm, ReminderService};
 pub use tasks::TaskService;
 
 pub use crate::domain::event::Source;
+use crate::domain::push::EndpointPolicy;
 pub use crate::domain::user::Scope;
 use crate::store::Db;
 
@@ -42,6 +51,8 @@ pub enum Credential {
     ApiToken {
         id: Uuid,
     },
+    /// The one-time token of a reminder's Complete, Snooze or Unsubscribe action.
+    ActionLink,
 }
 
 /// Where a request came from, recorded with the changes it makes.
@@ -77,7 +88,7 @@ impl Actor {
     pub fn require_session(&self) -> ServiceResult<()> {
         match self.credential {
             Credential::Session { .. } => Ok(()),
-            Credential::ApiToken { .. } => Err(ServiceError::Forbidden(
+            Credential::ApiToken { .. } | Credential::ActionLink => Err(ServiceError::Forbidden(
                 "API tokens are managed from a signed-in session, not with an API token",
             )),
         }
@@ -110,10 +121,26 @@ pub struct Services {
     pub preferences: PreferencesService,
     pub reminders: ReminderService,
     pub notifications: NotificationService,
+    pub push: PushService,
+    pub deliveries: DeliveryService,
+    pub digests: DigestService,
+    pub email_actions: EmailActionService,
+    /// Which delivery channels this server can use.
+    pub channels: Channels,
     /// Rung after commits that wrote outbox events.
     pub outbox_wakeup: Wakeup,
     /// Rung by changes that bring a reminder forward.
     pub reminder_alarm: ReminderAlarm,
+}
+
+/// The delivery channels as this server is configured.
+#[derive(Debug, Clone)]
+pub struct Channels {
+    /// The VAPID public key browsers subscribe with (base64url, uncompressed P-256).
+    pub vapid_public_key: String,
+    pub endpoint_policy: EndpointPolicy,
+    /// Whether an SMTP server is configured: without one, email is unavailable.
+    pub email_available: bool,
 }
 
 /// How long things are kept.
@@ -124,7 +151,7 @@ pub struct Retention {
 }
 
 impl Services {
-    pub fn new(db: Db, auth_config: AuthConfig, retention: Retention) -> Self {
+    pub fn new(db: Db, auth_config: AuthConfig, retention: Retention, channels: Channels) -> Self {
         let outbox_wakeup = Wakeup::default();
         let reminder_alarm = ReminderAlarm::default();
         let notifications = NotificationService::new(
@@ -132,11 +159,24 @@ impl Services {
             NotificationHub::default(),
             retention.notifications,
         );
+        let tasks = TaskService::new(db.clone(), outbox_wakeup.clone(), reminder_alarm.clone());
+        let digest_wakeup = Wakeup::default();
+        let preferences =
+            PreferencesService::new(db.clone(), reminder_alarm.clone(), digest_wakeup.clone());
         Self {
             auth: AuthService::new(db.clone(), auth_config),
-            tasks: TaskService::new(db.clone(), outbox_wakeup.clone(), reminder_alarm.clone()),
+            push: PushService::new(
+                db.clone(),
+                channels.vapid_public_key.clone(),
+                channels.endpoint_policy,
+            ),
+            deliveries: DeliveryService::new(db.clone(), Wakeup::default()),
+            digests: DigestService::new(db.clone(), digest_wakeup),
+            email_actions: EmailActionService::new(db.clone(), tasks.clone(), preferences.clone()),
+            channels,
+            tasks,
             audit: AuditService::new(db.clone(), retention.audit),
-            preferences: PreferencesService::new(db.clone(), reminder_alarm.clone()),
+            preferences,
             reminders: ReminderService::new(db.clone(), outbox_wakeup.clone()),
             projects: ProjectService::new(db.clone(), notifications.clone(), outbox_wakeup.clone()),
             notifications,

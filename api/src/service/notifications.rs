@@ -97,6 +97,17 @@ impl NotificationService {
             let row = reminder_notification(reminder, preferences);
             if store::notifications::insert_unique(&tx, &row).await? {
                 created.push((row, reminder));
+            } else if reminder.snoozed
+                && let Some(revived) = store::notifications::revive(
+                    &tx,
+                    reminder.user_id,
+                    reminder.task_id,
+                    reminder.due_at,
+                    row.created_at,
+                )
+                .await?
+            {
+                created.push((revived, reminder));
             }
         }
         let ids: Vec<String> = created.iter().map(|(row, _)| row.id.to_string()).collect();
@@ -181,6 +192,15 @@ impl NotificationService {
             store::notifications::mark_all_read(self.db.writer(), actor.user_id, Utc::now())
                 .await?,
         )
+    }
+
+    pub async fn delete(&self, actor: &Actor, id: Uuid) -> ServiceResult<()> {
+        actor.require_write()?;
+        if store::notifications::delete_of_user(self.db.writer(), actor.user_id, id).await? {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound("notification"))
+        }
     }
 
     pub async fn clear(&self, actor: &Actor) -> ServiceResult<u64> {

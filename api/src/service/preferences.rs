@@ -1,6 +1,6 @@
 use chrono::Utc;
 
-use super::{Actor, ReminderAlarm, ServiceResult};
+use super::{Actor, ReminderAlarm, ServiceResult, Wakeup};
 use crate::domain::preferences::{PreferenceChanges, Preferences};
 use crate::store::{self, Db};
 
@@ -8,11 +8,17 @@ use crate::store::{self, Db};
 pub struct PreferencesService {
     db: Db,
     reminder_alarm: ReminderAlarm,
+    /// Rung when a digest time changes: a digest due at once goes out at once.
+    digest_wakeup: Wakeup,
 }
 
 impl PreferencesService {
-    pub fn new(db: Db, reminder_alarm: ReminderAlarm) -> Self {
-        Self { db, reminder_alarm }
+    pub fn new(db: Db, reminder_alarm: ReminderAlarm, digest_wakeup: Wakeup) -> Self {
+        Self {
+            db,
+            reminder_alarm,
+            digest_wakeup,
+        }
     }
 
     pub async fn get(&self, actor: &Actor) -> ServiceResult<Preferences> {
@@ -27,13 +33,17 @@ impl PreferencesService {
     ) -> ServiceResult<Preferences> {
         actor.require_write()?;
         let tx = self.db.begin_write().await?;
-        let updated = store::preferences::get(&tx, actor.user_id)
-            .await?
-            .with(changes)?;
+        let current = store::preferences::get(&tx, actor.user_id).await?;
+        let updated = current.with(changes)?;
         store::preferences::save(&tx, actor.user_id, &updated, Utc::now()).await?;
         super::reminders::rearm_reminders(&tx, actor.user_id, &updated).await?;
         tx.commit().await?;
         self.reminder_alarm.ring();
+        if updated.daily_digest_at != current.daily_digest_at
+            || updated.time_zone != current.time_zone
+        {
+            self.digest_wakeup.notify();
+        }
         Ok(updated)
     }
 }

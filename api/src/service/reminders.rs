@@ -117,6 +117,7 @@ impl ReminderService {
                         title: task.title.clone(),
                         due_at,
                         remind_at: task.remind_at,
+                        snoozed: task.snoozed_until.is_some(),
                     };
                     events.push(CloudEvent::reminder(&reminder, now));
                 }
@@ -164,6 +165,7 @@ pub(super) fn arm_reminder(task: &mut Task, preferences: &Preferences, now: Date
         completed: task.completed,
         remind_before_minutes: task.remind_before_minutes,
         reminded_due_at: task.reminded_due_at,
+        snoozed_until: task.snoozed_until,
     };
     task.remind_at = remind_at(state, preferences, now);
 }

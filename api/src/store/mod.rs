@@ -4,8 +4,10 @@
 //! sea-orm stays in here: queries take and return the domain's types (`entities` converts
 //! them), and a use case's transaction is a [`Tx`].
 
+pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
+pub mod deliveries;
 pub mod entities;
 pub mod labels;
 pub mod leader;
@@ -16,6 +18,7 @@ pub mod outbox;
 pub mod preferences;
 pub mod processed_events;
 pub mod projects;
+pub mod push_subscriptions;
 pub mod refresh_tokens;
 mod rows;
 pub mod tasks;
@@ -42,6 +45,8 @@ use rows::FromRowByPosition;
 use sea_orm::sea_query::{Asterisk, Expr, ExprTrait as _, SelectStatement};
 
 pub use sea_orm::DbErr as StoreDbError;
+
+use entities::{from_name, name_of};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

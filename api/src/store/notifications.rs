@@ -25,6 +25,44 @@ pub async fn insert_unique(
     Ok(matches!(result, TryInsertResult::Inserted(rows) if rows > 0))
 }
 
+/// Brings a user's reminder of a task and due date back as new and unread (its
+/// reminder fired again after a snooze); returns it, if the user has it.
+pub async fn revive(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    task_id: Uuid,
+    due_at: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Result<Option<Notification>, DbErr> {
+    let revived = Notifications::update_many()
+        .col_expr(Column::ReadAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            Column::ArchivedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(Column::CreatedAt, Expr::value(at))
+        .filter(Column::TaskId.eq(task_id))
+        .filter(Column::DueAt.eq(due_at))
+        .filter(Column::UserId.eq(user_id))
+        .exec_with_returning(conn)
+        .await?;
+    one(revived.into_iter().next())
+}
+
+/// Deletes one of the user's notifications; returns whether it was theirs.
+pub async fn delete_of_user(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    id: Uuid,
+) -> Result<bool, DbErr> {
+    let removed = Notifications::delete_many()
+        .filter(Column::Id.eq(id))
+        .filter(Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    Ok(removed.rows_affected == 1)
+}
+
 pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Notification>, DbErr> {
     one(Notifications::find_by_id(id).one(conn).await?)
 }

@@ -199,6 +199,7 @@ from_row_by_position!(super::entities::task::Model {
     updated_at,
     remind_at,
     reminded_due_at,
+    snoozed_until,
 });
 
 from_row_by_position!(super::entities::label::Model {

@@ -355,6 +355,10 @@ pub async fn claim_due_reminders(
         Tasks::update_many()
             .col_expr(Column::RemindAt, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(Column::RemindedDueAt, Expr::col(Column::DueAt))
+            .col_expr(
+                Column::SnoozedUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .filter(Column::Id.is_in(due.iter().map(|task| task.id)))
             .exec(tx)
             .await?;

@@ -2,7 +2,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use api::app::Application;
-use api::config::{BusSettings, McpInfo, Settings};
+use api::config::{BusSettings, DeliverySettings, McpInfo, Settings};
+use api::delivery::push::VapidKey;
+use api::domain::push::EndpointPolicy;
 use api::service::Services;
 use sea_orm::sqlx::{Connection as _, Executor as _};
 use serde_json::{Value, json};
@@ -125,6 +127,16 @@ async fn spawn_tuned(
         mcp: McpInfo {
             public_url: "http://127.0.0.1:8081/mcp".into(),
             binary_path: None,
+        },
+        delivery: DeliverySettings {
+            public_url: "http://127.0.0.1:8080".into(),
+            vapid_key: VapidKey::generate(),
+            vapid_subject: "mailto:ops@example.com".into(),
+            smtp_url: None,
+            mail_from: "Todo <todo@example.com>".parse().unwrap(),
+            endpoint_policy: EndpointPolicy {
+                allow_loopback_http: true,
+            },
         },
     };
     tune(&mut settings);

@@ -276,6 +276,7 @@ async fn the_outbox_backlog_counts_unpublished_rows_and_their_age() {
             title: title.to_owned(),
             due_at: Utc::now(),
             remind_at: None,
+            snoozed: false,
         };
         let at = Utc::now() - chrono::Duration::minutes(minutes_ago);
         let event = api::domain::event::CloudEvent::reminder(&reminder, at);

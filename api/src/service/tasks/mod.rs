@@ -23,6 +23,7 @@ use crate::domain::ValidationError;
 use crate::domain::event::AuditAction;
 use crate::domain::preferences::Preferences;
 use crate::domain::project::{Label, Project};
+use crate::domain::reminder::Snooze;
 use crate::domain::task::Task;
 use crate::domain::{Priority, SeriesEnd, SeriesPosition, TaskFields};
 use crate::store::tasks::{Keyset, SubtaskProgress, TaskFilter, TaskOrder, TaskOrderField};
@@ -256,6 +257,10 @@ impl TaskService {
             edited.series_id = Some(current.id);
         }
         draft.write_to(&mut edited);
+        // A new due date ends a snooze: its reminder follows the new date.
+        if edited.due_at != current.due_at {
+            edited.snoozed_until = None;
+        }
         if let Some(project_id) = changes.project_id
             && project_id != current.project_id
         {
@@ -448,6 +453,37 @@ impl TaskService {
     }
 
     /// The occurrence that completing task `id` created, while it exists.
+    /// Snoozes the task's reminder: it fires (again) when the snooze ends, on every
+    /// channel, even if the task is due by then. Completing the task or giving it a new
+    /// due date ends the snooze.
+    pub async fn snooze(&self, actor: &Actor, id: Uuid, snooze: Snooze) -> ServiceResult<Task> {
+        actor.require_write()?;
+        let until = snooze.fires_at(now())?;
+        let tx = self.db.begin_write().await?;
+        let current = editable_task(&tx, actor, id).await?;
+        if current.due_at.is_none() {
+            return Err(ValidationError::new(
+                "id",
+                "the task has no due date, so no reminder to snooze",
+            )
+            .into());
+        }
+        if current.completed {
+            return Err(ValidationError::new(
+                "id",
+                "the task is done; there is nothing to remind of",
+            )
+            .into());
+        }
+        let edited = Task {
+            snoozed_until: Some(to_whole_seconds(until)),
+            ..current.clone()
+        };
+        let task = save_edit(&tx, actor, AuditAction::Update, &current, edited, None).await?;
+        self.commit(tx, task.remind_at).await?;
+        Ok(task)
+    }
+
     pub async fn next_occurrence(&self, actor: &Actor, id: Uuid) -> ServiceResult<Option<Task>> {
         let Some(next) = store::tasks::find_successor(self.db.reader(), id).await? else {
             return Ok(None);
@@ -653,6 +689,7 @@ async fn copy_subtasks(
             completed_at: None,
             remind_at: None,
             reminded_due_at: None,
+            snoozed_until: None,
             series_id: None,
             parent_task_id: None,
             created_at: at,
@@ -740,6 +777,7 @@ fn successor_of(task: &Task, completed_at: DateTime<Utc>) -> Result<Option<Task>
         updated_at: completed_at,
         remind_at: None,
         reminded_due_at: None,
+        snoozed_until: None,
     }))
 }
 

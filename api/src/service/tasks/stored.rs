@@ -131,6 +131,7 @@ pub fn snapshot(task: &Task, labels: &[String]) -> serde_json::Value {
         "createdAt": rfc3339(task.created_at),
         "updatedAt": rfc3339(task.updated_at),
         "nextReminderAt": task.remind_at.map(rfc3339),
+        "snoozedUntil": task.snoozed_until.map(rfc3339),
     })
 }
 

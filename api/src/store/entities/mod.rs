@@ -9,8 +9,10 @@ use sea_orm::DbErr;
 
 use crate::domain::UnknownName;
 
+pub mod action_token;
 pub mod api_token;
 pub mod audit_entry;
+pub mod delivery;
 pub mod invitation;
 pub mod label;
 pub mod login_throttle;
@@ -20,13 +22,14 @@ pub mod preferences;
 pub mod processed_event;
 pub mod project;
 pub mod project_member;
+pub mod push_subscription;
 pub mod refresh_token;
 pub mod task;
 pub mod task_label;
 pub mod user;
 
 /// The value an enum column names; an error, never a default, for a name it lacks.
-fn from_name<T: FromStr<Err = UnknownName>>(name: &str) -> Result<T, DbErr> {
+pub(super) fn from_name<T: FromStr<Err = UnknownName>>(name: &str) -> Result<T, DbErr> {
     name.parse()
         .map_err(|error: UnknownName| DbErr::TryIntoErr {
             from: "String",
@@ -36,7 +39,7 @@ fn from_name<T: FromStr<Err = UnknownName>>(name: &str) -> Result<T, DbErr> {
 }
 
 /// What an enum column holds for `value`.
-fn name_of<T: Into<&'static str>>(value: T) -> String {
+pub(super) fn name_of<T: Into<&'static str>>(value: T) -> String {
     value.into().to_owned()
 }
 

@@ -10,6 +10,12 @@ pub struct Model {
     pub toast_notifications: bool,
     pub time_zone: String,
     pub updated_at: DateTimeUtc,
+    pub push_reminders: bool,
+    pub email_reminders: bool,
+    /// Local "HH:MM".
+    pub daily_digest_at: Option<String>,
+    /// The local day ("YYYY-MM-DD") the last digest went out for.
+    pub digest_sent_on: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -39,6 +39,7 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub remind_at: Option<DateTimeUtc>,
     pub reminded_due_at: Option<DateTimeUtc>,
+    pub snoozed_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -82,6 +83,7 @@ impl TryFrom<Model> for Task {
             updated_at: row.updated_at,
             remind_at: row.remind_at,
             reminded_due_at: row.reminded_due_at,
+            snoozed_until: row.snoozed_until,
         })
     }
 }
@@ -114,6 +116,7 @@ impl From<Task> for Model {
             updated_at: task.updated_at,
             remind_at: task.remind_at,
             reminded_due_at: task.reminded_due_at,
+            snoozed_until: task.snoozed_until,
         }
     }
 }
