@@ -58,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
                 .to_owned(),
             endpoint_policy: api::domain::push::EndpointPolicy::default(),
             email_available: false,
+            delivery_lease: chrono::Duration::minutes(1),
         },
     );
     let session = services

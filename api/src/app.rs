@@ -67,6 +67,8 @@ impl Application {
                 vapid_public_key: delivery.vapid_key.public_key().to_owned(),
                 endpoint_policy: delivery.endpoint_policy,
                 email_available: delivery.smtp_url.is_some(),
+                delivery_lease: chrono::Duration::from_std(delivery.lease)
+                    .unwrap_or(chrono::Duration::minutes(1)),
             },
         );
         let mailer = delivery

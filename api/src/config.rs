@@ -176,6 +176,11 @@ pub struct DeliveryArgs {
     /// service on this machine); push endpoints must be https otherwise.
     #[arg(long, env = "TODO_PUSH_ALLOW_LOOPBACK_HTTP", default_value_t = false)]
     pub push_allow_loopback_http: bool,
+    /// How long a replica that claimed a delivery has to send it before another may:
+    /// a replica killed mid-send leaves its deliveries to be sent again this much later.
+    #[arg(long, env = "TODO_DELIVERY_LEASE_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub delivery_lease_seconds: u64,
 }
 
 /// Used with `EVENT_BUS=dapr`. The sidecar's address comes from Dapr's own variables
@@ -245,6 +250,8 @@ pub struct DeliverySettings {
     pub smtp_url: Option<SecretString>,
     pub mail_from: Mailbox,
     pub endpoint_policy: EndpointPolicy,
+    /// How long a claimed delivery is reserved for the replica that claimed it.
+    pub lease: Duration,
 }
 
 /// Where agents find the MCP server: shown on the web UI's agent page.
@@ -391,6 +398,7 @@ impl DeliveryArgs {
             endpoint_policy: EndpointPolicy {
                 allow_loopback_http: self.push_allow_loopback_http,
             },
+            lease: Duration::from_secs(self.delivery_lease_seconds),
         })
     }
 }
@@ -567,6 +575,7 @@ mod tests {
                 smtp_url: None,
                 mail_from: "Todo <todo@localhost>".into(),
                 push_allow_loopback_http: false,
+                delivery_lease_seconds: 60,
             },
         };
         assert!(

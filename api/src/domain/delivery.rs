@@ -82,9 +82,6 @@ pub enum AttemptOutcome {
 
 /// Attempts before a delivery that keeps failing is given up.
 pub const MAX_ATTEMPTS: i32 = 8;
-/// How long a claimed delivery is reserved for the replica that claimed it: a replica
-/// killed mid-send leaves it to be claimed again after this.
-pub const CLAIM_LEASE: Duration = Duration::seconds(60);
 
 /// When to try again after `attempts` failed attempts: exponential from 5 s, capped at
 /// 30 min, and never sooner than the receiver asked (`Retry-After`, capped at 1 h).

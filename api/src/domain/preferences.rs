@@ -70,6 +70,8 @@ impl Preferences {
             None => self.time_zone,
         };
         let daily_digest_at = match &changes.daily_digest_at {
+            // An emptied time field turns it off, like null.
+            Some(Some(text)) if text.trim().is_empty() => None,
             Some(Some(text)) => Some(parse_local_time("dailyDigestAt", text)?),
             Some(None) => None,
             None => self.daily_digest_at,
@@ -144,7 +146,12 @@ mod tests {
             set.daily_digest_at.map(format_local_time).as_deref(),
             Some("07:30")
         );
-        for bad in ["7.30", "25:00", "07:30:00", ""] {
+        assert_eq!(
+            set.with(&at(Some(" "))).unwrap().daily_digest_at,
+            None,
+            "empty is off"
+        );
+        for bad in ["7.30", "25:00", "07:30:00"] {
             assert_eq!(
                 base.with(&at(Some(bad))).unwrap_err().field,
                 "dailyDigestAt",

@@ -69,7 +69,7 @@ pub struct PreferencesInput {
     pub time_zone: Option<String>,
     pub push_reminders: Option<bool>,
     pub email_reminders: Option<bool>,
-    /// "HH:MM" local time; null turns the digest off.
+    /// "HH:MM" local time; null or "" turns the digest off.
     pub daily_digest_at: async_graphql::MaybeUndefined<String>,
 }
 

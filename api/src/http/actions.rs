@@ -53,6 +53,17 @@ pub async fn perform(
             "Task not found",
             "<p>The task was deleted or you no longer have access to it.</p>",
         ),
+        // A viewer of a shared project, or a task done meanwhile: say so, not "error".
+        Err(ServiceError::Forbidden(reason)) => page(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            &format!("<p>{}</p>", escape(reason)),
+        ),
+        Err(ServiceError::Validation(refused)) => page(
+            StatusCode::CONFLICT,
+            "Nothing to do",
+            &format!("<p>{}</p>", escape(&refused.message)),
+        ),
         Err(error) => failed(&error),
     }
 }

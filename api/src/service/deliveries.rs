@@ -16,9 +16,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Actor, ServiceResult, Wakeup, now};
-use crate::domain::delivery::{
-    AttemptOutcome, CLAIM_LEASE, Channel, Delivery, DeliveryStatus, after_attempt,
-};
+use crate::domain::delivery::{AttemptOutcome, Channel, Delivery, DeliveryStatus, after_attempt};
 use crate::domain::event::{CloudEvent, EventError, ReminderDue};
 use crate::domain::notification::Notification;
 use crate::domain::preferences::Preferences;
@@ -34,11 +32,14 @@ pub struct DeliveryService {
     db: Db,
     /// Rung when deliveries were queued: the worker sends them at once.
     wakeup: Wakeup,
+    /// How long a claim reserves a delivery: a replica killed mid-send leaves it to be
+    /// claimed again this much later.
+    lease: chrono::Duration,
 }
 
 impl DeliveryService {
-    pub fn new(db: Db, wakeup: Wakeup) -> Self {
-        Self { db, wakeup }
+    pub fn new(db: Db, wakeup: Wakeup, lease: chrono::Duration) -> Self {
+        Self { db, wakeup, lease }
     }
 
     pub fn wakeup(&self) -> &Wakeup {
@@ -96,7 +97,7 @@ impl DeliveryService {
     pub async fn claim_due(&self) -> ServiceResult<Vec<Delivery>> {
         let now = now();
         let tx = self.db.begin_write().await?;
-        let claimed = store::deliveries::claim_due(&tx, now, now + CLAIM_LEASE, BATCH).await?;
+        let claimed = store::deliveries::claim_due(&tx, now, now + self.lease, BATCH).await?;
         tx.commit().await?;
         Ok(claimed)
     }

@@ -141,6 +141,8 @@ pub struct Channels {
     pub endpoint_policy: EndpointPolicy,
     /// Whether an SMTP server is configured: without one, email is unavailable.
     pub email_available: bool,
+    /// How long a claimed delivery is reserved for the replica that claimed it.
+    pub delivery_lease: chrono::Duration,
 }
 
 /// How long things are kept.
@@ -170,7 +172,11 @@ impl Services {
                 channels.vapid_public_key.clone(),
                 channels.endpoint_policy,
             ),
-            deliveries: DeliveryService::new(db.clone(), Wakeup::default()),
+            deliveries: DeliveryService::new(
+                db.clone(),
+                Wakeup::default(),
+                channels.delivery_lease,
+            ),
             digests: DigestService::new(db.clone(), digest_wakeup),
             email_actions: EmailActionService::new(db.clone(), tasks.clone(), preferences.clone()),
             channels,

@@ -219,6 +219,11 @@ async fn a_reminder_reaches_every_device_encrypted_and_signed_and_its_buttons_ac
         history["task"]["history"]["edges"][0]["node"]["source"],
         "REMINDER"
     );
+    // Its Snooze, pressed after the task was done, says there is nothing to do.
+    let late = path_of(&pushes[1]["message"]["snoozeUrl"]);
+    let response = app.client.post(app.url(&late)).send().await.unwrap();
+    assert_eq!(response.status(), 409);
+    assert!(response.text().await.unwrap().contains("the task is done"));
 }
 
 #[tokio::test]
@@ -657,4 +662,88 @@ async fn the_daily_digest_lists_today_and_overdue_once_at_the_local_time() {
         )
         .await;
     assert_eq!(error_field(&bad), "input.dailyDigestAt");
+}
+
+/// The server is killed (SIGKILL) while a push is in flight: after restart the delivery
+/// is claimed again when its lease ends and sent once more with the same identity (the
+/// RFC 8030 `Topic`, the notification's tag), so the device shows it once; nothing is
+/// lost and no second delivery is queued.
+#[tokio::test]
+async fn a_push_in_flight_when_the_server_is_killed_is_sent_again_as_the_same_message() {
+    use crate::server_process::{ServerProcess, graphql, register};
+    let receivers = Receivers::start().await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = crate::helpers::fresh_database_url(&data_dir).await;
+    let env = [
+        ("TODO_PUSH_ALLOW_LOOPBACK_HTTP", "true"),
+        ("TODO_DELIVERY_LEASE_SECONDS", "2"),
+        ("TODO_SHUTDOWN_DRAIN_SECONDS", "0"),
+    ];
+    let server = ServerProcess::start_with(
+        &database_url,
+        data_dir.path(),
+        &env,
+        std::process::Stdio::inherit(),
+    )
+    .await;
+    let token = register(&server.base).await;
+    graphql(
+        &server.base,
+        Some(&token),
+        "mutation { updatePreferences(input: { pushReminders: true }) { pushReminders } }",
+        json!({}),
+    )
+    .await;
+    let device = receivers.device("slow").await;
+    graphql(
+        &server.base,
+        Some(&token),
+        "mutation($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) { id } }",
+        json!({ "input": { "endpoint": device.endpoint, "p256dh": device.p256dh, "auth": device.auth, "deviceName": "Slow" } }),
+    )
+    .await;
+    // The push service takes the message and is slow to answer: the kill lands between.
+    receivers.answer_push_slowly("slow", 30).await;
+    let due = (chrono::Utc::now() + chrono::Duration::minutes(10)).to_rfc3339();
+    graphql(
+        &server.base,
+        Some(&token),
+        "mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }",
+        json!({ "input": { "title": "Feed the cat", "dueAt": due } }),
+    )
+    .await;
+    eventually(DELIVERED, || async {
+        (!receivers.pushes().await.is_empty()).then_some(())
+    })
+    .await;
+    server.signal("-KILL");
+    drop(server);
+
+    let server = ServerProcess::start_with(
+        &database_url,
+        data_dir.path(),
+        &env,
+        std::process::Stdio::inherit(),
+    )
+    .await;
+    let query =
+        "{ notifications(first: 1) { edges { node { deliveries { channel status attempts } } } } }";
+    let deliveries = eventually(DELIVERED, || async {
+        let page = graphql(&server.base, Some(&token), query, json!({})).await;
+        let deliveries = page["notifications"]["edges"][0]["node"]["deliveries"].clone();
+        (deliveries[0]["status"] == "SENT").then_some(deliveries)
+    })
+    .await;
+    assert_eq!(
+        deliveries,
+        json!([{ "channel": "PUSH", "status": "SENT", "attempts": 2 }]),
+        "one delivery, attempted twice"
+    );
+    let pushes = receivers.pushes().await;
+    assert_eq!(pushes.len(), 2, "{pushes:?}");
+    assert_eq!(pushes[0]["topic"], pushes[1]["topic"], "the same message");
+    assert_eq!(pushes[1]["status"], 201);
+    assert_eq!(pushes[1]["message"]["title"], "Feed the cat");
+    let tag = &pushes[1]["message"]["tag"];
+    assert!(tag.as_str().unwrap().starts_with("reminder:"), "{tag}");
 }

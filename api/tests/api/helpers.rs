@@ -137,6 +137,7 @@ async fn spawn_tuned(
             endpoint_policy: EndpointPolicy {
                 allow_loopback_http: true,
             },
+            lease: Duration::from_secs(60),
         },
     };
     tune(&mut settings);

@@ -125,6 +125,15 @@ impl Receivers {
         .await;
     }
 
+    /// The next push to the device is taken and answered (201) only after `seconds`.
+    pub async fn answer_push_slowly(&self, device: &str, seconds: u32) {
+        self.post(
+            &format!("/devices/{device}/answer"),
+            json!({ "status": 201, "times": 1, "delay": seconds }),
+        )
+        .await;
+    }
+
     /// The next `times` messages are refused with this SMTP reply.
     pub async fn refuse_mail(&self, reply: &str, times: u32) {
         self.post("/smtp/answer", json!({ "reply": reply, "times": times }))

@@ -8,7 +8,8 @@
   aes128gcm) with the device's private key and auth secret.
 * An SMTP server (aiosmtpd) whose messages are parsed as a mail client parses them.
 * A control API: POST /devices makes a device; POST /devices/<name>/answer sets the
-  status its next pushes get (503 twice, 410, ...); POST /smtp/answer makes the SMTP
+  status its next pushes get (503 twice, 410, ...) or, for a 2xx, how long it takes to
+  answer (`delay`, seconds); POST /smtp/answer makes the SMTP
   server refuse the next messages; GET /pushes and GET /mails list what arrived.
 
 Prints one JSON line with its addresses when ready; stops when stdin closes.
@@ -89,8 +90,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the sender is gone (a server killed mid-send, in the fault test)
 
     def body(self):
         return self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -123,7 +127,8 @@ class Handler(BaseHTTPRequestHandler):
             spec = json.loads(self.body())
             with LOCK:
                 DEVICES[parts[1]]["answers"].extend(
-                    [(spec["status"], spec.get("headers", {}))] * spec.get("times", 1)
+                    [(spec["status"], spec.get("headers", {}), spec.get("delay", 0))]
+                    * spec.get("times", 1)
                 )
             return self.reply(200, {})
         if parts == ["smtp", "answer"]:
@@ -147,13 +152,18 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             device = DEVICES.get(name)
             answer = device["answers"].pop(0) if device and device["answers"] else None
+            # Listed on arrival: a test can see a push in flight before it is answered.
+            PUSHES.append(record)
         if device is None:
             record["error"] = "unknown device"
             status, headers = 404, {}
-        elif answer is not None:
-            status, headers = answer
+        elif answer is not None and answer[0] >= 300:
+            status, headers, _ = answer
             record["answered"] = status
         else:
+            if answer is not None:
+                # A slow push service: it has the message, and answers later.
+                time.sleep(answer[2])
             try:
                 claims, key = verify_vapid(self.headers.get("Authorization", ""), ORIGIN)
                 if record["contentEncoding"] != "aes128gcm":
@@ -167,9 +177,8 @@ class Handler(BaseHTTPRequestHandler):
             except Exception as error:  # every failure is recorded and refused, as 400
                 record["error"] = f"{type(error).__name__}: {error}"
                 status, headers = 400, {}
-        record["status"] = status
         with LOCK:
-            PUSHES.append(record)
+            record["status"] = status
         self.reply(status, None, headers.items())
 
 
