@@ -349,6 +349,30 @@ pub struct TaskIdArgs {
     pub id: String,
 }
 
+/// Arguments of snooze_task: for how long, or until when (one of the two).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(example = snooze_example_minutes(), example = snooze_example_until())]
+pub struct SnoozeTaskArgs {
+    /// The task's id (a UUID, as returned by add_task or list_tasks).
+    pub id: String,
+    /// Remind again in this many minutes (1 to 525600). Give this or `until`.
+    #[schemars(range(min = 1, max = 525_600))]
+    pub minutes: Option<i32>,
+    /// Remind again at this RFC 3339 instant, within the coming year (e.g. tomorrow
+    /// 09:00 in the user's zone, converted). Give this or `minutes`.
+    #[schemars(extend("format" = "date-time"))]
+    pub until: Option<String>,
+}
+
+fn snooze_example_minutes() -> serde_json::Value {
+    serde_json::json!({ "id": "01970f3a-5b6c-7d8e-9f00-112233445566", "minutes": 60 })
+}
+
+fn snooze_example_until() -> serde_json::Value {
+    serde_json::json!({ "id": "01970f3a-5b6c-7d8e-9f00-112233445566", "until": "2030-01-08T08:00:00Z" })
+}
+
 /// Arguments of list_projects.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

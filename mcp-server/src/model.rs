@@ -129,6 +129,13 @@ pub struct Task {
     pub recurrence: Option<Recurrence>,
     /// Minutes before `dueAt` the reminder fires; null means the user's default.
     pub remind_before_minutes: Option<i32>,
+    /// When the reminder fires next; null when none is pending (sent, done, overdue,
+    /// no due date, or reminders off).
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
+    pub next_reminder_at: Option<DateTime>,
+    /// The reminder was snoozed until then (snooze_task).
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
+    pub snoozed_until: Option<DateTime>,
     pub completed: bool,
     #[schemars(with = "Option<String>", extend("format" = "date-time"))]
     pub completed_at: Option<DateTime>,
@@ -506,7 +513,8 @@ mod tests {
             "dueAt": "2030-01-31T08:00:00Z", "timeZone": "Europe/Berlin",
             "recurrence": { "preset": "MONTHLY", "rrule": "FREQ=MONTHLY", "mode": "FROM_DUE_DATE",
                             "description": "Monthly on the 31st" },
-            "remindBeforeMinutes": null, "completed": false, "completedAt": null,
+            "remindBeforeMinutes": null, "nextReminderAt": null, "snoozedUntil": null,
+            "completed": false, "completedAt": null,
             "seriesId": "t-1", "parentTaskId": null, "occurrenceNumber": 1,
             "createdAt": "2030-01-01T00:00:00Z", "updatedAt": "2030-01-01T00:00:00Z",
         }))

@@ -348,6 +348,20 @@ pub struct TasksQuery {
     pub tasks: TaskConnection,
 }
 
+#[derive(cynic::QueryVariables, Debug)]
+pub struct SnoozeTaskVars {
+    pub id: Id,
+    pub minutes: Option<i32>,
+    pub until: Option<DateTime>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "SnoozeTaskVars")]
+pub struct SnoozeTask {
+    #[arguments(id: $id, minutes: $minutes, until: $until)]
+    pub snooze_task: Task,
+}
+
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "Mutation", variables = "IdVars")]
 pub struct CompleteTask {
@@ -611,6 +625,21 @@ impl<'a> Operations<'a> {
             has_next_page: page.has_next_page,
             end_cursor: page.end_cursor,
         })
+    }
+
+    /// Snoozes the task's reminder for `minutes` or until `until`.
+    pub async fn snooze_task(
+        &self,
+        id: &str,
+        minutes: Option<i32>,
+        until: Option<String>,
+    ) -> Result<Task, ApiError> {
+        let operation = SnoozeTask::build(SnoozeTaskVars {
+            id: Id::new(id),
+            minutes,
+            until: until.map(DateTime),
+        });
+        Ok(self.api.execute(self.token, operation).await?.snooze_task)
     }
 
     pub async fn complete_task(&self, id: &str) -> Result<Completion, ApiError> {

@@ -8,7 +8,7 @@ use rmcp::{RoleServer, tool, tool_router};
 
 use crate::args::{
     AddTaskArgs, CreateProjectArgs, ListNotificationsArgs, ListProjectsArgs, ListTasksArgs, NoArgs,
-    TaskHistoryArgs, TaskIdArgs, UpdateTaskArgs,
+    SnoozeTaskArgs, TaskHistoryArgs, TaskIdArgs, UpdateTaskArgs,
 };
 use crate::model::{
     Completion, Deletion, HistoryPage, LabelList, NotificationPage, Project, ProjectList,
@@ -85,6 +85,13 @@ mistake). If its completion created the next occurrence of a repeating task, tha
 occurrence is removed when nobody has changed it since, and kept when it was changed or \
 completed (delete it with delete_task if it is not wanted); `nextOccurrence` says which. \
 Reopening an open task changes nothing. Returns the task.";
+
+const SNOOZE_TASK: &str = "Snooze a task's reminder: it fires again after `minutes` or \
+at `until` (give one), on every channel the user has on (the app, Web Push, email), even \
+if the task is due by then. Use it when the user says \"remind me again in an hour\" or \
+\"remind me tomorrow at 9\" (convert that to an RFC 3339 instant in their time zone). \
+The task needs a due date and must be open. Giving the task a new due date or completing \
+it ends the snooze. Returns the task with `snoozedUntil`.";
 
 const DELETE_TASK: &str = "Delete one task permanently. For a repeating task only this \
 occurrence is deleted, and the series does not continue from it; to stop a series but keep \
@@ -292,6 +299,39 @@ impl TodoServer {
             None => format!("Completed {}.", completion.task.summary()),
         };
         Ok(Structured::new(summary, completion))
+    }
+
+    #[tool(
+        name = "snooze_task",
+        description = SNOOZE_TASK,
+        output_schema = schema_for_output::<Task>(),
+        annotations(
+            title = "Snooze a task's reminder",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn snooze_task(
+        &self,
+        Parameters(SnoozeTaskArgs { id, minutes, until }): Parameters<SnoozeTaskArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> ToolResult<Task> {
+        let token = self.token(&context)?;
+        let task = self
+            .operations(&token)
+            .snooze_task(&id, minutes, until)
+            .await
+            .map_err(|error| failed("snooze_task", ToolError::from_api(error, Some(&id))))?;
+        let until = task
+            .snoozed_until
+            .as_ref()
+            .map_or_else(String::new, |until| format!(" until {until}"));
+        Ok(Structured::new(
+            format!("Snoozed the reminder of {}{until}.", task.summary()),
+            task,
+        ))
     }
 
     #[tool(

@@ -522,7 +522,7 @@ mod tests {
             }
         }
         let tools = TodoServer::tool_router().list_all();
-        assert_eq!(tools.len(), 12);
+        assert_eq!(tools.len(), 13);
         for tool in &tools {
             ArgumentValidator::new(&tool.input_schema).unwrap();
             walk(&tool.name, &Value::Object((*tool.input_schema).clone()));

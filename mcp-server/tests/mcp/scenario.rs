@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{McpClient, TestApi, call, ok, text, tool_error};
 
-const TOOLS: [&str; 12] = [
+const TOOLS: [&str; 13] = [
     "add_task",
     "complete_task",
     "create_project",
@@ -18,6 +18,7 @@ const TOOLS: [&str; 12] = [
     "list_notifications",
     "list_projects",
     "list_tasks",
+    "snooze_task",
     "uncomplete_task",
     "update_task",
 ];
@@ -60,7 +61,11 @@ pub async fn lists_tools_with_schemas_and_annotations(client: &McpClient) {
         );
         assert_eq!(
             annotations.idempotent_hint,
-            Some(!matches!(name, "add_task" | "create_project")),
+            // Snoozing for minutes again moves the reminder again.
+            Some(!matches!(
+                name,
+                "add_task" | "create_project" | "snooze_task"
+            )),
             "{name}"
         );
         assert_eq!(annotations.open_world_hint, Some(false), "{name}");
@@ -130,6 +135,19 @@ pub async fn manages_a_recurring_task(
 
     let fetched = ok(&call(client, "get_task", json!({ "id": id })).await);
     assert_eq!(fetched["recurrence"], updated["recurrence"]);
+
+    // "Remind me again tomorrow": the reminder moves there.
+    let snoozed = call(client, "snooze_task", json!({ "id": id, "minutes": 1440 })).await;
+    assert!(
+        text(&snoozed).contains("Snoozed the reminder of \"Water the plants\""),
+        "{}",
+        text(&snoozed)
+    );
+    let snoozed = ok(&snoozed);
+    assert!(snoozed["snoozedUntil"].is_string(), "{snoozed}");
+    assert_eq!(snoozed["nextReminderAt"], snoozed["snoozedUntil"]);
+    let message = tool_error(&call(client, "snooze_task", json!({ "id": id })).await);
+    assert!(message.contains("minutes"), "{message}");
 
     let completion = call(client, "complete_task", json!({ "id": id })).await;
     assert!(
@@ -641,9 +659,18 @@ pub async fn refuses_arguments_outside_the_schema(client: &McpClient) {
     let tools = client.list_all_tools().await.unwrap();
     let task = ok(&call(client, "add_task", json!({ "title": "Bounds" })).await);
     let id = task["id"].as_str().unwrap();
+    // A reminder to snooze needs a due date.
+    let dated = ok(&call(
+        client,
+        "add_task",
+        json!({ "title": "Bounds with a date", "dueAt": "2030-01-07T09:00:00Z" }),
+    )
+    .await);
+    let dated = dated["id"].as_str().unwrap();
     // The required arguments; the task is real so that in-range calls can succeed.
     let base = |tool: &str| match tool {
         "add_task" => json!({ "title": "Bounds" }),
+        "snooze_task" => json!({ "id": dated }),
         "create_project" => json!({ "name": "Bounds" }),
         "list_tasks" | "list_notifications" | "list_projects" | "list_labels" => json!({}),
         _ => json!({ "id": id }),
