@@ -30,6 +30,8 @@ EVERYTHING = {
         "jwtSecret": "x" * 32,
         "appApiToken": "t" * 24,
         "daprApiToken": "d" * 24,
+        "vapidPrivateKey": "v" * 43,
+        "smtpUrl": "smtps://todo:pw@mail.example.com:465",
     },
     "mcp": {"caCertSecret": "api-ca", "apiUrl": "https://todo.example.com"},
     "dapr": {
@@ -115,8 +117,22 @@ BAD_VALUES = {
     },
     "a short signing secret": {
         "secrets": {"create": True, "existingSecret": "", "databaseUrl": "postgres://x",
-                    "jwtSecret": "short", "appApiToken": "t" * 16},
+                    "jwtSecret": "short", "appApiToken": "t" * 16, "vapidPrivateKey": "v" * 43},
     },
+    "no VAPID key for replicas to share": {
+        "secrets": {"create": True, "existingSecret": "", "databaseUrl": "postgres://x",
+                    "jwtSecret": "x" * 32, "appApiToken": "t" * 16},
+    },
+    "a VAPID key that is no key": {
+        "secrets": {"create": True, "existingSecret": "", "databaseUrl": "postgres://x",
+                    "jwtSecret": "x" * 32, "appApiToken": "t" * 16, "vapidPrivateKey": "short"},
+    },
+    "an SMTP URL that is no SMTP URL": {
+        "secrets": {"create": True, "existingSecret": "", "databaseUrl": "postgres://x",
+                    "jwtSecret": "x" * 32, "appApiToken": "t" * 16, "vapidPrivateKey": "v" * 43,
+                    "smtpUrl": "mail.example.com"},
+    },
+    "a VAPID contact that is no URL": {"api": {"vapidSubject": "ops@example.com"}},
     "no replicas": {"api": {"replicaCount": 0}},
     "a writable root filesystem": {"securityContext": {"readOnlyRootFilesystem": False}},
     "root allowed": {"podSecurityContext": {"runAsNonRoot": False}},
@@ -157,7 +173,7 @@ def test_committed_values_files_hold_no_secrets():
     for env in ENVIRONMENTS:
         secrets = load_values(env).get("secrets", {})
         assert not secrets.get("create"), env
-        for key in ("databaseUrl", "jwtSecret", "appApiToken"):
+        for key in ("databaseUrl", "jwtSecret", "appApiToken", "vapidPrivateKey", "smtpUrl"):
             assert not secrets.get(key), f"{env}: {key} in a committed values file"
 
 
@@ -467,6 +483,9 @@ def test_secrets_come_from_one_place(rendered):
     # The Dapr API token lives in a Secret of its own: Dapr reads the key `token` from
     # the Secret named in dapr.io/api-token-secret, and the app token already holds it.
     refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in api["env"] if "valueFrom" in e}
+    # Every replica signs Web Push with the one shared key; SMTP is optional.
+    assert refs["TODO_VAPID_PRIVATE_KEY"]["key"] == "vapid-private-key"
+    assert refs["TODO_SMTP_URL"] == {**refs["TODO_SMTP_URL"], "key": "smtp-url", "optional": True}
     api_token = refs.pop("DAPR_API_TOKEN", None)
     annotations = deployment["spec"]["template"]["metadata"]["annotations"]
     if api_token is None:
@@ -480,7 +499,8 @@ def test_secrets_come_from_one_place(rendered):
     if env == "everything":
         made = {s["metadata"]["name"]: s for s in secrets}
         assert set(made) == names | {api_token["name"]}
-        assert set(made[next(iter(names))]["data"]) == {"database-url", "jwt-secret", "token"}
+        assert set(made[next(iter(names))]["data"]) == {
+            "database-url", "jwt-secret", "token", "vapid-private-key", "smtp-url"}
         assert set(made[api_token["name"]]["data"]) == {"token"}
     else:
         assert secrets == []
@@ -620,3 +640,17 @@ def test_the_agent_page_gets_the_mcp_url_agents_reach():
         "https://agents.example.org/mcp")
     # Nothing to derive it from: the API keeps its own default.
     assert mcp_url({"ingress": {"enabled": False}}) is None
+
+
+def test_links_in_reminders_point_where_people_reach_the_app():
+    def public_url(values):
+        deployment = one(render({**EVERYTHING, **values}), "Deployment", "api")
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        return env_of(container).get("TODO_PUBLIC_URL", {}).get("value")
+
+    host = chart_values()["ingress"]["host"]
+    assert public_url({}) == f"https://{host}"
+    assert public_url({"ingress": {"tls": {"enabled": False}}}) == f"http://{host}"
+    assert public_url({"api": {"publicUrl": "https://tasks.example.org"}}) == (
+        "https://tasks.example.org")
+    assert public_url({"ingress": {"enabled": False}}) is None

@@ -195,6 +195,18 @@ The MCP server's URL as agents reach it: api.mcpPublicUrl, else the ingress's ho
 path when both the ingress and the MCP server are on; empty otherwise (the API then
 keeps its own default).
 */}}
+{{/*
+Where people reach the web UI (links in reminder emails and push notifications):
+api.publicUrl, else the ingress's host when the ingress is on; empty otherwise.
+*/}}
+{{- define "todo-app.publicUrl" -}}
+{{- if .Values.api.publicUrl -}}
+{{- .Values.api.publicUrl -}}
+{{- else if .Values.ingress.enabled -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.host -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "todo-app.mcpPublicUrl" -}}
 {{- if .Values.api.mcpPublicUrl -}}
 {{- .Values.api.mcpPublicUrl -}}
