@@ -41,7 +41,20 @@ const index = readFileSync(join(here, 'index.html'), 'utf8')
   .replaceAll('{{style}}', style);
 writeFileSync(join(to, 'index.html'), index);
 
-const compressible = new Set(['.html', '.js', '.css', '.wasm', '.json', '.svg']);
+// The installable app: the manifest and icons at fixed names (the manifest is found by
+// its link, the icons by the manifest), and a service worker that precaches exactly this
+// bundle's shell; its version changes whenever the bundle does.
+cpSync(join(here, 'manifest.webmanifest'), join(to, 'manifest.webmanifest'));
+mkdirSync(join(to, 'icons'));
+for (const icon of ['icon-192.png', 'icon-512.png']) cpSync(join(here, 'icons', icon), join(to, 'icons', icon));
+const shell = ['/', wasm, script, style, '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png'];
+const workerSource = readFileSync(join(here, 'sw.js'), 'utf8');
+const worker = workerSource
+  .replace('{{version}}', hash(Buffer.from(index + workerSource)))
+  .replace('{{precache}}', JSON.stringify(shell));
+writeFileSync(join(to, 'sw.js'), worker);
+
+const compressible = new Set(['.html', '.js', '.css', '.wasm', '.json', '.svg', '.webmanifest']);
 const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
   entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)]);
 let shipped = 0;

@@ -187,6 +187,7 @@ impl AuditSource {
             Self::Graphql => "by you via GraphQL",
             Self::Mcp => "by an AI agent (MCP) for you",
             Self::System => "by the service",
+            Self::Reminder => "by you from a reminder",
         }
     }
 }
@@ -269,6 +270,7 @@ pub struct Task {
     pub time_zone: String,
     pub recurrence: Option<Recurrence>,
     pub remind_before_minutes: Option<i32>,
+    pub snoozed_until: Option<DateTime>,
     pub completed: bool,
     pub completed_at: Option<DateTime>,
     pub created_at: DateTime,
@@ -299,6 +301,7 @@ pub fn test_task(id: &str, created: &str) -> Task {
         time_zone: "UTC".into(),
         recurrence: None,
         remind_before_minutes: None,
+        snoozed_until: None,
         completed: false,
         completed_at: None,
         created_at: DateTime(created.into()),
@@ -465,6 +468,20 @@ pub struct CompleteTaskPayload {
 pub struct CompleteTask {
     #[arguments(id: $id)]
     pub complete_task: CompleteTaskPayload,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct SnoozeVars {
+    pub id: Id,
+    pub minutes: Option<i32>,
+    pub until: Option<DateTime>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "SnoozeVars")]
+pub struct SnoozeTask {
+    #[arguments(id: $id, minutes: $minutes, until: $until)]
+    pub snooze_task: Task,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
@@ -678,6 +695,11 @@ pub struct Preferences {
     pub reminder_minutes_before: i32,
     pub toast_notifications: bool,
     pub time_zone: String,
+    pub push_reminders: bool,
+    pub email_reminders: bool,
+    pub daily_digest_at: Option<String>,
+    pub push_available: bool,
+    pub email_available: bool,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
@@ -686,12 +708,23 @@ pub struct PreferencesQuery {
     pub preferences: Preferences,
 }
 
-#[derive(cynic::InputObject, Debug, Clone, PartialEq)]
+#[derive(cynic::InputObject, Debug, Clone, PartialEq, Default)]
 pub struct PreferencesInput {
+    #[cynic(skip_serializing_if = "Option::is_none")]
     pub reminders_enabled: Option<bool>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
     pub reminder_minutes_before: Option<i32>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
     pub toast_notifications: Option<bool>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub push_reminders: Option<bool>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub email_reminders: Option<bool>,
+    /// "HH:MM", or "" to turn the digest off.
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub daily_digest_at: Option<String>,
 }
 
 #[derive(cynic::QueryVariables, Debug)]
@@ -704,6 +737,75 @@ pub struct PreferencesVars {
 pub struct UpdatePreferences {
     #[arguments(input: $input)]
     pub update_preferences: Preferences,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct PushSubscription {
+    pub id: Id,
+    pub device_name: String,
+    pub endpoint: String,
+    pub created_at: DateTime,
+    pub last_success_at: Option<DateTime>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "User")]
+pub struct MyDevices {
+    pub push_subscriptions: Vec<PushSubscription>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct DevicesQuery {
+    pub me: MyDevices,
+    pub push_public_key: String,
+}
+
+#[derive(cynic::InputObject, Debug, Clone)]
+pub struct PushSubscriptionInput {
+    pub endpoint: String,
+    #[cynic(rename = "p256dh")]
+    pub p256dh: String,
+    pub auth: String,
+    pub device_name: String,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct PushSubscriptionVars {
+    pub input: PushSubscriptionInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "PushSubscriptionVars")]
+pub struct RegisterPushSubscription {
+    #[arguments(input: $input)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; the settings refetch the device list"
+    )]
+    pub register_push_subscription: PushSubscription,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct DeleteNotification {
+    #[arguments(id: $id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
+    pub delete_notification: bool,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct RemovePushSubscription {
+    #[arguments(id: $id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
+    pub remove_push_subscription: bool,
 }
 
 #[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
@@ -770,6 +872,69 @@ pub struct Notification {
     pub task_id: Option<Id>,
     pub read: bool,
     pub created_at: DateTime,
+    pub deliveries: Vec<Delivery>,
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryChannel {
+    Push,
+    Email,
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    Pending,
+    Sent,
+    Failed,
+    Gone,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub channel: DeliveryChannel,
+    pub status: DeliveryStatus,
+}
+
+/// Where a reminder went beyond the app, in a few words: "Sent to 2 devices and by
+/// email", "1 device pending"; none when it went nowhere else.
+pub fn delivery_summary(deliveries: &[Delivery]) -> Option<String> {
+    let count = |channel, status| {
+        deliveries
+            .iter()
+            .filter(|d| d.channel == channel && d.status == status)
+            .count()
+    };
+    let devices = |n: usize| {
+        if n == 1 {
+            "1 device".to_owned()
+        } else {
+            format!("{n} devices")
+        }
+    };
+    let mut parts = Vec::new();
+    let pushed = count(DeliveryChannel::Push, DeliveryStatus::Sent);
+    let emailed = count(DeliveryChannel::Email, DeliveryStatus::Sent) > 0;
+    match (pushed, emailed) {
+        (0, false) => {}
+        (0, true) => parts.push("Sent by email".to_owned()),
+        (n, false) => parts.push(format!("Sent to {}", devices(n))),
+        (n, true) => parts.push(format!("Sent to {} and by email", devices(n))),
+    }
+    let pending = deliveries
+        .iter()
+        .filter(|d| d.status == DeliveryStatus::Pending)
+        .count();
+    if pending > 0 {
+        parts.push(format!("{pending} still sending"));
+    }
+    let failed = deliveries
+        .iter()
+        .filter(|d| matches!(d.status, DeliveryStatus::Failed | DeliveryStatus::Gone))
+        .count();
+    if failed > 0 {
+        parts.push(format!("{failed} could not be delivered"));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 #[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
@@ -1156,12 +1321,24 @@ where
 {
     let body = serde_json::to_value(&operation).map_err(|e| ApiError::network(e.to_string()))?;
     let token = session::fresh_token().await;
-    match send(&body, token.as_deref()).await {
+    let answer = send_and_keep(&body, token.as_deref()).await;
+    // Offline, a query answers with what this device last saw (the app says it is
+    // offline); a change fails, as it must.
+    if let Err(error) = &answer
+        && error.code.is_none()
+        && crate::offline::is_query(&body)
+        && let Some(email) = session::email()
+        && let Some(kept) = crate::offline::recall(&email, &body)
+        && let Ok(data) = serde_json::from_value::<Q>(kept)
+    {
+        return Ok(data);
+    }
+    match answer {
         Err(error) if error.is_unauthenticated() && token.is_some() => {
             if session::renew().await.is_err() {
                 return Err(error);
             }
-            let retried = send(&body, session::token().as_deref()).await;
+            let retried = send_and_keep(&body, session::token().as_deref()).await;
             if retried.as_ref().is_err_and(ApiError::is_unauthenticated) {
                 session::expire();
             }
@@ -1181,6 +1358,20 @@ where
 {
     let body = serde_json::to_value(&operation).map_err(|e| ApiError::network(e.to_string()))?;
     send(&body, None).await
+}
+
+/// `send`, keeping a query's answer for when the app is offline.
+async fn send_and_keep<Q: DeserializeOwned + 'static>(
+    body: &serde_json::Value,
+    token: Option<&str>,
+) -> Result<Q, ApiError> {
+    let data: serde_json::Value = send(body, token).await?;
+    if crate::offline::is_query(body)
+        && let Some(email) = session::email()
+    {
+        crate::offline::remember(&email, body, &data);
+    }
+    serde_json::from_value(data).map_err(|_| ApiError::network("Unexpected answer from the server"))
 }
 
 async fn send<Q: DeserializeOwned + 'static>(
@@ -1219,4 +1410,36 @@ async fn send<Q: DeserializeOwned + 'static>(
 
 pub fn id_of(id: &Id) -> String {
     id.inner().to_owned()
+}
+
+#[cfg(test)]
+mod delivery_tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::{Delivery, DeliveryChannel as C, DeliveryStatus as S, delivery_summary};
+
+    fn went(list: &[(C, S)]) -> Option<String> {
+        let deliveries: Vec<Delivery> = list
+            .iter()
+            .map(|&(channel, status)| Delivery { channel, status })
+            .collect();
+        delivery_summary(&deliveries)
+    }
+
+    #[wasm_bindgen_test]
+    fn says_where_a_reminder_went() {
+        assert_eq!(went(&[]), None);
+        assert_eq!(
+            went(&[(C::Push, S::Sent)]).as_deref(),
+            Some("Sent to 1 device")
+        );
+        assert_eq!(
+            went(&[(C::Push, S::Sent), (C::Push, S::Sent), (C::Email, S::Sent)]).as_deref(),
+            Some("Sent to 2 devices and by email")
+        );
+        assert_eq!(
+            went(&[(C::Email, S::Pending), (C::Push, S::Gone)]).as_deref(),
+            Some("1 still sending · 1 could not be delivered")
+        );
+    }
 }

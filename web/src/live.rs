@@ -128,7 +128,7 @@ fn receive_notification(notification: Notification) {
         let action = notification
             .task_id
             .as_ref()
-            .map(|id| ToastAction::OpenTask {
+            .map(|id| ToastAction::Reminder {
                 task_id: crate::api::id_of(id),
                 notification_id: crate::api::id_of(&notification.id),
             });
@@ -238,6 +238,7 @@ mod tests {
             task_id: None,
             read,
             created_at: DateTime(at.into()),
+            deliveries: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@ mod crash;
 mod drafts;
 mod form;
 mod live;
+mod offline;
 mod organise;
 mod pages;
 mod session;

@@ -82,6 +82,7 @@ fn end() {
     if let Some(storage) = storage() {
         let _ = storage.remove_item(STORAGE_KEY);
     }
+    crate::offline::forget();
     *SESSION.write() = None;
 }
 

@@ -32,8 +32,9 @@ pub enum Live {
 pub enum ToastAction {
     /// Reopens a task just completed.
     Undo(Completed),
-    /// Opens the task a notification is about, and marks the notification read.
-    OpenTask {
+    /// A reminder: complete its task, snooze it, or open the task; each marks the
+    /// notification read.
+    Reminder {
         task_id: String,
         notification_id: String,
     },

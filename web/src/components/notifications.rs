@@ -6,8 +6,9 @@ use dioxus::prelude::*;
 use super::Dialog;
 use crate::Route;
 use crate::api::{
-    AcceptInvitation, ClearNotifications, DeclineInvitation, Id, IdVars, Invitation,
-    MarkAllNotificationsRead, MarkNotificationRead, MutationBuilder as _, Notification, id_of, run,
+    AcceptInvitation, ClearNotifications, DeclineInvitation, DeleteNotification, Id, IdVars,
+    Invitation, MarkAllNotificationsRead, MarkNotificationRead, MutationBuilder as _, Notification,
+    delivery_summary, id_of, run,
 };
 use crate::organise::{self, INVITATIONS, css_color};
 use crate::pages::ListFilters;
@@ -96,6 +97,26 @@ pub(super) async fn mark_read(id: String) {
     }
 }
 
+/// Deletes notification `id`, here and on the server.
+async fn delete(id: String) {
+    match run(DeleteNotification::build(IdVars {
+        id: Id::new(id.clone()),
+    }))
+    .await
+    {
+        Ok(_) => {
+            let mut list = NOTIFICATIONS.write();
+            if let Some(at) = list.iter().position(|n| id_of(&n.id) == id) {
+                if !list[at].read {
+                    *UNREAD.write() -= 1;
+                }
+                list.remove(at);
+            }
+        }
+        Err(error) => error_toast(error.message),
+    }
+}
+
 #[component]
 fn NotificationItem(notification: Notification, onopen: EventHandler<()>) -> Element {
     let nav = navigator();
@@ -104,6 +125,7 @@ fn NotificationItem(notification: Notification, onopen: EventHandler<()>) -> Ele
     let task_id = notification.task_id.as_ref().map(id_of);
     let read = notification.read;
     let open_id = id.clone();
+    let delete_id = id.clone();
     rsx! {
         li { class: if read { "notification" } else { "notification unread" },
             div { class: "notification-text",
@@ -112,6 +134,7 @@ fn NotificationItem(notification: Notification, onopen: EventHandler<()>) -> Ele
                     "{notification.title}"
                 }
                 if let Some(message) = &notification.message { p { class: "muted", "{message}" } }
+                if let Some(went) = delivery_summary(&notification.deliveries) { p { class: "deliveries", "{went}" } }
                 p { class: "muted small", "{when}" }
             }
             div { class: "notification-actions",
@@ -138,6 +161,16 @@ fn NotificationItem(notification: Notification, onopen: EventHandler<()>) -> Ele
                         },
                         "Mark read"
                     }
+                }
+                button {
+                    class: "button button-small button-quiet",
+                    r#type: "button",
+                    "aria-label": "Delete “{notification.title}”",
+                    onclick: move |_| {
+                        let id = delete_id.clone();
+                        spawn_forever(async move { delete(id).await });
+                    },
+                    "Delete"
                 }
             }
         }

@@ -217,6 +217,7 @@ fn SignedIn() -> Element {
         div { class: "app-body",
             Sidebar { open: drawer_open }
             main { id: "content", class: "content", tabindex: "-1",
+                OfflineNotice {}
                 Outlet::<Route> {}
             }
         }
@@ -227,6 +228,31 @@ fn SignedIn() -> Element {
             TaskFormDialog { task_id: None, onclose: move |_| *NEW_TASK_OPEN.write() = false }
         }
         Toasts {}
+    }
+}
+
+/// Says so while the browser is offline: the app (from the service worker's cache)
+/// shows what it last saw, and changes wait for the connection.
+#[component]
+fn OfflineNotice() -> Element {
+    let mut online = use_signal(|| web_sys::window().is_none_or(|w| w.navigator().on_line()));
+    use_future(move || async move {
+        let mut events = document::eval(
+            r#"const say = () => dioxus.send(navigator.onLine);
+               addEventListener('online', say);
+               addEventListener('offline', say);"#,
+        );
+        while let Ok(now_online) = events.recv::<bool>().await {
+            online.set(now_online);
+        }
+    });
+    if online() {
+        return rsx! {};
+    }
+    rsx! {
+        p { class: "offline-banner", role: "status",
+            "You are offline. This is what the app last saw; changes need a connection."
+        }
     }
 }
 

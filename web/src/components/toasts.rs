@@ -13,8 +13,11 @@ use super::js;
 use super::notifications::mark_read;
 use super::task_row::reopen;
 use crate::Route;
-use crate::state::{Completed, LAST_COMPLETION, TOASTS, Toast, ToastAction, dismiss_toast};
-use crate::store::{Tasks, use_tasks};
+use crate::api::{CompleteTask, Id, IdVars, MutationBuilder as _, SnoozeTask, SnoozeVars, run};
+use crate::state::{
+    Completed, LAST_COMPLETION, TOASTS, Toast, ToastAction, dismiss_toast, error_toast, toast,
+};
+use crate::store::{TaskStoreStoreImplExt as _, Tasks, use_tasks};
 
 const LIFETIME: Duration = Duration::from_secs(5);
 const TICK: Duration = Duration::from_millis(100);
@@ -76,6 +79,48 @@ fn undo(tasks: Tasks, completed: Completed) {
     });
 }
 
+/// How long the toast's Snooze puts a reminder off (the task page offers more).
+const TOAST_SNOOZE_MINUTES: i32 = 15;
+
+/// The reminder toast's Complete: the task as the list would complete it.
+async fn complete_from_reminder(mut tasks: Tasks, task_id: String) {
+    match run(CompleteTask::build(IdVars {
+        id: Id::new(task_id),
+    }))
+    .await
+    {
+        Ok(data) => {
+            let payload = data.complete_task;
+            let title = format!("Completed “{}”", payload.task.title);
+            tasks.upsert(payload.task);
+            if let Some(next) = payload.next_occurrence {
+                tasks.upsert(next);
+            }
+            toast(title, None, None);
+        }
+        Err(error) => error_toast(format!("Could not complete the task: {error}")),
+    }
+}
+
+async fn snooze_from_reminder(mut tasks: Tasks, task_id: String) {
+    let vars = SnoozeVars {
+        id: Id::new(task_id),
+        minutes: Some(TOAST_SNOOZE_MINUTES),
+        until: None,
+    };
+    match run(SnoozeTask::build(vars)).await {
+        Ok(data) => {
+            let title = format!(
+                "Snoozed “{}” for {TOAST_SNOOZE_MINUTES} minutes",
+                data.snooze_task.title
+            );
+            tasks.upsert(data.snooze_task);
+            toast(title, None, None);
+        }
+        Err(error) => error_toast(format!("Could not snooze the reminder: {error}")),
+    }
+}
+
 #[component]
 fn ToastCard(toast: Toast) -> Element {
     let mut hovered = use_signal(|| false);
@@ -116,18 +161,42 @@ fn ToastCard(toast: Toast) -> Element {
                         "Undo"
                     }
                 },
-                Some(ToastAction::OpenTask { task_id, notification_id }) => rsx! {
-                    button {
-                        class: "toast-action",
-                        r#type: "button",
-                        onclick: move |_| {
-                            dismiss_toast(id);
-                            spawn_forever(mark_read(notification_id.clone()));
-                            nav.push(Route::TaskDetail { id: task_id.clone() });
-                        },
-                        "Open"
+                Some(ToastAction::Reminder { task_id, notification_id }) => {
+                    let (complete_task, complete_note) = (task_id.clone(), notification_id.clone());
+                    let (snooze_task, snooze_note) = (task_id.clone(), notification_id.clone());
+                    rsx! {
+                        button {
+                            class: "toast-action",
+                            r#type: "button",
+                            onclick: move |_| {
+                                dismiss_toast(id);
+                                spawn_forever(mark_read(complete_note.clone()));
+                                spawn_forever(complete_from_reminder(tasks, complete_task.clone()));
+                            },
+                            "Complete"
+                        }
+                        button {
+                            class: "toast-action",
+                            r#type: "button",
+                            onclick: move |_| {
+                                dismiss_toast(id);
+                                spawn_forever(mark_read(snooze_note.clone()));
+                                spawn_forever(snooze_from_reminder(tasks, snooze_task.clone()));
+                            },
+                            "Snooze"
+                        }
+                        button {
+                            class: "toast-action",
+                            r#type: "button",
+                            onclick: move |_| {
+                                dismiss_toast(id);
+                                spawn_forever(mark_read(notification_id.clone()));
+                                nav.push(Route::TaskDetail { id: task_id.clone() });
+                            },
+                            "Open"
+                        }
                     }
-                },
+                }
                 None => rsx! {},
             }
             button {

@@ -28,10 +28,8 @@ fn after_sign_in() -> Route {
 /// person is in, so sign-up starts from the browser's (settings can change it).
 async fn adopt_browser_zone() {
     let input = PreferencesInput {
-        reminders_enabled: None,
-        reminder_minutes_before: None,
-        toast_notifications: None,
         time_zone: Some(time::browser_zone()),
+        ..PreferencesInput::default()
     };
     if let Err(error) = run(UpdatePreferences::build(PreferencesVars { input })).await {
         error_toast(format!("Could not set your time zone: {error}"));

@@ -4,14 +4,14 @@ use dioxus::core::spawn_forever;
 use dioxus::prelude::*;
 
 use crate::api::{
-    PreviewQuery, PreviewVars, QueryBuilder as _, RecurrenceInput, RecurrenceMode,
-    RecurrencePreviewInput, Task, run,
+    MutationBuilder as _, PreviewQuery, PreviewVars, QueryBuilder as _, RecurrenceInput,
+    RecurrenceMode, RecurrencePreviewInput, SnoozeTask, SnoozeVars, Task, run,
 };
 use crate::components::{
     DueBadge, LabelChips, PriorityBadge, ProjectBadge, RecurrenceBadge, task_row_toggle,
 };
-use crate::state::user_zone;
-use crate::store::use_tasks;
+use crate::state::{error_toast, toast, user_zone};
+use crate::store::{TaskStoreStoreImplExt as _, use_tasks};
 use crate::time;
 
 /// When the task is due, in its zone, and in the user's when that differs.
@@ -88,7 +88,12 @@ pub fn TaskCard(
                     dd { "{assignee.display_name}" }
                 }
                 dt { "Reminder" }
-                dd { "{remind}" }
+                dd {
+                    "{remind}"
+                    if let Some(until) = &shown.snoozed_until {
+                        span { class: "muted", " · snoozed until {time::full_text(&user_zone(), until)}" }
+                    }
+                }
                 if let Some(recurrence) = &shown.recurrence {
                     dt { "Repeats" }
                     dd {
@@ -99,8 +104,49 @@ pub fn TaskCard(
                     }
                 }
             }
+            if !shown.completed && shown.due_at.is_some() {
+                SnoozeChoices { task }
+            }
             if shown.recurrence.is_some() {
                 NextDates { task }
+            }
+        }
+    }
+}
+
+/// Snoozing the reminder: in 15 minutes, in an hour, or tomorrow at 09:00 in the
+/// user's zone. It fires then on every channel, even past the due date.
+#[component]
+fn SnoozeChoices(task: ReadSignal<Task>) -> Element {
+    let mut store = use_tasks();
+    let snooze = move |minutes: Option<i32>, until: Option<crate::api::DateTime>, what: String| {
+        let id = task().id;
+        spawn_forever(async move {
+            match run(SnoozeTask::build(SnoozeVars { id, minutes, until })).await {
+                Ok(data) => {
+                    store.upsert(data.snooze_task);
+                    toast(format!("Reminder snoozed {what}"), None, None);
+                }
+                Err(error) => error_toast(format!("Could not snooze the reminder: {error}")),
+            }
+        });
+    };
+    rsx! {
+        div { class: "snooze-row", role: "group", "aria-label": "Snooze the reminder",
+            span { class: "muted", "Snooze the reminder:" }
+            button { class: "button button-small", r#type: "button",
+                onclick: move |_| snooze(Some(15), None, "for 15 minutes".into()), "15 minutes" }
+            button { class: "button button-small", r#type: "button",
+                onclick: move |_| snooze(Some(60), None, "for an hour".into()), "1 hour" }
+            button { class: "button button-small", r#type: "button",
+                onclick: move |_| {
+                    let zone = user_zone();
+                    let tomorrow = time::wall_at(&zone, time::now_ms() + 86_400_000.0);
+                    let nine = time::Wall { hour: 9, minute: 0, ..tomorrow };
+                    let at = time::to_datetime(time::instant_of(&zone, nine));
+                    snooze(None, Some(at), "until tomorrow 09:00".into());
+                },
+                "Tomorrow 09:00"
             }
         }
     }

@@ -1,9 +1,11 @@
-//! Settings: reminders, toasts, time zone, and API tokens for agents with the MCP
+//! Settings: reminders, toasts, time zone, where reminders reach the person (this
+//! device's push, email, the daily digest), and API tokens for agents with the MCP
 //! configurations ready to paste.
 
 use dioxus::prelude::*;
 
 mod agent_config;
+mod channels;
 mod display;
 mod tokens;
 
@@ -12,6 +14,7 @@ use crate::components::ZonePicker;
 use crate::form::explain;
 use crate::state::{PREFERENCES, toast};
 use crate::time;
+use channels::Channels;
 use display::Display;
 use tokens::Tokens;
 
@@ -22,7 +25,8 @@ pub fn Settings() -> Element {
         div { class: "page settings-page",
             div { class: "page-head", h1 { "Settings" } }
             if let Some(prefs) = PREFERENCES.read().clone() {
-                PreferencesForm { key: "{prefs.time_zone}", prefs }
+                PreferencesForm { key: "{prefs.time_zone}", prefs: prefs.clone() }
+                Channels { prefs }
             } else {
                 div { class: "card skeleton", "aria-busy": "true", "aria-label": "Loading preferences",
                     span { class: "skeleton-line" }
@@ -60,6 +64,7 @@ fn PreferencesForm(prefs: crate::api::Preferences) -> Element {
             reminder_minutes_before: Some(minutes),
             toast_notifications: Some(toasts()),
             time_zone: Some(zone().trim().to_owned()),
+            ..PreferencesInput::default()
         };
         spawn(async move {
             saving.set(true);

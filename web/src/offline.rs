@@ -1,0 +1,116 @@
+//! What the app last saw, kept on this device so that offline (opened from the service
+//! worker's cache) it shows the last tasks, settings and notifications it read, until
+//! the connection is back. Only answers to queries are kept, per account, and signing
+//! out forgets them.
+
+use serde_json::Value;
+
+const STORAGE_KEY: &str = "todo.offline";
+/// Answers kept at most: the list, a few task pages, settings, the notification center.
+const MAX_ANSWERS: usize = 24;
+/// Beyond this many bytes of kept answers, the oldest go first (localStorage holds
+/// about 5 MB per site, shared with drafts and the session).
+const MAX_BYTES: usize = 1_500_000;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Whether `body` (a GraphQL request) reads rather than changes.
+pub fn is_query(body: &Value) -> bool {
+    body["query"]
+        .as_str()
+        .is_some_and(|text| text.trim_start().starts_with("query"))
+}
+
+/// The key an answer is kept under: the account and the exact request.
+fn key(email: &str, body: &Value) -> String {
+    // FNV-1a: a stable name for the request, not a secret.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in email.bytes().chain(body.to_string().bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Kept answers, newest last.
+fn load() -> Vec<(String, Value)> {
+    storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn store(answers: &[(String, Value)]) {
+    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(answers)) {
+        // A full storage keeps the older copy: being offline-ready is a nicety.
+        let _ = storage.set_item(STORAGE_KEY, &text);
+    }
+}
+
+/// Keeps the answer to a query for when the app is offline.
+pub fn remember(email: &str, body: &Value, data: &Value) {
+    let key = key(email, body);
+    let mut answers = load();
+    answers.retain(|(k, _)| *k != key);
+    answers.push((key, data.clone()));
+    let mut bytes: usize = answers.iter().map(|(_, v)| v.to_string().len()).sum();
+    while answers.len() > MAX_ANSWERS || (bytes > MAX_BYTES && answers.len() > 1) {
+        let (_, dropped) = answers.remove(0);
+        bytes -= dropped.to_string().len();
+    }
+    store(&answers);
+}
+
+/// The last answer to this exact query, if this device kept one.
+pub fn recall(email: &str, body: &Value) -> Option<Value> {
+    let key = key(email, body);
+    load().into_iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+}
+
+/// Forgets every kept answer (signing out).
+pub fn forget() {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(STORAGE_KEY);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn keeps_answers_to_queries_per_account_and_forgets_them() {
+        forget();
+        let list = json!({ "query": "query Tasks { tasks { id } }", "variables": {} });
+        let change = json!({ "query": "mutation Done { completeTask(id: 1) { id } }" });
+        assert!(is_query(&list));
+        assert!(!is_query(&change));
+        remember("ada@example.com", &list, &json!({ "tasks": [1] }));
+        assert_eq!(
+            recall("ada@example.com", &list),
+            Some(json!({ "tasks": [1] }))
+        );
+        assert_eq!(
+            recall("eve@example.com", &list),
+            None,
+            "another account's answers stay hidden"
+        );
+        remember("ada@example.com", &list, &json!({ "tasks": [1, 2] }));
+        assert_eq!(load().len(), 1, "one answer per request");
+        for i in 0..MAX_ANSWERS + 5 {
+            remember(
+                "ada@example.com",
+                &json!({ "query": format!("query Q{i} {{ x }}") }),
+                &json!(i),
+            );
+        }
+        assert_eq!(load().len(), MAX_ANSWERS);
+        forget();
+        assert_eq!(recall("ada@example.com", &list), None);
+    }
+}
