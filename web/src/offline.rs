@@ -35,38 +35,54 @@ fn key(email: &str, body: &Value) -> String {
 }
 
 /// Kept answers, newest last.
-fn load() -> Vec<(String, Value)> {
-    storage()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
-}
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+struct Kept(Vec<(String, Value)>);
 
-fn store(answers: &[(String, Value)]) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(answers)) {
-        // A full storage keeps the older copy: being offline-ready is a nicety.
-        let _ = storage.set_item(STORAGE_KEY, &text);
+impl Kept {
+    fn load() -> Self {
+        storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    fn store(&self) {
+        if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(self)) {
+            // A full storage keeps the older copy: being offline-ready is a nicety.
+            let _ = storage.set_item(STORAGE_KEY, &text);
+        }
+    }
+
+    /// Keeps `data` under `key`, newest last, within the bounds.
+    fn keep(&mut self, key: String, data: Value) {
+        self.0.retain(|(k, _)| *k != key);
+        self.0.push((key, data));
+        let mut bytes: usize = self.0.iter().map(|(_, v)| v.to_string().len()).sum();
+        while self.0.len() > MAX_ANSWERS || (bytes > MAX_BYTES && self.0.len() > 1) {
+            let (_, dropped) = self.0.remove(0);
+            bytes -= dropped.to_string().len();
+        }
+    }
+
+    fn find(&self, key: &str) -> Option<Value> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
     }
 }
 
 /// Keeps the answer to a query for when the app is offline.
 pub fn remember(email: &str, body: &Value, data: &Value) {
-    let key = key(email, body);
-    let mut answers = load();
-    answers.retain(|(k, _)| *k != key);
-    answers.push((key, data.clone()));
-    let mut bytes: usize = answers.iter().map(|(_, v)| v.to_string().len()).sum();
-    while answers.len() > MAX_ANSWERS || (bytes > MAX_BYTES && answers.len() > 1) {
-        let (_, dropped) = answers.remove(0);
-        bytes -= dropped.to_string().len();
-    }
-    store(&answers);
+    let mut kept = Kept::load();
+    kept.keep(key(email, body), data.clone());
+    kept.store();
 }
 
 /// The last answer to this exact query, if this device kept one.
 pub fn recall(email: &str, body: &Value) -> Option<Value> {
-    let key = key(email, body);
-    load().into_iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    Kept::load().find(&key(email, body))
 }
 
 /// Forgets every kept answer (signing out).
@@ -84,33 +100,36 @@ mod tests {
     use super::*;
 
     #[wasm_bindgen_test]
-    fn keeps_answers_to_queries_per_account_and_forgets_them() {
-        forget();
+    fn keeps_the_last_answer_per_account_and_request_within_bounds() {
         let list = json!({ "query": "query Tasks { tasks { id } }", "variables": {} });
         let change = json!({ "query": "mutation Done { completeTask(id: 1) { id } }" });
         assert!(is_query(&list));
         assert!(!is_query(&change));
-        remember("ada@example.com", &list, &json!({ "tasks": [1] }));
+        assert_ne!(key("ada@example.com", &list), key("eve@example.com", &list));
+        let mut kept = Kept::default();
+        kept.keep(key("ada@example.com", &list), json!({ "tasks": [1] }));
+        kept.keep(key("ada@example.com", &list), json!({ "tasks": [1, 2] }));
+        assert_eq!(kept.0.len(), 1, "one answer per request");
         assert_eq!(
-            recall("ada@example.com", &list),
-            Some(json!({ "tasks": [1] }))
+            kept.find(&key("ada@example.com", &list)),
+            Some(json!({ "tasks": [1, 2] }))
         );
         assert_eq!(
-            recall("eve@example.com", &list),
+            kept.find(&key("eve@example.com", &list)),
             None,
-            "another account's answers stay hidden"
+            "another account's stay hidden"
         );
-        remember("ada@example.com", &list, &json!({ "tasks": [1, 2] }));
-        assert_eq!(load().len(), 1, "one answer per request");
         for i in 0..MAX_ANSWERS + 5 {
-            remember(
-                "ada@example.com",
-                &json!({ "query": format!("query Q{i} {{ x }}") }),
-                &json!(i),
-            );
+            kept.keep(format!("q{i}"), json!(i));
         }
-        assert_eq!(load().len(), MAX_ANSWERS);
-        forget();
-        assert_eq!(recall("ada@example.com", &list), None);
+        assert_eq!(kept.0.len(), MAX_ANSWERS, "the oldest go first");
+        assert_eq!(kept.find("q0"), None);
+        let big = json!("x".repeat(MAX_BYTES / 2 + 1));
+        kept.keep("big1".into(), big.clone());
+        kept.keep("big2".into(), big);
+        assert!(
+            kept.find("big1").is_none(),
+            "a size cap drops the oldest too"
+        );
     }
 }

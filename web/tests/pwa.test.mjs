@@ -3,9 +3,13 @@
 // protocol, as a push service would), the shell that opens offline, and the settings
 // where reminders' channels are chosen.
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
+  Api,
   closeApiAndBrowser,
   newPage,
   openSignedIn,
@@ -13,6 +17,7 @@ import {
   shot,
   startApiAndBrowser,
   uniqueEmail,
+  webDir,
 } from './harness.mjs';
 
 let api;
@@ -150,4 +155,40 @@ test('settings choose where reminders reach you, and list the devices', async ()
   await page.getByText('Device removed').waitFor();
   await devices.waitFor({ state: 'detached' });
   await page.context().close();
+});
+
+test('a new bundle installs a new worker that takes over when the person reloads', async () => {
+  // A copy of the bundle that the test can "deploy" a new version into.
+  const dist = mkdtempSync(join(tmpdir(), 'todo-dist-'));
+  cpSync(webDir, dist, { recursive: true });
+  const own = await Api.start({ env: { TODO_WEB_DIR: dist } });
+  try {
+    const token = await own.register(uniqueEmail('update'));
+    const page = await newPage(browser);
+    await openSignedIn(page, own, token);
+    await page.getByText('Nothing to do').waitFor();
+    await page.evaluate(async () => navigator.serviceWorker.ready);
+    await page.reload();
+    await page.getByText('Nothing to do').waitFor();
+    const shells = () => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('todo-shell-')));
+    const [old] = await shells();
+
+    // Deploy: a worker whose version differs (its precompressed copies would win).
+    const worker = join(dist, 'sw.js');
+    writeFileSync(worker, readFileSync(worker, 'utf8').replace(/const VERSION = "([^"]+)";/, 'const VERSION = "$1-next";'));
+    rmSync(`${worker}.br`);
+    rmSync(`${worker}.gz`);
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    const bar = page.getByRole('status').filter({ hasText: 'A new version of Todo is ready.' });
+    await bar.waitFor();
+    await shot(page, 'update-ready');
+    await Promise.all([page.waitForEvent('load'), bar.getByRole('button', { name: 'Reload' }).click()]);
+    await page.getByText('Nothing to do').waitFor();
+    await bar.waitFor({ state: 'detached' });
+    assert.deepEqual(await shells(), [`${old}-next`], 'the new shell replaced the old one');
+    await page.context().close();
+  } finally {
+    await own.close();
+    rmSync(dist, { recursive: true, force: true });
+  }
 });

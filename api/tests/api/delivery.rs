@@ -747,3 +747,81 @@ async fn a_push_in_flight_when_the_server_is_killed_is_sent_again_as_the_same_me
     let tag = &pushes[1]["message"]["tag"];
     assert!(tag.as_str().unwrap().starts_with("reminder:"), "{tag}");
 }
+
+/// Two replicas on one PostgreSQL database share the deliveries: each push goes out
+/// exactly once, whichever replica consumed the event or claimed the delivery.
+#[tokio::test]
+#[ignore = "needs PostgreSQL (TEST_DATABASE_URL)"]
+async fn two_replicas_send_each_push_exactly_once() {
+    use crate::server_process::{ServerProcess, graphql, register};
+    crate::helpers::assert_postgres();
+    let receivers = Receivers::start().await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = crate::helpers::fresh_database_url(&data_dir).await;
+    // One data directory: the second replica reads the VAPID key the first generated.
+    let env = [("TODO_PUSH_ALLOW_LOOPBACK_HTTP", "true")];
+    let a = ServerProcess::start_with(
+        &database_url,
+        data_dir.path(),
+        &env,
+        std::process::Stdio::inherit(),
+    )
+    .await;
+    let b = ServerProcess::start_with(
+        &database_url,
+        data_dir.path(),
+        &env,
+        std::process::Stdio::inherit(),
+    )
+    .await;
+    let token = register(&a.base).await;
+    graphql(
+        &b.base,
+        Some(&token),
+        "mutation { updatePreferences(input: { pushReminders: true }) { pushReminders } }",
+        json!({}),
+    )
+    .await;
+    for name in ["one", "two"] {
+        let device = receivers.device(name).await;
+        graphql(
+            &a.base,
+            Some(&token),
+            "mutation($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) { id } }",
+            json!({ "input": { "endpoint": device.endpoint, "p256dh": device.p256dh, "auth": device.auth, "deviceName": name } }),
+        )
+        .await;
+    }
+    const TASKS: usize = 40;
+    let due = (chrono::Utc::now() + chrono::Duration::minutes(10)).to_rfc3339();
+    for i in 0..TASKS {
+        // Half through each replica.
+        let base = if i % 2 == 0 { &a.base } else { &b.base };
+        graphql(
+            base,
+            Some(&token),
+            "mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }",
+            json!({ "input": { "title": format!("task {i}"), "dueAt": due } }),
+        )
+        .await;
+    }
+    eventually(DELIVERED, || async {
+        let pushes = receivers.pushes().await;
+        (pushes.iter().filter(|p| p["status"] == 201).count() >= 2 * TASKS).then_some(())
+    })
+    .await;
+    // A moment more, for a duplicate to show up if there were one.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let pushes = receivers.pushes().await;
+    let topics: std::collections::HashSet<String> = pushes
+        .iter()
+        .map(|p| p["topic"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(pushes.len(), 2 * TASKS, "each push exactly once");
+    assert_eq!(topics.len(), 2 * TASKS);
+    assert!(
+        pushes
+            .iter()
+            .all(|p| p["status"] == 201 && p["claims"]["aud"] == receivers.http.as_str())
+    );
+}
