@@ -14,6 +14,7 @@ use self::mail::{DigestEmail, DigestLine, Mailer, ReminderEmail};
 use self::push::{PushMessage, PushSender};
 use crate::domain::delivery::{AttemptOutcome, Channel, Delivery};
 use crate::domain::email_action::EmailAction;
+use crate::service::deliveries::CLAIM_BATCH;
 use crate::service::digest::Digest;
 use crate::service::{DeliveryService, DigestService, EmailActionService, ServiceResult};
 
@@ -97,7 +98,7 @@ impl DeliveryWorker {
     /// Sends one claimed batch; returns whether there may be more due at once.
     async fn deliver_due(&self) -> ServiceResult<bool> {
         let claimed = self.deliveries.claim_due().await?;
-        let full = claimed.len() >= 100;
+        let full = claimed.len() >= CLAIM_BATCH;
         futures_util::stream::iter(claimed)
             .for_each_concurrent(CONCURRENCY, |delivery| async move {
                 let outcome = self.attempt(&delivery).await;

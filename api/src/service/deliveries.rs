@@ -24,8 +24,8 @@ use crate::domain::push::PushSubscription;
 use crate::domain::user::User;
 use crate::store::{self, Db, StoreDbError, Tx};
 
-/// Deliveries claimed per transaction.
-const BATCH: u64 = 100;
+/// Deliveries claimed per transaction: a claim this full says more may be due.
+pub const CLAIM_BATCH: usize = 100;
 
 #[derive(Clone)]
 pub struct DeliveryService {
@@ -97,7 +97,8 @@ impl DeliveryService {
     pub async fn claim_due(&self) -> ServiceResult<Vec<Delivery>> {
         let now = now();
         let tx = self.db.begin_write().await?;
-        let claimed = store::deliveries::claim_due(&tx, now, now + self.lease, BATCH).await?;
+        let claimed =
+            store::deliveries::claim_due(&tx, now, now + self.lease, CLAIM_BATCH as u64).await?;
         tx.commit().await?;
         Ok(claimed)
     }
