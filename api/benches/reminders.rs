@@ -10,7 +10,8 @@
 //!    more idle subscriptions.
 //! 3. (PostgreSQL) one sweep with 1,000,000 tasks in the table, 1,000 of them due.
 
-use std::process::{Child, Command};
+mod support;
+
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
@@ -22,6 +23,8 @@ use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::{Message, http::HeaderValue};
 
+use support::{Server, graphql, register, start_server};
+
 const USERS: usize = 100;
 const SUBSCRIBERS_PER_USER: usize = 10;
 const REMINDERS: usize = 10_000;
@@ -29,18 +32,6 @@ const SPREAD: Duration = Duration::from_secs(60);
 const LEAD_IN: Duration = Duration::from_secs(15);
 const SWEEP_TABLE_ROWS: i64 = 1_000_000;
 const SWEEP_DUE_ROWS: i64 = 1_000;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -54,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
     let postgres = url.starts_with("postgres");
     println!("backend: {}", if postgres { "postgres" } else { "sqlite" });
 
-    let server = start_server(&url, dir.path()).await?;
+    let server = start_server(&url, dir.path(), &[]).await?;
     let client = reqwest::Client::new();
     let mut tokens = Vec::with_capacity(USERS);
     for i in 0..USERS {
@@ -69,69 +60,6 @@ async fn main() -> anyhow::Result<()> {
         sweep_cost(&url).await?;
     }
     Ok(())
-}
-
-async fn start_server(url: &str, dir: &std::path::Path) -> anyhow::Result<Server> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    drop(listener);
-    let child = Command::new(env!("CARGO_BIN_EXE_todo-api"))
-        .arg("serve")
-        .env("DATABASE_URL", url)
-        .env("TODO_DATA_DIR", dir)
-        .env("TODO_LISTEN", format!("127.0.0.1:{port}"))
-        .env("TODO_JWT_SECRET", "benchmark-secret-that-is-long-enough!")
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .context("starting todo-api")?;
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    for _ in 0..300 {
-        if let Ok(response) = reqwest::get(format!("{}/readyz", server.base)).await
-            && response.status() == 200
-        {
-            return Ok(server);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    bail!("todo-api did not become ready")
-}
-
-async fn graphql(
-    client: &reqwest::Client,
-    base: &str,
-    token: Option<&str>,
-    query: &str,
-    variables: Value,
-) -> anyhow::Result<Value> {
-    let mut request = client
-        .post(format!("{base}/graphql"))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response: Value = request.send().await?.json().await?;
-    if let Some(errors) = response.get("errors") {
-        bail!("GraphQL errors: {errors}");
-    }
-    Ok(response["data"].clone())
-}
-
-async fn register(client: &reqwest::Client, base: &str, i: usize) -> anyhow::Result<String> {
-    let data = graphql(
-        client,
-        base,
-        None,
-        "mutation($email: String!) { register(input: { email: $email, password: \"benchmark password\", displayName: \"Bench\" }) { token } }",
-        json!({ "email": format!("user{i}@example.com") }),
-    )
-    .await?;
-    data["register"]["token"]
-        .as_str()
-        .map(str::to_owned)
-        .context("no token")
 }
 
 type Socket =
@@ -337,6 +265,7 @@ async fn sweep_cost(url: &str) -> anyhow::Result<()> {
                 .to_owned(),
             endpoint_policy: api::domain::push::EndpointPolicy::default(),
             email_available: false,
+            delivery_lease: chrono::Duration::minutes(1),
         },
     );
     let idle = Instant::now();
