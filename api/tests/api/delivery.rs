@@ -687,21 +687,9 @@ async fn a_push_in_flight_when_the_server_is_killed_is_sent_again_as_the_same_me
     )
     .await;
     let token = register(&server.base).await;
-    graphql(
-        &server.base,
-        Some(&token),
-        "mutation { updatePreferences(input: { pushReminders: true }) { pushReminders } }",
-        json!({}),
-    )
-    .await;
+    turn_push_on_at(&server.base, &token).await;
     let device = receivers.device("slow").await;
-    graphql(
-        &server.base,
-        Some(&token),
-        "mutation($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) { id } }",
-        json!({ "input": { "endpoint": device.endpoint, "p256dh": device.p256dh, "auth": device.auth, "deviceName": "Slow" } }),
-    )
-    .await;
+    register_device_at(&server.base, &token, &device, "Slow").await;
     // The push service takes the message and is slow to answer: the kill lands between.
     receivers.answer_push_slowly("slow", 30).await;
     let due = (chrono::Utc::now() + chrono::Duration::minutes(10)).to_rfc3339();
@@ -775,22 +763,10 @@ async fn two_replicas_send_each_push_exactly_once() {
     )
     .await;
     let token = register(&a.base).await;
-    graphql(
-        &b.base,
-        Some(&token),
-        "mutation { updatePreferences(input: { pushReminders: true }) { pushReminders } }",
-        json!({}),
-    )
-    .await;
+    turn_push_on_at(&b.base, &token).await;
     for name in ["one", "two"] {
         let device = receivers.device(name).await;
-        graphql(
-            &a.base,
-            Some(&token),
-            "mutation($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) { id } }",
-            json!({ "input": { "endpoint": device.endpoint, "p256dh": device.p256dh, "auth": device.auth, "deviceName": name } }),
-        )
-        .await;
+        register_device_at(&a.base, &token, &device, name).await;
     }
     const TASKS: usize = 40;
     let due = (chrono::Utc::now() + chrono::Duration::minutes(10)).to_rfc3339();
@@ -824,4 +800,26 @@ async fn two_replicas_send_each_push_exactly_once() {
             .iter()
             .all(|p| p["status"] == 201 && p["claims"]["aud"] == receivers.http.as_str())
     );
+}
+
+/// Turns Web Push on for the account, on a server process.
+async fn turn_push_on_at(base: &str, token: &str) {
+    crate::server_process::graphql(
+        base,
+        Some(token),
+        "mutation { updatePreferences(input: { pushReminders: true }) { pushReminders } }",
+        json!({}),
+    )
+    .await;
+}
+
+/// Registers a test push service's device for the account, on a server process.
+async fn register_device_at(base: &str, token: &str, device: &Device, name: &str) {
+    crate::server_process::graphql(
+        base,
+        Some(token),
+        "mutation($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) { id } }",
+        json!({ "input": { "endpoint": device.endpoint, "p256dh": device.p256dh, "auth": device.auth, "deviceName": name } }),
+    )
+    .await;
 }
