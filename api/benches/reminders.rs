@@ -266,6 +266,7 @@ async fn sweep_cost(url: &str) -> anyhow::Result<()> {
             endpoint_policy: api::domain::push::EndpointPolicy::default(),
             email_available: false,
             delivery_lease: chrono::Duration::minutes(1),
+            public_url: "http://127.0.0.1:8080".to_owned(),
         },
     );
     let idle = Instant::now();

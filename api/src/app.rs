@@ -69,6 +69,7 @@ impl Application {
                 email_available: delivery.smtp_url.is_some(),
                 delivery_lease: chrono::Duration::from_std(delivery.lease)
                     .unwrap_or(chrono::Duration::minutes(1)),
+                public_url: delivery.public_url.clone(),
             },
         );
         let mailer = delivery

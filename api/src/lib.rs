@@ -18,6 +18,7 @@ pub mod config;
 pub mod delivery;
 pub mod domain;
 pub mod events;
+pub mod formats;
 pub mod graphql;
 pub mod html;
 pub mod http;

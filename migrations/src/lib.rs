@@ -23,6 +23,8 @@ mod m20261207_000016_add_audit_project;
 mod m20261207_000017_notify_each_recipient;
 mod m20261207_000018_index_top_level_tasks;
 mod m20261208_000019_add_reminder_channels;
+mod m20261209_000020_add_all_day_dates;
+mod m20261209_000021_create_calendar_feeds;
 
 pub struct Migrator;
 
@@ -49,6 +51,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_notify_each_recipient::Migration),
             Box::new(m20261207_000018_index_top_level_tasks::Migration),
             Box::new(m20261208_000019_add_reminder_channels::Migration),
+            Box::new(m20261209_000020_add_all_day_dates::Migration),
+            Box::new(m20261209_000021_create_calendar_feeds::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 pub mod mail;
 pub mod push;
 
+use crate::domain::local_time::describe_due;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
@@ -225,12 +226,16 @@ impl DeliveryWorker {
             .tasks
             .iter()
             .map(|task| {
-                let overdue = task.due_at.is_some_and(|due| due < now);
+                let overdue = task.deadline().is_some_and(|deadline| deadline <= now);
                 let due = task.due_at.map(|due| due.with_timezone(&zone));
                 let when = match due {
+                    Some(due) if overdue && task.all_day => {
+                        format!("Overdue since {}", due.format("%a %-d %b"))
+                    }
                     Some(due) if overdue => {
                         format!("Overdue since {}", due.format("%a %-d %b, %H:%M"))
                     }
+                    Some(_) if task.all_day => "Today".to_owned(),
                     Some(due) => due.format("%H:%M").to_string(),
                     None => String::new(),
                 };
@@ -275,8 +280,7 @@ impl DeliveryWorker {
 
 /// The due time as the person reads it: in their zone, with the zone's name.
 fn due_local(delivery: &Delivery, zone: chrono_tz::Tz) -> String {
-    let local = delivery.due_at.with_timezone(&zone);
-    format!("{} ({})", local.format("%a %-d %b %Y, %H:%M"), zone.name())
+    describe_due(delivery.due_at, delivery.all_day, zone)
 }
 
 /// One tag per reminder (task and due date): every copy of it replaces the last.

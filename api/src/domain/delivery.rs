@@ -47,6 +47,8 @@ pub struct Delivery {
     pub user_id: Uuid,
     pub task_id: Uuid,
     pub due_at: DateTime<Utc>,
+    /// The task is due all day: its date is shown without a time.
+    pub all_day: bool,
     /// The task's title when the reminder fired.
     pub title: String,
     pub channel: Channel,

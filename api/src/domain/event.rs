@@ -182,6 +182,9 @@ pub struct ReminderDue {
     pub task_id: Uuid,
     pub title: String,
     pub due_at: DateTime<Utc>,
+    /// The task is due all day; events written before all-day dates lack it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_day: bool,
     /// When the reminder was due; events written before this field existed lack it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remind_at: Option<DateTime<Utc>>,

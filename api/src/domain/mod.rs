@@ -5,6 +5,7 @@ pub mod delivery;
 pub mod digest;
 pub mod email_action;
 pub mod event;
+pub mod local_time;
 pub mod notification;
 pub mod preferences;
 pub mod project;

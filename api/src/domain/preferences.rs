@@ -24,7 +24,16 @@ pub struct Preferences {
     /// When (local time, in `time_zone`) the daily email of tasks due today and overdue
     /// goes out; none when the user wants no digest.
     pub daily_digest_at: Option<NaiveTime>,
+    /// When (local time, in the task's zone) the reminder of an all-day task fires on its
+    /// date, less the lead time in whole days.
+    pub all_day_reminder_time: NaiveTime,
 }
+
+/// Nine in the morning: when most people plan the day.
+pub const DEFAULT_ALL_DAY_REMINDER_TIME: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
+    Some(time) => time,
+    None => NaiveTime::MIN,
+};
 
 impl Default for Preferences {
     fn default() -> Self {
@@ -36,6 +45,7 @@ impl Default for Preferences {
             push_reminders: false,
             email_reminders: false,
             daily_digest_at: None,
+            all_day_reminder_time: DEFAULT_ALL_DAY_REMINDER_TIME,
         }
     }
 }
@@ -51,6 +61,7 @@ pub struct PreferenceChanges {
     pub email_reminders: Option<bool>,
     /// `Some(None)` turns the digest off; `Some(Some("07:30"))` sets its time.
     pub daily_digest_at: Option<Option<String>>,
+    pub all_day_reminder_time: Option<String>,
 }
 
 impl Preferences {
@@ -86,6 +97,10 @@ impl Preferences {
             push_reminders: changes.push_reminders.unwrap_or(self.push_reminders),
             email_reminders: changes.email_reminders.unwrap_or(self.email_reminders),
             daily_digest_at,
+            all_day_reminder_time: match &changes.all_day_reminder_time {
+                Some(text) => parse_local_time("allDayReminderTime", text)?,
+                None => self.all_day_reminder_time,
+            },
         })
     }
 }

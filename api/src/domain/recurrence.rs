@@ -9,12 +9,13 @@ use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 use super::UnknownName;
 
 use chrono::{
-    DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta,
-    TimeZone, Timelike, Utc, Weekday,
+    DateTime, Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike,
+    Utc, Weekday,
 };
 use chrono_tz::Tz;
 use rrule::{Frequency, NWeekday, RRule, RRuleSet, Unvalidated};
 
+use super::local_time::local_instant;
 use super::validation::{ValidationError, in_supported_range};
 
 /// Instances closer together than this are refused: a task is not a metronome.
@@ -190,6 +191,25 @@ impl Recurrence {
 
     pub fn mode(&self) -> RecurrenceMode {
         self.mode
+    }
+
+    /// The rule as any RFC 5545 expander reads it, for a series that started on the local
+    /// date `anchor`: the service's month-end rule spelled out (a series on the 31st is
+    /// `BYMONTHDAY=31,-1;BYSETPOS=1`, the 31st or else the last day), so that calendar
+    /// apps show the dates the service will use.
+    pub fn portable_rule(&self, anchor: NaiveDate) -> String {
+        let clamp = parse_rule(&self.rule)
+            .ok()
+            .and_then(|rule| month_end_clamp(&rule, anchor.month(), anchor.day()));
+        match clamp {
+            Some(MonthEndClamp::Monthly { day }) => {
+                format!("{};BYMONTHDAY={day},-1;BYSETPOS=1", self.rule)
+            }
+            Some(MonthEndClamp::LeapDay) => {
+                format!("{};BYMONTH=2;BYMONTHDAY=29,-1;BYSETPOS=1", self.rule)
+            }
+            None => self.rule.clone(),
+        }
     }
 
     /// Checks the rule against the series start: it must produce instances, none closer
@@ -408,19 +428,6 @@ fn rrule_tz(tz: Tz) -> rrule::Tz {
     rrule::Tz::Tz(tz)
 }
 
-/// Resolves a local wall-clock time: an ambiguous time (DST fall-back) takes the first
-/// of its two instants, a skipped one (spring-forward) moves an hour later.
-fn local_instant(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-    match tz.from_local_datetime(&local) {
-        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-        LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
-        LocalResult::None => tz
-            .from_local_datetime(&(local + chrono::Duration::hours(1)))
-            .earliest()
-            .map(|t| t.with_timezone(&Utc)),
-    }
-}
-
 /// Validates the rule against its start and builds the instance set.
 fn build_set(
     rule: RRule<Unvalidated>,
@@ -444,24 +451,38 @@ fn clamped_to_month_end(
     rule: RRule<Unvalidated>,
     start: &DateTime<rrule::Tz>,
 ) -> RRule<Unvalidated> {
+    match month_end_clamp(&rule, start.month(), start.day()) {
+        Some(MonthEndClamp::Monthly { day }) => {
+            rule.by_month_day(vec![day, -1]).by_set_pos(vec![1])
+        }
+        Some(MonthEndClamp::LeapDay) => rule
+            .by_month(&[chrono::Month::February])
+            .by_month_day(vec![29, -1])
+            .by_set_pos(vec![1]),
+        None => rule,
+    }
+}
+
+/// How a bare rule starting on `month`/`day` is held to month ends (see
+/// [`clamped_to_month_end`]); `None` when the rule means what RFC 5545 says.
+enum MonthEndClamp {
+    Monthly { day: i8 },
+    LeapDay,
+}
+
+fn month_end_clamp(rule: &RRule<Unvalidated>, month: u32, day: u32) -> Option<MonthEndClamp> {
     let bare = rule.get_by_month_day().is_empty()
         && rule.get_by_weekday().is_empty()
         && rule.get_by_year_day().is_empty()
         && rule.get_by_week_no().is_empty()
         && rule.get_by_set_pos().is_empty();
-    let day = i8::try_from(start.day()).unwrap_or(1);
+    let day = i8::try_from(day).unwrap_or(1);
     match rule.get_freq() {
-        Frequency::Monthly if bare && day >= 29 => {
-            rule.by_month_day(vec![day, -1]).by_set_pos(vec![1])
+        Frequency::Monthly if bare && day >= 29 => Some(MonthEndClamp::Monthly { day }),
+        Frequency::Yearly if bare && rule.get_by_month().is_empty() && month == 2 && day == 29 => {
+            Some(MonthEndClamp::LeapDay)
         }
-        Frequency::Yearly
-            if bare && rule.get_by_month().is_empty() && start.month() == 2 && day == 29 =>
-        {
-            rule.by_month(&[chrono::Month::February])
-                .by_month_day(vec![29, -1])
-                .by_set_pos(vec![1])
-        }
-        _ => rule,
+        _ => None,
     }
 }
 
@@ -838,7 +859,7 @@ mod properties;
 mod tests {
 
     use super::*;
-    use chrono::NaiveDate;
+    use chrono::{NaiveDate, TimeZone as _};
     use chrono_tz::Europe::Berlin;
 
     fn berlin(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
@@ -901,6 +922,35 @@ mod tests {
                 berlin(2027, 6, 30, 9, 0),
             ]
         );
+    }
+
+    #[test]
+    fn the_portable_rule_expands_to_the_services_dates_under_plain_rfc_5545() {
+        for (rule, start) in [
+            ("FREQ=MONTHLY", berlin(2027, 1, 31, 9, 0)),
+            ("FREQ=MONTHLY;INTERVAL=2", berlin(2027, 8, 30, 9, 0)),
+            ("FREQ=MONTHLY;COUNT=4", berlin(2027, 1, 29, 9, 0)),
+            ("FREQ=YEARLY", berlin(2028, 2, 29, 9, 0)),
+            ("FREQ=MONTHLY", berlin(2027, 1, 15, 9, 0)),
+            ("FREQ=WEEKLY;BYDAY=MO,FR", berlin(2027, 3, 22, 9, 0)),
+        ] {
+            let recurrence = custom(rule, RecurrenceMode::FromDueDate);
+            let ours = series(&recurrence, start, 6);
+            let local = start.with_timezone(&Berlin);
+            let text = format!(
+                "DTSTART;TZID=Europe/Berlin:{}\nRRULE:{}",
+                local.format("%Y%m%dT%H%M%S"),
+                recurrence.portable_rule(local.date_naive())
+            );
+            let set: RRuleSet = text.parse().unwrap();
+            let theirs: Vec<DateTime<Utc>> = set
+                .all(6)
+                .dates
+                .iter()
+                .map(|date| date.with_timezone(&Utc))
+                .collect();
+            assert_eq!(ours, theirs, "{rule} from {local}");
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! When a task's reminder is due.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Days, Duration, Utc};
+use chrono_tz::Tz;
 
+use super::local_time::{deadline, local_instant};
 use super::preferences::Preferences;
 use super::validation::ValidationError;
 
@@ -67,12 +69,17 @@ pub struct ReminderState {
     pub reminded_due_at: Option<DateTime<Utc>>,
     /// The person snoozed the reminder until then.
     pub snoozed_until: Option<DateTime<Utc>>,
+    /// Due on a date, not at a time: `due_at` is local midnight in `time_zone`.
+    pub all_day: bool,
+    pub time_zone: Tz,
 }
 
 /// When to remind: the due date minus the lead time, or at once when that moment has
 /// passed but the due date has not. No reminder for done or overdue tasks, tasks without
 /// a due date, when reminders are off, or when one was sent for this due date already.
-/// A snoozed reminder fires when its snooze ends, even after the due date.
+/// A snoozed reminder fires when its snooze ends, even after the due date. An all-day
+/// task is reminded on its date at the user's all-day reminder time, less the lead time
+/// in whole days, and is overdue only from the next day.
 pub fn remind_at(
     state: ReminderState,
     preferences: &Preferences,
@@ -85,7 +92,7 @@ pub fn remind_at(
     if let Some(until) = state.snoozed_until {
         return Some(until.max(now));
     }
-    if due <= now || state.reminded_due_at == Some(due) {
+    if deadline(due, state.all_day, state.time_zone) <= now || state.reminded_due_at == Some(due) {
         return None;
     }
     let lead = state
@@ -93,11 +100,24 @@ pub fn remind_at(
         .unwrap_or(preferences.reminder_minutes_before);
     // Never earlier than now, never later than the due date: the reminder stays within
     // the years the due date was checked against.
-    let ahead = due
-        .checked_sub_signed(Duration::minutes(i64::from(lead)))
-        .unwrap_or(now);
-    Some(ahead.max(now))
+    let ahead = if state.all_day {
+        let days = u64::try_from(lead / MINUTES_PER_DAY).unwrap_or(0);
+        due.with_timezone(&state.time_zone)
+            .date_naive()
+            .checked_sub_days(Days::new(days))
+            .and_then(|day| {
+                local_instant(
+                    state.time_zone,
+                    day.and_time(preferences.all_day_reminder_time),
+                )
+            })
+    } else {
+        due.checked_sub_signed(Duration::minutes(i64::from(lead)))
+    };
+    Some(ahead.unwrap_or(now).max(now))
 }
+
+const MINUTES_PER_DAY: i32 = 24 * 60;
 
 #[cfg(test)]
 mod tests {
@@ -110,7 +130,65 @@ mod tests {
             remind_before_minutes: None,
             reminded_due_at: None,
             snoozed_until: None,
+            all_day: false,
+            time_zone: Tz::UTC,
         }
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().expect("an RFC 3339 instant")
+    }
+
+    /// Due on Wednesday 2027-03-17, all day, in Berlin.
+    fn all_day_in_berlin() -> ReminderState {
+        ReminderState {
+            due_at: Some(utc("2027-03-16T23:00:00Z")),
+            all_day: true,
+            time_zone: chrono_tz::Europe::Berlin,
+            ..state(0, Utc::now())
+        }
+    }
+
+    #[test]
+    fn an_all_day_task_is_reminded_at_the_all_day_time_less_whole_days() {
+        let prefs = Preferences::default(); // 09:00, a 15-minute lead: no whole day
+        let before = utc("2027-03-16T12:00:00Z");
+        assert_eq!(
+            remind_at(all_day_in_berlin(), &prefs, before),
+            Some(utc("2027-03-17T08:00:00Z"))
+        );
+        let two_days = ReminderState {
+            remind_before_minutes: Some(2 * 1440 + 30),
+            ..all_day_in_berlin()
+        };
+        assert_eq!(
+            remind_at(two_days, &prefs, utc("2027-03-01T00:00:00Z")),
+            Some(utc("2027-03-15T08:00:00Z"))
+        );
+        let at_seven = Preferences {
+            all_day_reminder_time: chrono::NaiveTime::from_hms_opt(7, 30, 0).expect("a time"),
+            ..prefs
+        };
+        assert_eq!(
+            remind_at(all_day_in_berlin(), &at_seven, before),
+            Some(utc("2027-03-17T06:30:00Z"))
+        );
+    }
+
+    #[test]
+    fn an_all_day_task_is_due_all_day_and_overdue_from_the_next() {
+        let prefs = Preferences::default();
+        // Past its reminder time on the day itself: at once.
+        let evening = utc("2027-03-17T20:00:00Z");
+        assert_eq!(
+            remind_at(all_day_in_berlin(), &prefs, evening),
+            Some(evening)
+        );
+        // Midnight in Berlin: the next day, overdue, no reminder.
+        assert_eq!(
+            remind_at(all_day_in_berlin(), &prefs, utc("2027-03-17T23:00:00Z")),
+            None
+        );
     }
 
     #[test]

@@ -86,6 +86,8 @@ pub struct Task {
     pub reminded_due_at: Option<DateTime<Utc>>,
     /// The reminder was snoozed until then (it fires then, even past the due date).
     pub snoozed_until: Option<DateTime<Utc>>,
+    /// Due on a date, not at a time: `due_at` is local midnight in `time_zone`.
+    pub all_day: bool,
 }
 
 impl Task {
@@ -96,6 +98,18 @@ impl Task {
     /// `reminded_due_at`) does not, so a sent reminder leaves an occurrence untouched.
     pub fn is_untouched(&self) -> bool {
         !self.completed && self.updated_at == self.created_at
+    }
+
+    /// The task's zone; a stored name that cannot be read any more falls back to UTC.
+    pub fn zone(&self) -> Tz {
+        parse_time_zone("timeZone", &self.time_zone).unwrap_or(Tz::UTC)
+    }
+
+    /// When the task becomes overdue: its due time, or the next local day for an
+    /// all-day task.
+    pub fn deadline(&self) -> Option<DateTime<Utc>> {
+        self.due_at
+            .map(|due| super::local_time::deadline(due, self.all_day, self.zone()))
     }
 }
 

@@ -21,6 +21,9 @@ use crate::service::tasks::RecurrenceSpec;
 pub struct RecurrencePreviewInput {
     /// The first due date, the start of the series.
     pub due_at: Option<DateTime>,
+    /// The series recurs by date, at the start of each local day (default false).
+    #[graphql(default)]
+    pub all_day: bool,
     /// IANA name; defaults to the user's.
     pub time_zone: Option<String>,
     pub recurrence: RecurrenceInput,
@@ -77,6 +80,7 @@ impl PreviewQuery {
             .preview_recurrence(
                 actor,
                 input.due_at.map(|d| d.0),
+                input.all_day,
                 input.time_zone.as_deref(),
                 &spec,
                 count,

@@ -3,6 +3,7 @@
 
 mod account;
 mod audit;
+mod calendar;
 pub mod documents;
 mod error;
 mod live;
@@ -14,6 +15,7 @@ mod pagination;
 mod preferences;
 mod project;
 mod query;
+mod quick_add;
 mod reminders;
 mod scalars;
 mod server_info;
@@ -42,6 +44,8 @@ pub struct QueryRoot(
     live::PreviewQuery,
     server_info::ServerInfoQuery,
     reminders::ReminderQuery,
+    calendar::CalendarQuery,
+    quick_add::QuickAddQuery,
 );
 
 // The contract's mutations, those of projects, labels and sharing, and those of
@@ -52,6 +56,7 @@ pub struct MutationRoot(
     Mutation,
     project::OrganiseMutation,
     reminders::ReminderMutation,
+    calendar::CalendarMutation,
 );
 
 #[derive(MergedSubscription)]
@@ -94,11 +99,14 @@ fn schema_with_depth(max_depth: usize) -> SchemaBuilder<QueryRoot, MutationRoot,
             live::PreviewQuery,
             server_info::ServerInfoQuery,
             reminders::ReminderQuery,
+            calendar::CalendarQuery,
+            quick_add::QuickAddQuery,
         ),
         MutationRoot(
             Mutation,
             project::OrganiseMutation,
             reminders::ReminderMutation,
+            calendar::CalendarMutation,
         ),
         SubscriptionRoot(Subscription, live::TaskSubscription),
     )

@@ -46,6 +46,12 @@ impl Preferences {
         self.0.daily_digest_at.map(preferences::format_local_time)
     }
 
+    /// Local time ("HH:MM", in the task's zone) the reminder of an all-day task fires on
+    /// its date, less the lead time in whole days. Default "09:00".
+    async fn all_day_reminder_time(&self) -> String {
+        preferences::format_local_time(self.0.all_day_reminder_time)
+    }
+
     /// Whether this server can send Web Push (always, with its VAPID key).
     async fn push_available(&self) -> bool {
         true
@@ -71,6 +77,8 @@ pub struct PreferencesInput {
     pub email_reminders: Option<bool>,
     /// "HH:MM" local time; null or "" turns the digest off.
     pub daily_digest_at: async_graphql::MaybeUndefined<String>,
+    /// "HH:MM" local time.
+    pub all_day_reminder_time: Option<String>,
 }
 
 impl From<PreferencesInput> for PreferenceChanges {
@@ -87,6 +95,7 @@ impl From<PreferencesInput> for PreferenceChanges {
                 async_graphql::MaybeUndefined::Null => Some(None),
                 async_graphql::MaybeUndefined::Value(time) => Some(Some(time)),
             },
+            all_day_reminder_time: input.all_day_reminder_time,
         }
     }
 }

@@ -119,6 +119,10 @@ pub struct CreateTaskInput {
     )]
     pub category: Option<String>,
     pub due_at: Option<DateTime>,
+    /// Due on the date of `dueAt` in the task's zone, without a time (default false);
+    /// `dueAt` is stored as local midnight of that date.
+    #[graphql(default)]
+    pub all_day: bool,
     /// IANA name, e.g. "Europe/Berlin"; defaults to the user's.
     pub time_zone: Option<String>,
     pub recurrence: Option<RecurrenceInput>,
@@ -143,6 +147,7 @@ impl TryFrom<CreateTaskInput> for NewTask {
             priority: input.priority.map(Into::into),
             category: input.category,
             due_at: input.due_at.map(|d| d.0),
+            all_day: input.all_day,
             time_zone: input.time_zone,
             recurrence: input.recurrence.map(Into::into),
             remind_before_minutes: input.remind_before_minutes,
@@ -177,6 +182,8 @@ pub struct UpdateTaskInput {
     )]
     pub category: MaybeUndefined<String>,
     pub due_at: MaybeUndefined<DateTime>,
+    /// Due on a date without a time; clearing `dueAt` ends it.
+    pub all_day: Option<bool>,
     pub time_zone: MaybeUndefined<String>,
     pub recurrence: MaybeUndefined<RecurrenceInput>,
     pub remind_before_minutes: MaybeUndefined<i32>,
@@ -230,6 +237,7 @@ impl TryFrom<UpdateTaskInput> for TaskChanges {
             priority: patch(input.priority, Into::into),
             category: patch(input.category, |c| c),
             due_at: patch(input.due_at, |d| d.0),
+            all_day: input.all_day,
             time_zone: patch(input.time_zone, |tz| tz),
             recurrence: patch(input.recurrence, Into::into),
             remind_before_minutes: patch(input.remind_before_minutes, |m| m),
@@ -513,8 +521,15 @@ impl Task {
         Ok(assignees.get(&assignee).cloned().map(User))
     }
 
+    /// For an all-day task, local midnight of its date in `timeZone`.
     async fn due_at(&self) -> Option<DateTime> {
         self.0.due_at.map(Into::into)
+    }
+
+    /// Due on a date without a time: overdue from the next day, reminded at the user's
+    /// `allDayReminderTime`.
+    async fn all_day(&self) -> bool {
+        self.0.all_day
     }
 
     /// IANA time zone the recurrence is computed in.

@@ -2,6 +2,7 @@
 
 mod actions;
 mod auth;
+mod calendar;
 mod detached;
 mod graphiql;
 mod graphql;
@@ -102,6 +103,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             "/actions/{token}",
             get(actions::show).post(actions::perform),
         )
+        .route("/calendar/{file}", get(calendar::feed).layer(compression()))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         // The GraphQL handler enforces the limit itself, with a GraphQL-shaped error.

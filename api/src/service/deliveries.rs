@@ -74,6 +74,7 @@ impl DeliveryService {
                 user_id: reminder.user_id,
                 task_id: reminder.task_id,
                 due_at: reminder.due_at,
+                all_day: reminder.all_day,
                 title: reminder.title.clone(),
                 channel,
                 target: target.clone(),

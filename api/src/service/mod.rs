@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod deliveries;
 pub mod digest;
 pub mod email_actions;
@@ -14,6 +15,7 @@ pub mod preferences;
 pub mod preview;
 pub mod projects;
 pub mod push;
+pub mod quick_add;
 pub mod reminders;
 pub mod tasks;
 
@@ -24,6 +26,7 @@ use uuid::Uuid;
 
 pub use audit::{Applied, AuditService};
 pub use auth::{AuthConfig, AuthService};
+pub use calendar::CalendarService;
 pub use deliveries::DeliveryService;
 pub use digest::DigestService;
 pub use email_actions::EmailActionService;
@@ -32,6 +35,7 @@ pub use notifications::{NotificationHub, NotificationService};
 pub use preferences::PreferencesService;
 pub use projects::ProjectService;
 pub use push::PushService;
+pub use quick_add::QuickAddService;
 pub use reminders::{ReminderAlarm, ReminderService};
 pub use tasks::TaskService;
 
@@ -125,6 +129,8 @@ pub struct Services {
     pub deliveries: DeliveryService,
     pub digests: DigestService,
     pub email_actions: EmailActionService,
+    pub calendar: CalendarService,
+    pub quick_add: QuickAddService,
     /// Which delivery channels this server can use.
     pub channels: Channels,
     /// Rung after commits that wrote outbox events.
@@ -143,6 +149,9 @@ pub struct Channels {
     pub email_available: bool,
     /// How long a claimed delivery is reserved for the replica that claimed it.
     pub delivery_lease: chrono::Duration,
+    /// The web UI's address (`TODO_PUBLIC_URL`): where the links in reminders and in the
+    /// calendar feed point, and where the feed is served.
+    pub public_url: String,
 }
 
 /// How long things are kept.
@@ -179,6 +188,8 @@ impl Services {
             ),
             digests: DigestService::new(db.clone(), digest_wakeup),
             email_actions: EmailActionService::new(db.clone(), tasks.clone(), preferences.clone()),
+            calendar: CalendarService::new(db.clone(), channels.public_url.clone()),
+            quick_add: QuickAddService::new(db.clone()),
             channels,
             tasks,
             audit: AuditService::new(db.clone(), retention.audit),

@@ -1,6 +1,7 @@
 //! Notifications: made from reminder events, listed in the notification center, and
 //! pushed live to the user's open subscriptions.
 
+use crate::domain::local_time::describe_due;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -220,16 +221,14 @@ impl NotificationService {
 
 /// The notification a reminder makes, its due time shown in the user's time zone.
 fn reminder_notification(reminder: &ReminderDue, preferences: &Preferences) -> Notification {
-    let local_due = reminder.due_at.with_timezone(&preferences.time_zone);
     Notification {
         id: Uuid::now_v7(),
         user_id: reminder.user_id,
         kind: NotificationKind::Reminder,
         title: format!("Task due soon: {}", reminder.title),
         message: Some(format!(
-            "Due {} ({})",
-            local_due.format("%a %-d %b %Y, %H:%M"),
-            preferences.time_zone.name()
+            "Due {}",
+            describe_due(reminder.due_at, reminder.all_day, preferences.time_zone)
         )),
         task_id: Some(reminder.task_id),
         due_at: Some(reminder.due_at),

@@ -116,6 +116,7 @@ impl ReminderService {
                         task_id: task.id,
                         title: task.title.clone(),
                         due_at,
+                        all_day: task.all_day,
                         remind_at: task.remind_at,
                         snoozed: task.snoozed_until.is_some(),
                     };
@@ -166,6 +167,8 @@ pub(super) fn arm_reminder(task: &mut Task, preferences: &Preferences, now: Date
         remind_before_minutes: task.remind_before_minutes,
         reminded_due_at: task.reminded_due_at,
         snoozed_until: task.snoozed_until,
+        all_day: task.all_day,
+        time_zone: task.zone(),
     };
     task.remind_at = remind_at(state, preferences, now);
 }

@@ -7,6 +7,7 @@
 pub mod action_tokens;
 pub mod api_tokens;
 pub mod audit;
+pub mod calendar_feeds;
 pub mod deliveries;
 pub mod entities;
 pub mod labels;

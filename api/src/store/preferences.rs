@@ -5,7 +5,9 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Query
 use uuid::Uuid;
 
 use super::entities::preferences::{self, Column, Entity as PreferencesTable};
-use crate::domain::preferences::{Preferences, format_local_time, parse_local_time};
+use crate::domain::preferences::{
+    DEFAULT_ALL_DAY_REMINDER_TIME, Preferences, format_local_time, parse_local_time,
+};
 use crate::domain::task::parse_time_zone;
 
 /// The user's preferences; the defaults when they never changed any.
@@ -77,6 +79,8 @@ fn from_row(row: preferences::Model) -> Preferences {
         daily_digest_at: row
             .daily_digest_at
             .and_then(|text| parse_local_time("dailyDigestAt", &text).ok()),
+        all_day_reminder_time: parse_local_time("allDayReminderTime", &row.all_day_reminder_time)
+            .unwrap_or(DEFAULT_ALL_DAY_REMINDER_TIME),
     }
 }
 
@@ -96,6 +100,7 @@ pub async fn save(
         push_reminders: Set(preferences.push_reminders),
         email_reminders: Set(preferences.email_reminders),
         daily_digest_at: Set(preferences.daily_digest_at.map(format_local_time)),
+        all_day_reminder_time: Set(format_local_time(preferences.all_day_reminder_time)),
         // A new row has sent no digest; an existing one keeps its day.
         digest_sent_on: NotSet,
     };
@@ -111,6 +116,7 @@ pub async fn save(
                     Column::PushReminders,
                     Column::EmailReminders,
                     Column::DailyDigestAt,
+                    Column::AllDayReminderTime,
                 ])
                 .to_owned(),
         )

@@ -200,6 +200,7 @@ from_row_by_position!(super::entities::task::Model {
     remind_at,
     reminded_due_at,
     snoozed_until,
+    all_day,
 });
 
 from_row_by_position!(super::entities::label::Model {

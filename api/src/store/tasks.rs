@@ -379,6 +379,22 @@ pub async fn open_with_due_date(
         .await?)
 }
 
+/// The open tasks with a due date in every project `user_id` is a member of and that is
+/// not archived: what their calendar feed lists.
+pub async fn open_dated_visible(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Vec<Task>, DbErr> {
+    all(Tasks::find()
+        .filter(Column::ProjectId.in_subquery(projects::listed_memberships(user_id)))
+        .filter(Column::Completed.eq(false))
+        .filter(Column::DueAt.is_not_null())
+        .order_by_asc(Column::DueAt)
+        .order_by_asc(Column::Id)
+        .all(conn)
+        .await?)
+}
+
 /// Deletes task `id` (its subtasks go with it, by the foreign key).
 pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr> {
     let result = Tasks::delete_many()
@@ -601,15 +617,21 @@ fn filter_condition(user_id: Uuid, filter: &TaskFilter, now: DateTime<Utc>) -> C
     if let Some(overdue) = filter.overdue {
         // Spelled out both ways: negating the first would drop rows without a due
         // date, since SQL's NOT(NULL) is NULL.
+        // An all-day task is overdue from the next day; a day is taken as 24 hours
+        // here, so on the two DST days of a year it turns an hour early or late.
+        let day_ago = now - chrono::Duration::days(1);
         condition = condition.add(if overdue {
-            Condition::all()
-                .add(Column::Completed.eq(false))
-                .add(Column::DueAt.lt(now))
+            Condition::all().add(Column::Completed.eq(false)).add(
+                Condition::any()
+                    .add(Column::AllDay.eq(false).and(Column::DueAt.lt(now)))
+                    .add(Column::AllDay.eq(true).and(Column::DueAt.lte(day_ago))),
+            )
         } else {
             Condition::any()
                 .add(Column::Completed.eq(true))
                 .add(Column::DueAt.is_null())
-                .add(Column::DueAt.gte(now))
+                .add(Column::AllDay.eq(false).and(Column::DueAt.gte(now)))
+                .add(Column::AllDay.eq(true).and(Column::DueAt.gt(day_ago)))
         });
     }
     if let Some(recurring) = filter.recurring {

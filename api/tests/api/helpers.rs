@@ -254,7 +254,7 @@ impl TestApp {
     }
 }
 
-pub const TASK_FIELDS: &str = "id title description priority category dueAt timeZone \
+pub const TASK_FIELDS: &str = "id title description priority category dueAt allDay timeZone \
     recurrence { preset rrule mode description } remindBeforeMinutes completed completedAt \
     seriesId parentTaskId occurrenceNumber createdAt updatedAt nextReminderAt";
 

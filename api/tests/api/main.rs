@@ -6,6 +6,7 @@
 
 mod audit;
 mod auth;
+mod calendar;
 mod compression;
 mod conformance;
 mod dapr;
@@ -21,6 +22,7 @@ mod preferences;
 mod preview;
 mod process;
 mod projects_helpers;
+mod quick_add;
 mod readme;
 mod receivers;
 mod recurrence;

@@ -275,6 +275,7 @@ async fn the_outbox_backlog_counts_unpublished_rows_and_their_age() {
             task_id: uuid::Uuid::now_v7(),
             title: title.to_owned(),
             due_at: Utc::now(),
+            all_day: false,
             remind_at: None,
             snoozed: false,
         };

@@ -15,9 +15,10 @@ fn tool_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/delivery")
 }
 
-/// The virtualenv with the receivers' packages, made or brought up to date once per
-/// test run (`target/delivery-venv`, keyed by the requirements file).
-async fn venv() -> &'static Path {
+/// The virtualenv with the test tools' packages (the receivers, the iCalendar reader),
+/// made or brought up to date once per test run (`target/delivery-venv`, keyed by the
+/// requirements file).
+pub async fn venv() -> &'static Path {
     VENV.get_or_init(|| async {
         let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/delivery-venv");
         let requirements = tool_dir().join("requirements.txt");

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::super::pagination::Cursor;
 
+use crate::domain::local_time::start_of_local_day;
 use crate::domain::task::Task;
 use crate::domain::{
     Priority, Recurrence, RecurrenceMode, RecurrencePreset, TaskFields, ValidationError,
@@ -64,6 +65,8 @@ pub struct NewTask {
     pub parent_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
     pub due_at: Option<DateTime<Utc>>,
+    /// Due on the date of `due_at` (in the task's zone), without a time.
+    pub all_day: bool,
     pub time_zone: Option<String>,
     pub recurrence: Option<RecurrenceSpec>,
     pub remind_before_minutes: Option<i32>,
@@ -86,6 +89,8 @@ pub struct TaskChanges {
     /// Order among its parent's subtasks.
     pub position: Option<i32>,
     pub due_at: Patch<DateTime<Utc>>,
+    /// Clearing the due date makes the task timed again.
+    pub all_day: Option<bool>,
     /// Clearing the time zone returns the task to the default.
     pub time_zone: Patch<String>,
     /// Clearing the recurrence makes the task one-time.
@@ -113,6 +118,7 @@ pub(super) struct Draft {
     pub(super) description: Option<String>,
     pub(super) priority: Option<Priority>,
     pub(super) due_at: Option<DateTime<Utc>>,
+    pub(super) all_day: bool,
     pub(super) time_zone: Tz,
     pub(super) recurrence: Option<Recurrence>,
     pub(super) remind_before_minutes: Option<i32>,
@@ -133,6 +139,7 @@ impl Draft {
         task.description = self.description;
         task.priority = self.priority.map(Priority::rank);
         task.due_at = self.due_at;
+        task.all_day = self.all_day;
         task.time_zone = self.time_zone.name().to_owned();
         task.rrule = self.recurrence.as_ref().map(|r| r.rule().to_owned());
         task.recurrence_preset = self.recurrence.as_ref().map(Recurrence::preset);
@@ -146,6 +153,7 @@ impl Draft {
 /// the same input with the same errors.
 pub(super) struct Schedule {
     pub due_at: Option<DateTime<Utc>>,
+    pub all_day: bool,
     pub time_zone: Tz,
     pub recurrence: Option<Recurrence>,
 }
@@ -153,16 +161,19 @@ pub(super) struct Schedule {
 impl Schedule {
     pub(super) fn resolve(
         due_at: Option<DateTime<Utc>>,
+        all_day: bool,
         time_zone: Option<&str>,
         recurrence: Option<&RecurrenceSpec>,
         default_zone: Tz,
     ) -> Result<Self, ValidationError> {
+        let time_zone = match time_zone {
+            Some(name) => TaskFields::time_zone(name)?,
+            None => default_zone,
+        };
         let schedule = Self {
-            due_at: due_at.map(to_whole_seconds),
-            time_zone: match time_zone {
-                Some(name) => TaskFields::time_zone(name)?,
-                None => default_zone,
-            },
+            due_at: due_date(due_at, all_day, time_zone)?,
+            all_day,
+            time_zone,
             recurrence: recurrence.map(RecurrenceSpec::resolve).transpose()?,
         };
         check_schedule(
@@ -176,6 +187,25 @@ impl Schedule {
             schedule.time_zone,
         )?;
         Ok(Self { due_at, ..schedule })
+    }
+}
+
+/// A due date as stored: to the second, and at the start of its local date when the task
+/// is due all day (whatever time of that date the client sent).
+pub(super) fn due_date(
+    due_at: Option<DateTime<Utc>>,
+    all_day: bool,
+    time_zone: Tz,
+) -> Result<Option<DateTime<Utc>>, ValidationError> {
+    match (due_at, all_day) {
+        (None, true) => Err(ValidationError::new(
+            "allDay",
+            "an all-day task needs a due date",
+        )),
+        (Some(due), true) => start_of_local_day(time_zone, due)
+            .map(Some)
+            .ok_or_else(|| ValidationError::new("dueAt", "the date has no start in this zone")),
+        (due, false) => Ok(due.map(to_whole_seconds)),
     }
 }
 

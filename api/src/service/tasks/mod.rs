@@ -9,7 +9,7 @@ mod stored;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use self::input::{Draft, Schedule, resolve_text, start_of_series, to_whole_seconds};
+use self::input::{Draft, Schedule, due_date, resolve_text, start_of_series, to_whole_seconds};
 pub use self::input::{NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPosition, TaskQuery};
 use self::stored::{Change, record};
 pub use self::stored::{record_deletions, snapshot, stored_recurrence, stored_time_zone};
@@ -126,6 +126,7 @@ impl TaskService {
         let title = TaskFields::title(&input.title)?;
         let schedule = Schedule::resolve(
             input.due_at,
+            input.all_day,
             input.time_zone.as_deref(),
             input.recurrence.as_ref(),
             preferences.time_zone,
@@ -140,6 +141,7 @@ impl TaskService {
                 .flatten(),
             priority: input.priority,
             due_at: schedule.due_at,
+            all_day: schedule.all_day,
             time_zone: schedule.time_zone,
             recurrence: schedule.recurrence,
             remind_before_minutes: input
@@ -213,6 +215,13 @@ impl TaskService {
             Patch::Set(name) => TaskFields::time_zone(name)?,
         };
         let restarts_series = !changes.recurrence.is_keep() || !changes.due_at.is_keep();
+        let due_at = changes.due_at.resolve(current.due_at);
+        // A task without a due date cannot be due all day: clearing the date ends it.
+        let all_day = match changes.all_day {
+            Some(all_day) => all_day,
+            None => current.all_day && due_at.is_some(),
+        };
+        let restarts_series = restarts_series || all_day != current.all_day;
         let mut draft = Draft {
             title: match &changes.title {
                 Some(title) => TaskFields::title(title)?,
@@ -226,7 +235,8 @@ impl TaskService {
             priority: changes
                 .priority
                 .resolve(current.priority.and_then(Priority::from_rank)),
-            due_at: changes.due_at.resolve(current.due_at).map(to_whole_seconds),
+            due_at: due_date(due_at, all_day, time_zone)?,
+            all_day,
             time_zone,
             recurrence: match changes.recurrence {
                 Patch::Keep => stored_recurrence(&current),
@@ -515,13 +525,19 @@ impl TaskService {
         &self,
         actor: &Actor,
         due_at: Option<DateTime<Utc>>,
+        all_day: bool,
         time_zone: Option<&str>,
         recurrence: &RecurrenceSpec,
         count: usize,
     ) -> ServiceResult<RecurrencePreview> {
         let preferences = self.preferences(actor).await?;
-        let schedule =
-            Schedule::resolve(due_at, time_zone, Some(recurrence), preferences.time_zone)?;
+        let schedule = Schedule::resolve(
+            due_at,
+            all_day,
+            time_zone,
+            Some(recurrence),
+            preferences.time_zone,
+        )?;
         match (schedule.recurrence, schedule.due_at) {
             (Some(recurrence), Some(anchor)) => Ok(RecurrencePreview::walk(
                 recurrence,
@@ -778,6 +794,7 @@ fn successor_of(task: &Task, completed_at: DateTime<Utc>) -> Result<Option<Task>
         remind_at: None,
         reminded_due_at: None,
         snoozed_until: None,
+        all_day: task.all_day,
     }))
 }
 

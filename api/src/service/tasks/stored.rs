@@ -8,12 +8,9 @@ use uuid::Uuid;
 
 use super::super::{Actor, Source};
 use crate::domain::event::{AuditAction, CloudEvent, TaskChange, topic};
-use crate::domain::task::{Task, parse_time_zone};
+use crate::domain::task::Task;
 use crate::domain::{Priority, Recurrence};
 use crate::store::{self, StoreDbError, Tx};
-
-/// Stored tasks whose time zone cannot be read any more fall back to UTC.
-const FALLBACK_TIME_ZONE: Tz = Tz::UTC;
 
 /// One change to one task, as the audit trail records it.
 pub(super) struct Change<'a> {
@@ -118,6 +115,7 @@ pub fn snapshot(task: &Task, labels: &[String]) -> serde_json::Value {
         "position": task.position,
         "assigneeId": task.assignee_id,
         "dueAt": task.due_at.map(rfc3339),
+        "allDay": task.all_day,
         "timeZone": task.time_zone,
         "recurrence": recurrence,
         "remindBeforeMinutes": task.remind_before_minutes,
@@ -148,5 +146,5 @@ pub fn stored_recurrence(task: &Task) -> Option<Recurrence> {
 }
 
 pub fn stored_time_zone(task: &Task) -> Tz {
-    parse_time_zone("timeZone", &task.time_zone).unwrap_or(FALLBACK_TIME_ZONE)
+    task.zone()
 }

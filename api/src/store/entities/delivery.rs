@@ -24,6 +24,7 @@ pub struct Model {
     pub next_attempt_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub all_day: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -50,6 +51,7 @@ impl TryFrom<Model> for Delivery {
             next_attempt_at: row.next_attempt_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            all_day: row.all_day,
         })
     }
 }
@@ -71,6 +73,7 @@ impl From<Delivery> for ActiveModel {
             next_attempt_at: Set(delivery.next_attempt_at),
             created_at: Set(delivery.created_at),
             updated_at: Set(delivery.updated_at),
+            all_day: Set(delivery.all_day),
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::domain::UnknownName;
 pub mod action_token;
 pub mod api_token;
 pub mod audit_entry;
+pub mod calendar_feed;
 pub mod delivery;
 pub mod invitation;
 pub mod label;

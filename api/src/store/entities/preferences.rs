@@ -16,6 +16,8 @@ pub struct Model {
     pub daily_digest_at: Option<String>,
     /// The local day ("YYYY-MM-DD") the last digest went out for.
     pub digest_sent_on: Option<String>,
+    /// Local "HH:MM".
+    pub all_day_reminder_time: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

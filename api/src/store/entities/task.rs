@@ -40,6 +40,7 @@ pub struct Model {
     pub remind_at: Option<DateTimeUtc>,
     pub reminded_due_at: Option<DateTimeUtc>,
     pub snoozed_until: Option<DateTimeUtc>,
+    pub all_day: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -84,6 +85,7 @@ impl TryFrom<Model> for Task {
             remind_at: row.remind_at,
             reminded_due_at: row.reminded_due_at,
             snoozed_until: row.snoozed_until,
+            all_day: row.all_day,
         })
     }
 }
@@ -117,6 +119,7 @@ impl From<Task> for Model {
             remind_at: task.remind_at,
             reminded_due_at: task.reminded_due_at,
             snoozed_until: task.snoozed_until,
+            all_day: task.all_day,
         }
     }
 }
