@@ -13,8 +13,14 @@ pub const MAX_CATEGORY_CHARS: usize = 50;
 /// A reminder lead longer than four weeks is almost certainly a unit mistake.
 pub const MAX_REMIND_BEFORE_MINUTES: i32 = 40_320;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::IntoStaticStr)]
-#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(
+    serialize_all = "SCREAMING_SNAKE_CASE",
+    parse_err_ty = super::UnknownName,
+    parse_err_fn = super::UnknownName::of::<Self>
+)]
 pub enum Priority {
     Low,
     Normal,

@@ -11,6 +11,7 @@ mod metrics;
 mod request_id;
 mod subscriptions;
 mod trace;
+mod transfer;
 pub mod web;
 
 use std::sync::Arc;
@@ -104,6 +105,12 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             get(actions::show).post(actions::perform),
         )
         .route("/calendar/{file}", get(calendar::feed).layer(compression()))
+        .route("/export", get(transfer::export).layer(compression()))
+        .route(
+            "/import",
+            axum::routing::post(transfer::import)
+                .layer(DefaultBodyLimit::max(transfer::MAX_IMPORT_BYTES)),
+        )
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         // The GraphQL handler enforces the limit itself, with a GraphQL-shaped error.

@@ -36,6 +36,7 @@ mod sharing;
 mod statements;
 mod task_changes;
 mod tasks;
+mod transfer;
 mod undo;
 mod web;
 mod websocket;

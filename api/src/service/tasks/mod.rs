@@ -5,6 +5,7 @@
 
 mod input;
 mod stored;
+mod transfer;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -13,6 +14,7 @@ use self::input::{Draft, Schedule, due_date, resolve_text, start_of_series, to_w
 pub use self::input::{NewTask, Patch, RecurrenceSpec, TaskChanges, TaskPosition, TaskQuery};
 use self::stored::{Change, record};
 pub use self::stored::{record_deletions, snapshot, stored_recurrence, stored_time_zone};
+pub use self::transfer::{ImportError, ImportReport, Owned};
 use super::pagination::{Cursor, Page, page_spec};
 use super::preview::RecurrencePreview;
 use super::reminders::arm_reminder;
