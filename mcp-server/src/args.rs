@@ -49,12 +49,24 @@ fn recurrence_example_rrule() -> serde_json::Value {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(
     example = add_example_simple(),
+    example = add_example_text(),
     example = add_example_recurring(),
 )]
 pub struct AddTaskArgs {
-    /// What to do, 1 to 200 characters.
+    /// What to do, 1 to 200 characters. Give `title` or `text`, not both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 200))]
-    pub title: String,
+    pub title: Option<String>,
+    /// Instead of `title` and the fields, the user's own words, read by the service's
+    /// quick add in the user's time zone: "Pay rent every month on the last day at 9am p1
+    /// #Home @bills remind me 1 hour before". Dates, times, recurrence ("every other
+    /// tuesday", "every month on the 15th", "until june 30"), p1-p4, `#Project` (an
+    /// existing project) and `@label` are recognised; the rest is the title. Fields given
+    /// beside it win over what the text says. The answer says what was understood. 1 to
+    /// 200 characters, as a title is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 200), example = &"Call mom every other sunday at 6pm p2 @family")]
+    pub text: Option<String>,
     /// Details, at most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 2000))]
@@ -90,6 +102,10 @@ pub struct AddTaskArgs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("format" = "date-time"), example = &"2027-03-01T09:00:00+01:00")]
     pub due_at: Option<String>,
+    /// Due on the date of `dueAt` without a time ("on Friday", "tomorrow"): the
+    /// reminder comes at the user's all-day time, and it is overdue from the next day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_day: Option<bool>,
     /// IANA time zone name such as "Europe/Berlin" or "America/New_York" (not "CET" or
     /// "PST"). Recurrences keep their local time of day in this zone across daylight
     /// saving changes. Omit it for the user's preferred time zone (their preferences; UTC
@@ -109,6 +125,10 @@ pub struct AddTaskArgs {
 
 fn add_example_simple() -> serde_json::Value {
     serde_json::json!({ "title": "Buy milk" })
+}
+
+fn add_example_text() -> serde_json::Value {
+    serde_json::json!({ "text": "Water the plants every 3 days at 8am @home" })
 }
 
 fn add_example_recurring() -> serde_json::Value {

@@ -123,6 +123,9 @@ pub struct Task {
     /// When the task is due, an RFC 3339 instant in UTC (`Z`). Null: no due date.
     #[schemars(with = "Option<String>", extend("format" = "date-time"))]
     pub due_at: Option<DateTime>,
+    /// Due on a date without a time: `dueAt` is local midnight of that date in
+    /// `timeZone`, and the task is overdue from the next day.
+    pub all_day: bool,
     /// IANA time zone the recurrence is computed in, e.g. "Europe/Berlin".
     pub time_zone: String,
     /// Null for a one-time task.
@@ -163,6 +166,9 @@ impl Task {
         }
         if let Some(due) = &self.due_at {
             let _ = write!(line, ", due {due}");
+            if self.all_day {
+                line.push_str(" (all day)");
+            }
             if self.time_zone != "UTC" {
                 let _ = write!(line, " ({})", self.time_zone);
             }
@@ -510,7 +516,7 @@ mod tests {
             "category": "home", "project": { "id": "p-1", "name": "Flat" },
             "labels": [{ "name": "home" }, { "name": "money" }], "parentId": null,
             "subtaskProgress": { "done": 1, "total": 3 },
-            "dueAt": "2030-01-31T08:00:00Z", "timeZone": "Europe/Berlin",
+            "dueAt": "2030-01-31T08:00:00Z", "allDay": false, "timeZone": "Europe/Berlin",
             "recurrence": { "preset": "MONTHLY", "rrule": "FREQ=MONTHLY", "mode": "FROM_DUE_DATE",
                             "description": "Monthly on the 31st" },
             "remindBeforeMinutes": null, "nextReminderAt": null, "snoozedUntil": null,

@@ -13,8 +13,8 @@ use crate::args::{
 };
 use crate::model::{
     AuditEntry, Completion, DateTime, HistoryPage, Label, NextOccurrenceFate, Notification,
-    NotificationPage, Priority, Project, RecurrenceMode, RecurrencePreset, Reopening, Task,
-    TaskAndNext, TaskPage,
+    NotificationPage, Priority, Project, Recurrence, RecurrenceMode, RecurrencePreset, Reopening,
+    Task, TaskAndNext, TaskPage,
 };
 
 /// Why a task operation failed: the API refused it, or an argument names a project or
@@ -86,6 +86,8 @@ pub struct CreateTaskInput {
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub due_at: Option<DateTime>,
     #[cynic(skip_serializing_if = "Option::is_none")]
+    pub all_day: Option<bool>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<RecurrenceInput>,
@@ -109,10 +111,11 @@ pub struct Placement {
 impl CreateTaskInput {
     fn new(args: &AddTaskArgs, placement: Placement) -> Self {
         Self {
-            title: args.title.clone(),
+            title: args.title.clone().unwrap_or_default(),
             description: args.description.clone(),
             priority: args.priority,
             due_at: args.due_at.clone().map(DateTime),
+            all_day: args.all_day,
             time_zone: args.time_zone.clone(),
             recurrence: args.recurrence.as_ref().map(RecurrenceInput::from),
             remind_before_minutes: args.remind_before_minutes,
@@ -216,7 +219,110 @@ pub struct TaskOrder {
     pub direction: Option<OrderDirection>,
 }
 
+/// What quick add read from an add_task `text`.
+#[derive(cynic::QueryFragment, Serialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskDraft {
+    pub title: String,
+    pub due_at: Option<DateTime>,
+    pub all_day: bool,
+    pub recurrence: Option<Recurrence>,
+    pub priority: Option<Priority>,
+    pub labels: Vec<LabelSuggestion>,
+    pub project: Option<ProjectSuggestion>,
+    pub remind_before_minutes: Option<i32>,
+    pub next_dates: Vec<DateTime>,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Debug, Clone)]
+pub struct LabelSuggestion {
+    pub name: String,
+}
+
+#[derive(cynic::QueryFragment, Serialize, Debug, Clone)]
+pub struct ProjectSuggestion {
+    pub name: String,
+}
+
+impl TaskDraft {
+    /// The add_task arguments the text stands for; fields the caller gave win.
+    fn fill(&self, args: &AddTaskArgs) -> AddTaskArgs {
+        let dated = args.due_at.is_none() && self.due_at.is_some();
+        AddTaskArgs {
+            title: Some(self.title.clone()),
+            text: None,
+            priority: args.priority.or(self.priority),
+            project: args
+                .project
+                .clone()
+                .or_else(|| self.project.as_ref().map(|project| project.name.clone())),
+            labels: args.labels.clone().or_else(|| {
+                Some(self.labels.iter().map(|label| label.name.clone()).collect())
+                    .filter(|names: &Vec<String>| !names.is_empty())
+            }),
+            due_at: args
+                .due_at
+                .clone()
+                .or_else(|| self.due_at.as_ref().map(|due| due.0.clone())),
+            all_day: args.all_day.or(dated.then_some(self.all_day)),
+            recurrence: args.recurrence.clone().or_else(|| {
+                self.recurrence.as_ref().map(|recurrence| RecurrenceArgs {
+                    preset: None,
+                    rrule: Some(recurrence.rrule.clone()),
+                    mode: Some(recurrence.mode),
+                })
+            }),
+            remind_before_minutes: args.remind_before_minutes.or(self.remind_before_minutes),
+            ..args.clone()
+        }
+    }
+
+    /// What was understood, in a sentence for the agent to relay.
+    pub fn understood(&self) -> String {
+        let mut parts = vec![format!("title \"{}\"", self.title)];
+        if let Some(due) = &self.due_at {
+            parts.push(if self.all_day {
+                format!("due {} (all day)", due.0)
+            } else {
+                format!("due {}", due.0)
+            });
+        }
+        if let Some(recurrence) = &self.recurrence {
+            let next: Vec<&str> = self.next_dates.iter().map(|date| date.0.as_str()).collect();
+            parts.push(format!(
+                "repeats: {} (next {})",
+                recurrence.description,
+                next.join(", ")
+            ));
+        }
+        if let Some(priority) = self.priority {
+            parts.push(format!("priority {priority}"));
+        }
+        if let Some(project) = &self.project {
+            parts.push(format!("project {}", project.name));
+        }
+        if !self.labels.is_empty() {
+            let names: Vec<&str> = self
+                .labels
+                .iter()
+                .map(|label| label.name.as_str())
+                .collect();
+            parts.push(format!("labels {}", names.join(", ")));
+        }
+        if let Some(minutes) = self.remind_before_minutes {
+            parts.push(format!("reminder {minutes} minutes before"));
+        }
+        parts.join("; ")
+    }
+}
+
 // ---- Variables ----
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct ParseTaskVars {
+    pub text: String,
+    pub time_zone: Option<String>,
+}
 
 #[derive(cynic::QueryVariables, Debug)]
 pub struct IdVars {
@@ -405,6 +511,13 @@ pub struct CreateProject {
 }
 
 #[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "ParseTaskVars")]
+pub struct ParseTask {
+    #[arguments(text: $text, timeZone: $time_zone)]
+    pub parse_task: TaskDraft,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "Query")]
 pub struct LabelsQuery {
     pub labels: Vec<Label>,
@@ -473,7 +586,24 @@ impl<'a> Operations<'a> {
         Self { api, token }
     }
 
-    pub async fn create_task(&self, args: &AddTaskArgs) -> Result<Task, OperationError> {
+    /// Creates the task `args` describe; given `text`, quick add reads it first, and
+    /// what it understood comes back with the task.
+    pub async fn create_task(
+        &self,
+        args: &AddTaskArgs,
+    ) -> Result<(Task, Option<TaskDraft>), OperationError> {
+        let Some(text) = &args.text else {
+            return Ok((self.create(args).await?, None));
+        };
+        let operation = ParseTask::build(ParseTaskVars {
+            text: text.clone(),
+            time_zone: args.time_zone.clone(),
+        });
+        let draft = self.api.execute(self.token, operation).await?.parse_task;
+        Ok((self.create(&draft.fill(args)).await?, Some(draft)))
+    }
+
+    async fn create(&self, args: &AddTaskArgs) -> Result<Task, OperationError> {
         let labels = wanted_labels(args.labels.as_deref(), args.category.as_deref().map(Some));
         let placement = self.placement(args.project.as_deref(), labels).await?;
         let operation = CreateTask::build(CreateTaskVars {

@@ -19,7 +19,10 @@ use crate::server::TodoServer;
 
 type ToolResult<T> = Result<Structured<T>, ToolError>;
 
-const ADD_TASK: &str = "Create a task for the user. Only `title` is required. \
+const ADD_TASK: &str = "Create a task for the user, from `title` and fields, or from \
+`text`: the user's own words (\"Pay rent every month on the last day at 9am p1 #Home \
+@bills\"), read by the service's quick add, which answers with what it understood. With \
+fields, only `title` is required. \
 Give `dueAt` as an RFC 3339 date-time with the offset of the task's time zone \
 (\"2027-03-01T09:00:00+01:00\" is 09:00 in Europe/Berlin in winter) and `timeZone` as an \
 IANA name; without `timeZone` the task takes the user's preferred time zone (their \
@@ -147,8 +150,19 @@ impl TodoServer {
         Parameters(args): Parameters<AddTaskArgs>,
         context: RequestContext<RoleServer>,
     ) -> ToolResult<Task> {
+        if args.title.is_some() == args.text.is_some() {
+            return Err(failed(
+                "add_task",
+                ToolError::InvalidArgument {
+                    argument: "title".to_owned(),
+                    message: "give either `title` (with the other fields) or `text` (the \
+                              user's own words), not both and not neither"
+                        .to_owned(),
+                },
+            ));
+        }
         let token = self.token(&context)?;
-        let task = self
+        let (task, draft) = self
             .operations(&token)
             .create_task(&args)
             .await
@@ -157,10 +171,15 @@ impl TodoServer {
                 let parent = args.parent_id.as_deref();
                 failed("add_task", ToolError::from_operation(error, parent))
             })?;
-        Ok(Structured::new(
-            format!("Created {}.", task.summary()),
-            task,
-        ))
+        let summary = match draft {
+            Some(draft) => format!(
+                "Created {}. Read from the text: {}.",
+                task.summary(),
+                draft.understood()
+            ),
+            None => format!("Created {}.", task.summary()),
+        };
+        Ok(Structured::new(summary, task))
     }
 
     #[tool(

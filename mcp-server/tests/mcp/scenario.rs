@@ -72,7 +72,15 @@ pub async fn lists_tools_with_schemas_and_annotations(client: &McpClient) {
     }
     let add = tools.iter().find(|tool| tool.name == "add_task").unwrap();
     let schema = Value::Object((*add.input_schema).clone());
-    assert_eq!(schema["required"], json!(["title"]));
+    // `title` or `text`: the tool says which it needs, since a top-level oneOf is
+    // something several agent clients refuse.
+    assert_eq!(schema.get("required"), None, "{schema}");
+    assert!(
+        schema["properties"]["text"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("quick add")
+    );
     assert_eq!(schema["additionalProperties"], false);
     let schema_text = schema.to_string();
     for hint in [
@@ -275,6 +283,58 @@ fn names<const N: usize>(names: [&str; N]) -> BTreeSet<String> {
 /// Projects, labels and subtasks: a project made and filled by name, labels created on
 /// first use and reused in any case, filters by both, the names listed when one is
 /// unknown, a subtask counted on its parent, and the deprecated category as a label.
+/// `text` instead of the fields: quick add reads it against the user's projects and
+/// labels, the task is created from what it understood, and the answer says what that
+/// was. An unknown `#project` is refused, not created.
+pub async fn adds_a_task_from_plain_words(client: &McpClient) {
+    ok(&call(client, "create_project", json!({ "name": "Errands" })).await);
+    let result = call(
+        client,
+        "add_task",
+        json!({ "text": "Pay rent every month on the last day at 9am p1 #errands @bills",
+                "timeZone": "Europe/Berlin" }),
+    )
+    .await;
+    let rent = ok(&result);
+    assert_eq!(rent["title"], "Pay rent");
+    assert_eq!(rent["priority"], "URGENT");
+    assert_eq!(rent["project"]["name"], "Errands");
+    assert_eq!(label_names(&rent), names(["bills"]));
+    assert_eq!(rent["recurrence"]["rrule"], "FREQ=MONTHLY;BYMONTHDAY=-1");
+    assert_eq!(rent["timeZone"], "Europe/Berlin");
+    assert_eq!(rent["allDay"], false);
+    let said = text(&result);
+    assert!(
+        said.contains("Read from the text: title \"Pay rent\""),
+        "{said}"
+    );
+    assert!(said.contains("repeats: Monthly on the last day"), "{said}");
+
+    let tomorrow = ok(&call(
+        client,
+        "add_task",
+        json!({ "text": "Call the bank tomorrow" }),
+    )
+    .await);
+    assert_eq!(tomorrow["title"], "Call the bank");
+    assert_eq!(tomorrow["allDay"], true);
+
+    let unknown = tool_error(&call(client, "add_task", json!({ "text": "Paint #Nowhere" })).await);
+    assert!(
+        unknown.contains("Nowhere") && unknown.contains("Errands"),
+        "{unknown}"
+    );
+    let both = tool_error(
+        &call(
+            client,
+            "add_task",
+            json!({ "title": "A", "text": "B tomorrow" }),
+        )
+        .await,
+    );
+    assert!(both.contains("`text`"), "{both}");
+}
+
 pub async fn organises_tasks_in_projects_with_labels(client: &McpClient) {
     let projects = ok(&call(client, "list_projects", json!({})).await);
     let inbox = &projects["projects"][0];
@@ -668,7 +728,10 @@ pub async fn refuses_arguments_outside_the_schema(client: &McpClient) {
     .await);
     let dated = dated["id"].as_str().unwrap();
     // The required arguments; the task is real so that in-range calls can succeed.
-    let base = |tool: &str| match tool {
+    // The smallest valid call of each tool, leaving room for `argument`: add_task takes
+    // a title or a text, not both.
+    let base = |tool: &str, argument: &str| match tool {
+        "add_task" if argument == "text" => json!({}),
         "add_task" => json!({ "title": "Bounds" }),
         "snooze_task" => json!({ "id": dated }),
         "create_project" => json!({ "name": "Bounds" }),
@@ -701,7 +764,7 @@ pub async fn refuses_arguments_outside_the_schema(client: &McpClient) {
     }
 
     for bound in &bounds {
-        let mut arguments = base(&bound.tool);
+        let mut arguments = base(&bound.tool, &bound.argument);
         arguments[&bound.argument] = value_at(bound, false);
         let refused = call(client, &bound.tool, arguments).await;
         let message = tool_error(&refused);
@@ -713,7 +776,7 @@ pub async fn refuses_arguments_outside_the_schema(client: &McpClient) {
             bound.keyword
         );
 
-        let mut arguments = base(&bound.tool);
+        let mut arguments = base(&bound.tool, &bound.argument);
         arguments[&bound.argument] = value_at(bound, true);
         let accepted = call(client, &bound.tool, arguments).await;
         assert!(
@@ -745,7 +808,7 @@ pub async fn refuses_arguments_outside_the_schema(client: &McpClient) {
     // Unknown argument names, for every tool; the id is a task that does not exist, so
     // a tool that ran anyway would say "No task" rather than name the argument.
     for tool in &tools {
-        let mut arguments = base(&tool.name);
+        let mut arguments = base(&tool.name, "");
         if arguments.get("id").is_some() {
             arguments["id"] = json!("01970f3a-5b6c-7d8e-9f00-112233445566");
         }
@@ -784,7 +847,7 @@ pub async fn refuses_arguments_outside_the_schema(client: &McpClient) {
         (
             "add_task",
             json!({}),
-            "Invalid argument `title`: is required",
+            "Invalid argument `title`: give either `title` (with the other fields) or `text`",
         ),
     ] {
         let message = tool_error(&call(client, tool, arguments).await);

@@ -15,6 +15,7 @@ async fn an_agent_manages_projects_labels_and_recurring_tasks_over_stdio() {
     scenario::lists_tools_with_schemas_and_annotations(&client).await;
     scenario::organises_tasks_in_projects_with_labels(&client).await;
     scenario::manages_a_recurring_task(&client, &api, &owner, &stranger).await;
+    scenario::adds_a_task_from_plain_words(&client).await;
     scenario::refuses_arguments_outside_the_schema(&client).await;
     scenario::offers_prompts(&client).await;
 
