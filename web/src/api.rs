@@ -267,6 +267,8 @@ pub struct Task {
     pub subtask_progress: SubtaskProgress,
     pub assignee: Option<Person>,
     pub due_at: Option<DateTime>,
+    /// Due on a date without a time (`due_at` is local midnight in `time_zone`).
+    pub all_day: bool,
     pub time_zone: String,
     pub recurrence: Option<Recurrence>,
     pub remind_before_minutes: Option<i32>,
@@ -298,6 +300,7 @@ pub fn test_task(id: &str, created: &str) -> Task {
         subtask_progress: SubtaskProgress { done: 0, total: 0 },
         assignee: None,
         due_at: None,
+        all_day: false,
         time_zone: "UTC".into(),
         recurrence: None,
         remind_before_minutes: None,
@@ -383,6 +386,8 @@ pub struct CreateTaskInput {
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<Id>,
     pub due_at: Option<DateTime>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub all_day: Option<bool>,
     pub time_zone: Option<String>,
     pub recurrence: Option<RecurrenceInput>,
     pub remind_before_minutes: Option<i32>,
@@ -400,6 +405,7 @@ impl CreateTaskInput {
             parent_id: None,
             assignee_id: None,
             due_at: None,
+            all_day: None,
             time_zone: None,
             recurrence: None,
             remind_before_minutes: None,
@@ -422,6 +428,8 @@ pub struct UpdateTaskInput {
     /// `None` (null) unassigns.
     pub assignee_id: Option<Id>,
     pub due_at: Option<DateTime>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub all_day: Option<bool>,
     pub time_zone: Option<String>,
     pub recurrence: Option<RecurrenceInput>,
     pub remind_before_minutes: Option<i32>,
@@ -517,6 +525,8 @@ pub struct DeleteTask {
 #[derive(cynic::InputObject, Debug, Clone, PartialEq)]
 pub struct RecurrencePreviewInput {
     pub due_at: Option<DateTime>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub all_day: Option<bool>,
     pub time_zone: Option<String>,
     pub recurrence: RecurrenceInput,
 }
@@ -538,6 +548,112 @@ pub struct RecurrencePreview {
 pub struct PreviewQuery {
     #[arguments(input: $input)]
     pub recurrence_preview: RecurrencePreview,
+}
+
+// ---- Quick add ----
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct ParseTaskVars {
+    pub text: String,
+}
+
+/// What quick add read from a line of text; nothing is created until `createTask`.
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct TaskDraft {
+    pub title: String,
+    pub due_at: Option<DateTime>,
+    pub all_day: bool,
+    pub time_zone: String,
+    pub recurrence: Option<Recurrence>,
+    pub priority: Option<Priority>,
+    pub labels: Vec<LabelSuggestion>,
+    pub project: Option<ProjectSuggestion>,
+    pub remind_before_minutes: Option<i32>,
+    pub next_dates: Vec<DateTime>,
+    pub spans: Vec<TextSpan>,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct LabelSuggestion {
+    pub name: String,
+    pub id: Option<Id>,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct ProjectSuggestion {
+    pub name: String,
+    pub id: Option<Id>,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct TextSpan {
+    pub start: i32,
+    pub end: i32,
+    pub kind: SpanKind,
+}
+
+#[derive(cynic::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanKind {
+    Date,
+    Time,
+    Recurrence,
+    Priority,
+    Project,
+    Label,
+    Reminder,
+}
+
+impl SpanKind {
+    /// The CSS class of its highlight; each kind has its own colour and a label for
+    /// screen readers.
+    pub fn class(self) -> &'static str {
+        match self {
+            Self::Date | Self::Time => "qa-when",
+            Self::Recurrence => "qa-repeat",
+            Self::Priority => "qa-priority",
+            Self::Project => "qa-project",
+            Self::Label => "qa-label",
+            Self::Reminder => "qa-reminder",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Date => "date",
+            Self::Time => "time",
+            Self::Recurrence => "repeats",
+            Self::Priority => "priority",
+            Self::Project => "project",
+            Self::Label => "label",
+            Self::Reminder => "reminder",
+        }
+    }
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "ParseTaskVars")]
+pub struct ParseTaskQuery {
+    #[arguments(text: $text)]
+    pub parse_task: TaskDraft,
+}
+
+// ---- Calendar feed ----
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct CalendarFeed {
+    pub url: String,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct CalendarFeedQuery {
+    pub calendar_feed: CalendarFeed,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation")]
+pub struct RotateCalendarFeed {
+    pub rotate_calendar_feed: CalendarFeed,
 }
 
 // ---- History ----
@@ -698,6 +814,8 @@ pub struct Preferences {
     pub push_reminders: bool,
     pub email_reminders: bool,
     pub daily_digest_at: Option<String>,
+    /// "HH:MM": when an all-day task's reminder fires on its date.
+    pub all_day_reminder_time: String,
     pub push_available: bool,
     pub email_available: bool,
 }
@@ -722,6 +840,8 @@ pub struct PreferencesInput {
     pub push_reminders: Option<bool>,
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub email_reminders: Option<bool>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub all_day_reminder_time: Option<String>,
     /// "HH:MM", or "" to turn the digest off.
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub daily_digest_at: Option<String>,

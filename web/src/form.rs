@@ -191,8 +191,10 @@ pub struct TaskForm {
     pub assignee: String,
     /// `YYYY-MM-DD` in `time_zone`; empty for no due date.
     pub due_date: String,
-    /// `HH:MM` in `time_zone`.
+    /// `HH:MM` in `time_zone`; unused when `all_day`.
     pub due_time: String,
+    /// Due on `due_date` without a time.
+    pub all_day: bool,
     pub time_zone: String,
     /// Minutes before the due time; empty for the user's default.
     pub remind_before: String,
@@ -267,6 +269,7 @@ impl TaskForm {
             assignee: String::new(),
             due_date: String::new(),
             due_time: String::new(),
+            all_day: false,
             time_zone: time_zone.to_owned(),
             remind_before: String::new(),
             repeat: Repeat::Never,
@@ -300,7 +303,10 @@ impl TaskForm {
             .unwrap_or_default();
         if let Some(due) = due {
             form.due_date = due.date_input();
-            form.due_time = due.time_input();
+            form.all_day = task.all_day;
+            if !task.all_day {
+                form.due_time = due.time_input();
+            }
         }
         form.remind_before = task
             .remind_before_minutes
@@ -340,7 +346,13 @@ impl TaskForm {
         if self.due_date.trim().is_empty() {
             return Ok(None);
         }
-        Wall::parse(&self.due_date, &self.due_time)
+        // An all-day date stands at its midnight, which the server keeps.
+        let time = if self.all_day {
+            "00:00"
+        } else {
+            &self.due_time
+        };
+        Wall::parse(&self.due_date, time)
             .map(Some)
             .ok_or_else(|| FieldError::new("due", "Give a date and a time, e.g. 2027-02-01 09:00"))
     }
@@ -593,6 +605,7 @@ impl TaskForm {
             label_ids: Some(self.labels.iter().map(Id::new).collect()),
             parent_id: None,
             assignee_id: Self::text(&self.assignee).map(Id::new),
+            all_day: Some(self.all_day && due_at.is_some()),
             due_at,
             time_zone: Some(self.zone()?),
             recurrence: self.recurrence()?,
@@ -611,6 +624,7 @@ impl TaskForm {
             label_ids: create.label_ids,
             assignee_id: create.assignee_id,
             due_at: create.due_at,
+            all_day: create.all_day,
             time_zone: create.time_zone,
             recurrence: create.recurrence,
             remind_before_minutes: create.remind_before_minutes,
@@ -621,6 +635,7 @@ impl TaskForm {
     pub fn to_preview(&self, due_at: Option<DateTime>) -> Option<RecurrencePreviewInput> {
         let recurrence = self.recurrence().ok()??;
         Some(RecurrencePreviewInput {
+            all_day: Some(self.all_day),
             due_at,
             time_zone: Some(self.zone().ok()?),
             recurrence,

@@ -422,6 +422,30 @@ pub fn relative_text(zone: &str, ms: f64, now: f64) -> String {
     }
 }
 
+/// "Today", "Tomorrow", "Fri", "Mon 3 Feb": a date without a time.
+pub fn relative_day_text(zone: &str, ms: f64, now: f64) -> String {
+    match day_word(wall_at(zone, ms), wall_at(zone, now)) {
+        DayWord::Yesterday => "Yesterday".to_owned(),
+        DayWord::Today => "Today".to_owned(),
+        DayWord::Tomorrow => "Tomorrow".to_owned(),
+        DayWord::ThisWeek => format_with(&formatter(zone, &[("weekday", "short")]), ms),
+        DayWord::SameYear => date_text(zone, ms, false),
+        DayWord::OtherYear => date_text(zone, ms, true),
+    }
+}
+
+/// How an all-day due date shows: its date, read in the task's own zone (where its
+/// midnight is), and overdue only once that day is over.
+pub fn all_day_label(due: &DateTime, completed: bool, task_zone: &str, now: f64) -> DueLabel {
+    let ms = parse_ms(due);
+    let days = wall_at(task_zone, ms).day_number() - wall_at(task_zone, now).day_number();
+    DueLabel {
+        text: relative_day_text(task_zone, ms, now),
+        overdue: !completed && days < 0,
+        today: !completed && days == 0,
+    }
+}
+
 /// How a due date shows in the list, in the user's zone.
 pub fn due_label(due: &DateTime, completed: bool, zone: &str, now: f64) -> DueLabel {
     let ms = parse_ms(due);
@@ -523,6 +547,16 @@ mod tests {
         let done = due_label(&DateTime("2027-02-01T08:00:00Z".into()), true, "UTC", now);
         assert!(!done.overdue && !done.today);
         let later = due_label(&DateTime("2027-03-01T09:00:00Z".into()), false, "UTC", now);
+        // All day: the date alone, and not overdue until the day is over.
+        let all_day = all_day_label(&DateTime("2027-02-01T00:00:00Z".into()), false, "UTC", now);
+        assert_eq!(
+            (all_day.text.as_str(), all_day.overdue, all_day.today),
+            ("Today", false, true)
+        );
+        let tomorrow = all_day_label(&DateTime("2027-02-02T00:00:00Z".into()), false, "UTC", now);
+        assert_eq!(tomorrow.text, "Tomorrow");
+        let yesterday = all_day_label(&DateTime("2027-01-31T00:00:00Z".into()), false, "UTC", now);
+        assert!(yesterday.overdue);
         assert_eq!(later.text, "Mon 1 Mar, 09:00");
         // The same instant is tomorrow in Tokyo.
         let tokyo = due_label(

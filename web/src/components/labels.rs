@@ -26,7 +26,7 @@ pub fn LabelChips(labels: Vec<Label>) -> Element {
 }
 
 /// Creates the label `name` and puts it among the known ones.
-async fn create_label(name: String) -> Result<Label, String> {
+pub async fn create_label(name: String) -> Result<Label, String> {
     let input = CreateLabelInput { name, color: None };
     match run(CreateLabel::build(CreateLabelVars { input })).await {
         Ok(data) => {

@@ -2,7 +2,7 @@
 
 mod dialog;
 mod history_entry;
-mod labels;
+pub mod labels;
 mod notifications;
 mod shell;
 mod sidebar;

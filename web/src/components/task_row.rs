@@ -32,7 +32,11 @@ pub fn DueBadge(task: Task) -> Element {
     let Some(due) = &task.due_at else {
         return rsx! {};
     };
-    let label = time::due_label(due, task.completed, &user_zone(), now());
+    let label = if task.all_day {
+        time::all_day_label(due, task.completed, &task.time_zone, now())
+    } else {
+        time::due_label(due, task.completed, &user_zone(), now())
+    };
     let class = if label.overdue {
         "due due-overdue"
     } else if label.today {

@@ -101,9 +101,22 @@ pub fn DetailFields(mut form: Signal<TaskForm>, errs: Errors) -> Element {
                 input {
                     id: "task-due-time",
                     r#type: "time",
-                    value: "{f.due_time}",
+                    // An all-day task has no time; the one typed before comes back if
+                    // the switch goes off again.
+                    value: if f.all_day { "" } else { "{f.due_time}" },
+                    disabled: f.all_day,
                     oninput: move |e| form.write().due_time = e.value(),
                 }
+            }
+            label { class: "check-field all-day", r#for: "task-all-day",
+                input {
+                    id: "task-all-day",
+                    r#type: "checkbox",
+                    role: "switch",
+                    checked: f.all_day,
+                    onchange: move |e| form.write().all_day = e.checked(),
+                }
+                span { "All day" }
             }
         }
         div { class: "field-row",

@@ -159,6 +159,7 @@ fn NextDates(task: ReadSignal<Task>) -> Element {
         let recurrence = task.recurrence?;
         let input = RecurrencePreviewInput {
             due_at: task.due_at,
+            all_day: Some(task.all_day),
             time_zone: Some(task.time_zone),
             recurrence: RecurrenceInput {
                 preset: None,

@@ -55,7 +55,7 @@ fn configs(token: &str, server: &ServerInfo) -> Configs {
     }
 }
 
-fn copy(text: &str) {
+pub fn copy(text: &str) {
     js(&format!(
         "navigator.clipboard?.writeText({})",
         serde_json::Value::String(text.to_owned())

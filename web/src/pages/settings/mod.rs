@@ -1,11 +1,12 @@
 //! Settings: reminders, toasts, time zone, where reminders reach the person (this
-//! device's push, email, the daily digest), and API tokens for agents with the MCP
-//! configurations ready to paste.
+//! device's push, email, the daily digest), the calendar feed, import and export, and
+//! API tokens for agents with the MCP configurations ready to paste.
 
 use dioxus::prelude::*;
 
 mod agent_config;
 mod channels;
+mod data;
 mod display;
 mod tokens;
 
@@ -15,6 +16,7 @@ use crate::form::explain;
 use crate::state::{PREFERENCES, toast};
 use crate::time;
 use channels::Channels;
+use data::CalendarAndData;
 use display::Display;
 use tokens::Tokens;
 
@@ -34,6 +36,7 @@ pub fn Settings() -> Element {
                 }
             }
             Display {}
+            CalendarAndData {}
             Tokens {}
         }
     }
@@ -45,6 +48,7 @@ fn PreferencesForm(prefs: crate::api::Preferences) -> Element {
     let mut lead = use_signal(|| prefs.reminder_minutes_before.to_string());
     let mut toasts = use_signal(|| prefs.toast_notifications);
     let mut zone = use_signal(|| prefs.time_zone.clone());
+    let mut all_day_at = use_signal(|| prefs.all_day_reminder_time.clone());
     let mut errors = use_signal(|| None::<(String, String)>);
     let mut saving = use_signal(|| false);
     let browser = use_hook(time::browser_zone);
@@ -64,6 +68,7 @@ fn PreferencesForm(prefs: crate::api::Preferences) -> Element {
             reminder_minutes_before: Some(minutes),
             toast_notifications: Some(toasts()),
             time_zone: Some(zone().trim().to_owned()),
+            all_day_reminder_time: Some(all_day_at()).filter(|at| !at.is_empty()),
             ..PreferencesInput::default()
         };
         spawn(async move {
@@ -77,6 +82,7 @@ fn PreferencesForm(prefs: crate::api::Preferences) -> Element {
                 Err(e) => {
                     let field = match e.field.as_deref() {
                         Some("input.timeZone") => "zone",
+                        Some("input.allDayReminderTime") => "all-day",
                         Some(_) => "lead",
                         None => "form",
                     };
@@ -103,6 +109,14 @@ fn PreferencesForm(prefs: crate::api::Preferences) -> Element {
                         oninput: move |e| lead.set(e.value()) }
                     p { id: "lead-hint", class: "hint", "5 to 1440 minutes; a task can set its own." }
                     p { id: "lead-error", class: "field-error", if let Some(m) = error_for("lead") { "{m}" } }
+                }
+                div { class: "field",
+                    label { r#for: "all-day-at", "All-day tasks: remind at" }
+                    input { id: "all-day-at", r#type: "time", value: "{all_day_at}",
+                        "aria-describedby": "all-day-error all-day-hint",
+                        oninput: move |e| all_day_at.set(e.value()) }
+                    p { id: "all-day-hint", class: "hint", "On the task's date, less the lead time in whole days." }
+                    p { id: "all-day-error", class: "field-error", if let Some(m) = error_for("all-day") { "{m}" } }
                 }
                 label { class: "check-field",
                     input { r#type: "checkbox", checked: toasts(), onchange: move |e| toasts.set(e.checked()) }
