@@ -106,13 +106,26 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         )
         .route("/calendar/{file}", get(calendar::feed).layer(compression()))
         .route("/export", get(transfer::export).layer(compression()))
-        .route(
-            "/import",
-            axum::routing::post(transfer::import)
-                .layer(DefaultBodyLimit::max(transfer::MAX_IMPORT_BYTES)),
-        )
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            request_timeout,
+        ))
+        // Outside the timeout above, with its own longer one: a 10 MiB file is a few
+        // hundred thousand tasks, written in one transaction.
+        .merge(
+            Router::new()
+                .route(
+                    "/import",
+                    axum::routing::post(transfer::import)
+                        .layer(DefaultBodyLimit::max(transfer::MAX_IMPORT_BYTES)),
+                )
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    request_timeout.max(transfer::IMPORT_TIMEOUT),
+                )),
+        )
         // The GraphQL handler enforces the limit itself, with a GraphQL-shaped error.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(
@@ -136,11 +149,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
                 .layer(PropagateRequestIdLayer::new(
                     request_id::X_REQUEST_ID.clone(),
                 ))
-                .layer(axum::middleware::from_fn(metrics::track))
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    request_timeout,
-                )),
+                .layer(axum::middleware::from_fn(metrics::track)),
         )
         .with_state(state)
 }
