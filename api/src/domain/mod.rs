@@ -7,6 +7,7 @@ pub mod email_action;
 pub mod event;
 pub mod local_time;
 pub mod notification;
+pub mod oauth;
 pub mod preferences;
 pub mod project;
 pub mod push;
