@@ -257,7 +257,7 @@ pub fn read(json: &[u8]) -> Result<Import, RowError> {
     let mut position = 0;
     let mut tasks = Vec::with_capacity(archive.tasks.len());
     for task in archive.tasks {
-        tasks.push(read_task(task, inbox.as_deref(), &mut position)?);
+        tasks.push(read_task(task, inbox.as_deref(), &mut position, true)?);
     }
     let preferences = archive.preferences;
     Ok(Import {
@@ -296,13 +296,22 @@ pub fn read(json: &[u8]) -> Result<Import, RowError> {
 }
 
 /// One task and its subtasks; `position` counts tasks in document order, for errors.
+/// Subtasks are one level deep, as in the service.
 fn read_task(
     task: ArchiveTask,
     inbox: Option<&str>,
     position: &mut usize,
+    top_level: bool,
 ) -> Result<ImportedTask, RowError> {
     *position += 1;
     let line = *position;
+    if !top_level && !task.subtasks.is_empty() {
+        return Err(RowError::new(
+            line,
+            "subtasks",
+            "a subtask cannot have subtasks of its own",
+        ));
+    }
     let priority = task
         .priority
         .map(|name| {
@@ -328,7 +337,7 @@ fn read_task(
             .transpose()?;
     let mut subtasks = Vec::with_capacity(task.subtasks.len());
     for subtask in task.subtasks {
-        subtasks.push(read_task(subtask, inbox, position)?);
+        subtasks.push(read_task(subtask, inbox, position, false)?);
     }
     Ok(ImportedTask {
         line,
@@ -346,4 +355,78 @@ fn read_task(
         created_at: Some(task.created_at),
         subtasks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn document(tasks: Value) -> Vec<u8> {
+        json!({
+            "format": FORMAT, "version": VERSION, "exportedAt": "2027-01-01T00:00:00Z",
+            "preferences": {
+                "remindersEnabled": true, "reminderMinutesBefore": 15, "toastNotifications": true,
+                "timeZone": "UTC", "pushReminders": false, "emailReminders": false,
+                "dailyDigestAt": null, "allDayReminderTime": "09:00"
+            },
+            "projects": [{ "name": "Inbox", "color": null, "archived": false, "inbox": true }],
+            "labels": [],
+            "tasks": tasks,
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    fn task(title: &str, subtasks: Value) -> Value {
+        json!({ "title": title, "project": "Inbox", "timeZone": "UTC",
+                "createdAt": "2027-01-01T00:00:00Z", "subtasks": subtasks })
+    }
+
+    #[test]
+    fn tasks_are_numbered_in_document_order_and_inbox_tasks_name_no_project() {
+        let json = document(json!([
+            task("First", json!([task("Child", json!([]))])),
+            task("Second", json!([])),
+        ]));
+        let import = read(&json).expect("a valid export");
+        let lines: Vec<(usize, &str)> = import
+            .tasks
+            .iter()
+            .flat_map(|t| std::iter::once(t).chain(&t.subtasks))
+            .map(|t| (t.line, t.title.as_str()))
+            .collect();
+        assert_eq!(lines, [(1, "First"), (2, "Child"), (3, "Second")]);
+        assert_eq!(
+            import.tasks[0].project, None,
+            "the exporting account's Inbox is the importing one's"
+        );
+    }
+
+    #[test]
+    fn other_documents_versions_and_nesting_are_refused_by_place() {
+        assert_eq!(read(b"{}").expect_err("refused").field, "document");
+        let mut other: Value = serde_json::from_slice(&document(json!([]))).expect("json");
+        other["version"] = json!(2);
+        assert_eq!(
+            read(other.to_string().as_bytes())
+                .expect_err("refused")
+                .field,
+            "version"
+        );
+        let nested = document(json!([task(
+            "Top",
+            json!([task("Child", json!([task("Grandchild", json!([]))]))])
+        )]));
+        assert_eq!(
+            read(&nested).expect_err("refused"),
+            RowError::new(2, "subtasks", "a subtask cannot have subtasks of its own")
+        );
+        let bad_priority = document(json!([{
+            "title": "x", "project": "Inbox", "timeZone": "UTC",
+            "createdAt": "2027-01-01T00:00:00Z", "priority": "SOMEDAY"
+        }]));
+        assert_eq!(read(&bad_priority).expect_err("refused").field, "priority");
+    }
 }
