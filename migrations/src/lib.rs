@@ -25,6 +25,7 @@ mod m20261207_000018_index_top_level_tasks;
 mod m20261208_000019_add_reminder_channels;
 mod m20261209_000020_add_all_day_dates;
 mod m20261209_000021_create_calendar_feeds;
+mod m20261210_000022_create_oauth_clients;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000019_add_reminder_channels::Migration),
             Box::new(m20261209_000020_add_all_day_dates::Migration),
             Box::new(m20261209_000021_create_calendar_feeds::Migration),
+            Box::new(m20261210_000022_create_oauth_clients::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest as _, Sha256};
 
 use super::user::Scope;
-use super::validation::is_loopback_url;
+use super::validation::{bounded_text, is_loopback_url};
 
 /// An authorization code is redeemed within a minute of the consent, or never.
 pub const CODE_TTL: Duration = Duration::seconds(60);
@@ -77,6 +77,89 @@ impl OAuthError {
 
 fn refused(kind: OAuthErrorKind, description: impl Into<String>) -> OAuthError {
     OAuthError::new(kind, description)
+}
+
+/// A registered agent: a public client (it has no secret; PKCE proves each exchange).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub id: uuid::Uuid,
+    /// What the consent page and the list of connected agents call it.
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub const MAX_REDIRECT_URIS: usize = 10;
+pub const MAX_CLIENT_NAME_CHARS: usize = 100;
+/// What a client that gives no `client_name` is called.
+pub const UNNAMED_CLIENT: &str = "Unnamed agent";
+
+/// RFC 7591 client metadata as a client sends it; fields this server does not use are
+/// ignored, as the RFC asks.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Registration {
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+    pub client_name: Option<String>,
+    pub token_endpoint_auth_method: Option<String>,
+    pub grant_types: Option<Vec<String>>,
+    pub response_types: Option<Vec<String>>,
+}
+
+impl Registration {
+    /// The name and redirect URIs to register, or why not: public clients only
+    /// (`token_endpoint_auth_method` `none`), the code flow with refresh only, and 1 to
+    /// 10 redirect URIs that [`check_redirect_uri`] accepts.
+    pub fn check(&self) -> Result<(String, Vec<String>), OAuthError> {
+        let metadata = |why: &str| refused(OAuthErrorKind::InvalidClientMetadata, why);
+        if self.redirect_uris.is_empty() || self.redirect_uris.len() > MAX_REDIRECT_URIS {
+            return Err(refused(
+                OAuthErrorKind::InvalidRedirectUri,
+                format!("give 1 to {MAX_REDIRECT_URIS} redirect_uris"),
+            ));
+        }
+        for uri in &self.redirect_uris {
+            check_redirect_uri(uri)?;
+        }
+        if self
+            .token_endpoint_auth_method
+            .as_deref()
+            .is_some_and(|method| method != "none")
+        {
+            return Err(metadata(
+                "only public clients register here: token_endpoint_auth_method must be none",
+            ));
+        }
+        let grants_ok = self.grant_types.as_ref().is_none_or(|grants| {
+            grants
+                .iter()
+                .all(|grant| grant == "authorization_code" || grant == "refresh_token")
+        });
+        if !grants_ok {
+            return Err(metadata(
+                "grant_types may only be authorization_code and refresh_token",
+            ));
+        }
+        let responses_ok = self
+            .response_types
+            .as_ref()
+            .is_none_or(|types| types.iter().all(|t| t == "code"));
+        if !responses_ok {
+            return Err(metadata("response_types may only be code"));
+        }
+        let name = match self.client_name.as_deref().map(str::trim) {
+            None | Some("") => UNNAMED_CLIENT.to_owned(),
+            Some(name) => bounded_text("client_name", name, 1, MAX_CLIENT_NAME_CHARS)
+                .map_err(|error| metadata(&error.message))?,
+        };
+        let mut uris: Vec<String> = Vec::with_capacity(self.redirect_uris.len());
+        for uri in &self.redirect_uris {
+            if !uris.contains(uri) {
+                uris.push(uri.clone());
+            }
+        }
+        Ok((name, uris))
+    }
 }
 
 /// A code challenge as the authorization request sends it: S256 only, and the shape
@@ -428,6 +511,79 @@ mod tests {
         assert_eq!(
             scope_string(&[Scope::Read, Scope::Write]),
             "tasks:read tasks:write"
+        );
+    }
+
+    #[test]
+    fn registration_takes_public_code_flow_clients_with_good_redirect_uris() {
+        let good = Registration {
+            redirect_uris: vec![
+                "http://127.0.0.1:33418/callback".into(),
+                "http://127.0.0.1:33418/callback".into(),
+            ],
+            client_name: Some("  Claude  ".into()),
+            token_endpoint_auth_method: Some("none".into()),
+            grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
+            response_types: Some(vec!["code".into()]),
+        };
+        assert_eq!(
+            good.check(),
+            Ok((
+                "Claude".to_owned(),
+                vec!["http://127.0.0.1:33418/callback".to_owned()]
+            ))
+        );
+        let unnamed = Registration {
+            client_name: None,
+            ..good.clone()
+        };
+        assert_eq!(
+            unnamed.check().map(|(name, _)| name),
+            Ok(UNNAMED_CLIENT.to_owned())
+        );
+        let refused =
+            |registration: Registration| registration.check().expect_err("refused").code();
+        assert_eq!(
+            refused(Registration {
+                redirect_uris: vec![],
+                ..good.clone()
+            }),
+            "invalid_redirect_uri"
+        );
+        assert_eq!(
+            refused(Registration {
+                redirect_uris: vec!["http://evil.example/cb".into()],
+                ..good.clone()
+            }),
+            "invalid_redirect_uri"
+        );
+        assert_eq!(
+            refused(Registration {
+                token_endpoint_auth_method: Some("client_secret_basic".into()),
+                ..good.clone()
+            }),
+            "invalid_client_metadata"
+        );
+        assert_eq!(
+            refused(Registration {
+                grant_types: Some(vec!["implicit".into()]),
+                ..good.clone()
+            }),
+            "invalid_client_metadata"
+        );
+        assert_eq!(
+            refused(Registration {
+                response_types: Some(vec!["token".into()]),
+                ..good.clone()
+            }),
+            "invalid_client_metadata"
+        );
+        assert_eq!(
+            refused(Registration {
+                client_name: Some("x".repeat(101)),
+                ..good
+            }),
+            "invalid_client_metadata"
         );
     }
 

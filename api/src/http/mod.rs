@@ -8,6 +8,7 @@ mod graphiql;
 mod graphql;
 mod health;
 mod metrics;
+mod oauth;
 mod request_id;
 mod subscriptions;
 mod trace;
@@ -106,6 +107,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         )
         .route("/calendar/{file}", get(calendar::feed).layer(compression()))
         .route("/export", get(transfer::export).layer(compression()))
+        .route("/oauth/register", axum::routing::post(oauth::register))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .layer(TimeoutLayer::with_status_code(

@@ -10,6 +10,7 @@ pub mod email_actions;
 mod error;
 pub mod hub;
 pub mod notifications;
+pub mod oauth;
 pub mod pagination;
 pub mod preferences;
 pub mod preview;
@@ -32,6 +33,7 @@ pub use digest::DigestService;
 pub use email_actions::EmailActionService;
 pub use error::{ApplyError, ServiceError, ServiceResult};
 pub use notifications::{NotificationHub, NotificationService};
+pub use oauth::OAuthService;
 pub use preferences::PreferencesService;
 pub use projects::ProjectService;
 pub use push::PushService;
@@ -131,6 +133,7 @@ pub struct Services {
     pub email_actions: EmailActionService,
     pub calendar: CalendarService,
     pub quick_add: QuickAddService,
+    pub oauth: OAuthService,
     /// Which delivery channels this server can use.
     pub channels: Channels,
     /// Rung after commits that wrote outbox events.
@@ -190,6 +193,7 @@ impl Services {
             email_actions: EmailActionService::new(db.clone(), tasks.clone(), preferences.clone()),
             calendar: CalendarService::new(db.clone(), channels.public_url.clone()),
             quick_add: QuickAddService::new(db.clone()),
+            oauth: OAuthService::new(db.clone()),
             channels,
             tasks,
             audit: AuditService::new(db.clone(), retention.audit),

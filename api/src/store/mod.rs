@@ -15,6 +15,7 @@ pub mod leader;
 pub mod login_throttle;
 pub mod notifications;
 pub mod notify;
+pub mod oauth_clients;
 pub mod outbox;
 pub mod preferences;
 pub mod processed_events;

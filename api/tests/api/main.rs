@@ -17,6 +17,7 @@ mod helpers;
 mod js_client;
 mod live;
 mod metrics;
+mod oauth;
 mod organise;
 mod preferences;
 mod preview;

@@ -18,6 +18,7 @@ pub mod invitation;
 pub mod label;
 pub mod login_throttle;
 pub mod notification;
+pub mod oauth_client;
 pub mod outbox;
 pub mod preferences;
 pub mod processed_event;
