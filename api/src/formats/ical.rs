@@ -91,7 +91,7 @@ pub fn todo_export(owned: &Owned<'_>, web_url: &str, now: DateTime<Utc>) -> Stri
             .map(|label| label.name.as_str())
             .collect();
         if !labels.is_empty() {
-            todo.add_property("CATEGORIES", escaped_list(&labels));
+            todo.categories(&labels);
         }
         if let Some(parent) = task.parent_id {
             todo.add_property("RELATED-TO", format!("{parent}@todo-app"));
@@ -197,19 +197,6 @@ fn priority_of(value: u32) -> Option<Priority> {
         6..=9 => Some(Priority::Low),
         _ => None,
     }
-}
-
-/// A TEXT list (CATEGORIES) with each item's backslashes, commas and semicolons escaped.
-fn escaped_list(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|item| {
-            item.replace('\\', "\\\\")
-                .replace(',', "\\,")
-                .replace(';', "\\;")
-        })
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// Reads the VTODOs of a calendar (Apple Reminders, Thunderbird, our export): summary,

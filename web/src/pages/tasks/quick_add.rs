@@ -82,7 +82,7 @@ pub fn QuickAdd(project: String) -> Element {
             input {
                 id: "quick-add",
                 r#type: "text",
-                placeholder: "Add a task: \"Water plants every 3 days at 8am #Home p2\"",
+                placeholder: "Add a task, e.g. fri 6pm p1",
                 autocomplete: "off",
                 maxlength: "500",
                 "aria-describedby": "quick-add-reading",
