@@ -214,6 +214,9 @@ pub struct UpdateTaskArgs {
     )]
     #[schemars(extend("format" = "date-time"))]
     pub due_at: Option<Option<String>>,
+    /// true: due on the date of `dueAt` without a time; false: at its time again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_day: Option<bool>,
     /// New IANA time zone ("Europe/Berlin"), or null for the user's preferred time zone
     /// (their preferences; UTC unless they chose another).
     #[serde(

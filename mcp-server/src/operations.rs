@@ -138,6 +138,8 @@ pub struct UpdateTaskInput {
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub due_at: Option<Nullable<DateTime>>,
     #[cynic(skip_serializing_if = "Option::is_none")]
+    pub all_day: Option<bool>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<Nullable<String>>,
     #[cynic(skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<Nullable<RecurrenceInput>>,
@@ -165,6 +167,7 @@ impl UpdateTaskInput {
             description: change(&args.description, String::clone),
             priority: change(&args.priority, |p| *p),
             due_at: change(&args.due_at, |at| DateTime(at.clone())),
+            all_day: args.all_day,
             time_zone: change(&args.time_zone, String::clone),
             recurrence: change(&args.recurrence, |recurrence| recurrence.into()),
             remind_before_minutes: change(&args.remind_before_minutes, |m| *m),

@@ -318,6 +318,17 @@ pub async fn adds_a_task_from_plain_words(client: &McpClient) {
     .await);
     assert_eq!(tomorrow["title"], "Call the bank");
     assert_eq!(tomorrow["allDay"], true);
+    let timed = ok(&call(
+        client,
+        "update_task",
+        json!({ "id": tomorrow["id"], "allDay": false }),
+    )
+    .await);
+    assert_eq!(timed["allDay"], false);
+    assert_eq!(
+        timed["dueAt"], tomorrow["dueAt"],
+        "the date's midnight stays"
+    );
 
     let unknown = tool_error(&call(client, "add_task", json!({ "text": "Paint #Nowhere" })).await);
     assert!(
