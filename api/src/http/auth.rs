@@ -73,7 +73,8 @@ impl FromRequestParts<AppState> for OptionalActor {
     }
 }
 
-fn unauthenticated(message: &str) -> Response {
+/// 401 with `WWW-Authenticate: Bearer` and the API's error body.
+pub(super) fn unauthenticated(message: &str) -> Response {
     let mut response = (
         StatusCode::UNAUTHORIZED,
         axum::Json(request_error_body(code::UNAUTHENTICATED, message)),

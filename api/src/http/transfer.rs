@@ -10,12 +10,14 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
-use super::auth::OptionalActor;
+use super::auth::{OptionalActor, unauthenticated};
 use crate::formats::import::RowError;
 use crate::formats::{archive, ical, todoist};
 use crate::graphql::{code, request_error_body};
 use crate::service::tasks::ImportError;
 use crate::service::{Actor, ServiceError};
+
+const SIGN_IN_FIRST: &str = "sign in first: send Authorization: Bearer <token>";
 
 /// The largest file `POST /import` reads; larger ones get 413.
 pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
@@ -35,7 +37,7 @@ pub async fn export(
     Query(query): Query<ExportQuery>,
 ) -> Response {
     let Some(actor) = actor else {
-        return unauthenticated();
+        return unauthenticated(SIGN_IN_FIRST);
     };
     let format = query.format.as_deref().unwrap_or("json");
     if !matches!(format, "json" | "ics") {
@@ -85,7 +87,7 @@ pub async fn import(
     body: Bytes,
 ) -> Response {
     let Some(actor) = actor else {
-        return unauthenticated();
+        return unauthenticated(SIGN_IN_FIRST);
     };
     let media_type = headers
         .get(header::CONTENT_TYPE)
@@ -168,21 +170,6 @@ fn refused(status: StatusCode, message: &str, extensions: serde_json::Value) -> 
         target.extend(more.clone());
     }
     (status, axum::Json(body)).into_response()
-}
-
-fn unauthenticated() -> Response {
-    let mut response = (
-        StatusCode::UNAUTHORIZED,
-        axum::Json(request_error_body(
-            code::UNAUTHENTICATED,
-            "sign in first: send Authorization: Bearer <token>",
-        )),
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    response
 }
 
 fn failed(error: &ServiceError) -> Response {
