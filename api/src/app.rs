@@ -24,7 +24,7 @@ use crate::graphql::{build_introspection_schema, build_schema};
 use crate::http::{AppState, AppStateParts, router};
 use crate::metrics;
 use crate::reminders::{Scheduler, Sweep};
-use crate::service::{AuthConfig, Channels, Retention, Services};
+use crate::service::{AuthConfig, Channels, OAuthSettings, Retention, Services};
 use crate::store::Db;
 
 /// How often expired audit entries are removed and old notifications archived.
@@ -70,6 +70,11 @@ impl Application {
                 delivery_lease: chrono::Duration::from_std(delivery.lease)
                     .unwrap_or(chrono::Duration::minutes(1)),
                 public_url: delivery.public_url.clone(),
+            },
+            OAuthSettings {
+                // Compared as a string by clients: one form, without a trailing slash.
+                issuer: delivery.public_url.trim_end_matches('/').to_owned(),
+                resource: settings.mcp.public_url.clone(),
             },
         );
         let mailer = delivery

@@ -17,6 +17,9 @@ use serde_json::Value;
 const SOURCE_HEADER: &str = "x-todo-source";
 const SOURCE: &str = "mcp";
 const REQUEST_ID_HEADER: &str = "x-request-id";
+/// Names the MCP server forwarding a request (its public URL): the API accepts an
+/// agent's OAuth token only with the resource it was issued for.
+const RESOURCE_HEADER: &str = "x-todo-resource";
 
 /// An API token (or session token) of one user. Never printed: `Debug` hides it and
 /// there is no `Display`.
@@ -110,6 +113,8 @@ pub enum ApiError {
 pub struct ApiClient {
     http: reqwest::Client,
     endpoint: Url,
+    /// The resource this client forwards requests for, if it serves one over HTTP.
+    resource: Option<HeaderValue>,
 }
 
 impl fmt::Debug for ApiClient {
@@ -168,7 +173,14 @@ impl ApiClient {
         Ok(Self {
             http: builder.build()?,
             endpoint,
+            resource: None,
         })
+    }
+
+    /// This client, naming `resource` (the MCP server's public URL) on every request.
+    pub fn forwarding_for(mut self, resource: &str) -> Self {
+        self.resource = HeaderValue::from_str(resource).ok();
+        self
     }
 
     pub fn endpoint(&self) -> &str {
@@ -185,12 +197,16 @@ impl ApiClient {
         ResponseData: DeserializeOwned,
         Variables: Serialize,
     {
-        let response = self
+        let mut request = self
             .http
             .post(self.endpoint.clone())
             .bearer_auth(token.expose())
             .header(SOURCE_HEADER, SOURCE)
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(resource) = &self.resource {
+            request = request.header(RESOURCE_HEADER, resource.clone());
+        }
+        let response = request
             .json(&operation)
             .send()
             .await

@@ -83,6 +83,14 @@ pub struct HttpArgs {
         default_value = "http://localhost:*,http://127.0.0.1:*,http://[::1]:*"
     )]
     pub allowed_origins: Vec<String>,
+    /// Where agents reach this server's /mcp, as they should name it when they ask for
+    /// a token (the API must be given the same URL). Default: this listener's address.
+    #[arg(long, env = "TODO_MCP_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The authorization server agents sign in with: the API's public URL, as browsers
+    /// reach it. Default: the API URL.
+    #[arg(long, env = "TODO_PUBLIC_URL")]
+    pub authorization_server: Option<String>,
 }
 
 /// What an allow-list setting amounts to.

@@ -27,10 +27,11 @@ async fn main() -> anyhow::Result<()> {
             stdio::serve(api, args.token).await?;
         }
         Command::Http(args) => {
-            let settings = http::HttpSettings::from_args(&args)?;
             let listener = tokio::net::TcpListener::bind(args.listen)
                 .await
                 .with_context(|| format!("TODO_MCP_LISTEN: cannot listen on {}", args.listen))?;
+            let settings =
+                http::HttpSettings::from_args(&args, listener.local_addr()?, &cli.api_url)?;
             let shutdown = CancellationToken::new();
             tokio::spawn(cancel_on_signal(shutdown.clone()));
             let router = http::router(api, &settings, &shutdown);

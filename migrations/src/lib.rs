@@ -26,6 +26,8 @@ mod m20261208_000019_add_reminder_channels;
 mod m20261209_000020_add_all_day_dates;
 mod m20261209_000021_create_calendar_feeds;
 mod m20261210_000022_create_oauth_clients;
+mod m20261211_000023_create_oauth_grants;
+mod m20261211_000024_add_audit_agent;
 
 pub struct Migrator;
 
@@ -55,6 +57,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000020_add_all_day_dates::Migration),
             Box::new(m20261209_000021_create_calendar_feeds::Migration),
             Box::new(m20261210_000022_create_oauth_clients::Migration),
+            Box::new(m20261211_000023_create_oauth_grants::Migration),
+            Box::new(m20261211_000024_add_audit_agent::Migration),
         ]
     }
 }

@@ -23,4 +23,6 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// The project of the task when it changed; its members see the entry.
     pub project_id: Option<Uuid>,
+    /// The agent that made the change through an OAuth grant: the client's name.
+    pub agent: Option<String>,
 }

@@ -131,6 +131,9 @@ pub struct TaskChange {
     pub project_id: Option<Uuid>,
     pub action: AuditAction,
     pub source: Source,
+    /// The agent that made the change through an OAuth grant (its client's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
     pub request_id: Option<String>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
@@ -255,6 +258,7 @@ mod tests {
             project_id: Some(Uuid::now_v7()),
             action: AuditAction::Update,
             source: Source::Mcp,
+            agent: Some("Claude".into()),
             request_id: Some("req-1".into()),
             before: Some(json!({ "title": "old" })),
             after: Some(json!({ "title": "new" })),
@@ -277,6 +281,7 @@ mod tests {
                 project_id: None,
                 action: AuditAction::Create,
                 source: Source::Web,
+                agent: None,
                 request_id: None,
                 before: None,
                 after: None,

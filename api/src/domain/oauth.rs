@@ -412,6 +412,40 @@ impl RefreshState {
     }
 }
 
+/// What a person's consent gave an agent: the agent may act for them, within the
+/// scopes, at the MCP server named as the resource, until revoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub id: uuid::Uuid,
+    pub user_id: uuid::Uuid,
+    pub client_id: uuid::Uuid,
+    /// The client's name, as the consent page showed it.
+    pub client_name: String,
+    pub scopes: Vec<Scope>,
+    pub resource: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl Grant {
+    /// The effective scope of a request made with the grant: writing includes reading.
+    pub fn scope(&self) -> Scope {
+        if self.scopes.contains(&Scope::Write) {
+            Scope::Write
+        } else {
+            Scope::Read
+        }
+    }
+}
+
+/// Access tokens authenticate requests; refresh tokens get the next access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
+pub enum TokenKind {
+    Access,
+    Refresh,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

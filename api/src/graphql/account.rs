@@ -56,6 +56,19 @@ impl User {
         Ok(tokens.into_iter().map(ApiToken).collect())
     }
 
+    /// The agents connected by OAuth (through the consent page), newest first.
+    async fn agent_grants(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::agents::AgentGrant>> {
+        let actor = ctx.actor()?;
+        if actor.user_id != self.0.id {
+            return Ok(Vec::new());
+        }
+        let grants = ctx.services().oauth.grants(actor).await.gql()?;
+        Ok(grants.into_iter().map(super::agents::AgentGrant).collect())
+    }
+
     /// The browsers and phones registered for reminders by Web Push, oldest first.
     async fn push_subscriptions(
         &self,

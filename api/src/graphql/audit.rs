@@ -118,6 +118,12 @@ impl AuditEntry {
         self.0.source.into()
     }
 
+    /// The agent that made the change through an OAuth grant (source `MCP`): the name
+    /// it connected with.
+    async fn agent(&self) -> Option<&str> {
+        self.0.agent.as_deref()
+    }
+
     async fn at(&self) -> DateTime {
         self.0.at.into()
     }

@@ -2,6 +2,7 @@
 //! rules live in `service`.
 
 mod account;
+mod agents;
 mod audit;
 mod calendar;
 pub mod documents;
@@ -46,6 +47,7 @@ pub struct QueryRoot(
     reminders::ReminderQuery,
     calendar::CalendarQuery,
     quick_add::QuickAddQuery,
+    agents::AgentQuery,
 );
 
 // The contract's mutations, those of projects, labels and sharing, and those of
@@ -57,6 +59,7 @@ pub struct MutationRoot(
     project::OrganiseMutation,
     reminders::ReminderMutation,
     calendar::CalendarMutation,
+    agents::AgentMutation,
 );
 
 #[derive(MergedSubscription)]
@@ -101,12 +104,14 @@ fn schema_with_depth(max_depth: usize) -> SchemaBuilder<QueryRoot, MutationRoot,
             reminders::ReminderQuery,
             calendar::CalendarQuery,
             quick_add::QuickAddQuery,
+            agents::AgentQuery,
         ),
         MutationRoot(
             Mutation,
             project::OrganiseMutation,
             reminders::ReminderMutation,
             calendar::CalendarMutation,
+            agents::AgentMutation,
         ),
         SubscriptionRoot(Subscription, live::TaskSubscription),
     )

@@ -134,7 +134,7 @@ fn failed(error: &ServiceError) -> Response {
 
 /// A small self-contained page: no scripts, not framed, not cached, and the token in
 /// its URL never sent on as a referrer.
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
+pub(super) fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

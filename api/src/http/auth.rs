@@ -14,6 +14,9 @@ use crate::service::{Actor, Origin, ServiceError, Source};
 
 /// Names the client channel, for the record of who changed what.
 const SOURCE_HEADER: &str = "x-todo-source";
+/// The MCP server names itself (its public URL) when it forwards an agent's request:
+/// an agent's token is accepted only with the resource it was issued for.
+const RESOURCE_HEADER: &str = "x-todo-resource";
 
 pub struct OptionalActor(pub Option<Actor>);
 
@@ -57,8 +60,13 @@ impl FromRequestParts<AppState> for OptionalActor {
                     .filter(|v| v.len() <= 128)
                     .map(str::to_owned)
             }),
+            agent: None,
         };
-        match state.services.auth.authenticate(token, origin).await {
+        let resource = parts
+            .headers
+            .get(RESOURCE_HEADER)
+            .and_then(|v| v.to_str().ok());
+        match state.services.authenticate(token, origin, resource).await {
             Ok(actor) => Ok(Self(Some(actor))),
             Err(ServiceError::InvalidToken) => Err(unauthenticated("invalid or expired token")),
             Err(error) => {

@@ -107,7 +107,13 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         )
         .route("/calendar/{file}", get(calendar::feed).layer(compression()))
         .route("/export", get(transfer::export).layer(compression()))
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(oauth::metadata),
+        )
         .route("/oauth/register", axum::routing::post(oauth::register))
+        .route("/oauth/authorize", get(oauth::authorize))
+        .route("/oauth/token", axum::routing::post(oauth::token))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .layer(TimeoutLayer::with_status_code(

@@ -310,15 +310,16 @@ async fn authenticate(
         source: Source::Graphql,
         request_id: None,
         traceparent: None,
+        agent: None,
     };
+    // Agents reach the API through the MCP server, which subscribes to nothing.
     let actor = services
-        .auth
-        .authenticate(&token, origin)
+        .authenticate(&token, origin, None)
         .await
         .map_err(|_| async_graphql::Error::new("invalid or expired token"))?;
     let expires_at = match actor.credential {
         Credential::Session { expires_at } => Some(expires_at),
-        Credential::ApiToken { .. } | Credential::ActionLink => None,
+        Credential::ApiToken { .. } | Credential::ActionLink | Credential::Agent { .. } => None,
     };
     let mut data = Data::default();
     data.insert(actor);

@@ -243,6 +243,7 @@ impl Record {
             request_id: change.request_id,
             at: event.time,
             project_id: change.project_id,
+            agent: change.agent,
         };
         Ok(Self {
             event_id: event.id,

@@ -9,17 +9,14 @@ use std::time::Duration;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rand::RngCore as _;
 use secrecy::{ExposeSecret as _, SecretSlice, SecretString};
-use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use self::throttle::LoginThrottle;
+use super::secrets::{random_secret, secret_hash as token_hash};
 use super::{Actor, Credential, Origin, Scope, ServiceError, ServiceResult};
 use crate::domain::project::Project;
 use crate::domain::user::{
@@ -423,19 +420,6 @@ impl AuthService {
         .map_err(|e| anyhow::Error::new(e).context("cannot sign a session token"))?;
         Ok((token, expires_at))
     }
-}
-
-/// 256 random bits, URL-safe: the secret of an API or refresh token.
-fn random_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// API and refresh tokens are 256 random bits, so a fast hash is as good as a slow one here and
-/// keeps token-authenticated requests cheap.
-fn token_hash(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 fn hash_password(password: &str) -> Result<String, ServiceError> {

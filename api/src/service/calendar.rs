@@ -1,12 +1,10 @@
 //! The calendar feed: a secret URL per user serving their open dated tasks as iCalendar,
 //! created on first use and replaced on request.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use rand::RngCore as _;
 use sha2::{Digest as _, Sha256};
 
+use super::secrets::random_secret;
 use super::{Actor, ServiceResult, now};
 use crate::formats::ical;
 use crate::store::{self, Db};
@@ -41,7 +39,7 @@ impl CalendarService {
                 store::calendar_feeds::set(
                     self.db.writer(),
                     actor.user_id,
-                    new_token(),
+                    random_secret(),
                     false,
                     now(),
                 )
@@ -54,9 +52,14 @@ impl CalendarService {
     /// Replaces the user's feed URL; the old one stops working at once.
     pub async fn rotate(&self, actor: &Actor) -> ServiceResult<String> {
         actor.require_write()?;
-        let token =
-            store::calendar_feeds::set(self.db.writer(), actor.user_id, new_token(), true, now())
-                .await?;
+        let token = store::calendar_feeds::set(
+            self.db.writer(),
+            actor.user_id,
+            random_secret(),
+            true,
+            now(),
+        )
+        .await?;
         Ok(self.url_of(&token))
     }
 
@@ -87,11 +90,4 @@ impl CalendarService {
             self.public_url.trim_end_matches('/')
         )
     }
-}
-
-/// 32 random bytes, URL-safe.
-fn new_token() -> String {
-    let mut secret = [0u8; 32];
-    rand::rng().fill_bytes(&mut secret);
-    URL_SAFE_NO_PAD.encode(secret)
 }

@@ -1,12 +1,9 @@
 //! The Complete, Snooze and Unsubscribe links of reminder emails and the action
 //! buttons of push notifications: one-time tokens, each naming one action on one task.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore as _;
-use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
 
+use super::secrets::{random_secret, secret_hash};
 use super::{
     Actor, Credential, Origin, PreferencesService, ServiceError, ServiceResult, Source,
     TaskService, now,
@@ -50,23 +47,21 @@ impl EmailActionService {
         task_id: Option<Uuid>,
         action: EmailAction,
     ) -> ServiceResult<String> {
-        let mut secret = [0u8; 32];
-        rand::rng().fill_bytes(&mut secret);
-        let token = URL_SAFE_NO_PAD.encode(secret);
+        let token = random_secret();
         let grant = ActionGrant {
             user_id,
             task_id,
             action,
             expires_at: now() + ACTION_TOKEN_TTL,
         };
-        store::action_tokens::insert(self.db.writer(), hash(&token), &grant).await?;
+        store::action_tokens::insert(self.db.writer(), secret_hash(&token), &grant).await?;
         Ok(token)
     }
 
     /// What the token would do, if it is still usable.
     pub async fn inspect(&self, token: &str) -> ServiceResult<Option<PendingAction>> {
         let Some(grant) =
-            store::action_tokens::find_usable(self.db.reader(), &hash(token), now()).await?
+            store::action_tokens::find_usable(self.db.reader(), &secret_hash(token), now()).await?
         else {
             return Ok(None);
         };
@@ -89,7 +84,7 @@ impl EmailActionService {
         token: &str,
         request_id: Option<String>,
     ) -> ServiceResult<EmailAction> {
-        let token_hash = hash(token);
+        let token_hash = secret_hash(token);
         let now = now();
         let grant = store::action_tokens::find_usable(self.db.reader(), &token_hash, now)
             .await?
@@ -105,6 +100,7 @@ impl EmailActionService {
                 source: Source::Reminder,
                 request_id,
                 traceparent: None,
+                agent: None,
             },
         };
         match (grant.action, grant.task_id) {
@@ -135,8 +131,4 @@ impl EmailActionService {
     pub async fn purge_expired(&self) -> ServiceResult<u64> {
         Ok(store::action_tokens::purge_expired(self.db.writer(), now()).await?)
     }
-}
-
-fn hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }

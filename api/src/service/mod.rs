@@ -18,6 +18,7 @@ pub mod projects;
 pub mod push;
 pub mod quick_add;
 pub mod reminders;
+mod secrets;
 pub mod tasks;
 
 use std::sync::Arc;
@@ -33,7 +34,7 @@ pub use digest::DigestService;
 pub use email_actions::EmailActionService;
 pub use error::{ApplyError, ServiceError, ServiceResult};
 pub use notifications::{NotificationHub, NotificationService};
-pub use oauth::OAuthService;
+pub use oauth::{OAuthService, OAuthSettings};
 pub use preferences::PreferencesService;
 pub use projects::ProjectService;
 pub use push::PushService;
@@ -59,6 +60,10 @@ pub enum Credential {
     },
     /// The one-time token of a reminder's Complete, Snooze or Unsubscribe action.
     ActionLink,
+    /// An agent's OAuth access token, through the grant a person's consent made.
+    Agent {
+        grant_id: Uuid,
+    },
 }
 
 /// Where a request came from, recorded with the changes it makes.
@@ -68,6 +73,8 @@ pub struct Origin {
     pub request_id: Option<String>,
     /// W3C trace context, passed on to the events the request causes.
     pub traceparent: Option<String>,
+    /// The agent acting through an OAuth grant: its client's name, for the audit trail.
+    pub agent: Option<String>,
 }
 
 /// The one user a request acts as, and with which rights.
@@ -94,9 +101,11 @@ impl Actor {
     pub fn require_session(&self) -> ServiceResult<()> {
         match self.credential {
             Credential::Session { .. } => Ok(()),
-            Credential::ApiToken { .. } | Credential::ActionLink => Err(ServiceError::Forbidden(
-                "API tokens are managed from a signed-in session, not with an API token",
-            )),
+            Credential::ApiToken { .. } | Credential::ActionLink | Credential::Agent { .. } => {
+                Err(ServiceError::Forbidden(
+                    "this needs a signed-in session: tokens cannot manage credentials",
+                ))
+            }
         }
     }
 }
@@ -165,7 +174,13 @@ pub struct Retention {
 }
 
 impl Services {
-    pub fn new(db: Db, auth_config: AuthConfig, retention: Retention, channels: Channels) -> Self {
+    pub fn new(
+        db: Db,
+        auth_config: AuthConfig,
+        retention: Retention,
+        channels: Channels,
+        oauth: OAuthSettings,
+    ) -> Self {
         let outbox_wakeup = Wakeup::default();
         let reminder_alarm = ReminderAlarm::default();
         let notifications = NotificationService::new(
@@ -193,7 +208,7 @@ impl Services {
             email_actions: EmailActionService::new(db.clone(), tasks.clone(), preferences.clone()),
             calendar: CalendarService::new(db.clone(), channels.public_url.clone()),
             quick_add: QuickAddService::new(db.clone()),
-            oauth: OAuthService::new(db.clone()),
+            oauth: OAuthService::new(db.clone(), oauth),
             channels,
             tasks,
             audit: AuditService::new(db.clone(), retention.audit),
@@ -205,6 +220,33 @@ impl Services {
             reminder_alarm,
             db,
         }
+    }
+}
+
+impl Services {
+    /// Who a bearer token acts as: a signed-in session, an API token, or an agent's
+    /// access token presented at `resource` (the MCP server that forwards it names
+    /// itself; a token bound to it is refused anywhere else).
+    pub async fn authenticate(
+        &self,
+        bearer: &str,
+        origin: Origin,
+        resource: Option<&str>,
+    ) -> ServiceResult<Actor> {
+        let Some(secret) = bearer.strip_prefix(oauth::ACCESS_TOKEN_PREFIX) else {
+            return self.auth.authenticate(bearer, origin).await;
+        };
+        let grant = self.oauth.authenticate(secret, resource).await?;
+        Ok(Actor {
+            user_id: grant.user_id,
+            scope: grant.scope(),
+            credential: Credential::Agent { grant_id: grant.id },
+            origin: Origin {
+                source: Source::Mcp,
+                agent: Some(grant.client_name),
+                ..origin
+            },
+        })
     }
 }
 

@@ -12,7 +12,7 @@ use crate::domain::user::ApiToken;
 
 /// `last_used_at` is refreshed at most this often, so that token-authenticated reads do
 /// not each turn into a write.
-const LAST_USED_RESOLUTION: Duration = Duration::minutes(1);
+pub(super) const LAST_USED_RESOLUTION: Duration = Duration::minutes(1);
 
 pub async fn insert(conn: &impl ConnectionTrait, token: ApiToken) -> Result<ApiToken, DbErr> {
     api_token::ActiveModel::from(token)

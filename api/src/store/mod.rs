@@ -16,6 +16,7 @@ pub mod login_throttle;
 pub mod notifications;
 pub mod notify;
 pub mod oauth_clients;
+pub mod oauth_grants;
 pub mod outbox;
 pub mod preferences;
 pub mod processed_events;

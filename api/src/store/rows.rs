@@ -239,6 +239,7 @@ from_row_by_position!(super::entities::audit_entry::Model {
     request_id,
     at,
     project_id,
+    agent,
 });
 
 #[cfg(test)]

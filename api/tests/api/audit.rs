@@ -258,6 +258,7 @@ fn retitled(user_id: Uuid, task_id: Uuid, source: Source, before: &str, after: &
         project_id: None,
         action: AuditAction::Update,
         source,
+        agent: None,
         request_id: None,
         before: Some(json!({ "title": before })),
         after: Some(json!({ "title": after })),

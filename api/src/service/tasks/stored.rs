@@ -64,6 +64,13 @@ pub(super) async fn record(
                 project_id: change.after.or(change.before).map(|task| task.project_id),
                 action: change.action,
                 source: change.source,
+                // The service's own follow-up changes (a series' next occurrence) are
+                // not the agent's.
+                agent: actor
+                    .origin
+                    .agent
+                    .clone()
+                    .filter(|_| change.source == actor.origin.source),
                 request_id: actor.origin.request_id.clone(),
                 before,
                 after,

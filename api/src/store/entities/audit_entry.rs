@@ -25,6 +25,8 @@ pub struct Model {
     pub at: DateTimeUtc,
     /// The project of the task when it changed: its members see the entry.
     pub project_id: Option<Uuid>,
+    /// The agent (an OAuth client's name) that made the change, if one did.
+    pub agent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -50,6 +52,7 @@ impl TryFrom<Model> for AuditEntry {
             request_id: row.request_id,
             at: row.at,
             project_id: row.project_id,
+            agent: row.agent,
         })
     }
 }
@@ -70,6 +73,7 @@ impl From<AuditEntry> for ActiveModel {
             request_id: Set(entry.request_id),
             at: Set(entry.at),
             project_id: Set(entry.project_id),
+            agent: Set(entry.agent),
         }
     }
 }
