@@ -667,6 +667,8 @@ pub struct AuditEntry {
     pub after: Option<Json>,
     pub changed_fields: Vec<String>,
     pub source: AuditSource,
+    /// The agent that made the change through an OAuth grant, by the name it connected with.
+    pub agent: Option<String>,
     pub at: DateTime,
 }
 
@@ -978,6 +980,74 @@ pub struct RevokeApiToken {
         reason = "a selection must name a field; failures arrive as GraphQL errors"
     )]
     pub revoke_api_token: bool,
+}
+
+// ---- Agents connected by OAuth ----
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct AgentAuthorizationVars {
+    /// The authorization request's query string, as `/oauth/authorize` received it.
+    pub query: String,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct AgentConsent {
+    pub client_name: String,
+    pub redirect_host: String,
+    pub scopes: Vec<TokenScope>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", variables = "AgentAuthorizationVars")]
+pub struct AgentAuthorizationQuery {
+    #[arguments(query: $query)]
+    pub agent_authorization: AgentConsent,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct AnswerAgentVars {
+    pub query: String,
+    pub allow: bool,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "AnswerAgentVars")]
+pub struct AnswerAgentAuthorization {
+    /// Where the browser goes next: the agent's redirect URI with the answer.
+    #[arguments(query: $query, allow: $allow)]
+    pub answer_agent_authorization: String,
+}
+
+#[derive(cynic::QueryFragment, Debug, Clone, PartialEq)]
+pub struct AgentGrant {
+    pub id: Id,
+    pub client_name: String,
+    pub scopes: Vec<TokenScope>,
+    pub created_at: DateTime,
+    pub last_used_at: Option<DateTime>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "User")]
+pub struct UserAgentGrants {
+    pub agent_grants: Vec<AgentGrant>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query")]
+pub struct AgentGrantsQuery {
+    pub me: UserAgentGrants,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "IdVars")]
+pub struct RevokeAgentGrant {
+    #[arguments(id: $id)]
+    #[allow(
+        dead_code,
+        reason = "a selection must name a field; failures arrive as GraphQL errors"
+    )]
+    pub revoke_agent_grant: bool,
 }
 
 // ---- Notifications ----

@@ -18,7 +18,10 @@ mod time;
 use dioxus::prelude::*;
 
 use components::Shell;
-use pages::{Activity, ListFilters, NotFound, Settings, SignIn, SignUp, TaskDetail, Tasks};
+use pages::{
+    Activity, AuthorizationQuery, Authorize, ListFilters, NotFound, Settings, SignIn, SignUp,
+    TaskDetail, Tasks,
+};
 
 #[derive(Routable, Clone, Debug, PartialEq)]
 #[rustfmt::skip]
@@ -27,6 +30,9 @@ pub enum Route {
     SignIn {},
     #[route("/signup")]
     SignUp {},
+    // An agent's authorization request, as `/oauth/authorize` passed it on.
+    #[route("/authorize?:..request")]
+    Authorize { request: AuthorizationQuery },
     #[layout(Shell)]
         // The list's filters are its address's query: `/?status=done&q=rent`.
         #[route("/?:..filters")]

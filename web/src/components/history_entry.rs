@@ -95,7 +95,10 @@ pub fn HistoryEntry(entry: AuditEntry, zone: String, show_task: bool) -> Element
     };
     let task_id = id_of(&entry.entity_id);
     let action = entry.action.label();
-    let actor = entry.source.actor();
+    let actor = match &entry.agent {
+        Some(agent) => format!("by {agent} (an AI agent, MCP) for you"),
+        None => entry.source.actor().to_owned(),
+    };
     let at = entry.at.0.clone();
     rsx! {
         li { class: "history-entry",

@@ -14,7 +14,7 @@ mod zone_picker;
 pub use dialog::Dialog;
 pub use history_entry::HistoryEntry;
 pub use labels::{LabelChips, LabelPicker};
-pub use shell::Shell;
+pub use shell::{Shell, current_path};
 pub use sidebar::{ColorPicker, Sidebar};
 pub use task_form::{Field, TaskFormDialog};
 pub use task_row::{

@@ -12,7 +12,7 @@ use crate::session::{self, SESSION};
 use crate::state::{LIVE, Live, NEW_TASK_OPEN, PREFERENCES, RESYNC, RETURN_TO, UNREAD};
 use crate::store::use_tasks;
 
-fn current_path() -> Option<String> {
+pub fn current_path() -> Option<String> {
     let location = web_sys::window()?.location();
     Some(format!(
         "{}{}",

@@ -2,6 +2,7 @@
 
 mod activity;
 mod auth;
+mod authorize;
 mod detail;
 mod settings;
 mod tasks;
@@ -10,6 +11,7 @@ use dioxus::prelude::*;
 
 pub use activity::Activity;
 pub use auth::{SignIn, SignUp};
+pub use authorize::{AuthorizationQuery, Authorize};
 pub use detail::TaskDetail;
 pub use settings::Settings;
 pub use tasks::{ListFilters, Tasks};

@@ -1,10 +1,12 @@
 //! Settings: reminders, toasts, time zone, where reminders reach the person (this
 //! device's push, email, the daily digest), the calendar feed, import and export, and
-//! API tokens for agents with the MCP configurations ready to paste.
+//! the agents connected by OAuth, and API tokens for agents with the MCP configurations
+//! ready to paste.
 
 use dioxus::prelude::*;
 
 mod agent_config;
+mod agents;
 mod channels;
 mod data;
 mod display;
@@ -15,6 +17,7 @@ use crate::components::ZonePicker;
 use crate::form::explain;
 use crate::state::{PREFERENCES, toast};
 use crate::time;
+use agents::ConnectedAgents;
 use channels::Channels;
 use data::CalendarAndData;
 use display::Display;
@@ -37,6 +40,7 @@ pub fn Settings() -> Element {
             }
             Display {}
             CalendarAndData {}
+            ConnectedAgents {}
             Tokens {}
         }
     }
