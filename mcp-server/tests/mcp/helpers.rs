@@ -27,12 +27,18 @@ pub struct TestApi {
 /// Settings go through the public command line so that new settings with defaults need
 /// no change here.
 pub async fn start_api() -> TestApi {
+    start_api_with(&[]).await
+}
+
+/// Like `start_api`, with more `serve` arguments (`--listen` among them, or any free
+/// port).
+pub async fn start_api_with(extra_args: &[&str]) -> TestApi {
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = format!(
         "sqlite://{}?mode=rwc",
         data_dir.path().join("todo.db").display()
     );
-    start_api_on(data_dir, &database_url).await
+    start_api_on(data_dir, &database_url, extra_args).await
 }
 
 /// The API on a fresh PostgreSQL database of the server TEST_DATABASE_URL names, for
@@ -56,23 +62,30 @@ pub async fn start_api_on_postgres() -> TestApi {
         .await
         .unwrap();
     let (server, _) = server_url.rsplit_once('/').unwrap();
-    start_api_on(tempfile::tempdir().unwrap(), &format!("{server}/{name}")).await
+    start_api_on(
+        tempfile::tempdir().unwrap(),
+        &format!("{server}/{name}"),
+        &[],
+    )
+    .await
 }
 
-async fn start_api_on(data_dir: TempDir, database_url: &str) -> TestApi {
-    let cli = api::config::Cli::try_parse_from([
-        "todo-api",
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
+async fn start_api_on(data_dir: TempDir, database_url: &str, extra_args: &[&str]) -> TestApi {
+    let data_dir_arg = data_dir.path().display().to_string();
+    let mut args = vec!["todo-api", "serve"];
+    if !extra_args.contains(&"--listen") {
+        args.extend(["--listen", "127.0.0.1:0"]);
+    }
+    args.extend([
         "--data-dir",
-        &data_dir.path().display().to_string(),
+        &data_dir_arg,
         "--database-url",
         database_url,
         "--jwt-secret",
         "mcp-integration-test-secret-of-32-bytes",
-    ])
-    .unwrap();
+    ]);
+    args.extend_from_slice(extra_args);
+    let cli = api::config::Cli::try_parse_from(args).unwrap();
     let api::config::Command::Serve(args) = cli.command else {
         unreachable!("parsed a serve command");
     };
@@ -213,9 +226,16 @@ pub struct HttpServer {
     _child: Child,
 }
 
+/// `extra_args` may name the address to `--listen` on; any free port otherwise.
 pub async fn spawn_http_server(api_url: &str, extra_args: &[&str]) -> HttpServer {
+    let listen: &[&str] = if extra_args.contains(&"--listen") {
+        &[]
+    } else {
+        &["--listen", "127.0.0.1:0"]
+    };
     let mut child = Command::new(TODO_MCP)
-        .args(["http", "--listen", "127.0.0.1:0"])
+        .arg("http")
+        .args(listen)
         .args(extra_args)
         .env("TODO_API_URL", api_url)
         .env("LOG_FORMAT", "json")

@@ -2,7 +2,9 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use serde_json::{Value, json};
 
-use crate::helpers::{call, http_client, ok, spawn_http_server, start_api, tool_error};
+use crate::helpers::{
+    call, http_client, ok, spawn_http_server, start_api, start_api_with, tool_error,
+};
 use crate::scenario;
 
 const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"0"}}}"#;
@@ -155,4 +157,140 @@ async fn http_checks_origin_and_host_against_allow_lists() {
 
     let rebound = post_initialize(&server.url, &[auth, ("host", "attacker.example")]).await;
     assert_eq!(rebound.status(), StatusCode::FORBIDDEN);
+}
+
+/// The MCP specification's authorization (2025-06-18) from the agent's side: the 401
+/// names the protected resource metadata (RFC 9728), which names the API as the
+/// authorization server (RFC 8414); a token got there for this server works here and
+/// nowhere else.
+#[tokio::test]
+async fn an_agent_finds_the_authorization_server_and_its_token_works_only_here() {
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (port, api_port) = (free_port(), free_port());
+    let mcp_url = format!("http://127.0.0.1:{port}/mcp");
+    let api_listen = format!("127.0.0.1:{api_port}");
+    let api_url = format!("http://{api_listen}");
+    let api = start_api_with(&[
+        "--listen",
+        &api_listen,
+        "--public-url",
+        &api_url,
+        "--mcp-public-url",
+        &mcp_url,
+    ])
+    .await;
+    assert_eq!(api.url, api_url);
+    let listen = format!("127.0.0.1:{port}");
+    // The API's own URL is the authorization server (TODO_PUBLIC_URL's default).
+    let server = spawn_http_server(&api.url, &["--listen", &listen]).await;
+    assert_eq!(server.url, mcp_url);
+    // Another MCP server in front of the same API: a token for the first is not for it.
+    let elsewhere = spawn_http_server(&api.url, &[]).await;
+
+    let challenged = post_initialize(&server.url, &[]).await;
+    assert_eq!(challenged.status(), StatusCode::UNAUTHORIZED);
+    let metadata_url = format!("http://127.0.0.1:{port}/.well-known/oauth-protected-resource");
+    assert_eq!(
+        challenged.headers()[WWW_AUTHENTICATE].to_str().unwrap(),
+        format!("Bearer resource_metadata=\"{metadata_url}\"")
+    );
+    for url in [metadata_url.clone(), format!("{metadata_url}/mcp")] {
+        let document: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+        assert_eq!(document["resource"], mcp_url, "{url}");
+        assert_eq!(document["authorization_servers"], json!([api.url]), "{url}");
+        assert_eq!(
+            document["scopes_supported"],
+            json!(["tasks:read", "tasks:write"])
+        );
+    }
+    let issuer: Value = reqwest::get(format!(
+        "{}/.well-known/oauth-authorization-server",
+        api.url
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(issuer["issuer"], api.url);
+    let client = reqwest::Client::new();
+    let registered: Value = client
+        .post(issuer["registration_endpoint"].as_str().unwrap())
+        .json(&json!({ "client_name": "Raw agent", "redirect_uris": ["http://127.0.0.1:9/cb"] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let client_id = registered["client_id"].as_str().unwrap();
+
+    // The person's consent, as the web UI's consent page sends it.
+    let verifier = "a-verifier-of-forty-three-or-more-characters-0123456789";
+    let challenge = {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(sha2::Sha256::digest(verifier.as_bytes()))
+    };
+    let query = format!(
+        "response_type=code&client_id={client_id}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb\
+         &code_challenge={challenge}&code_challenge_method=S256&state=s&resource={}",
+        mcp_url.replace(':', "%3A").replace('/', "%2F")
+    );
+    let session = api.register("ada@example.com").await;
+    let answered = api
+        .graphql(
+            &session,
+            "mutation($query: String!) { answerAgentAuthorization(query: $query, allow: true) }",
+            json!({ "query": query }),
+        )
+        .await;
+    let to = answered["data"]["answerAgentAuthorization"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{answered}"));
+    let code = reqwest::Url::parse(to)
+        .unwrap()
+        .query_pairs()
+        .find(|(name, _)| name == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let tokens: Value = client
+        .post(issuer["token_endpoint"].as_str().unwrap())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "grant_type=authorization_code&code={code}&client_id={client_id}\
+             &redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&code_verifier={verifier}"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", tokens["access_token"].as_str().unwrap());
+
+    let accepted = post_initialize(&server.url, &[(AUTHORIZATION.as_str(), &bearer)]).await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let agent = http_client(&server.url, tokens["access_token"].as_str().unwrap()).await;
+    let added = ok(&call(&agent, "add_task", json!({ "text": "Water the plants" })).await);
+    assert_eq!(added["title"], "Water the plants", "{added}");
+
+    let refused = post_initialize(&elsewhere.url, &[(AUTHORIZATION.as_str(), &bearer)]).await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        refused.headers()[WWW_AUTHENTICATE]
+            .to_str()
+            .unwrap()
+            .ends_with("error=\"invalid_token\""),
+        "{:?}",
+        refused.headers()
+    );
 }
