@@ -642,6 +642,23 @@ def test_the_agent_page_gets_the_mcp_url_agents_reach():
     assert mcp_url({"ingress": {"enabled": False}}) is None
 
 
+def test_the_mcp_server_names_its_resource_and_authorization_server_as_the_api_does():
+    docs = render(EVERYTHING)
+    api = env_of(one(docs, "Deployment", "api")["spec"]["template"]["spec"]["containers"][0])
+    mcp = env_of(one(docs, "Deployment", "mcp")["spec"]["template"]["spec"]["containers"][0])
+    # A token is bound to the MCP URL: both sides must state the same one, and the MCP
+    # server's metadata must name the API's public URL (the issuer) as it is.
+    assert mcp["TODO_MCP_PUBLIC_URL"] == api["TODO_MCP_PUBLIC_URL"]
+    assert mcp["TODO_PUBLIC_URL"] == api["TODO_PUBLIC_URL"]
+    ingress = one(docs, "Ingress", None)
+    routes = {
+        path["path"]: path["backend"]["service"]["name"]
+        for path in ingress["spec"]["rules"][0]["http"]["paths"]
+    }
+    mcp_service = one(docs, "Service", "mcp")["metadata"]["name"]
+    assert routes["/.well-known/oauth-protected-resource"] == mcp_service
+
+
 def test_links_in_reminders_point_where_people_reach_the_app():
     def public_url(values):
         deployment = one(render({**EVERYTHING, **values}), "Deployment", "api")

@@ -20,7 +20,7 @@ export const SECRET = 'browser-tests-secret-that-is-long-enough';
 /** The browsers' time zone in every test. */
 export const ZONE = 'Europe/Berlin';
 
-const freePort = () => new Promise((done, fail) => {
+export const freePort = () => new Promise((done, fail) => {
   const server = createServer();
   server.unref();
   server.on('error', fail);
@@ -54,6 +54,8 @@ export class Api {
         TODO_DATA_DIR: this.dataDir,
         TODO_WEB_DIR: webDir,
         TODO_JWT_SECRET: SECRET,
+        // Links in reminders and the OAuth issuer name this server, as it is reached.
+        TODO_PUBLIC_URL: this.base,
         RUST_LOG: 'warn',
         ...this.env,
       },
