@@ -61,6 +61,10 @@ async fn main() -> anyhow::Result<()> {
             delivery_lease: chrono::Duration::minutes(1),
             public_url: "http://127.0.0.1:8080".to_owned(),
         },
+        api::service::OAuthSettings {
+            issuer: "http://127.0.0.1:8080".to_owned(),
+            resource: "http://127.0.0.1:8081/mcp".to_owned(),
+        },
     );
     let session = services
         .auth
@@ -117,6 +121,7 @@ async fn outbox_cost(db: &Db, actor: &Actor) -> anyhow::Result<()> {
                 project_id: Some(task.project_id),
                 action: AuditAction::Create,
                 source: Source::Graphql,
+                agent: None,
                 request_id: None,
                 before: None,
                 after: Some(snapshot(&task, &[])),

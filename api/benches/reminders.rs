@@ -268,6 +268,10 @@ async fn sweep_cost(url: &str) -> anyhow::Result<()> {
             delivery_lease: chrono::Duration::minutes(1),
             public_url: "http://127.0.0.1:8080".to_owned(),
         },
+        api::service::OAuthSettings {
+            issuer: "http://127.0.0.1:8080".to_owned(),
+            resource: "http://127.0.0.1:8081/mcp".to_owned(),
+        },
     );
     let idle = Instant::now();
     let next = services.reminders.next_due().await?;
