@@ -107,13 +107,19 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         )
         .route("/calendar/{file}", get(calendar::feed).layer(compression()))
         .route("/export", get(transfer::export).layer(compression()))
-        .route(
-            "/.well-known/oauth-authorization-server",
-            get(oauth::metadata),
-        )
-        .route("/oauth/register", axum::routing::post(oauth::register))
         .route("/oauth/authorize", get(oauth::authorize))
-        .route("/oauth/token", axum::routing::post(oauth::token))
+        .merge(
+            // Agents that run in a browser (MCP Inspector, web IDEs) read these from
+            // another origin; none of them uses cookies, so any origin may.
+            Router::new()
+                .route(
+                    "/.well-known/oauth-authorization-server",
+                    get(oauth::metadata),
+                )
+                .route("/oauth/register", axum::routing::post(oauth::register))
+                .route("/oauth/token", axum::routing::post(oauth::token))
+                .layer(tower_http::cors::CorsLayer::permissive()),
+        )
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .layer(TimeoutLayer::with_status_code(

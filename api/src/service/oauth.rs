@@ -136,8 +136,8 @@ pub enum TokenError {
     Service(#[from] ServiceError),
 }
 
-impl From<sea_orm::DbErr> for TokenError {
-    fn from(error: sea_orm::DbErr) -> Self {
+impl From<store::StoreDbError> for TokenError {
+    fn from(error: store::StoreDbError) -> Self {
         Self::Service(error.into())
     }
 }

@@ -275,10 +275,26 @@ const GRANTS: &str = "{ me { agentGrants { id clientName scopes createdAt lastUs
 #[tokio::test]
 async fn the_authorization_server_describes_itself() {
     let app = spawn_app().await;
-    let response = reqwest::get(app.url("/.well-known/oauth-authorization-server"))
+    let response = app
+        .client
+        .get(app.url("/.well-known/oauth-authorization-server"))
+        .header("origin", "https://inspector.example")
+        .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+    // Browser-based agents read it, and register and get tokens, from their own origin.
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/oauth/token"))
+        .header("origin", "https://inspector.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
     let metadata: Value = response.json().await.unwrap();
     assert_eq!(metadata["issuer"], ISSUER);
     assert_eq!(

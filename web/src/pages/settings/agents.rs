@@ -3,6 +3,7 @@
 
 use dioxus::prelude::*;
 
+use super::credential::CredentialItem;
 use crate::api::{
     AgentGrant, AgentGrantsQuery, Id, IdVars, MutationBuilder as _, QueryBuilder as _,
     RevokeAgentGrant, TokenScope, id_of, run,
@@ -33,33 +34,28 @@ pub fn ConnectedAgents() -> Element {
                     for grant in list {
                         {
                             let id = id_of(&grant.id);
-                            let access = if grant.scopes.contains(&TokenScope::Write) { "Read and write" } else { "Read only" };
+                            let access = if grant.scopes.contains(&TokenScope::Write) { "Read and write" } else { "Read only" }.to_owned();
                             let connected = time::full_text(&zone, &grant.created_at);
                             let used = grant.last_used_at.as_ref().map_or_else(|| "not used yet".to_owned(), |at| format!("last used {}", time::full_text(&zone, at)));
                             rsx! {
-                                li { key: "{id}", class: "token-item",
-                                    div {
-                                        p { class: "token-name", "{grant.client_name}" span { class: "badge", "{access}" } }
-                                        p { class: "muted small", "Connected {connected}, {used}" }
-                                    }
-                                    button {
-                                        class: "button button-small button-danger",
-                                        r#type: "button",
-                                        "aria-label": "Disconnect “{grant.client_name}”",
-                                        onclick: move |_| {
-                                            let id = id.clone();
-                                            spawn(async move {
-                                                match run(RevokeAgentGrant::build(IdVars { id: Id::new(id) })).await {
-                                                    Ok(_) => {
-                                                        toast("Agent disconnected", None, None);
-                                                        grants.restart();
-                                                    }
-                                                    Err(e) => error_toast(e.message),
+                                CredentialItem {
+                                    key: "{id}",
+                                    name: grant.client_name.clone(),
+                                    access,
+                                    detail: format!("Connected {connected}, {used}"),
+                                    action: "Disconnect",
+                                    on_end: move |()| {
+                                        let id = id.clone();
+                                        spawn(async move {
+                                            match run(RevokeAgentGrant::build(IdVars { id: Id::new(id) })).await {
+                                                Ok(_) => {
+                                                    toast("Agent disconnected", None, None);
+                                                    grants.restart();
                                                 }
-                                            });
-                                        },
-                                        "Disconnect"
-                                    }
+                                                Err(e) => error_toast(e.message),
+                                            }
+                                        });
+                                    },
                                 }
                             }
                         }

@@ -8,6 +8,7 @@ use dioxus::prelude::*;
 mod agent_config;
 mod agents;
 mod channels;
+mod credential;
 mod data;
 mod display;
 mod tokens;

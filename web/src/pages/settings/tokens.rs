@@ -3,6 +3,7 @@
 use dioxus::prelude::*;
 
 use super::agent_config::CreatedToken;
+use super::credential::CredentialItem;
 use crate::api::{
     ApiToken, ApiTokenPayload, CreateApiToken, CreateTokenVars, Id, IdVars, MutationBuilder as _,
     QueryBuilder as _, RevokeApiToken, TokenScope, TokensQuery, id_of, run,
@@ -83,29 +84,24 @@ pub fn Tokens() -> Element {
                             let created_at = time::full_text(&zone, &token.created_at);
                             let used = token.last_used_at.as_ref().map_or_else(|| "never used".to_owned(), |at| format!("last used {}", time::full_text(&zone, at)));
                             rsx! {
-                                li { key: "{id}", class: "token-item",
-                                    div {
-                                        p { class: "token-name", "{token.name}" span { class: "badge", "{scopes}" } }
-                                        p { class: "muted small", "Created {created_at}, {used}" }
-                                    }
-                                    button {
-                                        class: "button button-small button-danger",
-                                        r#type: "button",
-                                        "aria-label": "Revoke “{token.name}”",
-                                        onclick: move |_| {
-                                            let id = id.clone();
-                                            spawn(async move {
-                                                match run(RevokeApiToken::build(IdVars { id: Id::new(id) })).await {
-                                                    Ok(_) => {
-                                                        toast("Token revoked", None, None);
-                                                        tokens.restart();
-                                                    }
-                                                    Err(e) => error_toast(e.message),
+                                CredentialItem {
+                                    key: "{id}",
+                                    name: token.name.clone(),
+                                    access: scopes,
+                                    detail: format!("Created {created_at}, {used}"),
+                                    action: "Revoke",
+                                    on_end: move |()| {
+                                        let id = id.clone();
+                                        spawn(async move {
+                                            match run(RevokeApiToken::build(IdVars { id: Id::new(id) })).await {
+                                                Ok(_) => {
+                                                    toast("Token revoked", None, None);
+                                                    tokens.restart();
                                                 }
-                                            });
-                                        },
-                                        "Revoke"
-                                    }
+                                                Err(e) => error_toast(e.message),
+                                            }
+                                        });
+                                    },
                                 }
                             }
                         }
