@@ -1,8 +1,8 @@
-// Agents connect by URL (issue 31): the official MCP Python SDK's own OAuth client
-// registers with the API, prints its authorization URL, and a person in a real browser
-// signs in and presses Allow or Deny on the consent page; the SDK then calls tools
-// through `todo-mcp http` as that person, and the person sees the agent in settings and
-// its changes, by name, in the activity.
+// Agents connect by URL (issue 31): the official MCP SDKs' own OAuth clients (Python's
+// and TypeScript's) register with the API and print their authorization URL, and a
+// person in a real browser signs in and presses Allow or Deny on the consent page; the
+// SDK then calls tools through `todo-mcp http` as that person, and the person sees the
+// agent in settings and its changes, by name, in the activity.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ import {
 const AGENT_DIR = join(root, 'web', 'tests', 'agent');
 const PASSWORD = 'correct horse battery';
 const CLIENT_NAME = 'Test agent (Python SDK)';
+const TS_CLIENT_NAME = 'Test agent (TypeScript SDK)';
 
 let api;
 let browser;
@@ -73,10 +74,14 @@ after(async () => {
   await closeApiAndBrowser(api, browser);
 });
 
-/** Starts the SDK's client: the authorization URL it asks the browser to open, and how
- * it ended (exit status and its `RESULT` or `DENIED` line). */
-function startAgent(title) {
-  const child = spawn(python, [join(AGENT_DIR, 'oauth_agent.py'), '--mcp-url', mcpUrl, '--title', title], {
+/** Starts an SDK's client (the Python one, or with `typescript` the TypeScript one):
+ * the authorization URL it asks the browser to open, and how it ended (exit status and
+ * its `RESULT` or `DENIED` line). */
+function startAgent(title, { typescript = false } = {}) {
+  const [command, script] = typescript
+    ? [process.execPath, 'oauth_agent.mjs']
+    : [python, 'oauth_agent.py'];
+  const child = spawn(command, [join(AGENT_DIR, script), '--mcp-url', mcpUrl, '--title', title], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -97,12 +102,31 @@ function startAgent(title) {
 }
 
 /** The browser opens the agent's URL, which leads to sign-in and then the consent page. */
-async function signInToConsent(page, url, email) {
+async function signInToConsent(page, url, email, clientName = CLIENT_NAME) {
   await page.goto(url);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: `Connect “${CLIENT_NAME}”?` }).waitFor();
+  await page.getByRole('heading', { name: `Connect “${clientName}”?` }).waitFor();
+}
+
+/** What the agent printed as its `RESULT`, after it ended well. */
+async function resultOf(agent) {
+  const { status, said } = await agent.ended;
+  assert.equal(status, 0, said.join('\n'));
+  return JSON.parse(said.find((line) => line.startsWith('RESULT ')).slice('RESULT '.length));
+}
+
+/** The agent added the task it was asked to, listed it, and holds a refreshable token. */
+function assertActed(result, title) {
+  assert.ok(result.tools.includes('add_task'), result.tools.join(', '));
+  assert.equal(result.added_is_error, false, JSON.stringify(result.added));
+  assert.equal(result.added.title, title);
+  assert.equal(result.listed_is_error, false);
+  assert.ok(result.listed.tasks.some((task) => task.title === title), JSON.stringify(result.listed));
+  assert.ok(result.access_token_prefix.startsWith('agent_'), result.access_token_prefix);
+  assert.equal(result.scope, 'tasks:read tasks:write');
+  assert.equal(result.has_refresh_token, true);
 }
 
 test('an agent connects by URL: sign in, Allow, and its tool calls act for the person (desktop, light)', async () => {
@@ -123,17 +147,7 @@ test('an agent connects by URL: sign in, Allow, and its tool calls act for the p
 
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.getByText('You can close this tab').waitFor();
-  const { status, said } = await agent.ended;
-  assert.equal(status, 0, said.join('\n'));
-  const result = JSON.parse(said.find((line) => line.startsWith('RESULT ')).slice('RESULT '.length));
-  assert.ok(result.tools.includes('add_task'), result.tools.join(', '));
-  assert.equal(result.added_is_error, false, JSON.stringify(result.added));
-  assert.equal(result.added.title, 'Water the plants');
-  assert.equal(result.listed_is_error, false);
-  assert.ok(result.listed.tasks.some((task) => task.title === 'Water the plants'), JSON.stringify(result.listed));
-  assert.ok(result.access_token_prefix.startsWith('agent_'));
-  assert.equal(result.scope, 'tasks:read tasks:write');
-  assert.equal(result.has_refresh_token, true);
+  assertActed(await resultOf(agent), 'Water the plants');
 
   // The task is the person's.
   const mine = await api.gql(session, '{ tasks { edges { node { title } } } }');
@@ -154,6 +168,22 @@ test('an agent connects by URL: sign in, Allow, and its tool calls act for the p
   await page.getByText('No agents connected.').waitFor();
   const grants = await api.gql(session, '{ me { agentGrants { id } } }');
   assert.deepEqual(grants.me.agentGrants, []);
+  await page.context().close();
+});
+
+test('the TypeScript SDK\'s OAuth client connects the same way (desktop, dark)', async () => {
+  const email = uniqueEmail('oauth-ts');
+  const session = await api.register(email);
+  const agent = startAgent('Feed the cat', { typescript: true });
+  const page = await newPage(browser, { width: 1280, colorScheme: 'dark' });
+  await signInToConsent(page, await agent.authorizeUrl, email, TS_CLIENT_NAME);
+  assert.deepEqual(await seriousViolations(page), []);
+  await shot(page, 'agent-consent-desktop-dark');
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.getByText('You can close this tab').waitFor();
+  assertActed(await resultOf(agent), 'Feed the cat');
+  const data = await api.gql(session, '{ me { agentGrants { clientName scopes } } }');
+  assert.deepEqual(data.me.agentGrants, [{ clientName: TS_CLIENT_NAME, scopes: ['READ', 'WRITE'] }]);
   await page.context().close();
 });
 
