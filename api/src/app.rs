@@ -322,6 +322,9 @@ async fn retention_job(services: Services, shutdown: CancellationToken) {
         if let Err(error) = services.email_actions.purge_expired().await {
             tracing::warn!(%error, "purging expired action links failed; will try again");
         }
+        if let Err(error) = services.oauth.purge_expired(now).await {
+            tracing::warn!(%error, "purging expired agent tokens failed; will try again");
+        }
         tokio::select! {
             () = shutdown.cancelled() => return,
             () = tokio::time::sleep(RETENTION_INTERVAL) => {}

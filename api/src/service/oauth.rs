@@ -267,9 +267,6 @@ impl OAuthService {
         }
         let code = random_secret();
         let now = now();
-        store::oauth_grants::delete_stale_codes(self.db.writer(), now - chrono::Duration::days(1))
-            .await
-            .map_err(ServiceError::from)?;
         store::oauth_grants::insert_code(
             self.db.writer(),
             NewCode {
@@ -458,7 +455,6 @@ impl OAuthService {
             drop(tx);
             return Err(self.refresh_replayed(&grant, now).await?);
         }
-        store::oauth_grants::delete_expired_access(&tx, grant.id, now).await?;
         let tokens = self
             .issue(
                 &tx,
@@ -546,6 +542,15 @@ impl OAuthService {
         }
         store::oauth_grants::touch(self.db.writer(), &found.grant, now).await?;
         Ok(found.grant)
+    }
+
+    /// Forgets expired tokens, and codes a day after they expired: the retention job's
+    /// share of OAuth.
+    pub async fn purge_expired(&self, now: DateTime<Utc>) -> ServiceResult<u64> {
+        Ok(
+            store::oauth_grants::delete_expired(self.db.writer(), now, chrono::Duration::days(1))
+                .await?,
+        )
     }
 
     /// The agents the actor has connected, newest first.

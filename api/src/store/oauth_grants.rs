@@ -95,19 +95,6 @@ pub async fn redeem_code(
     Ok(result.rows_affected == 1)
 }
 
-/// Codes past their minute, redeemed or not: nothing can be done with them any more
-/// except detect a replay, which a day's margin covers.
-pub async fn delete_stale_codes(
-    conn: &impl ConnectionTrait,
-    before: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    OauthCodes::delete_many()
-        .filter(oauth_code::Column::ExpiresAt.lt(before))
-        .exec(conn)
-        .await?;
-    Ok(())
-}
-
 pub struct NewGrant<'a> {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -233,19 +220,23 @@ pub async fn advance_refresh(
     Ok(result.rows_affected == 1)
 }
 
-/// Access tokens of the grant that have expired.
-pub async fn delete_expired_access(
+/// Tokens past their expiry, and codes past theirs by more than `code_margin` (a
+/// replayed code is still recognised, and its grant revoked, within it): how many rows
+/// went.
+pub async fn delete_expired(
     conn: &impl ConnectionTrait,
-    grant_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    OauthTokens::delete_many()
-        .filter(oauth_token::Column::GrantId.eq(grant_id))
-        .filter(oauth_token::Column::Kind.eq(<&str>::from(TokenKind::Access)))
-        .filter(oauth_token::Column::ExpiresAt.lte(now))
+    code_margin: chrono::Duration,
+) -> Result<u64, DbErr> {
+    let tokens = OauthTokens::delete_many()
+        .filter(oauth_token::Column::ExpiresAt.lt(now))
         .exec(conn)
         .await?;
-    Ok(())
+    let codes = OauthCodes::delete_many()
+        .filter(oauth_code::Column::ExpiresAt.lt(now - code_margin))
+        .exec(conn)
+        .await?;
+    Ok(tokens.rows_affected + codes.rows_affected)
 }
 
 /// Revokes the grant (of `user_id`, when given) and deletes its tokens: whether a live

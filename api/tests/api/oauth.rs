@@ -779,6 +779,16 @@ async fn revoking_a_grant_or_an_expired_token_ends_access_at_once() {
     assert_eq!(status, StatusCode::OK, "{renewed}");
     let renewed_access = renewed["access_token"].as_str().unwrap();
     assert_eq!(me_as_agent(&app, renewed_access).await, StatusCode::OK);
+
+    // The retention job forgets the two expired tokens, and nothing that still works.
+    let purged = app
+        .services
+        .oauth
+        .purge_expired(chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(purged, 2);
+    assert_eq!(me_as_agent(&app, renewed_access).await, StatusCode::OK);
 }
 
 /// Sets a column of every row of a table, the way time would.
