@@ -135,7 +135,8 @@ pub struct ServeArgs {
     #[arg(long, env = "TODO_WEB_DIR", default_value = "web/dist")]
     pub web_dir: PathBuf,
     /// The MCP server's public URL (`todo-mcp http`), as agents should reach it: the web
-    /// UI's agent page puts it in the configurations it shows.
+    /// UI's agent page puts it in the configurations it shows, and agents' OAuth tokens
+    /// are issued for it alone.
     #[arg(
         long,
         env = "TODO_MCP_PUBLIC_URL",
@@ -151,7 +152,7 @@ pub struct ServeArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DeliveryArgs {
     /// Where people reach this server: links in reminder emails and push notifications
-    /// start here.
+    /// start here, and agents know it as the OAuth issuer.
     #[arg(long, env = "TODO_PUBLIC_URL", default_value = "http://127.0.0.1:8080", value_parser = public_url)]
     pub public_url: String,
     /// The VAPID private key (the raw P-256 scalar, base64url) that signs Web Push
