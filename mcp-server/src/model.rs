@@ -462,6 +462,10 @@ pub struct AuditEntry {
     #[serde(default)]
     pub changed_fields: Vec<String>,
     pub source: AuditSource,
+    /// The agent that made the change through an OAuth grant: the name it connected
+    /// with (source MCP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
     /// When the change happened.
     #[schemars(with = "String", extend("format" = "date-time"))]
     pub at: DateTime,

@@ -520,6 +520,9 @@ impl TodoServer {
                 "\n- {} {} via {}",
                 entry.at, entry.action, entry.source
             ));
+            if let Some(agent) = &entry.agent {
+                summary.push_str(&format!(" ({agent})"));
+            }
         }
         Ok(Structured::new(summary, page))
     }

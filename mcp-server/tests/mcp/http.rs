@@ -282,6 +282,18 @@ async fn an_agent_finds_the_authorization_server_and_its_token_works_only_here()
     let agent = http_client(&server.url, tokens["access_token"].as_str().unwrap()).await;
     let added = ok(&call(&agent, "add_task", json!({ "text": "Water the plants" })).await);
     assert_eq!(added["title"], "Water the plants", "{added}");
+    // Its history names the agent, as the person's activity page does.
+    let mut entries = Value::Null;
+    for _ in 0..100 {
+        let history = call(&agent, "get_task_history", json!({ "id": added["id"] })).await;
+        entries = ok(&history)["entries"].clone();
+        if entries.as_array().is_some_and(|e| !e.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(entries[0]["source"], "MCP", "{entries}");
+    assert_eq!(entries[0]["agent"], "Raw agent", "{entries}");
 
     let refused = post_initialize(&elsewhere.url, &[(AUTHORIZATION.as_str(), &bearer)]).await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
