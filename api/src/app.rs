@@ -19,6 +19,7 @@ use crate::events::{
     ReminderConsumer,
 };
 use crate::graphql::documents::ParsedDocuments;
+use crate::graphql::limits::{IntrospectionSizes, QueryLimits};
 use crate::graphql::metrics::GraphqlMetrics;
 use crate::graphql::{build_introspection_schema, build_schema};
 use crate::http::{AppState, AppStateParts, router};
@@ -155,12 +156,29 @@ impl Application {
             .run(shutdown.clone()),
         );
 
+        let introspection_schema =
+            build_introspection_schema(services.clone(), settings.query_limits);
+        // Read without a complexity limit: the sizes must not depend on the setting.
+        let unlimited = QueryLimits {
+            max_complexity: usize::MAX,
+            ..settings.query_limits
+        };
+        let introspection_sizes =
+            IntrospectionSizes::of(&build_introspection_schema(services.clone(), unlimited))
+                .await
+                .context("the schema does not answer its own introspection")?;
         let state = AppState::new(AppStateParts {
             services: services.clone(),
-            schema: build_schema(services.clone(), settings.mcp.clone()),
-            introspection_schema: build_introspection_schema(services.clone()),
+            schema: build_schema(
+                services.clone(),
+                settings.mcp.clone(),
+                settings.query_limits,
+            ),
+            introspection_schema,
             graphql_metrics: GraphqlMetrics::default(),
             documents: ParsedDocuments::default(),
+            query_limits: settings.query_limits,
+            introspection_sizes,
             draining: draining.clone(),
             shutdown: shutdown.clone(),
         });

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rand::RngCore as _;
 
@@ -14,6 +15,7 @@ use secrecy::{ExposeSecret as _, SecretSlice, SecretString};
 
 use crate::delivery::push::VapidKey;
 use crate::domain::push::EndpointPolicy;
+use crate::graphql::limits::QueryLimits;
 
 const SECRET_FILE: &str = "jwt-secret";
 const VAPID_KEY_FILE: &str = "vapid-private-key";
@@ -125,6 +127,8 @@ pub struct ServeArgs {
     #[arg(long, env = "TODO_REQUEST_TIMEOUT_SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout_seconds: u64,
+    #[command(flatten)]
+    pub graphql_limits: GraphqlLimitArgs,
     /// Serve Prometheus metrics at `/metrics` on this address (a listener of its own,
     /// kept off the public one); off when not given.
     #[arg(long, env = "TODO_METRICS_LISTEN")]
@@ -146,6 +150,36 @@ pub struct ServeArgs {
     pub mcp_public_url: String,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
+}
+
+/// What one GraphQL document may ask for; a document over a limit is refused with
+/// `GRAPHQL_VALIDATION_FAILED` before it runs. Fragments count each time they are
+/// spread, and introspection fields count like any other.
+#[derive(Debug, Clone, Args)]
+pub struct GraphqlLimitArgs {
+    /// Most fields one document may select under an alias.
+    #[arg(long, env = "TODO_GRAPHQL_MAX_ALIASES", default_value_t = QueryLimits::DEFAULT_MAX_ALIASES,
+          value_parser = clap::value_parser!(u32).range(0..=10_000).map(|n| n as usize))]
+    pub graphql_max_aliases: usize,
+    /// Most fields one document may select in all.
+    #[arg(long, env = "TODO_GRAPHQL_MAX_FIELDS", default_value_t = QueryLimits::DEFAULT_MAX_FIELDS,
+          value_parser = clap::value_parser!(u32).range(1..=100_000).map(|n| n as usize))]
+    pub graphql_max_fields: usize,
+    /// Most complexity one document may have: each field costs 1 plus what it selects,
+    /// and a page its selection times the items it can hold.
+    #[arg(long, env = "TODO_GRAPHQL_MAX_COMPLEXITY", default_value_t = QueryLimits::DEFAULT_MAX_COMPLEXITY,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000).map(|n| n as usize))]
+    pub graphql_max_complexity: usize,
+}
+
+impl GraphqlLimitArgs {
+    fn limits(&self) -> QueryLimits {
+        QueryLimits {
+            max_aliases: self.graphql_max_aliases,
+            max_fields: self.graphql_max_fields,
+            max_complexity: self.graphql_max_complexity,
+        }
+    }
 }
 
 /// Reminders by Web Push and email.
@@ -222,6 +256,7 @@ pub struct Settings {
     pub shutdown_drain: Duration,
     pub shutdown_grace: Duration,
     pub request_timeout: Duration,
+    pub query_limits: QueryLimits,
     pub bus: BusSettings,
     /// Signs session tokens.
     pub jwt_secret: SecretSlice<u8>,
@@ -348,6 +383,7 @@ impl ServeArgs {
             shutdown_drain: Duration::from_secs(self.shutdown_drain_seconds),
             shutdown_grace: Duration::from_secs(self.shutdown_grace_seconds),
             request_timeout: Duration::from_secs(self.request_timeout_seconds),
+            query_limits: self.graphql_limits.limits(),
             bus,
             audit_retention: chrono::Duration::days(i64::from(self.audit_retention_days)),
             notification_archive: chrono::Duration::days(i64::from(self.notification_archive_days)),
@@ -541,6 +577,26 @@ mod tests {
     }
 
     #[test]
+    fn graphql_limits_have_their_defaults_and_bounds() {
+        let serve = |extra: &[&str]| {
+            let mut args = vec!["todo-api", "serve"];
+            args.extend_from_slice(extra);
+            Cli::try_parse_from(args).map(|cli| match cli.command {
+                Command::Serve(args) => args.graphql_limits.limits(),
+                _ => unreachable!("parsed serve"),
+            })
+        };
+        assert_eq!(serve(&[]).unwrap(), QueryLimits::default());
+        let tuned = serve(&["--graphql-max-aliases", "0", "--graphql-max-fields", "50"]).unwrap();
+        assert_eq!((tuned.max_aliases, tuned.max_fields), (0, 50));
+        let refused = serve(&["--graphql-max-fields", "0"]).unwrap_err();
+        assert!(
+            refused.to_string().contains("--graphql-max-fields"),
+            "{refused}"
+        );
+    }
+
+    #[test]
     fn bad_values_name_their_setting() {
         let error = Cli::try_parse_from(["todo-api", "serve", "--listen", "nowhere"]).unwrap_err();
         assert!(error.to_string().contains("--listen"), "{error}");
@@ -561,6 +617,11 @@ mod tests {
             shutdown_drain_seconds: 5,
             shutdown_grace_seconds: 20,
             request_timeout_seconds: 30,
+            graphql_limits: GraphqlLimitArgs {
+                graphql_max_aliases: 30,
+                graphql_max_fields: 1_000,
+                graphql_max_complexity: 10_000,
+            },
             metrics_listen: None,
             dapr: DaprArgs {
                 dapr_pubsub: "pubsub".into(),

@@ -951,11 +951,59 @@ fn list_variables(args: &ListTasksArgs, placement: Placement) -> TasksVars {
     }
 }
 
+/// Every document this server sends, named by its operation, exactly as cynic writes
+/// it: so that tests can hold each to the API's limits on what a document may ask for.
+pub fn documents() -> Vec<(String, String)> {
+    use cynic::queries::OperationType::{Mutation, Query};
+    vec![
+        document::<CreateTask, CreateTaskVars>(Mutation),
+        document::<UpdateTask, UpdateTaskVars>(Mutation),
+        document::<TaskQuery, IdVars>(Query),
+        document::<TasksQuery, TasksVars>(Query),
+        document::<SnoozeTask, SnoozeTaskVars>(Mutation),
+        document::<CompleteTask, IdVars>(Mutation),
+        document::<UncompleteTask, IdVars>(Mutation),
+        document::<TaskAndNextQuery, IdVars>(Query),
+        document::<DeleteTask, IdVars>(Mutation),
+        document::<ProjectsQuery, ProjectsVars>(Query),
+        document::<CreateProject, CreateProjectVars>(Mutation),
+        document::<ParseTask, ParseTaskVars>(Query),
+        document::<LabelsQuery, ()>(Query),
+        document::<CreateLabel, CreateLabelVars>(Mutation),
+        document::<NotificationsQuery, NotificationsVars>(Query),
+        document::<TaskHistoryQuery, HistoryVars>(Query),
+        document::<MeQuery, ()>(Query),
+    ]
+}
+
+fn document<Q: cynic::QueryFragment, V: cynic::QueryVariables>(
+    kind: cynic::queries::OperationType,
+) -> (String, String) {
+    let name = Q::name().map(|name| name.into_owned()).unwrap_or_default();
+    let text = cynic::queries::build_executable_document::<Q, V>(
+        kind,
+        Some(&name),
+        std::collections::HashSet::new(),
+        None,
+    );
+    (name, text)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn every_operation_is_listed_among_the_documents() {
+        let source = include_str!("operations.rs");
+        let roots = source
+            .matches("graphql_type = \"Query\"")
+            .chain(source.matches("graphql_type = \"Mutation\""))
+            .count();
+        assert_eq!(documents().len(), roots);
+    }
 
     #[test]
     fn list_arguments_become_filter_order_and_paging() {

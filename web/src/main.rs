@@ -4,6 +4,8 @@
 mod api;
 mod components;
 mod crash;
+#[cfg(test)]
+mod documents;
 mod drafts;
 mod form;
 mod live;

@@ -7,6 +7,7 @@ mod audit;
 mod calendar;
 pub mod documents;
 mod error;
+pub mod limits;
 mod live;
 pub mod metrics;
 mod mutation;
@@ -30,6 +31,7 @@ pub use error::{code, code_of, ensure_codes, request_error_body};
 use crate::config::McpInfo;
 use crate::domain::ValidationError;
 use crate::service::{Actor, ServiceError, Services};
+use limits::QueryLimits;
 use mutation::Mutation;
 use notification::Subscription;
 use query::Query;
@@ -71,15 +73,12 @@ const MAX_DEPTH: usize = 12;
 /// The standard introspection query (graphql-js `getIntrospectionQuery()`) nests 13
 /// levels, more with its type-reference fragments unrolled.
 const MAX_INTROSPECTION_DEPTH: usize = 24;
-/// Each field costs 1 and lists multiply by their page size, so this admits a full page
-/// of 200 tasks with every field while refusing nested page explosions.
-const MAX_COMPLEXITY: usize = 10_000;
 
 /// The schema, holding the `Services` every resolver reaches; a request carries only
 /// its `Actor`. Held by the schema rather than added to each request, they cost a
 /// request nothing (a clone of every service handle and a boxed insert did before).
-pub fn build_schema(services: Services, mcp: McpInfo) -> AppSchema {
-    schema_with_depth(MAX_DEPTH)
+pub fn build_schema(services: Services, mcp: McpInfo, limits: QueryLimits) -> AppSchema {
+    schema_with_limits(MAX_DEPTH, limits)
         .data(services)
         .data(mcp)
         .finish()
@@ -88,13 +87,16 @@ pub fn build_schema(services: Services, mcp: McpInfo) -> AppSchema {
 /// The same schema with room for introspection documents; requests sent to it must be
 /// marked `only_introspection`, so nothing else resolves through the looser limit. It
 /// holds the services too, so that no resolver could ever find them missing.
-pub fn build_introspection_schema(services: Services) -> AppSchema {
-    schema_with_depth(MAX_INTROSPECTION_DEPTH)
+pub fn build_introspection_schema(services: Services, limits: QueryLimits) -> AppSchema {
+    schema_with_limits(MAX_INTROSPECTION_DEPTH, limits)
         .data(services)
         .finish()
 }
 
-fn schema_with_depth(max_depth: usize) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+fn schema_with_limits(
+    max_depth: usize,
+    limits: QueryLimits,
+) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
         QueryRoot(
             Query,
@@ -116,12 +118,14 @@ fn schema_with_depth(max_depth: usize) -> SchemaBuilder<QueryRoot, MutationRoot,
         SubscriptionRoot(Subscription, live::TaskSubscription),
     )
     .limit_depth(max_depth)
-    .limit_complexity(MAX_COMPLEXITY)
+    .limit_complexity(limits.max_complexity)
 }
 
 /// The SDL as checked in at `api/schema.graphql`.
 pub fn sdl() -> String {
-    schema_with_depth(MAX_DEPTH).finish().sdl()
+    schema_with_limits(MAX_DEPTH, QueryLimits::default())
+        .finish()
+        .sdl()
 }
 
 trait ContextExt {

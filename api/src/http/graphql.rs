@@ -50,7 +50,11 @@ pub async fn handle(
     };
     let mut response = state
         .graphql_metrics
-        .meter(DetachedExecutor(schema))
+        .meter(
+            state
+                .query_limits
+                .guard(state.introspection_sizes, DetachedExecutor(schema)),
+        )
         .execute(request)
         .await;
     ensure_codes(&mut response.errors);

@@ -32,6 +32,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::graphql::AppSchema;
 use crate::graphql::documents::ParsedDocuments;
+use crate::graphql::limits::{IntrospectionSizes, QueryLimits};
 use crate::graphql::metrics::GraphqlMetrics;
 use crate::service::Services;
 
@@ -72,6 +73,10 @@ pub struct AppStateParts {
     pub graphql_metrics: GraphqlMetrics,
     /// Documents parsed lately, reused when a client sends one again.
     pub documents: ParsedDocuments,
+    /// What one document may ask for, over HTTP and websockets alike.
+    pub query_limits: QueryLimits,
+    /// What this schema's introspection lists return, to weigh introspection by.
+    pub introspection_sizes: IntrospectionSizes,
     /// Cancelled at the stop request: readiness fails from then on, while everything is
     /// still served until `shutdown`.
     pub draining: CancellationToken,

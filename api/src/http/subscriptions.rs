@@ -139,10 +139,12 @@ async fn serve(socket: WebSocket, app: AppState, protocol: Protocols) {
     let (input_tx, input_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
     let input_rx = tokio_stream::wrappers::UnboundedReceiverStream::new(input_rx);
 
-    let executor = app.documents.reuse(
-        app.graphql_metrics
-            .meter(DetachedExecutor(app.schema.clone())),
-    );
+    let executor = app
+        .documents
+        .reuse(app.graphql_metrics.meter(app.query_limits.guard(
+            app.introspection_sizes,
+            DetachedExecutor(app.schema.clone()),
+        )));
     let services = app.services.clone();
     let init_state = connection.clone();
     let mut session = GraphQLSession::new(executor, input_rx, protocol)

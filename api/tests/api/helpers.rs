@@ -5,6 +5,7 @@ use api::app::Application;
 use api::config::{BusSettings, DeliverySettings, McpInfo, Settings};
 use api::delivery::push::VapidKey;
 use api::domain::push::EndpointPolicy;
+use api::graphql::limits::QueryLimits;
 use api::service::Services;
 use sea_orm::sqlx::{Connection as _, Executor as _};
 use serde_json::{Value, json};
@@ -116,6 +117,7 @@ async fn spawn_tuned(
         shutdown_drain: Duration::ZERO,
         shutdown_grace: Duration::from_secs(5),
         request_timeout: Duration::from_secs(30),
+        query_limits: QueryLimits::default(),
         bus,
         jwt_secret: b"integration-test-secret-of-32-bytes!".to_vec().into(),
         session_ttl: Duration::from_secs(3600),

@@ -15,6 +15,7 @@ mod edge;
 mod faults;
 mod helpers;
 mod js_client;
+mod limits;
 mod live;
 mod metrics;
 mod oauth;

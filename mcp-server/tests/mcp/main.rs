@@ -4,6 +4,7 @@
 
 mod helpers;
 mod http;
+mod limits;
 mod roles;
 mod scenario;
 mod stdio;
