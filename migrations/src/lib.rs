@@ -28,6 +28,7 @@ mod m20261209_000021_create_calendar_feeds;
 mod m20261210_000022_create_oauth_clients;
 mod m20261211_000023_create_oauth_grants;
 mod m20261211_000024_add_audit_agent;
+mod m20261212_000025_index_listings;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000022_create_oauth_clients::Migration),
             Box::new(m20261211_000023_create_oauth_grants::Migration),
             Box::new(m20261211_000024_add_audit_agent::Migration),
+            Box::new(m20261212_000025_index_listings::Migration),
         ]
     }
 }

@@ -323,11 +323,12 @@ impl Recurrence {
     }
 
     /// Readable text for the rule, e.g. "Every 2 weeks on Monday and Wednesday".
-    /// `anchor` supplies what a bare rule leaves implicit (the weekday of a weekly rule,
-    /// the day of a monthly one).
-    pub fn describe(&self, anchor: Option<DateTime<Tz>>) -> String {
+    /// `starts_on`, the local date the series starts on, supplies what a bare rule
+    /// leaves implicit (the weekday of a weekly rule, the day of a monthly one); the text
+    /// depends on nothing else.
+    pub fn describe(&self, starts_on: Option<NaiveDate>) -> String {
         match parse_rule(&self.rule) {
-            Ok(parsed) => describe_rule(&parsed, anchor),
+            Ok(parsed) => describe_rule(&parsed, starts_on),
             Err(_) => self.rule.clone(),
         }
     }
@@ -681,7 +682,7 @@ fn instant_on_grid(tz: Tz, freq: Frequency, local: NaiveDateTime) -> Option<Date
     same_period.then(|| instant.with_timezone(&rrule_tz(tz)))
 }
 
-fn describe_rule(rule: &RRule<Unvalidated>, anchor: Option<DateTime<Tz>>) -> String {
+fn describe_rule(rule: &RRule<Unvalidated>, anchor: Option<NaiveDate>) -> String {
     let interval = rule.get_interval().max(1);
     let weekdays: Vec<NWeekday> = rule.get_by_weekday().to_vec();
     let plain_days: Vec<Weekday> = weekdays
@@ -774,7 +775,7 @@ fn every(interval: u16, unit_plural: &str, single: &str) -> String {
     }
 }
 
-fn month_position(rule: &RRule<Unvalidated>, anchor: Option<DateTime<Tz>>) -> Option<String> {
+fn month_position(rule: &RRule<Unvalidated>, anchor: Option<NaiveDate>) -> Option<String> {
     let set_pos = rule.get_by_set_pos().first().copied();
     match (rule.get_by_weekday(), rule.get_by_month_day()) {
         ([NWeekday::Nth(n, day)], _) => Some(format!(
@@ -1175,7 +1176,11 @@ mod tests {
 
     #[test]
     fn descriptions_read_naturally() {
-        let anchor = Some(berlin(2027, 1, 31, 9, 0).with_timezone(&Berlin));
+        let anchor = Some(
+            berlin(2027, 1, 31, 9, 0)
+                .with_timezone(&Berlin)
+                .date_naive(),
+        );
         let cases = [
             ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "Every weekday"),
             (

@@ -204,7 +204,7 @@ impl Mutation {
             .mark_read(actor, id)
             .await
             .gql()
-            .map(Notification)
+            .map(Notification::one)
     }
 
     /// Returns how many changed.

@@ -3,13 +3,19 @@ use tokio_stream::Stream;
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+
 use super::ContextExt;
 use super::error::GqlResultExt;
+use super::load_once;
 use super::pagination::{Listing, listing};
 use super::scalars::DateTime;
 use super::task::Task;
 use crate::domain::notification;
 use crate::service::ServiceError;
+use crate::service::deliveries::DeliveriesByReminder;
 use crate::service::notifications::NotificationPosition;
 use crate::service::pagination::Page;
 
@@ -22,7 +28,33 @@ pub enum NotificationType {
     Action,
 }
 
-pub struct Notification(pub notification::Notification);
+/// A notification, and the deliveries of the notifications resolved with it.
+pub struct Notification(pub notification::Notification, Arc<Related>);
+
+/// What notifications resolved together (a page) share: their reminders' deliveries,
+/// loaded for all of them the first time one of them asks.
+pub struct Related {
+    notifications: Vec<notification::Notification>,
+    deliveries: OnceCell<DeliveriesByReminder>,
+}
+
+impl Notification {
+    pub fn one(notification: notification::Notification) -> Self {
+        Self::batch(vec![notification]).remove(0)
+    }
+
+    /// Notifications resolved together, sharing their deliveries.
+    pub fn batch(notifications: Vec<notification::Notification>) -> Vec<Self> {
+        let related = Arc::new(Related {
+            notifications: notifications.clone(),
+            deliveries: OnceCell::new(),
+        });
+        notifications
+            .into_iter()
+            .map(|notification| Self(notification, Arc::clone(&related)))
+            .collect()
+    }
+}
 
 // `serial` for the reason `Task` is: only `task` waits on anything.
 #[Object(serial)]
@@ -85,12 +117,24 @@ impl Notification {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<super::reminders::Delivery>> {
+        let (Some(task_id), Some(due_at)) = (self.0.task_id, self.0.due_at) else {
+            return Ok(Vec::new());
+        };
         let actor = ctx.actor()?;
-        let deliveries = Box::pin(ctx.services().deliveries.of_notification(actor, &self.0))
-            .await
-            .gql()?;
+        let related = &self.1;
+        let deliveries = load_once(&related.deliveries, || async {
+            ctx.services()
+                .deliveries
+                .of_notifications(actor, &related.notifications)
+                .await
+                .gql()
+        })
+        .await?;
         Ok(deliveries
+            .get(&(task_id, due_at))
             .into_iter()
+            .flatten()
+            .cloned()
             .map(super::reminders::Delivery)
             .collect())
     }
@@ -130,7 +174,11 @@ pub fn notification_connection(
         unread_only,
         total: page.total_count,
     };
-    listing(page, fields, Notification)
+    listing(
+        page.map_all(Notification::batch),
+        fields,
+        std::convert::identity,
+    )
 }
 
 pub struct Subscription;
@@ -147,7 +195,7 @@ impl Subscription {
         Ok(
             BroadcastStream::new(receiver).filter_map(move |item| match item {
                 Ok(notification) if notification.user_id == user_id => {
-                    Some(Notification(notification))
+                    Some(Notification::one(notification))
                 }
                 Ok(_) => None,
                 Err(lagged) => {

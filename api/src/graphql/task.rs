@@ -673,9 +673,46 @@ impl Recurrence {
     }
 
     /// Human text, e.g. "Every 2 weeks on Monday and Wednesday".
-    async fn description(&self) -> String {
-        self.recurrence.describe(self.anchor)
+    async fn description(&self) -> Arc<str> {
+        described(
+            &self.recurrence,
+            self.anchor.map(|anchor| anchor.date_naive()),
+        )
     }
+}
+
+/// Descriptions worded lately, by rule and the date the series starts on (all that a
+/// description depends on). Parsing and wording a rule cost more than all of a task's
+/// other fields together, and a list shows the same few rules over and over
+/// (docs/performance.md). Kept per thread, so that reading one takes no lock.
+type Descriptions = HashMap<Box<str>, HashMap<Option<chrono::NaiveDate>, Arc<str>>>;
+
+/// Descriptions kept per thread at most; when full, the thread starts afresh.
+const MAX_DESCRIPTIONS: usize = 4096;
+
+thread_local! {
+    static DESCRIPTIONS: std::cell::RefCell<(Descriptions, usize)> = Default::default();
+}
+
+fn described(recurrence: &domain::Recurrence, starts_on: Option<chrono::NaiveDate>) -> Arc<str> {
+    DESCRIPTIONS.with_borrow_mut(|(kept, count)| {
+        if let Some(text) = kept
+            .get(recurrence.rule())
+            .and_then(|by_date| by_date.get(&starts_on))
+        {
+            return Arc::clone(text);
+        }
+        if *count >= MAX_DESCRIPTIONS {
+            kept.clear();
+            *count = 0;
+        }
+        let text: Arc<str> = recurrence.describe(starts_on).into();
+        kept.entry(recurrence.rule().into())
+            .or_default()
+            .insert(starts_on, Arc::clone(&text));
+        *count += 1;
+        text
+    })
 }
 
 pub struct CompleteTaskPayload(pub Completion);
@@ -729,13 +766,7 @@ pub fn task_connection(
         filter,
         total: page.total_count,
     };
-    let (cursors, tasks): (Vec<_>, Vec<_>) = page.items.into_iter().unzip();
-    let page = Page {
-        items: cursors.into_iter().zip(Task::batch(tasks)).collect(),
-        has_next_page: page.has_next_page,
-        total_count: page.total_count,
-    };
-    listing(page, fields, std::convert::identity)
+    listing(page.map_all(Task::batch), fields, std::convert::identity)
 }
 
 /// A page of the tasks the actor may see: `Query.tasks` and `Project.tasks`.
@@ -756,4 +787,32 @@ pub async fn list_tasks(
     };
     let page = ctx.services().tasks.list(actor, &query).await.gql()?;
     Ok(task_connection(page, query.filter))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::{RecurrenceMode, RecurrencePreset};
+
+    #[test]
+    fn a_kept_description_is_the_one_the_rule_and_start_give() {
+        let weekly = domain::Recurrence::from_stored(
+            RecurrencePreset::Custom,
+            "FREQ=WEEKLY;INTERVAL=2",
+            RecurrenceMode::FromDueDate,
+        )
+        .unwrap();
+        let monday = NaiveDate::from_ymd_opt(2027, 3, 1);
+        let tuesday = NaiveDate::from_ymd_opt(2027, 3, 2);
+
+        let first = described(&weekly, monday);
+        assert_eq!(&*first, "Every 2 weeks on Monday");
+        assert!(Arc::ptr_eq(&first, &described(&weekly, monday)), "kept");
+        // Another start is another description, kept beside the first.
+        assert_eq!(&*described(&weekly, tuesday), "Every 2 weeks on Tuesday");
+        assert_eq!(&*described(&weekly, None), weekly.describe(None));
+        assert!(Arc::ptr_eq(&first, &described(&weekly, monday)));
+    }
 }

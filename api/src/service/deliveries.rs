@@ -173,24 +173,40 @@ impl DeliveryService {
         Ok(())
     }
 
-    /// Where the user's reminder went: its deliveries on every channel.
-    pub async fn of_notification(
+    /// Where the user's reminders went: the deliveries of each of `notifications` on
+    /// every channel, oldest first, by the reminder (task and due date) they are for; in
+    /// one statement however many there are. Notifications of other users, and those
+    /// that are not reminders, have none.
+    pub async fn of_notifications(
         &self,
         actor: &Actor,
-        notification: &Notification,
-    ) -> ServiceResult<Vec<Delivery>> {
-        let (Some(task_id), Some(due_at)) = (notification.task_id, notification.due_at) else {
-            return Ok(Vec::new());
-        };
-        if notification.user_id != actor.user_id {
-            return Ok(Vec::new());
+        notifications: &[Notification],
+    ) -> ServiceResult<DeliveriesByReminder> {
+        let mut reminders: DeliveriesByReminder = notifications
+            .iter()
+            .filter(|notification| notification.user_id == actor.user_id)
+            .filter_map(|notification| Some((notification.task_id?, notification.due_at?)))
+            .map(|reminder| (reminder, Vec::new()))
+            .collect();
+        if reminders.is_empty() {
+            return Ok(reminders);
         }
-        Ok(
-            store::deliveries::of_reminder(self.db.reader(), actor.user_id, task_id, due_at)
-                .await?,
-        )
+        let mut task_ids: Vec<Uuid> = reminders.keys().map(|(task_id, _)| *task_id).collect();
+        task_ids.sort_unstable();
+        task_ids.dedup();
+        let found =
+            store::deliveries::of_reminders(self.db.reader(), actor.user_id, &task_ids).await?;
+        for delivery in found {
+            if let Some(of_reminder) = reminders.get_mut(&(delivery.task_id, delivery.due_at)) {
+                of_reminder.push(delivery);
+            }
+        }
+        Ok(reminders)
     }
 }
+
+/// Deliveries by the reminder they are for: its task and the due date it reminded of.
+pub type DeliveriesByReminder = HashMap<(Uuid, DateTime<Utc>), Vec<Delivery>>;
 
 /// Where a user's reminders go on `channel`: nowhere unless they turned it on; then
 /// each registered browser, or their email address.

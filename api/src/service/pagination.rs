@@ -16,6 +16,17 @@ pub struct Page<T, P> {
 }
 
 impl<T, P> Page<T, P> {
+    /// The same page with its items turned into others all at once (each keeps its
+    /// cursor), for items that share what they load.
+    pub fn map_all<N>(self, map: impl FnOnce(Vec<T>) -> Vec<N>) -> Page<N, P> {
+        let (cursors, items): (Vec<_>, Vec<_>) = self.items.into_iter().unzip();
+        Page {
+            items: cursors.into_iter().zip(map(items)).collect(),
+            has_next_page: self.has_next_page,
+            total_count: self.total_count,
+        }
+    }
+
     /// The page of `fetched` rows, each with the cursor that resumes after it.
     pub fn of(fetched: FetchedPage<T>, cursor: impl Fn(&T) -> Cursor<P>) -> Self {
         Self {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Select,
+    QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -52,6 +52,12 @@ fn approximate_size(entry: &AuditEntry) -> usize {
 
 /// One page of a user's entries, newest first, after the `(at, id)` of the last entry
 /// of the previous page; when `page` asks, also how many match in all.
+///
+/// The entries a user sees are their own and those of their projects; selecting rows
+/// that match either made both databases read every such entry and sort them all for
+/// one page. The page is now a merge of ordered walks, one over the user's own entries
+/// and one over each project's, each stopping after a page: only their ids, which the
+/// page's rows are then looked up by (an entry in both is listed once).
 pub async fn list(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
@@ -59,19 +65,37 @@ pub async fn list(
     after: Option<(DateTime<Utc>, Uuid)>,
     page: PageSpec,
 ) -> Result<FetchedPage<AuditEntry>, DbErr> {
-    let matching = matching(user_id, filter);
-    let mut query = matching.clone();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            Condition::any().add(Column::At.lt(at)).add(
-                Condition::all()
-                    .add(Column::At.eq(at))
-                    .add(Expr::col(Column::Id).lt(Expr::val(id))),
-            ),
-        );
-    }
-    let query = query.order_by_desc(Column::At).order_by_desc(Column::Id);
-    super::fetch_page(conn, query, matching, page).await
+    let projects = super::projects::visible_ids(conn, user_id).await?;
+    let walk = |scope: Condition| {
+        let mut walk = AuditEntries::find()
+            .select_only()
+            .column(Column::Id)
+            .filter(scope)
+            .filter(filter_condition(filter));
+        if let Some((at, id)) = after {
+            walk = walk.filter(
+                Condition::any().add(Column::At.lt(at)).add(
+                    Condition::all()
+                        .add(Column::At.eq(at))
+                        .add(Expr::col(Column::Id).lt(Expr::val(id))),
+                ),
+            );
+        }
+        walk.order_by_desc(Column::At)
+            .order_by_desc(Column::Id)
+            .limit(page.limit + 1)
+            .into_query()
+    };
+    let walks = std::iter::once(walk(Condition::all().add(Column::UserId.eq(user_id)))).chain(
+        projects
+            .iter()
+            .map(|&project| walk(Condition::all().add(Column::ProjectId.eq(project)))),
+    );
+    let query = AuditEntries::find()
+        .filter(Column::Id.in_subquery(super::union_all(walks)))
+        .order_by_desc(Column::At)
+        .order_by_desc(Column::Id);
+    super::fetch_page(conn, query, matching(user_id, filter), page).await
 }
 
 pub async fn count(

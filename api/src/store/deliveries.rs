@@ -100,16 +100,14 @@ pub async fn next_due(conn: &impl ConnectionTrait) -> Result<Option<DateTime<Utc
         .await
 }
 
-/// The deliveries of one user's reminder of a task and due date, oldest first.
-pub async fn of_reminder(
+/// The deliveries of one user's reminders of these tasks, oldest first.
+pub async fn of_reminders(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
-    task_id: Uuid,
-    due_at: DateTime<Utc>,
+    task_ids: &[Uuid],
 ) -> Result<Vec<Delivery>, DbErr> {
     all(Deliveries::find()
-        .filter(Column::TaskId.eq(task_id))
-        .filter(Column::DueAt.eq(due_at))
+        .filter(Column::TaskId.is_in(task_ids.iter().copied()))
         .filter(Column::UserId.eq(user_id))
         .order_by_asc(Column::CreatedAt)
         .order_by_asc(Column::Id)

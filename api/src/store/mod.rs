@@ -45,7 +45,9 @@ use sea_orm::{
 };
 
 use rows::FromRowByPosition;
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait as _, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait as _, Query, SelectStatement, UnionType,
+};
 
 pub use sea_orm::DbErr as StoreDbError;
 
@@ -437,7 +439,7 @@ where
         query.expr(Expr::SubQuery(None, Box::new(count.clone().into())));
     }
     let results = conn
-        .query_all_raw(with_literal_limit(backend.build(&query)))
+        .query_all_raw(with_literal_limits(backend.build(&query)))
         .await?;
     let total = match (count, results.first()) {
         (None, _) => None,
@@ -460,30 +462,64 @@ where
     })
 }
 
-/// The statement with its trailing `LIMIT ?` written as a number, on SQLite.
+/// Walks (each its own ordered, limited select) one after another (`UNION ALL`), each
+/// in a subquery of its own: a compound select's members cannot carry their own ORDER
+/// BY and LIMIT. Listings that cover several indexes' ranges merge a walk of each
+/// rather than let the database read and sort everything the ranges hold for one page.
+pub(crate) fn union_all(walks: impl Iterator<Item = SelectStatement>) -> SelectStatement {
+    let mut members = walks.enumerate().map(|(n, walk)| {
+        Query::select()
+            .column(Asterisk)
+            .from_subquery(walk, Alias::new(format!("walk{n}")))
+            .to_owned()
+    });
+    // Callers unite one walk or more; an empty select would stand for none.
+    let mut union = members.next().unwrap_or_else(Query::select);
+    for member in members {
+        union.union(UnionType::All, member);
+    }
+    union
+}
+
+/// The statement with each bound `LIMIT ?` written as a number, on SQLite.
 ///
 /// SQLite plans a LIMIT with the value bound to it, so a statement whose LIMIT is a
 /// parameter is parsed and planned again each time it runs (`sqlite3Reprepare`, a
 /// visible share of a listing's time in docs/performance.md). Page sizes are few, so each
-/// gets its own cached statement instead. A statement of another shape is returned as it
-/// is.
-fn with_literal_limit(mut statement: Statement) -> Statement {
+/// gets its own cached statement instead. That holds for the limits of the walks a
+/// listing merges (`union_all`) as much as for its own. Other statements are returned
+/// as they are.
+fn with_literal_limits(mut statement: Statement) -> Statement {
     const BOUND_LIMIT: &str = " LIMIT ?";
-    if statement.db_backend != DbBackend::Sqlite || !statement.sql.ends_with(BOUND_LIMIT) {
+    if statement.db_backend != DbBackend::Sqlite || !statement.sql.contains(BOUND_LIMIT) {
         return statement;
     }
-    let Some(values) = statement.values.as_mut() else {
+    let Some(values) = statement.values.take() else {
         return statement;
     };
-    let limit = match values.0.last() {
-        Some(sea_orm::Value::BigUnsigned(Some(limit))) => *limit,
-        _ => return statement,
-    };
-    values.0.pop();
-    statement
-        .sql
-        .truncate(statement.sql.len() - BOUND_LIMIT.len());
-    statement.sql.push_str(&format!(" LIMIT {limit}"));
+    // SQLite's placeholders are plain `?`s, one per value in order; the statement's text
+    // holds no other (every value is bound, none is written into the text).
+    let mut sql = String::with_capacity(statement.sql.len());
+    let mut kept = Vec::with_capacity(values.0.len());
+    let mut values = values.0.into_iter();
+    for (n, piece) in statement.sql.split('?').enumerate() {
+        if n > 0 {
+            match values.next() {
+                Some(sea_orm::Value::BigUnsigned(Some(limit))) if sql.ends_with(" LIMIT ") => {
+                    sql.push_str(&limit.to_string());
+                }
+                Some(value) => {
+                    sql.push('?');
+                    kept.push(value);
+                }
+                None => sql.push('?'),
+            }
+        }
+        sql.push_str(piece);
+    }
+    kept.extend(values);
+    statement.sql = sql;
+    statement.values = Some(sea_orm::Values(kept));
     statement
 }
 
@@ -530,7 +566,7 @@ pub fn is_unique_violation(error: &DbErr) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{redact_url, with_literal_limit};
+    use super::{redact_url, with_literal_limits};
     use sea_orm::{DbBackend, EntityTrait as _, QuerySelect as _, QueryTrait as _};
 
     #[test]
@@ -548,16 +584,55 @@ mod tests {
     }
 
     #[test]
-    fn sqlite_listings_carry_their_limit_as_a_number() {
-        use crate::store::entities::task::Entity as Tasks;
+    fn sqlite_listings_carry_their_limits_as_numbers() {
+        use crate::store::entities::task::{Column, Entity as Tasks};
+        use sea_orm::{ColumnTrait as _, QueryFilter as _, QueryOrder as _};
         let statement = Tasks::find().limit(51).build(DbBackend::Sqlite);
         let values = statement.values.as_ref().map_or(0, |v| v.0.len());
-        let literal = with_literal_limit(statement);
+        let literal = with_literal_limits(statement);
         assert!(literal.sql.ends_with(" LIMIT 51"), "{}", literal.sql);
         assert_eq!(literal.values.as_ref().map_or(0, |v| v.0.len()), values - 1);
+
+        // The walks of a merged listing, each with a value before and after its limit.
+        let walk = |title: &str| {
+            Tasks::find()
+                .filter(Column::Title.eq(title))
+                .order_by_asc(Column::Id)
+                .limit(26)
+                .into_query()
+        };
+        let mut merged = super::union_all([walk("a"), walk("b")].into_iter());
+        merged.and_where(sea_orm::sea_query::Expr::cust("1 = 1"));
+        let mut query = sea_orm::sea_query::Query::select();
+        query
+            .column(sea_orm::sea_query::Asterisk)
+            .from_subquery(merged, sea_orm::sea_query::Alias::new("merged"))
+            .and_where(Column::Title.ne("c"))
+            .limit(51);
+        let literal = with_literal_limits(DbBackend::Sqlite.build(&query));
+        assert_eq!(
+            literal.sql.matches(" LIMIT 26").count(),
+            2,
+            "{}",
+            literal.sql
+        );
+        assert!(literal.sql.ends_with(" LIMIT 51"), "{}", literal.sql);
+        assert!(!literal.sql.contains("LIMIT ?"), "{}", literal.sql);
+        let kept: Vec<String> = literal
+            .values
+            .iter()
+            .flat_map(|values| values.0.iter())
+            .map(|value| format!("{value:?}"))
+            .collect();
+        assert_eq!(kept.len(), 3, "{kept:?}");
+        assert!(
+            kept[0].contains("\"a\"") && kept[1].contains("\"b\"") && kept[2].contains("\"c\""),
+            "{kept:?}"
+        );
+
         // PostgreSQL plans a bound LIMIT once; its statements stay as they are.
         let postgres = Tasks::find().limit(51).build(DbBackend::Postgres);
-        assert_eq!(with_literal_limit(postgres.clone()).sql, postgres.sql);
+        assert_eq!(with_literal_limits(postgres.clone()).sql, postgres.sql);
     }
 
     /// The SQLite pools release connections without sqlx's ping (`test_on_release`): a

@@ -100,9 +100,15 @@ pub async fn list_access(
 /// The ids of the projects whose tasks a listing by `user_id` covers when it names
 /// none: every project they are a member of that is not archived.
 pub async fn listed_ids(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
-    let statement = conn
-        .get_database_backend()
-        .build(&listed_memberships(user_id));
+    ids_of(conn, &listed_memberships(user_id)).await
+}
+
+/// The ids a one-column select of project ids returns.
+async fn ids_of(
+    conn: &impl ConnectionTrait,
+    select: &sea_orm::sea_query::SelectStatement,
+) -> Result<Vec<Uuid>, DbErr> {
+    let statement = conn.get_database_backend().build(select);
     let rows = conn.query_all_raw(statement).await?;
     rows.iter()
         .map(|row| row.try_get_by_index::<Uuid>(0))
@@ -340,6 +346,11 @@ pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<
         .all(conn)
         .await?;
     Ok(rows.into_iter().map(Project::from).collect())
+}
+
+/// The ids of the projects `user_id` is a member of, archived ones included.
+pub async fn visible_ids(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    ids_of(conn, &visible_project_ids(user_id, true)).await
 }
 
 /// The subquery of the ids of the projects `user_id` is a member of, for filtering tasks

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement, UnionType,
+    Alias, Asterisk, Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement,
 };
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use super::entities::task::{self, Column, Entity as Tasks};
 use super::projects::{self, visible_project_ids};
-use super::{FetchedPage, PageSpec, Tx, all, labels, one};
+use super::{FetchedPage, PageSpec, Tx, all, labels, one, union_all};
 use crate::domain::task::Task;
 
 /// The filters of a task listing; every one that is set must hold.
@@ -72,13 +72,21 @@ pub enum SortValue {
 }
 
 impl TaskOrderField {
+    /// The column the order reads.
+    fn column(self) -> Column {
+        match self {
+            Self::CreatedAt => Column::CreatedAt,
+            Self::DueAt => Column::DueAt,
+            Self::Priority => Column::Priority,
+            Self::Title => Column::Title,
+        }
+    }
+
     /// The expression rows are ordered by. Titles sort case-insensitively.
     fn sort_expr(self) -> Expr {
         match self {
-            Self::CreatedAt => Expr::col(Column::CreatedAt),
-            Self::DueAt => Expr::col(Column::DueAt),
-            Self::Priority => Expr::col(Column::Priority),
             Self::Title => Func::lower(Expr::col(Column::Title)).into(),
+            Self::CreatedAt | Self::DueAt | Self::Priority => Expr::col(self.column()),
         }
     }
 
@@ -433,13 +441,32 @@ pub async fn list(
             })
     };
     let query = match &covered {
+        // Each walk reads only what orders the page (its index alone, no table row);
+        // the page's rows are looked up once the merge has picked them.
         Covered::These(ids) if ids.len() > 1 => {
             let walks = ids.iter().map(|&project_id| {
                 walk(Condition::all().add(Column::ProjectId.eq(project_id)))
+                    .select_only()
+                    .column(Column::Id)
+                    .column(order.field.column())
                     .limit(page.limit + 1)
                     .into_query()
             });
-            in_order(union_all(walks), order)
+            let mut picked = Query::select();
+            picked
+                .column(Column::Id)
+                .from_subquery(union_all(walks), Alias::new("merged"));
+            for (term, direction) in order_terms(order) {
+                picked.order_by_expr(term, direction);
+            }
+            picked.limit(page.limit + 1);
+            order_terms(order)
+                .into_iter()
+                .fold(
+                    Tasks::find().filter(Column::Id.in_subquery(picked)),
+                    |query, (term, direction)| query.order_by(term, direction),
+                )
+                .into_query()
         }
         Covered::AllListed => {
             let listed = Alias::new("listed");
@@ -482,24 +509,6 @@ fn order_terms(order: TaskOrder) -> Vec<(Expr, Order)> {
     terms.push((sort, direction.clone()));
     terms.push((Expr::col(Column::Id), direction));
     terms
-}
-
-/// The walks of several projects' tasks, one after another (`UNION ALL`), each in a
-/// subquery of its own: a compound select's members cannot carry their own ORDER BY and
-/// LIMIT.
-fn union_all(walks: impl Iterator<Item = SelectStatement>) -> SelectStatement {
-    let mut members = walks.enumerate().map(|(n, walk)| {
-        Query::select()
-            .column(Asterisk)
-            .from_subquery(walk, Alias::new(format!("walk{n}")))
-            .to_owned()
-    });
-    // Callers unite two walks or more; an empty select would stand for none.
-    let mut union = members.next().unwrap_or_else(Query::select);
-    for member in members {
-        union.union(UnionType::All, member);
-    }
-    union
 }
 
 /// The tasks of `source` (the walks of several projects, each a page at most) as one

@@ -120,3 +120,57 @@ async fn a_page_costs_the_same_statements_whatever_its_size() {
     .await;
     assert_eq!(view, 4, "a project view");
 }
+
+/// The notification center as the web UI asks for it: each reminder with where it went.
+const NOTIFICATIONS: &str = "query($first: Int!) { notifications(first: $first) { \
+     edges { node { id title deliveries { channel status } } } } }";
+
+/// The fewest statements a page of `first` notifications took, checking its size.
+async fn notification_statements(app: &TestApp, token: &str, first: usize) -> u64 {
+    let mut fewest = u64::MAX;
+    for _ in 0..8 {
+        let before = app.services.db.statements_sent();
+        let data = app
+            .ok(Some(token), NOTIFICATIONS, json!({ "first": first }))
+            .await;
+        let sent = app.services.db.statements_sent() - before;
+        let edges = data["notifications"]["edges"]
+            .as_array()
+            .map_or(0, Vec::len);
+        assert_eq!(edges, first, "{data}");
+        fewest = fewest.min(sent);
+    }
+    fewest
+}
+
+#[tokio::test]
+async fn a_page_of_notifications_loads_its_deliveries_at_once() {
+    let app = spawn_app().await;
+    let token = app.register("reminded@example.com").await;
+    // Due within the default lead time: each is reminded at once.
+    let due = (chrono::Utc::now() + chrono::Duration::minutes(10)).to_rfc3339();
+    for n in 0..6 {
+        app.create_task(
+            &token,
+            json!({ "title": format!("Task {n}"), "dueAt": due }),
+        )
+        .await;
+    }
+    crate::helpers::eventually(std::time::Duration::from_secs(20), || async {
+        let count = app
+            .ok(Some(&token), "{ unreadNotificationCount }", json!({}))
+            .await["unreadNotificationCount"]
+            .as_u64();
+        (count == Some(6)).then_some(())
+    })
+    .await;
+
+    let small = notification_statements(&app, &token, 2).await;
+    let large = notification_statements(&app, &token, 6).await;
+    assert_eq!(
+        small, large,
+        "a page of 6 took {large} statements, a page of 2 took {small}"
+    );
+    // The page, then the deliveries of all its reminders.
+    assert!(small <= 2, "{small} statements for one page");
+}
