@@ -6,7 +6,9 @@
 //! - (none): every scenario at one concurrency, plus the server's footprint;
 //! - `sustained`: `createTask` for a minute while the outbox backlog is sampled;
 //! - `sweep`: a read and a write at concurrency 1 to 64, for the scale curves;
-//! - `subscribers`: reminder latency against 100 to 10,000 idle websocket subscribers.
+//! - `subscribers`: reminder latency against 100 to 10,000 idle websocket subscribers;
+//! - `ui`: the web UI's pages as it asks for them, beside `{ __typename }` and the lean
+//!   list, on an account seeded as people's look.
 //!
 //! `--json PATH` writes what a mode measured, for `scripts/bench-charts`.
 
@@ -24,6 +26,7 @@ mod standard;
 mod subscribers;
 mod sustained;
 mod sweep;
+mod ui;
 mod workload;
 
 use std::path::PathBuf;
@@ -123,6 +126,30 @@ enum Mode {
     Sweep(SweepArgs),
     /// Reminder latency against the number of idle websocket subscribers.
     Subscribers(SubscribersArgs),
+    /// The web UI's pages with its own documents and variables (`web/queries/`), and
+    /// the ratios of its task list to the lean list and of that to `{ __typename }`.
+    Ui(UiArgs),
+}
+
+#[derive(Debug, Args)]
+struct UiArgs {
+    #[command(flatten)]
+    common: Common,
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
+    /// How long each page is measured.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    duration_secs: u64,
+    /// Top-level tasks on the account.
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(100..))]
+    seed_tasks: u32,
+    /// Every this many tasks repeats (those with a due date): 1 makes all of them
+    /// recurring, 3 a third.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=10))]
+    recurring_every: u32,
+    /// Reminders that fired, in the notification center.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    seed_notifications: u32,
 }
 
 #[derive(Debug, Args)]
@@ -256,6 +283,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Mode::Sustained(args)) => sustained_mode(&args).await,
         Some(Mode::Sweep(args)) => sweep_mode(&args).await,
         Some(Mode::Subscribers(args)) => subscribers_mode(&args).await,
+        Some(Mode::Ui(args)) => ui_mode(&args).await,
     }
 }
 
@@ -285,6 +313,25 @@ async fn sweep_mode(args: &SweepArgs) -> anyhow::Result<()> {
         let seed_tasks = args.seed_tasks as usize;
         let result = sweep::run(&plan, &setup.api(&server), &args.levels, seed_tasks).await?;
         write_json(common, "sweep", &result)
+    }
+    .await;
+    finish(&server, outcome)
+}
+
+async fn ui_mode(args: &UiArgs) -> anyhow::Result<()> {
+    let common = &args.common;
+    let setup = Setup::new(common)?;
+    let (server, _) = setup.start().await?;
+    let outcome = async {
+        let plan = plan(common, &server, args.duration_secs);
+        let seed = ui::Seed {
+            tasks: args.seed_tasks as usize,
+            recurring_every: args.recurring_every as usize,
+            notifications: args.seed_notifications as usize,
+        };
+        let concurrency = usize::from(args.concurrency);
+        let result = ui::run(&plan, &setup.api(&server), &seed, concurrency).await?;
+        write_json(common, "ui", &result)
     }
     .await;
     finish(&server, outcome)

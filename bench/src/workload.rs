@@ -409,7 +409,7 @@ fn task_input(n: usize) -> Value {
 }
 
 /// A date-time next calendar year, so every due date lies in the future.
-fn due_at(n: usize) -> String {
+pub fn due_at(n: usize) -> String {
     const SECONDS_PER_YEAR: u64 = 31_556_952;
     let next_year = 1970 + unix_time().as_secs() / SECONDS_PER_YEAR + 1;
     format!("{next_year}-{:02}-{:02}T09:00:00Z", n % 12 + 1, n % 28 + 1)

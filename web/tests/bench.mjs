@@ -1,5 +1,5 @@
-// The web UI's numbers: the shipped wasm and JS gzipped, the time from navigation to a
-// painted list of 200 tasks in headless Chromium, the time from a change made through
+// The web UI's numbers: the shipped wasm and JS gzipped, the time from navigation to the
+// painted first page (50 rows) of a list of 200 tasks in headless Chromium, the time from a change made through
 // MCP to its showing in an open page, and what one task changed elsewhere costs a page
 // showing 200: the time until its row shows it, the page's script time meanwhile
 // (Chrome's Performance.getMetrics, which grows with every row rendered again) and the
@@ -19,6 +19,8 @@ import {
 } from './harness.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 7);
+// The list's first page (web/src/pages/tasks/list.rs); more come on scroll.
+const FIRST_PAGE = 50;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const max = (values) => Math.max(...values);
 
@@ -58,7 +60,7 @@ try {
     });
     await page.addInitScript(() => {
       const observer = new MutationObserver(() => {
-        if (window.__painted === undefined && document.querySelectorAll('.task-row:not(.skeleton)').length >= 200) {
+        if (window.__painted === undefined && document.querySelectorAll('.task-row:not(.skeleton)').length >= 50) {
           window.__painted = null;
           requestAnimationFrame(() => { window.__painted = performance.now(); });
           observer.disconnect();
@@ -76,7 +78,7 @@ try {
     loads.push(load);
     await page.context().close();
   }
-  console.log(`list of 200 tasks painted after navigation: median ${median(paints).toFixed(0)} ms, max ${max(paints).toFixed(0)} ms (${RUNS} runs)`);
+  console.log(`first page (${FIRST_PAGE} rows) of a list of 200 tasks painted after navigation: median ${median(paints).toFixed(0)} ms, max ${max(paints).toFixed(0)} ms (${RUNS} runs)`);
   console.log(`a load of that list: ${median(loads.map((l) => l.listRequests))} list request(s), `
     + `${(median(loads.map((l) => l.listBytes)) / 1024).toFixed(1)} KiB for them, `
     + `${(median(loads.map((l) => l.graphqlBytes)) / 1024).toFixed(1)} KiB of GraphQL answers in all (medians, ${RUNS} runs)`);
@@ -86,7 +88,7 @@ try {
   const mcp = await McpClient.start(api, writeToken);
   const page = await newPage(browser);
   await openSignedIn(page, api, token);
-  await page.waitForFunction(() => document.querySelectorAll('.task-row:not(.skeleton)').length >= 200);
+  await showRows(page, 200);
   await waitForLive(page);
   await page.evaluate(() => {
     window.__seen = {};
@@ -147,4 +149,15 @@ try {
 } finally {
   await browser.close();
   await api.close();
+}
+
+// Scrolls the list until it shows `rows` rows: it loads a page at a time as its end
+// comes into view.
+async function showRows(page, rows) {
+  for (let i = 0; i < 100; i++) {
+    if (await page.locator('.task-row:not(.skeleton)').count() >= rows) return;
+    await page.evaluate(() => document.getElementById('list-end')?.scrollIntoView());
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the list never showed ${rows} rows`);
 }
