@@ -120,8 +120,13 @@ test('more tasks load on scroll', async () => {
   const page = await newPage(browser);
   await openSignedIn(page, api, token);
   await page.getByText('230 tasks').waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('.task-row').length >= 200);
-  await page.mouse.wheel(0, 20_000);
+  // The first page holds 50; each scroll to the end loads the next.
+  await page.waitForFunction(() => document.querySelectorAll('.task-row').length >= 50);
+  assert.ok(await rows(page).count() < 230, 'only the first page before scrolling');
+  for (let i = 0; i < 60 && (await rows(page).count()) < 230; i++) {
+    await page.mouse.wheel(0, 20_000);
+    await page.waitForTimeout(100);
+  }
   await page.waitForFunction(() => document.querySelectorAll('.task-row').length === 230);
   await page.context().close();
 });
