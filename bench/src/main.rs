@@ -330,7 +330,12 @@ async fn ui_mode(args: &UiArgs) -> anyhow::Result<()> {
             notifications: args.seed_notifications as usize,
         };
         let concurrency = usize::from(args.concurrency);
-        let result = ui::run(&plan, &setup.api(&server), &seed, concurrency).await?;
+        let database_url = setup.launcher.database_url();
+        let settle = || match common.backend {
+            Backend::Postgres => postgres::settle(database_url),
+            Backend::Sqlite => Ok(()),
+        };
+        let result = ui::run(&plan, &setup.api(&server), &seed, concurrency, settle).await?;
         write_json(common, "ui", &result)
     }
     .await;

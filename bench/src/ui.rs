@@ -128,8 +128,15 @@ struct Organisation {
     labels: Vec<String>,
 }
 
-/// Seeds the account of `api` and measures every page at `concurrency`.
-pub async fn run(plan: &Plan, api: &Api, seed: &Seed, concurrency: usize) -> anyhow::Result<UiRun> {
+/// Seeds the account of `api`, lets `settle` bring the database to its steady state,
+/// and measures every page at `concurrency`.
+pub async fn run(
+    plan: &Plan,
+    api: &Api,
+    seed: &Seed,
+    concurrency: usize,
+    settle: impl FnOnce() -> anyhow::Result<()>,
+) -> anyhow::Result<UiRun> {
     let person = workload::register(api, "person").await?;
     let started = Instant::now();
     let organisation = organise(&person).await?;
@@ -146,6 +153,7 @@ pub async fn run(plan: &Plan, api: &Api, seed: &Seed, concurrency: usize) -> any
         seed.notifications,
         started.elapsed().as_secs_f64()
     );
+    settle().context("settling the seeded database")?;
 
     let project = organisation.projects[0].clone();
     // A recurring task that was completed and edited: its page has a history.
